@@ -1,0 +1,143 @@
+"""Load the site's one bibliography (CSL YAML) with line numbers.
+
+CSL YAML is what Zotero (with Better BibTeX) and Pandoc read and write, so
+editors can paste an export in. Loading only parses; the gate's reference
+checks judge the entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlsource
+from .diagnostics import Diagnostic, DiagnosticError
+
+PARSE_CODE = "REF002"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    csl: dict  # the entry as written, for the CSL processor
+    path: str
+    line: int
+    key_lines: dict = field(default_factory=dict, compare=False)
+
+    def _text(self, key: str) -> str | None:
+        value = self.csl.get(key)
+        return str(value).strip() if value not in (None, "") else None
+
+    @property
+    def type(self) -> str | None:
+        return self._text("type")
+
+    @property
+    def title(self) -> str | None:
+        return self._text("title")
+
+    @property
+    def doi(self) -> str | None:
+        return self._text("DOI")
+
+    @property
+    def pmid(self) -> str | None:
+        return self._text("PMID")
+
+    @property
+    def pmcid(self) -> str | None:
+        return self._text("PMCID")
+
+    @property
+    def url(self) -> str | None:
+        return self._text("URL")
+
+    @property
+    def year(self) -> int | None:
+        try:
+            return int(self.csl["issued"]["date-parts"][0][0])
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+
+    @property
+    def gate_ignore(self) -> dict[str, str]:
+        """Documented exceptions: {CODE: reason}."""
+        value = self.csl.get("gate-ignore")
+        return {str(k): str(v or "") for k, v in value.items()} if isinstance(value, dict) else {}
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass
+class Bibliography:
+    path: str
+    entries: list[Entry]
+
+    def __post_init__(self):
+        # First definition wins; duplicates are reported by the gate.
+        self.by_id: dict[str, Entry] = {}
+        for entry in self.entries:
+            self.by_id.setdefault(entry.id, entry)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.by_id
+
+    def get(self, key: str) -> Entry | None:
+        return self.by_id.get(key)
+
+
+def parse(text: str, path: str) -> Bibliography:
+    """Parse CSL YAML text; raise DiagnosticError with path:line if it is not a list of entries."""
+    node = yamlsource.compose(text, path, code=PARSE_CODE)
+    if node is None:
+        return Bibliography(path, [])
+    # Accept both a bare list and Pandoc's `references:` wrapper.
+    if isinstance(node, yamlsource.yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "references":
+                node = value
+                break
+    if not isinstance(node, yamlsource.yaml.SequenceNode):
+        raise DiagnosticError(
+            Diagnostic(
+                PARSE_CODE,
+                "the bibliography must be a YAML list of CSL entries",
+                path,
+                node.start_mark.line + 1,
+                hint="start each entry with '- id: key'",
+            )
+        )
+    entries = []
+    problems = []
+    for item in yamlsource.located_items(node, path, code=PARSE_CODE):
+        if not isinstance(item.value, dict) or not str(item.value.get("id") or "").strip():
+            problems.append(
+                Diagnostic(
+                    PARSE_CODE,
+                    "bibliography entry has no 'id'",
+                    path,
+                    item.line,
+                    hint="give every entry a unique 'id: key' that pages cite as [@key]",
+                )
+            )
+            continue
+        entries.append(Entry(str(item.value["id"]).strip(), item.value, path, item.line, item.key_lines))
+    if problems:
+        raise DiagnosticError(*problems)
+    return Bibliography(path, entries)
+
+
+def load(path: str | Path, root: str | Path = ".") -> Bibliography:
+    root = Path(root)
+    full = root / path
+    rel = str(Path(path))
+    try:
+        text = full.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DiagnosticError(
+            Diagnostic(PARSE_CODE, "bibliography file not found", rel, hint="set extra.bibliography in mkdocs.yml")
+        ) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise DiagnosticError(Diagnostic(PARSE_CODE, f"bibliography cannot be read: {exc}", rel)) from None
+    return parse(text, rel)
