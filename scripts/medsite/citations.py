@@ -1,0 +1,172 @@
+"""Find Pandoc citations (`[@key]`, `[@a; @b]`, `[@key, p. 12]`) in Markdown and turn them into footnotes.
+
+Citations inside code are left alone. Each cited work becomes one footnote
+`[^cite-key]`, so Python-Markdown numbers works by first use and a work cited
+twice keeps its number. The footnote text is a placeholder that the hook swaps
+for the CSL-formatted reference after Markdown has run, so titles and DOIs are
+never mangled by Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic
+
+_KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
+_ITEM = rf"@{_KEY}(?:\s*,\s*[^;\]]+)?"
+CITATION = re.compile(rf"\[\s*({_ITEM}(?:\s*;\s*{_ITEM})*)\s*\](?!\()")
+_ITEM_PARTS = re.compile(rf"@({_KEY})(?:\s*,\s*([^;\]]+))?")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*#*\s*$")
+
+
+
+class Placeholders:
+    """Stand-ins for formatted references that Markdown passes through untouched.
+
+    Markdown would read `_` or `*` in titles and DOIs as emphasis, so the page
+    carries a token and the formatted HTML goes in after Markdown has run.
+    """
+
+    _TOKEN = re.compile(r"MEDSITECITE(\d+)Z")
+
+    def __init__(self):
+        self.keys: list[str] = []
+
+    def token(self, key: str) -> str:
+        if key not in self.keys:
+            self.keys.append(key)
+        return f"MEDSITECITE{self.keys.index(key)}Z"
+
+    def substitute(self, html_text: str, format_html) -> str:
+        return self._TOKEN.sub(lambda m: format_html(self.keys[int(m.group(1))]), html_text)
+
+
+@dataclass(frozen=True)
+class Cite:
+    key: str
+    locator: str | None
+    line: int  # 1-based, in the file
+    column: int
+    heading: str | None  # text of the nearest heading above, for the references page
+    anchor: str | None  # explicit {#id} of that heading, if any
+
+
+@dataclass(frozen=True)
+class Group:
+    start: int
+    end: int
+    cites: tuple[Cite, ...]
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of fenced code blocks and inline code."""
+    spans = []
+    pos = 0
+    fence = None
+    fence_start = 0
+    for line in text.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence, fence_start = match.group(1), pos
+        elif fence is not None and match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+            spans.append((fence_start, pos + len(line)))
+            fence = None
+        pos += len(line)
+    if fence is not None:
+        spans.append((fence_start, len(text)))
+    for match in _INLINE_CODE.finditer(text):
+        if not any(a <= match.start() < b for a, b in spans):
+            spans.append(match.span())
+    return spans
+
+
+def find(text: str, *, first_line: int = 1) -> list[Group]:
+    """All citation groups outside code, with file line numbers (body starts at `first_line`)."""
+    code = _code_spans(text)
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    headings = []  # (offset, text, anchor)
+    for idx, start in enumerate(line_starts):
+        end = text.find("\n", start)
+        match = _HEADING.match(text[start : end if end != -1 else len(text)])
+        if match and not any(a <= start < b for a, b in code):
+            headings.append((start, match.group(2), match.group(3)))
+
+    def line_col(offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(line_starts) - 1
+        while lo < hi:  # last line start <= offset
+            mid = (lo + hi + 1) // 2
+            if line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + first_line, offset - line_starts[lo] + 1
+
+    groups = []
+    for match in CITATION.finditer(text):
+        if any(a <= match.start() < b for a, b in code):
+            continue
+        heading = next(((t, a) for off, t, a in reversed(headings) if off < match.start()), (None, None))
+        cites = []
+        for item in _ITEM_PARTS.finditer(match.group(1)):
+            line, col = line_col(match.start(1) + item.start())
+            locator = item.group(2).strip() if item.group(2) else None
+            cites.append(Cite(item.group(1), locator, line, col, heading[0], heading[1]))
+        groups.append(Group(match.start(), match.end(), tuple(cites)))
+    return groups
+
+
+def unknown_key(cite: Cite, path: str, known) -> Diagnostic:
+    import difflib
+
+    close = difflib.get_close_matches(cite.key, list(known), n=1)
+    return Diagnostic(
+        code="REF001",
+        message=f"unknown citation key '{cite.key}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+        path=path,
+        line=cite.line,
+        column=cite.column,
+        target=cite.key,
+        hint="cite a key from the bibliography, or add the verified work to docs/references.yaml",
+    )
+
+
+def footnote_id(key: str) -> str:
+    return f"cite-{key}"
+
+
+def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholders) -> tuple[str, list[str]]:
+    """Replace known citations with footnote references; return new text and the keys in first-use order.
+
+    Groups with an unknown key are left as written, so the gate's OUT check and
+    the REF001 diagnostic both point at them.
+    """
+    order: list[str] = []
+    out = []
+    pos = 0
+    for group in groups:
+        if not all(c.key in known for c in group.cites):
+            continue
+        markers = []
+        for cite in group.cites:
+            if cite.key not in order:
+                order.append(cite.key)
+            marker = f"[^{footnote_id(cite.key)}]"
+            if cite.locator:
+                marker += f'<sup class="cite-locator">, {html.escape(cite.locator)}</sup>'
+            markers.append(marker)
+        # Drop the space before the marker so it sits on the word, as in print.
+        before = text[pos : group.start].rstrip(" \t") if text[pos : group.start].endswith((" ", "\t")) else text[pos : group.start]
+        out.append(before)
+        out.append('<sup class="cite-sep">,</sup>'.join(markers))
+        pos = group.end
+    out.append(text[pos:])
+    new = "".join(out)
+    if order:
+        definitions = "\n".join(f"[^{footnote_id(k)}]: {placeholders.token(k)}" for k in order)
+        new = new.rstrip("\n") + "\n\n" + definitions + "\n"
+    return new, order

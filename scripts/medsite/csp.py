@@ -1,0 +1,247 @@
+"""Content-Security-Policy computed at build time.
+
+Every built page gets a ``<meta http-equiv="Content-Security-Policy">`` as the
+first element after ``<meta charset>`` (a meta policy governs only what comes
+after it), allowing inline script only by the SHA-256 hash of each executable
+inline ``<script>`` on that page. After the build, ``site/_headers`` (the
+Netlify / Cloudflare Pages format) carries the same policy for every page, with
+the union of all pages' hashes, plus what only a header can say
+(``frame-ancestors``) and two more security headers.
+
+Data blocks (``application/ld+json``, ``application/json``) are never executed,
+so Chromium does not check them against ``script-src`` and they need no hash.
+
+scripts/mkdocs_hooks.py calls :func:`post_page` and :func:`post_build`; the
+rest is importable for tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+META_NAME = "Content-Security-Policy"
+HEADERS_FILE = "_headers"
+
+# A <script> whose type is one of these (or absent/empty) is executed; any other
+# type is a data block (HTML standard, "prepare the script element").
+_JS_TYPES = {
+    "",
+    "module",
+    "text/javascript",
+    "application/javascript",
+    "application/ecmascript",
+    "application/x-ecmascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "text/jscript",
+    "text/livescript",
+    "text/x-ecmascript",
+    "text/x-javascript",
+}
+
+# Fixed part of the policy, in the order it is written. Why each source is needed:
+#   img-src data:   Material draws its icons as CSS masks from data: SVG URLs
+#                   (and site.css adds two for the callouts).
+#   worker-src:     the search index runs in a Web Worker loaded from the site.
+#   style-src:      Material and site.css are external files; the site has no
+#                   inline <style> and no style="" attributes, and Material's
+#                   script styles elements through the CSSOM (el.style.x = …),
+#                   which CSP does not restrict. So no 'unsafe-inline' for styles.
+#   object-src, base-uri, form-action: the usual hardening; a meta policy
+#                   cannot set frame-ancestors, so only _headers has it.
+_FIXED = (
+    ("default-src", ("'self'",)),
+    ("img-src", ("'self'", "data:")),
+    ("font-src", ("'self'",)),
+    ("connect-src", ("'self'",)),
+    ("worker-src", ("'self'",)),
+    ("manifest-src", ("'self'",)),
+    ("object-src", ("'none'",)),
+    ("base-uri", ("'self'",)),
+    ("form-action", ("'self'",)),
+)
+
+EXTRA_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    # Health reading is private: linked sites (journals, PubMed) are not told which page sent the reader.
+    ("Referrer-Policy", "no-referrer"),
+)
+
+_META_RE = re.compile(r"<meta\s+http-equiv=[\"']?Content-Security-Policy[\"']?[^>]*>", re.I)
+_CHARSET_RE = re.compile(r"<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
+_HEAD_RE = re.compile(r"<head(\s[^>]*)?>", re.I)
+
+
+def sha256_source(text: str) -> str:
+    """The CSP hash source for an inline script or style: ``'sha256-<base64>'``."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def is_executable(type_attr: str | None) -> bool:
+    """True for a <script> type that browsers run (absent, empty, JavaScript MIME types, module)."""
+    return (type_attr or "").strip().lower() in _JS_TYPES
+
+
+@dataclass(frozen=True)
+class Inline:
+    """What a page has inline that a policy must allow."""
+
+    scripts: tuple[str, ...] = ()  # hash sources of executable inline <script>
+    styles: tuple[str, ...] = ()  # hash sources of inline <style>
+    style_attrs: tuple[str, ...] = ()  # hash sources of style="" attributes ('unsafe-hashes')
+    handlers: tuple[str, ...] = ()  # on*="" attributes: never allowed, reported only
+
+
+def scan(html: str) -> Inline:
+    """Find every inline script, style and style attribute in ``html``, hashed."""
+    tree = LexborHTMLParser(html)
+    scripts, styles, attrs, handlers = [], [], [], []
+    for node in tree.css("script"):
+        if "src" in node.attributes or not is_executable(node.attributes.get("type")):
+            continue
+        scripts.append(sha256_source(node.text(deep=True)))
+    for node in tree.css("style"):
+        styles.append(sha256_source(node.text(deep=True)))
+    for node in tree.css("[style]"):
+        attrs.append(sha256_source(node.attributes.get("style") or ""))
+    for node in tree.css("*"):
+        for name in node.attributes:
+            if name.lower().startswith("on"):
+                handlers.append(f"<{node.tag} {name}>")
+    unique = lambda xs: tuple(dict.fromkeys(xs))  # noqa: E731 - keep first-seen order
+    return Inline(unique(scripts), unique(styles), unique(attrs), unique(handlers))
+
+
+def policy(inline: Inline, *, header: bool = False) -> str:
+    """The policy text for a page (or, with ``header``, for the _headers file)."""
+    directives: list[tuple[str, tuple[str, ...]]] = list(_FIXED[:1])
+    directives.append(("script-src", ("'self'", *inline.scripts)))
+    style = ["'self'", *inline.styles]
+    if inline.style_attrs:
+        style += ["'unsafe-hashes'", *inline.style_attrs]
+    directives.append(("style-src", tuple(style)))
+    directives += _FIXED[1:]
+    if header:
+        directives.append(("frame-ancestors", ("'none'",)))
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives)
+
+
+def merge(inlines) -> Inline:
+    """The union of several pages' inline content (for the site-wide header)."""
+    scripts, styles, attrs, handlers = {}, {}, {}, {}
+    for item in inlines:
+        scripts.update(dict.fromkeys(item.scripts))
+        styles.update(dict.fromkeys(item.styles))
+        attrs.update(dict.fromkeys(item.style_attrs))
+        handlers.update(dict.fromkeys(item.handlers))
+    return Inline(*(tuple(sorted(d)) for d in (scripts, styles, attrs, handlers)))
+
+
+def meta_tag(text: str) -> str:
+    return f'<meta http-equiv="{META_NAME}" content="{text}">'
+
+
+def inject(html: str, text: str) -> str:
+    """Put the policy meta first in <head> (after <meta charset>), replacing any earlier one."""
+    html = _META_RE.sub("", html, count=1)
+    tag = meta_tag(text)
+    for pattern in (_CHARSET_RE, _HEAD_RE):
+        match = pattern.search(html)
+        if match:
+            return html[: match.end()] + "\n" + tag + html[match.end() :]
+    return tag + "\n" + html
+
+
+def protect(html: str) -> tuple[str, Inline]:
+    """Scan a page, and return it with its own policy injected, plus what was found."""
+    inline = scan(html)
+    return inject(html, policy(inline)), inline
+
+
+def headers_file(text: str) -> str:
+    """``_headers`` content applying ``text`` and the extra headers to every path."""
+    lines = [
+        "# Written by the build (scripts/medsite/csp.py). The policy of every page's meta tag, with all",
+        "# pages' script hashes, plus what only a header can set.",
+        "/*",
+    ]
+    lines.append(f"  {META_NAME}: {text}")
+    lines += [f"  {name}: {value}" for name, value in EXTRA_HEADERS]
+    return "\n".join(lines) + "\n"
+
+
+def parse(text: str) -> dict[str, list[str]]:
+    """Split a policy into ``{directive: [sources]}`` (for tests and the gate)."""
+    out: dict[str, list[str]] = {}
+    for part in text.split(";"):
+        words = part.split()
+        if words:
+            out.setdefault(words[0].lower(), words[1:])
+    return out
+
+
+def read_headers(text: str) -> dict[str, str]:
+    """The headers of the ``/*`` block of a _headers file."""
+    out: dict[str, str] = {}
+    in_block = False
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            in_block = line.strip() == "/*"
+            continue
+        if in_block and ":" in line:
+            name, value = line.split(":", 1)
+            out[name.strip()] = value.strip()
+    return out
+
+
+@dataclass
+class Collector:
+    """Per-build state: what each page needed, for the site-wide header."""
+
+    pages: dict[str, Inline] = field(default_factory=dict)
+
+    def post_page(self, html: str, key: str) -> str:
+        html, inline = protect(html)
+        self.pages[key] = inline
+        return html
+
+    def post_build(self, site_dir: str | Path) -> str:
+        """Protect HTML that never passed through on_post_page (404.html), then write _headers."""
+        site = Path(site_dir)
+        for path in sorted(site.rglob("*.html")):
+            key = path.relative_to(site).as_posix()
+            if key in self.pages:
+                continue
+            html = path.read_text(encoding="utf-8")
+            if _META_RE.search(html):
+                self.pages[key] = scan(html)
+                continue
+            html, inline = protect(html)
+            path.write_text(html, encoding="utf-8")
+            self.pages[key] = inline
+        text = policy(merge(self.pages.values()), header=True)
+        (site / HEADERS_FILE).write_text(headers_file(text), encoding="utf-8")
+        return text
+
+
+_collector = Collector()
+
+
+def post_page(output: str, *, page, config) -> str:
+    """on_post_page: inject this page's policy and remember its hashes."""
+    return _collector.post_page(output, page.file.dest_uri)
+
+
+def post_build(*, config) -> None:
+    """on_post_build: protect the remaining HTML and write site/_headers."""
+    _collector.post_build(config.site_dir)
+    _collector.pages.clear()

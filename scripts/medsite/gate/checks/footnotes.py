@@ -1,0 +1,30 @@
+"""FN: authors' own footnotes ([^note]) have a definition, and every definition is used."""
+
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import Diagnostic
+
+DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+REFERENCE = re.compile(r"(?<!!)\[\^([^\]\s]+)\](?!:)")
+
+
+def check(project):
+    for page in project.pages:
+        defined, referenced = {}, {}
+        for line_no, line in page.prose_lines():
+            m = DEFINITION.match(line)
+            if m:
+                defined.setdefault(m.group(1), line_no)
+                line = line[m.end():]
+            for ref in REFERENCE.finditer(line):
+                referenced.setdefault(ref.group(1), (line_no, ref.start() + 1))
+        for name, (line_no, col) in referenced.items():
+            if name not in defined:
+                yield Diagnostic("FN001", f"footnote [^{name}] has no definition", page.rel, line_no, col,
+                                 target=name, hint=f"add a line '[^{name}]: text' at the end of the page")
+        for name, line_no in defined.items():
+            if name not in referenced:
+                yield Diagnostic("FN002", f"footnote [^{name}] is defined but never referenced", page.rel, line_no,
+                                 target=name, hint=f"reference it with [^{name}] or delete the definition")

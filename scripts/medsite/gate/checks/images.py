@@ -1,0 +1,42 @@
+"""IMG: images exist, have alt text, a visible credit and licence, and fit the size budget."""
+
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import Diagnostic
+from .links import resolve
+from .source_map import find_line
+
+CREDIT = re.compile(r"\b(?:credit|drawing|drawn by|photo|image|illustration|source)\b", re.I)
+LICENCE = re.compile(r"\blicen[cs]e\b", re.I)
+
+
+def check_site(project):
+    site = project.site
+    if site is None:
+        return
+    budget = int(project.config.get("image_max_kb") or 200) * 1024
+    for page in site.pages.values():
+        source_page = project.page_by_html.get(page.rel)
+        meta_credit = str(source_page.page.meta.get("image_credit") or "") if source_page and source_page.page else ""
+        for image in page.images:
+            if image.src.startswith(("http:", "https:", "//")):
+                continue  # a third-party image is a privacy fault, caught in the browser tests and by SAFE rules
+            source = find_line(source_page, [image.src.split("/")[-1]])
+            if image.src.startswith("data:"):
+                continue
+            target, _ = resolve(site, page, image.src)
+            if target is None:
+                yield Diagnostic("IMG001", f"image '{image.src}' does not exist", page.rel, target=image.src, source=source)
+                continue
+            if not (image.alt or "").strip():
+                yield Diagnostic("IMG002", f"image '{image.src}' has no alt text", page.rel, target=image.src, source=source)
+            credit = image.caption + " " + meta_credit
+            if not (CREDIT.search(credit) and LICENCE.search(credit)):
+                yield Diagnostic("IMG003", f"image '{image.src}' has no visible credit and licence", page.rel,
+                                 target=image.src, source=source, hint="add a figcaption with 'Drawing: ... Licence: ...'")
+            size = (site.root / target[len("site/"):]).stat().st_size
+            if size > budget:
+                yield Diagnostic("IMG004", f"image '{image.src}' is {size // 1024} KB, over the {budget // 1024} KB budget",
+                                 page.rel, target=image.src, source=source)

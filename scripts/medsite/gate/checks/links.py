@@ -1,0 +1,70 @@
+"""LNK: every link in the built site resolves (pages, anchors), uses https, is well formed and has a name."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from ...diagnostics import Diagnostic
+from .source_map import find_line, href_needles
+
+OK_SCHEMES = {"https", "mailto", "tel"}
+
+
+def resolve(site, page, href: str):
+    """(target file as 'site/...', fragment) for an internal href, or (None, fragment) if it points outside the site."""
+    parts = urlsplit(href)
+    path = unquote(urljoin("/" + page.url, parts.path)) if parts.path else "/" + page.url
+    path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+    rel = path.lstrip("/")
+    candidates = [f"site/{rel}index.html"] if (rel == "" or rel.endswith("/")) else [f"site/{rel}", f"site/{rel}/index.html"]
+    for candidate in candidates:
+        if candidate in site.files:
+            return candidate, unquote(parts.fragment)
+    return None, unquote(parts.fragment)
+
+
+def _problem(site, page, link, http_allowed):
+    href = link.href.strip()
+    if not link.has_name:
+        return "LNK005", f"link to '{href}' has no text or accessible name"
+    if href != link.href or any(c.isspace() for c in href):
+        return "LNK004", f"malformed URL '{link.href}' (contains spaces)"
+    parts = urlsplit(href)
+    scheme = parts.scheme.lower()
+    if scheme == "http":
+        return (None, None) if href in http_allowed else ("LNK003", f"insecure http: link '{href}'")
+    if scheme in OK_SCHEMES:
+        if scheme == "https" and not parts.netloc:
+            return "LNK004", f"malformed URL '{href}' (no host)"
+        return None, None
+    if scheme or href.startswith("//"):
+        return "LNK004", f"malformed or unsupported URL '{href}'"
+    target, fragment = resolve(site, page, href)
+    if target is None:
+        return "LNK001", f"link to '{href}' points to a missing page or file"
+    if fragment and target in site.pages and fragment not in site.pages[target].ids:
+        return "LNK002", f"link to '{href}' points to a missing anchor '#{fragment}'"
+    return None, None
+
+
+def check(project):
+    site = project.site
+    if site is None:
+        return
+    http_allowed = project.config.get("http_allowed") or {}
+    reported_outside_content = set()
+    for page in site.pages.values():
+        source_page = project.page_by_html.get(page.rel)
+        for link in page.links:
+            code, message = _problem(site, page, link, http_allowed)
+            if not code:
+                continue
+            if not link.in_content:
+                # Navigation and template links repeat on every page: report each once.
+                key = (code, link.href)
+                if key in reported_outside_content:
+                    continue
+                reported_outside_content.add(key)
+            source = find_line(source_page, href_needles(link.href)) if link.in_content else None
+            yield Diagnostic(code, message, page.rel, target=link.href, source=source)

@@ -1,0 +1,103 @@
+"""META: front matter, review dates, reviewers, required sections and snippet includes."""
+
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import Diagnostic
+from ...pagemeta import REQUIRED_FIELDS, REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, find_reviewer, to_date
+from ...citations import _HEADING
+from markdown.extensions.toc import slugify
+
+SNIPPET = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"')
+MEDICAL_HELP = "medical-help.md"
+# Pages that must show the "when to get medical help" callout besides treatment and clinic pages.
+MEDICAL_HELP_PAGES = {"about-ms/symptoms.md"}
+TYPES = {"title": str, "description": str, "page_type": str, "reviewed_by": str, "sources": list}
+
+
+def _field_checks(page):
+    meta, rel = page.page.meta, page.rel
+    for name in REQUIRED_FIELDS:
+        if name not in meta:
+            yield Diagnostic("META002", f"front matter lacks '{name}'", rel, 1 if not page.page.has_front_matter else 2,
+                             target=name, hint="see CONTRIBUTING.md for the fields every page needs")
+        elif name in TYPES and meta[name] is not None and not isinstance(meta[name], TYPES[name]):
+            yield Diagnostic("META002", f"'{name}' must be {TYPES[name].__name__}, not {type(meta[name]).__name__}",
+                             rel, page.page.line_of(name), target=name)
+    for name in ("title", "description"):
+        if isinstance(meta.get(name), str) and not meta[name].strip():
+            yield Diagnostic("META002", f"'{name}' is empty", rel, page.page.line_of(name), target=name)
+
+
+def _review_checks(page, today, team):
+    meta, rel, line = page.page.meta, page.rel, page.page.line_of
+    page_type = meta.get("page_type")
+    if "page_type" in meta and page_type not in REVIEW_MONTHS:
+        yield Diagnostic("META009", f"unknown page_type '{page_type}'", rel, line("page_type"),
+                         hint=f"use one of: {', '.join(REVIEW_MONTHS)}")
+    dates = {}
+    for name in ("last_reviewed", "next_review_due"):
+        if name in meta:
+            dates[name] = to_date(meta[name])
+            if dates[name] is None:
+                yield Diagnostic("META003", f"'{name}' is not an ISO date: {meta[name]!r}", rel, line(name), hint="write it as YYYY-MM-DD")
+    last, due = dates.get("last_reviewed"), dates.get("next_review_due")
+    if last and last > today:
+        yield Diagnostic("META006", f"last_reviewed {last} is in the future", rel, line("last_reviewed"))
+    if last and due:
+        months = REVIEW_MONTHS.get(page_type)
+        if due <= last:
+            yield Diagnostic("META004", f"next_review_due {due} is not after last_reviewed {last}", rel, line("next_review_due"))
+        elif months and due > add_months(last, months):
+            yield Diagnostic("META004", f"next_review_due {due} is more than {months} months after last_reviewed {last}",
+                             rel, line("next_review_due"), hint=f"set it to {add_months(last, months)} or earlier")
+    if due and due < today:
+        yield Diagnostic("META005", f"review was due on {due}", rel, line("next_review_due"),
+                         hint="review the whole page, then update last_reviewed and next_review_due")
+    reviewer = meta.get("reviewed_by")
+    if isinstance(reviewer, str) and reviewer.strip() and not find_reviewer(reviewer.strip(), team):
+        yield Diagnostic("META007", f"reviewer '{reviewer}' is not in extra.editorial_team", rel, line("reviewed_by"),
+                         hint="leave reviewed_by empty until a real clinician has reviewed the page")
+
+
+def _section_checks(page):
+    page_type = page.page.meta.get("page_type")
+    ids, snippets = set(), {}
+    for line_no, text in page.prose_lines():
+        m = _HEADING.match(text)
+        if m:
+            ids.add(m.group(3) or slugify(m.group(2), "-"))
+        s = SNIPPET.match(text)
+        if s:
+            snippets.setdefault(s.group(1), line_no)
+    for section in REQUIRED_SECTIONS.get(page_type, []):
+        if section not in ids:
+            yield Diagnostic("META008", f"{page_type} page lacks the section {{#{section}}}", page.rel, page.page.body_line,
+                             target=section, hint=f"add a heading such as '## ... {{#{section}}}'")
+    needs_help = page_type in REQUIRED_SECTIONS or page.uri in MEDICAL_HELP_PAGES
+    if needs_help and MEDICAL_HELP not in snippets:
+        yield Diagnostic("META008", "page lacks the 'When to get medical help' callout", page.rel, page.page.body_line,
+                         hint=f'add the line --8<-- "{MEDICAL_HELP}"')
+
+
+def _snippet_checks(page, includes_dir):
+    for line_no, text in page.prose_lines():
+        s = SNIPPET.match(text)
+        if s and not (includes_dir / s.group(1)).is_file():
+            yield Diagnostic("META010", f"snippet '{s.group(1)}' does not exist in includes/", page.rel, line_no, target=s.group(1))
+
+
+def check(project):
+    team = project.extra.get("editorial_team") or []
+    for page in project.pages:
+        if page.error:
+            yield page.error
+            continue
+        yield from _snippet_checks(page, project.includes_dir)
+        if not page.page.has_front_matter:
+            yield Diagnostic("META002", "page has no front matter", page.rel, 1, hint="start the file with the fields between --- lines")
+            continue
+        yield from _field_checks(page)
+        yield from _review_checks(page, project.today, team)
+        yield from _section_checks(page)

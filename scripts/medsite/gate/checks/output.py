@@ -1,0 +1,46 @@
+"""OUT: nothing unrendered reaches readers, and every content page has its furniture and matching JSON-LD."""
+
+from __future__ import annotations
+
+import json
+
+from ...diagnostics import Diagnostic
+from ...pagemeta import PageMeta
+from .source_map import find_line
+
+
+def _jsonld_problems(page, meta: PageMeta):
+    if not page.jsonld:
+        yield "no MedicalWebPage JSON-LD"
+        return
+    try:
+        data = json.loads(page.jsonld[0])
+    except json.JSONDecodeError as exc:
+        yield f"JSON-LD does not parse: {exc.msg}"
+        return
+    if data.get("@type") != "MedicalWebPage":
+        yield f"JSON-LD @type is {data.get('@type')!r}, not 'MedicalWebPage'"
+    if data.get("name") != page.h1:
+        yield f"JSON-LD name {data.get('name')!r} differs from the visible title {page.h1!r}"
+    if data.get("lastReviewed") != page.review_date:
+        yield f"JSON-LD lastReviewed {data.get('lastReviewed')!r} differs from the visible review date {page.review_date!r}"
+
+
+def check(project):
+    site = project.site
+    if site is None:
+        return
+    for page in site.pages.values():
+        source_page = project.page_by_html.get(page.rel)
+        for token in page.leftovers:
+            yield Diagnostic("OUT001", f"unrendered '{token}' in the page text", page.rel, target=token,
+                             source=find_line(source_page, [token]))
+        if not source_page or not source_page.page:
+            continue
+        meta = PageMeta.from_meta(source_page.page.meta)
+        if not meta.is_content:
+            continue
+        missing = [name for name, ok in (("review block", page.has_footer), ("disclosure", page.has_disclosure)) if not ok]
+        problems = ([f"missing {', '.join(missing)}"] if missing else []) + list(_jsonld_problems(page, meta))
+        for problem in problems:
+            yield Diagnostic("OUT002", problem, page.rel, source=f"{source_page.rel}:1")

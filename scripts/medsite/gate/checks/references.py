@@ -1,0 +1,98 @@
+"""REF: the bibliography's entries, and the citations pages make to it."""
+
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import Diagnostic
+from ..rules import severity
+from ... import citations
+
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID = re.compile(r"^\d{1,9}$")
+PMCID = re.compile(r"^PMC\d+$")
+CONTAINER_TYPES = {"article-journal", "article-magazine", "article-newspaper", "chapter", "paper-conference"}
+
+
+def _missing_fields(entry) -> list[str]:
+    csl = entry.csl
+    missing = []
+    if not (csl.get("author") or csl.get("editor")):
+        missing.append("author (a person or an organisation as 'literal')")
+    if not entry.title:
+        missing.append("title")
+    if entry.type in CONTAINER_TYPES and not csl.get("container-title"):
+        missing.append("container-title (the journal or book)")
+    elif entry.type not in CONTAINER_TYPES and not (csl.get("publisher") or csl.get("container-title")):
+        missing.append("publisher or container-title")
+    if entry.year is None:
+        missing.append("issued (the year)")
+    if entry.type == "webpage" and not entry.url:
+        missing.append("URL")
+    return missing
+
+
+def _entry_checks(entry):
+    missing = _missing_fields(entry)
+    if missing:
+        yield "REF003", entry.line, f"entry '{entry.id}' lacks {', '.join(missing)}", None
+    for key, pattern, label in (("DOI", DOI, "DOI"), ("PMID", PMID, "PMID"), ("PMCID", PMCID, "PMCID")):
+        value = entry.csl.get(key)
+        if value not in (None, "") and not pattern.match(str(value).strip()):
+            yield "REF004", entry.line_of(key), f"entry '{entry.id}' has a malformed {label} '{value}'", str(value)
+
+
+def check(project):
+    bib = project.bibliography
+    if bib is None:
+        return
+    used_ignores = set()
+    for entry in bib.entries:
+        for code, line, message, target in _entry_checks(entry):
+            if code in entry.gate_ignore and entry.gate_ignore[code]:
+                used_ignores.add((entry.id, code))
+                continue
+            yield Diagnostic(code, message, bib.path, line, severity=severity(code), target=target)
+        for code, reason in entry.gate_ignore.items():
+            if not reason:
+                yield Diagnostic("GATE001", f"gate-ignore {code} on '{entry.id}' has no reason", bib.path, entry.line_of("gate-ignore"))
+    for entry in bib.entries:
+        for code in entry.gate_ignore:
+            if entry.gate_ignore[code] and (entry.id, code) not in used_ignores:
+                yield Diagnostic("GATE002", f"gate-ignore {code} on '{entry.id}' is not needed", bib.path,
+                                 entry.line_of("gate-ignore"), severity=severity("GATE002"))
+    seen_ids, seen_doi, seen_pmid = {}, {}, {}
+    for entry in bib.entries:
+        if entry.id in seen_ids:
+            yield Diagnostic("REF005", f"duplicate id '{entry.id}' (first at line {seen_ids[entry.id]})", bib.path, entry.line, target=entry.id)
+        seen_ids.setdefault(entry.id, entry.line)
+        for value, seen, label in ((entry.doi, seen_doi, "DOI"), (entry.pmid, seen_pmid, "PMID")):
+            if not value:
+                continue
+            norm = value.lower()
+            if norm in seen and seen[norm] != entry.id:
+                yield Diagnostic("REF006", f"{label} {value} is also under '{seen[norm]}'", bib.path, entry.line, target=value)
+            seen.setdefault(norm, entry.id)
+    used = project.cited_keys()
+    for key, uses in used.items():
+        if key not in bib:
+            for page, cite in uses:
+                yield citations.unknown_key(cite, page.rel, bib.by_id.keys())
+    for entry in bib.entries:
+        if entry.id not in used:
+            yield Diagnostic("REF007", f"entry '{entry.id}' is never cited", bib.path, entry.line,
+                             severity=severity("REF007"), target=entry.id)
+    for page in project.pages:
+        if not page.page or not page.page.has_front_matter or "sources" not in page.page.meta:
+            continue
+        declared = page.page.meta.get("sources")
+        declared = set(map(str, declared)) if isinstance(declared, list) else set()
+        cited = {c.key for g in page.citation_groups for c in g.cites}
+        if declared != cited:
+            parts = []
+            if cited - declared:
+                parts.append(f"cited but not listed: {', '.join(sorted(cited - declared))}")
+            if declared - cited:
+                parts.append(f"listed but not cited: {', '.join(sorted(declared - cited))}")
+            yield Diagnostic("REF008", "front matter `sources` does not match the citations (" + "; ".join(parts) + ")",
+                             page.rel, page.page.line_of("sources"), hint=f"sources: [{', '.join(sorted(cited))}]")

@@ -1,0 +1,70 @@
+"""`python -m medsite.gate`: run the gate on the sources and a built site, print, exit 0/1/2."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ..diagnostics import has_errors
+from . import formatters
+from .project import Project
+from .run import run
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="medsite.gate", description="Check the site's sources and built HTML before publishing.")
+    p.add_argument("--root", default=".", help="project folder (default: .)")
+    p.add_argument("--site-dir", default="site", help="built site to check (default: site)")
+    p.add_argument("--source-only", action="store_true", help="check only the sources (fast; for pre-commit)")
+    p.add_argument("--format", choices=sorted(formatters.FORMATS), default="text")
+    p.add_argument("--summary", help="also write a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)")
+    p.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    return p
+
+
+def add_gate_options(p: argparse.ArgumentParser) -> None:
+    """The output options that `medsite.build` shares with the gate."""
+    p.add_argument("--format", choices=sorted(formatters.FORMATS), default="text")
+    p.add_argument("--summary")
+    p.add_argument("--warnings-as-errors", action="store_true")
+
+
+def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool) -> int:
+    output = formatters.FORMATS[fmt](diagnostics)
+    if output:
+        print(output)
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write(formatters.summary(diagnostics))
+    return 1 if has_errors(diagnostics, warnings_fatal=warnings_fatal) else 0
+
+
+def lock_check(project):
+    """VER: the online verification results recorded in the lock file (read offline)."""
+    from .verification import check
+
+    return check(project)
+
+
+def main(argv=None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    root = Path(args.root)
+    if not (root / "mkdocs.yml").is_file():
+        print(f"{root}: GATE003 no mkdocs.yml here; run from the project folder or pass --root", file=sys.stderr)
+        return 2
+    project = Project(root, None if args.source_only else root / args.site_dir, today=args.today or dt.date.today())
+    if not args.source_only and not project.site_dir.is_dir():
+        print(f"{args.site_dir}: GATE003 no built site; run `make site` first, or use --source-only", file=sys.stderr)
+        return 2
+    diagnostics = run(project, source_only=args.source_only, extra_checks=[lock_check])
+    if any(d.code == "GATE003" for d in diagnostics):
+        report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=False)
+        return 2
+    warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
+    return report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal)

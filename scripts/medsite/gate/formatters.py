@@ -1,0 +1,66 @@
+"""Output formats, looked up by name: each takes sorted diagnostics and returns text."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from ..diagnostics import Diagnostic, Severity
+
+
+def text(diagnostics: list[Diagnostic]) -> str:
+    lines = [d.text() for d in diagnostics]
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    lines.append(f"gate: {errors} error(s), {len(diagnostics) - errors} warning(s)")
+    return "\n".join(lines)
+
+
+def as_json(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps([d.to_dict() for d in diagnostics], indent=2)
+
+
+def _escape(value: str, *, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+
+def github(diagnostics: list[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: annotations on the pull request's files."""
+    out = []
+    for d in diagnostics:
+        level = "error" if d.severity is Severity.ERROR else "warning"
+        path, line = d.path, d.line
+        if d.source:  # annotate the Markdown the fault came from, not the generated HTML
+            path, _, src_line = d.source.rpartition(":")
+            line = int(src_line) if src_line.isdigit() else None
+        props = [f"file={_escape(path, prop=True)}"]
+        if line:
+            props.append(f"line={line}")
+        if d.column and not d.source:
+            props.append(f"col={d.column}")
+        props.append(f"title={_escape(d.code, prop=True)}")
+        message = d.message + (f" ({d.path})" if d.source else "") + (f". Fix: {d.hint}" if d.hint else "")
+        out.append(f"::{level} {','.join(props)}::{_escape(message)}")
+    return "\n".join(out)
+
+
+def summary(diagnostics: list[Diagnostic]) -> str:
+    """A Markdown summary for the CI job page."""
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+    head = "## Gate: passed" if not errors else "## Gate: failed"
+    lines = [head, "", f"{len(errors)} error(s), {len(warnings)} warning(s).", ""]
+    if diagnostics:
+        counts = Counter(d.code for d in diagnostics)
+        lines += ["| Code | Count |", "|---|---|"] + [f"| {c} | {n} |" for c, n in sorted(counts.items())] + [""]
+        lines += ["| Where | Code | Message |", "|---|---|---|"]
+        for d in diagnostics[:200]:
+            where = d.source or d.location
+            message = d.message.replace("|", "\\|")
+            lines.append(f"| `{where}` | {d.code} | {message} |")
+        if len(diagnostics) > 200:
+            lines.append(f"| … | | {len(diagnostics) - 200} more |")
+    return "\n".join(lines) + "\n"
+
+
+FORMATS = {"text": text, "json": as_json, "github": github}

@@ -1,0 +1,111 @@
+"""One pass over the built site: parse each HTML page once and keep what the checks need."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+_LEFTOVER = re.compile(r"\[@|\[\^|\{\{|\{%")
+
+
+@dataclass
+class Link:
+    href: str
+    has_name: bool
+    in_content: bool
+
+
+@dataclass
+class Image:
+    src: str
+    alt: str | None
+    caption: str  # text of the enclosing <figure>'s figcaption, if any
+
+
+@dataclass
+class HtmlPage:
+    rel: str  # "site/about-ms/symptoms/index.html"
+    url: str  # "about-ms/symptoms/"
+    ids: set = field(default_factory=set)
+    links: list = field(default_factory=list)
+    images: list = field(default_factory=list)
+    leftovers: list = field(default_factory=list)
+    h1: str = ""
+    jsonld: list = field(default_factory=list)
+    has_footer: bool = False
+    has_disclosure: bool = False
+    review_date: str | None = None  # <time datetime> of "Page last reviewed"
+
+
+@dataclass
+class SiteIndex:
+    root: Path
+    pages: dict  # rel -> HtmlPage
+    files: set  # every file, as "site/..." paths
+
+
+def _accessible_name(node) -> bool:
+    if (node.text(deep=True) or "").strip():
+        return True
+    if (node.attributes.get("aria-label") or "").strip() or (node.attributes.get("title") or "").strip():
+        return True
+    return any((img.attributes.get("alt") or "").strip() for img in node.css("img"))
+
+
+def parse_page(html: str, rel: str, url: str) -> HtmlPage:
+    tree = LexborHTMLParser(html)
+    page = HtmlPage(rel, url)
+    for node in tree.css("[id]"):
+        page.ids.add(node.attributes.get("id"))
+    for node in tree.css("a[name]"):
+        page.ids.add(node.attributes.get("name"))
+    article = tree.css_first("article")
+    content_links = {id(n) for n in article.css("a[href]")} if article else set()
+    for node in tree.css("a[href]"):
+        page.links.append(Link(node.attributes.get("href") or "", _accessible_name(node), id(node) in content_links))
+    for node in tree.css("link[href]"):
+        page.links.append(Link(node.attributes.get("href") or "", True, False))
+    for node in tree.css("img"):
+        figure = node.parent
+        while figure is not None and figure.tag not in ("figure", "body"):
+            figure = figure.parent
+        caption = ""
+        if figure is not None and figure.tag == "figure":
+            cap = figure.css_first("figcaption")
+            caption = cap.text(deep=True) if cap else ""
+        page.images.append(Image(node.attributes.get("src") or "", node.attributes.get("alt"), caption))
+    if article:
+        for node in article.css("pre, code, script, style"):
+            node.decompose()
+        text = article.text(deep=True)
+        page.leftovers = sorted(set(_LEFTOVER.findall(text)))
+        h1 = article.css_first("h1")
+        page.h1 = h1.text(deep=True).replace("¶", "").strip() if h1 else ""
+        footer = article.css_first(".health-footer")
+        page.has_footer = footer is not None
+        page.has_disclosure = article.css_first(".health-footer__disclosure") is not None
+        time = article.css_first(".health-footer__dates time")
+        page.review_date = time.attributes.get("datetime") if time else None
+    page.jsonld = [n.text() for n in tree.css('script[type="application/ld+json"]')]
+    return page
+
+
+def index_site(site_dir: Path) -> SiteIndex:
+    # Pages are named "site/..." even when checked in the staging folder, so
+    # messages name the place the page will be published to.
+    pages, files = {}, set()
+    for dirpath, _, filenames in os.walk(site_dir):
+        for name in filenames:
+            full = Path(dirpath) / name
+            sub = full.relative_to(site_dir).as_posix()
+            rel = f"site/{sub}"
+            files.add(rel)
+            if name.endswith(".html"):
+                url = sub[: -len("index.html")] if name == "index.html" else sub
+                html = full.read_text(encoding="utf-8", errors="replace")
+                pages[rel] = parse_page(html, rel, url)
+    return SiteIndex(site_dir, pages, files)

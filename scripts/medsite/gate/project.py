@@ -1,0 +1,152 @@
+"""What the gate checks: the sources (pages, bibliography, settings) and the built site, each read once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .. import bibliography, citations, frontmatter, yamlsource
+from ..diagnostics import Diagnostic, DiagnosticError
+from .htmlindex import SiteIndex, index_site
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running its Python tags (!!python/name:...)."""
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@dataclass
+class SourcePage:
+    uri: str  # docs-relative, e.g. "about-ms/symptoms.md"
+    rel: str  # project-relative, e.g. "docs/about-ms/symptoms.md"
+    page: frontmatter.Page | None
+    error: Diagnostic | None = None
+
+    @cached_property
+    def body_lines(self) -> list[str]:
+        return self.page.body.splitlines() if self.page else []
+
+    @cached_property
+    def code_mask(self) -> list[bool]:
+        """True for body lines inside fenced code."""
+        mask, fence = [], None
+        for line in self.body_lines:
+            m = re.match(r"^[ \t]*(`{3,}|~{3,})", line)
+            if fence is None and m:
+                fence = m.group(1)
+                mask.append(True)
+            elif fence is not None:
+                mask.append(True)
+                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                    fence = None
+            else:
+                mask.append(False)
+        return mask
+
+    def prose_lines(self):
+        """(file line number, text) for body lines outside fenced code, inline code blanked."""
+        first = self.page.body_line if self.page else 1
+        for i, (line, in_code) in enumerate(zip(self.body_lines, self.code_mask)):
+            if not in_code:
+                yield first + i, re.sub(r"`[^`]*`", lambda m: " " * len(m.group(0)), line)
+
+    @cached_property
+    def citation_groups(self) -> list[citations.Group]:
+        return citations.find(self.page.body, first_line=self.page.body_line) if self.page else []
+
+    @property
+    def html_rel(self) -> str:
+        """Where MkDocs writes this page (use_directory_urls)."""
+        stem = self.uri[: -len(".md")]
+        if stem == "index" or stem.endswith("/index"):
+            return f"site/{stem}.html"
+        return f"site/{stem}/index.html"
+
+
+@dataclass
+class Project:
+    root: Path
+    site_dir: Path | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    gate_config_path: str = "gate.yml"
+    problems: list = field(default_factory=list)  # diagnostics found while loading
+
+    @cached_property
+    def mkdocs(self) -> dict:
+        path = self.root / "mkdocs.yml"
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)
+        except (OSError, yaml.YAMLError) as exc:
+            self.problems.append(yamlsource.yaml_error(exc, "mkdocs.yml", code="GATE003") if isinstance(exc, yaml.YAMLError)
+                                 else Diagnostic("GATE003", f"cannot read mkdocs.yml: {exc}", "mkdocs.yml"))
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def extra(self) -> dict:
+        return self.mkdocs.get("extra") or {}
+
+    @cached_property
+    def docs_dir(self) -> Path:
+        return self.root / (self.mkdocs.get("docs_dir") or "docs")
+
+    @cached_property
+    def includes_dir(self) -> Path:
+        return self.root / "includes"
+
+    @cached_property
+    def config(self) -> dict:
+        from .config import load_config
+
+        config, problems = load_config(self.root / self.gate_config_path, self.gate_config_path)
+        self.problems.extend(problems)
+        return config
+
+    @cached_property
+    def bibliography(self) -> bibliography.Bibliography | None:
+        path = self.extra.get("bibliography", "docs/references.yaml")
+        try:
+            return bibliography.load(path, self.root)
+        except DiagnosticError as exc:
+            self.problems.extend(exc.diagnostics)
+            return None
+
+    @cached_property
+    def pages(self) -> list[SourcePage]:
+        out = []
+        if not self.docs_dir.is_dir():
+            return out
+        docs_rel = self.docs_dir.relative_to(self.root)
+        for path in sorted(self.docs_dir.rglob("*.md")):
+            uri = path.relative_to(self.docs_dir).as_posix()
+            rel = f"{docs_rel.as_posix()}/{uri}"
+            try:
+                out.append(SourcePage(uri, rel, frontmatter.read(path, rel)))
+            except DiagnosticError as exc:
+                out.append(SourcePage(uri, rel, None, exc.diagnostics[0]))
+        return out
+
+    @cached_property
+    def page_by_html(self) -> dict[str, SourcePage]:
+        return {p.html_rel: p for p in self.pages}
+
+    @cached_property
+    def site(self) -> SiteIndex | None:
+        if self.site_dir is None or not self.site_dir.is_dir():
+            return None
+        return index_site(self.site_dir)
+
+    def cited_keys(self) -> dict[str, list[tuple[SourcePage, citations.Cite]]]:
+        used: dict[str, list] = {}
+        for page in self.pages:
+            for group in page.citation_groups:
+                for cite in group.cites:
+                    used.setdefault(cite.key, []).append((page, cite))
+        return used

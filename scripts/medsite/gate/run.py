@@ -1,0 +1,26 @@
+"""Run the checks over a project and return sorted diagnostics."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic, sort_diagnostics
+from . import suppress
+from .checks import SITE_CHECKS, SOURCE_CHECKS
+
+
+def _guarded(check, project):
+    """A check that meets input it did not expect reports it instead of crashing the build."""
+    try:
+        return list(check(project))
+    except Exception as exc:  # noqa: BLE001 - the whole point is to never show a traceback
+        name = f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"
+        return [Diagnostic("GATE004", f"check {name} failed: {type(exc).__name__}: {exc}", "gate.yml")]
+
+
+def run(project, *, source_only: bool = False, extra_checks=()) -> list[Diagnostic]:
+    checks = list(SOURCE_CHECKS) + ([] if source_only else list(SITE_CHECKS)) + list(extra_checks)
+    diagnostics: list[Diagnostic] = []
+    for check in checks:
+        diagnostics.extend(_guarded(check, project))
+    diagnostics.extend(project.problems)  # what loading the project found (bad YAML, unreadable files)
+    unique = list(dict.fromkeys(diagnostics))
+    return sort_diagnostics(suppress.apply(project, unique))

@@ -1,0 +1,44 @@
+"""Explicit, coded suppressions in Markdown: `<!-- gate-ignore CODE: reason -->`.
+
+A comment applies to its own line and the line after it. A comment without a
+reason is itself an error (GATE001), and one that suppresses nothing is
+reported (GATE002), so exceptions never pile up silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Diagnostic
+from .rules import severity
+
+COMMENT = re.compile(r"<!--\s*gate-ignore\s+([A-Z]+\d{3})\s*(?::\s*(.*?))?\s*-->")
+
+
+def _comments(project):
+    for page in project.pages:
+        for line_no, text in page.prose_lines():
+            for m in COMMENT.finditer(text):
+                yield page.rel, line_no, m.group(1), (m.group(2) or "").strip()
+
+
+def apply(project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    comments = list(_comments(project))
+    used = set()
+    kept = []
+    for d in diagnostics:
+        where = d.source.rsplit(":", 1) if d.source else [d.path, str(d.line or 0)]
+        match = next(
+            (c for c in comments if c[0] == where[0] and c[2] == d.code and c[3] and int(where[1] or 0) in (c[1], c[1] + 1)),
+            None,
+        )
+        if match:
+            used.add(match)
+        else:
+            kept.append(d)
+    for c in comments:
+        if not c[3]:
+            kept.append(Diagnostic("GATE001", f"gate-ignore {c[2]} has no reason", c[0], c[1], hint=f"write <!-- gate-ignore {c[2]}: why -->"))
+        elif c not in used:
+            kept.append(Diagnostic("GATE002", f"gate-ignore {c[2]} suppresses nothing", c[0], c[1], severity=severity("GATE002")))
+    return kept

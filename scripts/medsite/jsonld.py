@@ -1,0 +1,55 @@
+"""MedicalWebPage JSON-LD, built from the same values the page shows."""
+
+from __future__ import annotations
+
+import json
+
+from .bibliography import Entry
+from .pagemeta import PageMeta
+
+MS_CONDITION = {
+    "@type": "MedicalCondition",
+    "name": "Multiple sclerosis",
+    "alternateName": "MS",
+    "code": {"@type": "MedicalCode", "code": "G35", "codingSystem": "ICD-10"},
+}
+
+
+def _work(entry: Entry) -> dict:
+    work = {"@type": "ScholarlyArticle" if entry.type == "article-journal" else "CreativeWork"}
+    if entry.title:
+        work["name"] = entry.title
+    if entry.doi:
+        work["sameAs"] = f"https://doi.org/{entry.doi}"
+    elif entry.url:
+        work["url"] = entry.url
+    return work
+
+
+def build(meta: PageMeta, *, url: str, publisher: dict, author: str, reviewer: dict | None, cited: list[Entry]) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": meta.title,
+        "description": meta.description,
+        "url": url,
+        "inLanguage": "en",
+        "about": MS_CONDITION,
+        "author": {"@type": "Organization", "name": author},
+        "publisher": {"@type": "Organization", "name": publisher.get("name", ""), "url": publisher.get("url", "")},
+    }
+    if meta.last_reviewed:
+        data["lastReviewed"] = meta.last_reviewed.isoformat()
+    if reviewer:
+        person = {"@type": "Person", "name": reviewer["name"]}
+        if reviewer.get("credentials"):
+            person["jobTitle"] = reviewer["credentials"]
+        data["reviewedBy"] = person
+    if cited:
+        data["citation"] = [_work(e) for e in cited]
+    return data
+
+
+def dumps(data: dict) -> str:
+    """Serialise for a <script> element: '<' escaped so text can never close the element."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")

@@ -1,0 +1,146 @@
+"""What the MkDocs hooks do: citations, the references page and the health furniture.
+
+scripts/mkdocs_hooks.py is the thin adapter that MkDocs loads; the logic lives
+here so tests can import it. Problems are logged as `path:line: CODE message`
+at ERROR level, which `mkdocs build --strict` counts, and which `mkdocs serve`
+shows to editors while it keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from . import bibliography, citations, frontmatter, jsonld, referencespage
+from .citeformat import Formatter
+from .diagnostics import DiagnosticError
+from .pagemeta import PageMeta, find_reviewer, human_date
+
+log = logging.getLogger("mkdocs.plugins.medsite")
+
+
+@dataclass
+class SiteState:
+    root: Path
+    docs_dir: Path
+    bib: bibliography.Bibliography
+    formatter: Formatter
+    extra: dict
+    uses: dict = field(default_factory=dict)  # key -> [referencespage.Use]
+    placeholders: dict = field(default_factory=dict)  # src_uri -> citations.Placeholders
+    cited: dict = field(default_factory=dict)  # src_uri -> [keys in first-use order]
+
+    def rel(self, src_uri: str) -> str:
+        return str((self.docs_dir / src_uri).relative_to(self.root))
+
+
+def _report(exc: DiagnosticError) -> None:
+    for diagnostic in exc.diagnostics:
+        log.error(diagnostic.text())
+
+
+def load(config) -> SiteState:
+    root = Path(config.config_file_path).parent
+    extra = config.extra
+    try:
+        bib = bibliography.load(extra.get("bibliography", "docs/references.yaml"), root)
+    except DiagnosticError as exc:
+        _report(exc)
+        raise PluginError("the bibliography cannot be used; fix the errors above") from None
+    formatter = Formatter(bib, extra.get("csl_style", "american-medical-association"))
+    return SiteState(root, Path(config.docs_dir), bib, formatter, dict(extra))
+
+
+def scan(state: SiteState, files) -> None:
+    """Before any page is rendered, note where every work is cited (for the references page)."""
+    state.uses = {}
+    for file in files.documentation_pages():
+        try:
+            page = frontmatter.read(Path(file.abs_src_path), state.rel(file.src_uri))
+        except DiagnosticError:
+            continue  # reported when the page itself is rendered, and by the gate
+        title = str(page.meta.get("title") or file.name)
+        for group in citations.find(page.body, first_line=page.body_line):
+            for cite in group.cites:
+                use = referencespage.Use(file.src_uri, title, cite.heading, cite.anchor)
+                state.uses.setdefault(cite.key, []).append(use)
+
+
+def _body_first_line(abs_src_path: str, markdown: str) -> int:
+    """The file line where `markdown` (front matter removed by MkDocs) starts."""
+    try:
+        raw = Path(abs_src_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    if raw.endswith(markdown):
+        return raw[: len(raw) - len(markdown)].count("\n") + 1
+    return frontmatter.split(raw)[2]
+
+
+def _header(meta: PageMeta, markdown: str) -> str:
+    """The H1 and, on treatment pages, the shared disclaimer, so both sit above the text."""
+    if not meta.is_content or markdown.lstrip().startswith("# "):
+        return ""
+    header = f"# {meta.title}\n\n" if meta.title else ""
+    if meta.is_treatment:
+        header += '--8<-- "treatment-disclaimer.md"\n\n'
+    return header
+
+
+def page_markdown(state: SiteState, markdown: str, page) -> str:
+    src_uri = page.file.src_uri
+    rel = state.rel(src_uri)
+    first_line = _body_first_line(page.file.abs_src_path, markdown)
+    groups = citations.find(markdown, first_line=first_line)
+    for group in groups:
+        for cite in group.cites:
+            if cite.key not in state.bib:
+                log.error(citations.unknown_key(cite, rel, state.bib.by_id.keys()).text())
+    holders = state.placeholders[src_uri] = citations.Placeholders()
+    new, order = citations.to_footnotes(markdown, groups, state.bib.by_id, holders)
+    state.cited[src_uri] = order
+    if referencespage.MARKER in new:
+        known = {k: v for k, v in state.uses.items() if k in state.bib}
+        listing = referencespage.render(
+            known,
+            holders.token,
+            from_uri=src_uri,
+            sort_key=lambda k: state.formatter.html(k).lower(),
+        )
+        new = new.replace(referencespage.MARKER, listing)
+    return _header(PageMeta.from_meta(page.meta), new) + new
+
+
+def page_content(state: SiteState, html: str, page) -> str:
+    holders = state.placeholders.get(page.file.src_uri)
+    return holders.substitute(html, state.formatter.html) if holders else html
+
+
+def page_context(state: SiteState, context: dict, page, config) -> dict:
+    meta = PageMeta.from_meta(page.meta)
+    if not meta.is_content:
+        return context
+    extra = state.extra
+    publisher = extra.get("publisher", {}) or {}
+    author = config.site_author or f"{publisher.get('name', '')} editorial team"
+    reviewer = find_reviewer(meta.reviewed_by, extra.get("editorial_team", [])) if meta.reviewed_by else None
+    cited = [state.bib.by_id[k] for k in state.cited.get(page.file.src_uri, [])]
+    data = jsonld.build(meta, url=page.canonical_url or "", publisher=publisher, author=author, reviewer=reviewer, cited=cited)
+    base = posixpath.relpath("/", posixpath.dirname("/" + page.url)) if page.url else "."
+    context["health"] = {
+        "author": author,
+        "reviewer": reviewer,
+        "awaiting_review": reviewer is None,
+        "last_reviewed": meta.last_reviewed,
+        "last_reviewed_text": human_date(meta.last_reviewed) if meta.last_reviewed else "",
+        "next_review_due": meta.next_review_due,
+        "next_review_due_text": human_date(meta.next_review_due) if meta.next_review_due else "",
+        "publisher": publisher,
+        "jsonld": jsonld.dumps(data),
+        "base": base.rstrip("/") + "/",
+    }
+    return context

@@ -1,0 +1,65 @@
+"""The VER rule registry: one row per code, so the docs table cannot drift.
+
+Each rule has a default severity, a one-line summary (what it reports) and
+how to fix it. `markdown_table()` renders the table for the docs.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..diagnostics import Severity
+
+
+class Rule(NamedTuple):
+    severity: Severity
+    summary: str
+    fix: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+RULES: dict[str, Rule] = {
+    "VER001": Rule(E, "DOI not found: the DOI handle API does not know it (handle code 100, HTTP 404)",
+                   "copy the DOI again from the publisher's page or PubMed; a plausible-looking DOI can be fake"),
+    "VER002": Rule(E, "the title registered for the DOI (Crossref) does not match the bibliography's title",
+                   "check that the DOI belongs to the cited work; then copy the title exactly"),
+    "VER003": Rule(E, "the DOI is retracted, withdrawn, removed or under an expression of concern (Crossref, Retraction Watch)",
+                   "stop citing the work as evidence; if it must be mentioned, say that it was retracted and cite the notice"),
+    "VER004": Rule(W, "the DOI has a correction, erratum or corrigendum",
+                   "read the correction and check that what the page says still holds"),
+    "VER005": Rule(E, "PMID not found: NCBI esummary returns an error for it",
+                   "copy the PMID again from PubMed"),
+    "VER006": Rule(E, "PubMed lists the PMID as a 'Retracted Publication'",
+                   "stop citing the work as evidence; if it must be mentioned, say that it was retracted"),
+    "VER007": Rule(E, "the DOI that PubMed lists for the PMID differs from the entry's DOI",
+                   "one of the two identifiers belongs to another work: check both against PubMed"),
+    "VER008": Rule(E, "the PubMed title for the PMID does not match the bibliography's title",
+                   "check that the PMID belongs to the cited work; then copy the title exactly"),
+    "VER009": Rule(W, "the DOI is itself a retraction, correction or other update notice for another work",
+                   "cite the original work unless the notice is what the page discusses"),
+    "VER010": Rule(E, "external link is broken (HTTP 404 or 410)",
+                   "find the page's new address (or an archived copy) and update the link"),
+    "VER011": Rule(W, "the DOI exists but Crossref has no record of it, so its title and retraction status were not checked",
+                   "check the title and any retraction by hand at the registration agency (e.g. DataCite)"),
+    "VER020": Rule(W, "item has never been verified online: it is not in the lock file",
+                   "run `make verify` (needs network) and commit verification.lock.json"),
+    "VER021": Rule(W, "the item's verification is older than the maximum age",
+                   "run `make verify` to refresh stale entries and commit verification.lock.json"),
+    "VER022": Rule(W, "the last online check could not verify the item (unverifiable: 401/403/429, bot challenge; or transient: timeout, 5xx)",
+                   "run `make verify` again later; if it persists, check the item by hand"),
+    "VER030": Rule(E, "the lock file cannot be read (not JSON, or not the expected shape)",
+                   "restore verification.lock.json from git, or delete it and run `make verify`"),
+}
+
+
+def rule(code: str) -> Rule:
+    return RULES[code]
+
+
+def markdown_table() -> str:
+    """The docs table of VER codes."""
+    lines = ["| Code | Severity | What it reports | How to fix |", "|---|---|---|---|"]
+    for code, r in sorted(RULES.items()):
+        lines.append(f"| `{code}` | {r.severity.value} | {r.summary} | {r.fix} |")
+    return "\n".join(lines) + "\n"

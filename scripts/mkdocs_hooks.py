@@ -1,0 +1,43 @@
+"""MkDocs hooks: a thin adapter over medsite.site_hooks (MkDocs loads this file on its own)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from medsite import csp, site_hooks  # noqa: E402
+
+_state: site_hooks.SiteState | None = None
+
+
+def on_config(config, **kwargs):
+    global _state
+    _state = site_hooks.load(config)
+    return config
+
+
+def on_files(files, *, config):
+    site_hooks.scan(_state, files)
+    return files
+
+
+def on_page_markdown(markdown: str, *, page, config, files) -> str:
+    return site_hooks.page_markdown(_state, markdown, page)
+
+
+def on_page_content(html: str, *, page, config, files) -> str:
+    return site_hooks.page_content(_state, html, page)
+
+
+def on_page_context(context, *, page, config, nav):
+    return site_hooks.page_context(_state, context, page, config)
+
+
+def on_post_page(output: str, *, page, config) -> str:
+    return csp.post_page(output, page=page, config=config)
+
+
+def on_post_build(*, config) -> None:
+    csp.post_build(config=config)
