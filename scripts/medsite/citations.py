@@ -169,4 +169,49 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
     if order:
         definitions = "\n".join(f"[^{footnote_id(k)}]: {placeholders.token(k)}" for k in order)
         new = new.rstrip("\n") + "\n\n" + definitions + "\n"
-    return new, order
+    return order_definitions(new), order
+
+
+_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+_REFERENCE = re.compile(r"(?<!!)\[\^([^\]\s]+)\](?!:)")
+
+
+def order_definitions(text: str) -> str:
+    """Move every footnote definition to the end, in order of first reference.
+
+    Python-Markdown numbers footnotes by definition order; its reference-order
+    mode follows its own tree walk, which numbers a citation inside a callout
+    out of reading order. Sorting the definitions here makes numbers follow
+    reading order for citations and authors' own notes alike.
+    """
+    lines = text.splitlines(keepends=True)
+    code = _code_spans(text)
+    body, blocks, pos, i = [], {}, 0, 0
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    while i < len(lines):
+        m = _DEFINITION.match(lines[i])
+        if m and not any(a <= offsets[i] < b for a, b in code):
+            block = [lines[i]]
+            i += 1
+            while i < len(lines) and (
+                lines[i].startswith(("    ", "\t"))
+                or (not lines[i].strip() and i + 1 < len(lines) and lines[i + 1].startswith(("    ", "\t")))
+            ):
+                block.append(lines[i])
+                i += 1
+            blocks.setdefault(m.group(1), "".join(block).rstrip("\n") + "\n")
+            continue
+        body.append(lines[i])
+        i += 1
+    if not blocks:
+        return text
+    body_text = "".join(body)
+    body_code = _code_spans(body_text)
+    order = []
+    for ref in _REFERENCE.finditer(body_text):
+        if ref.group(1) in blocks and ref.group(1) not in order and not any(a <= ref.start() < b for a, b in body_code):
+            order.append(ref.group(1))
+    order += [k for k in blocks if k not in order]
+    return body_text.rstrip("\n") + "\n\n" + "".join(blocks[k] for k in order)

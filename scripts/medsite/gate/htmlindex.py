@@ -69,7 +69,7 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
         page.links.append(Link(node.attributes.get("href") or "", _accessible_name(node), id(node) in content_links))
     for node in tree.css("link[href]"):
         page.links.append(Link(node.attributes.get("href") or "", True, False))
-    for node in tree.css("img"):
+    for node in article.css("img") if article else []:  # content images; the theme's logo is not editors' work
         figure = node.parent
         while figure is not None and figure.tag not in ("figure", "body"):
             figure = figure.parent

@@ -50,8 +50,8 @@ def _state(item: Item, what: str, path: str, line: int | None, today: date, max_
     return out
 
 
-def judge_doi(item: Item, title: str | None, path: str, line: int | None) -> list[Diagnostic]:
-    what, ev, out = f"DOI {item.id}", item.evidence, []
+def judge_doi(item: Item, title: str | None, path: str, line: int | None, label: str | None = None) -> list[Diagnostic]:
+    what, ev, out = f"DOI {label or item.id}", item.evidence, []
     if item.status == "broken":
         out.append(_diag("VER001", f"{what} does not exist (DOI handle API: not found)", path, line, item.id))
         return out
@@ -136,11 +136,11 @@ def lock_diagnostics(
             line = entry.line_of("DOI")
             item = lock.get("doi", doi)
             if item is None:
-                out.append(_diag("VER020", f"DOI {doi} ({entry.id}) has never been verified online",
+                out.append(_diag("VER020", f"DOI {entry.doi} ({entry.id}) has never been verified online",
                                  entry.path, line, doi))
             else:
-                out += judge_doi(item, entry.title, entry.path, line)
-                out += _state(item, f"DOI {doi}", entry.path, line, today, max_age_days)
+                out += judge_doi(item, entry.title, entry.path, line, entry.doi)
+                out += _state(item, f"DOI {entry.doi}", entry.path, line, today, max_age_days)
         if entry.pmid:
             pmid = entry.pmid.strip()
             bib_pmids.add(pmid)

@@ -50,7 +50,8 @@ class KindSummary:
 @dataclass
 class Summary:
     kinds: dict[str, KindSummary] = field(default_factory=dict)
-    requests: int = 0
+    requests: int = 0  # sent by our HTTP client
+    lychee_links: int = 0  # handed to lychee (its own retries are not counted)
 
     def kind(self, name: str) -> KindSummary:
         return self.kinds.setdefault(name, KindSummary())
@@ -63,6 +64,7 @@ class Summary:
             mine.checked.update(ks.checked)
             mine.kept += ks.kept
         self.requests += other.requests
+        self.lychee_links += other.lychee_links
 
     def table(self) -> str:
         head = ["kind", "items", "fresh", "checked", *STATUSES, "kept"]
@@ -75,5 +77,10 @@ class Summary:
         widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
         fmt = lambda r: "  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
         lines = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
-        lines.append(f"requests sent: {self.requests}" + ("" if self.requests else " (everything was fresh)"))
+        sent = f"requests sent: {self.requests}"
+        if self.lychee_links:
+            sent += f", links checked by lychee: {self.lychee_links}"
+        elif not self.requests:
+            sent += " (everything was fresh)"
+        lines.append(sent)
         return "\n".join(lines)

@@ -15,6 +15,7 @@ NOISE = [
     (re.compile(r"\]\([^)]*\)"), "]"),  # link targets
     (re.compile(r"<[^>]+>"), " "),  # HTML tags
     (re.compile(r"\{[^}]*\}"), " "),  # attribute lists
+    (re.compile(r"\bCC BY(?:-[A-Z]{2})* \d\.\d\b"), "CC licence"),  # licence names are not claims
     (re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+"), ""),  # list markers
 ]
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")

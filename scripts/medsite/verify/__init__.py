@@ -1,0 +1,17 @@
+"""Online verification of DOIs, PMIDs and external links, recorded in a lock file.
+
+- `python -m medsite.verify references|links|all` checks online and refreshes
+  verification.lock.json (see `__main__`).
+- `lock_diagnostics(...)` is the offline half that the build gate calls: it
+  judges the bibliography and the site's links from the lock file alone.
+
+Modules, one job each: `client` (polite HTTP, the four outcomes), `doi`,
+`pubmed`, `links` (collect + lychee), `lock` (the file), `lockcheck` (offline
+judgement), `runner` (what to refresh), `report` (progress and summary),
+`rules` (the VER codes), `bench` (throughput against a local server).
+"""
+
+from .lockcheck import lock_diagnostics
+from .rules import RULES
+
+__all__ = ["lock_diagnostics", "RULES"]
