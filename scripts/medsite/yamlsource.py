@@ -40,6 +40,10 @@ def yaml_error(exc: yaml.YAMLError, path: str, *, code: str, line_offset: int = 
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 + line_offset if mark else None
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark and mark and context_mark.line != mark.line:
+        problem += f" ({context} started on line {context_mark.line + 1 + line_offset})"
     return Diagnostic(
         code=code,
         message=f"YAML does not parse: {problem}",

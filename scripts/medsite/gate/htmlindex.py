@@ -56,6 +56,15 @@ def _accessible_name(node) -> bool:
     return any((img.attributes.get("alt") or "").strip() for img in node.css("img"))
 
 
+def _inside(node, tag: str) -> bool:
+    node = node.parent
+    while node is not None:
+        if node.tag == tag:
+            return True
+        node = node.parent
+    return False
+
+
 def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     tree = LexborHTMLParser(html)
     page = HtmlPage(rel, url)
@@ -64,9 +73,8 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     for node in tree.css("a[name]"):
         page.ids.add(node.attributes.get("name"))
     article = tree.css_first("article")
-    content_links = {id(n) for n in article.css("a[href]")} if article else set()
     for node in tree.css("a[href]"):
-        page.links.append(Link(node.attributes.get("href") or "", _accessible_name(node), id(node) in content_links))
+        page.links.append(Link(node.attributes.get("href") or "", _accessible_name(node), _inside(node, "article")))
     for node in tree.css("link[href]"):
         page.links.append(Link(node.attributes.get("href") or "", True, False))
     for node in article.css("img") if article else []:  # content images; the theme's logo is not editors' work

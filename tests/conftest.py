@@ -1,0 +1,52 @@
+"""Shared fixtures: the project's paths, a copy of the project to build in, and the real site built once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+PROJECT_PARTS = ["mkdocs.yml", "gate.yml", "docs", "includes", "overrides", "scripts"]
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of everything `make site` reads, so tests never touch the working site/."""
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dest / part)
+    lock = ROOT / "verification.lock.json"
+    if lock.exists():
+        shutil.copy2(lock, dest / lock.name)
+    return dest
+
+
+def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "medsite.build", "--root", str(root), *args],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """The real site, built once per test session by the same command as `make site`."""
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def site(built_project) -> Path:
+    return built_project / "site"

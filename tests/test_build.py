@@ -1,0 +1,83 @@
+"""`make site`'s build script: bad input stops it with path:line and no traceback, and site/ keeps its last good build."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import copy_project, run_build
+
+
+@pytest.fixture()
+def project(tmp_path):
+    root = copy_project(tmp_path)
+    first = run_build(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    (root / "site" / "marker.txt").write_text("last good build")
+    return root
+
+
+def page_with(root, old: str, new: str, rel: str = "docs/about-ms/causes.md") -> int:
+    """Replace text in a page; return the line where the new text starts."""
+    path = root / rel
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return text[: text.index(old)].count("\n") + 1 + (len(new) - len(new.lstrip("\n")))
+
+
+def assert_failed_and_kept(result, root, expected: str):
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert expected in output, output
+    assert "Traceback" not in output
+    assert (root / "site" / "marker.txt").read_text() == "last good build"
+
+
+def test_unknown_citation_key_fails_with_file_and_line(project):
+    line = page_with(project, "[@bjornevik2022]", "[@bjornevik2021]")
+    result = run_build(project)
+    assert_failed_and_kept(result, project, f"docs/about-ms/causes.md:{line}:")
+    assert "REF001 unknown citation key 'bjornevik2021' (did you mean 'bjornevik2022'?)" in result.stdout
+
+
+def test_malformed_bibliography_fails_with_line(project):
+    bib = project / "docs/references.yaml"
+    bib.write_text(bib.read_text() + "- id: broken\n  title: [unclosed\n")
+    assert_failed_and_kept(run_build(project), project, "docs/references.yaml:")
+
+
+def test_broken_front_matter_fails_with_line(project):
+    page_with(project, "page_type: condition", "page_type: [condition")
+    assert_failed_and_kept(run_build(project), project, "docs/about-ms/causes.md:5: META001 YAML does not parse")
+
+
+def test_missing_snippet_is_a_diagnostic_not_a_traceback(project):
+    line = page_with(project, "\n## ", '\n--8<-- "no-such-file.md"\n\n## ')
+    assert_failed_and_kept(run_build(project), project, f"docs/about-ms/causes.md:{line}: META010 snippet 'no-such-file.md'")
+
+
+def test_broken_internal_link_fails(project):
+    line = page_with(project, "\n## ", "\nSee [types](types.md#no-such-anchor).\n\n## ")
+    assert_failed_and_kept(run_build(project), project, f"docs/about-ms/causes.md:{line}: LNK002")
+
+
+def test_authors_footnotes_and_citations_share_reading_order(project):
+    (project / "docs/about-ms/causes.md").write_text(
+        (project / "docs/about-ms/causes.md").read_text().replace(
+            "\n## ",
+            "\nA claim [@ford2020] and an aside[^aside].\n\n!!! note \"Box\"\n    Inside a box [@walton2020].\n\n"
+            "[^aside]: The editor's own note.\n\n## ",
+            1,
+        )
+    )
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (project / "site/about-ms/causes/index.html").read_text()
+    from selectolax.lexbor import LexborHTMLParser
+
+    refs = LexborHTMLParser(html).css("article a.footnote-ref")
+    order = {}
+    for a in refs:
+        order.setdefault(a.attributes["href"], int(a.text()))
+    assert list(order.values()) == sorted(order.values())
+    assert "#fn:aside" in order

@@ -1,0 +1,208 @@
+"""The real site, built by `make site`'s own command, inspected through its HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from selectolax.lexbor import LexborHTMLParser
+
+from medsite import bibliography, frontmatter
+from medsite.pagemeta import PageMeta, human_date
+
+from conftest import ROOT
+
+
+def nav_pages(nav) -> list[str]:
+    out = []
+    for item in nav:
+        value = list(item.values())[0] if isinstance(item, dict) else item
+        out.extend(nav_pages(value) if isinstance(value, list) else [value])
+    return out
+
+
+NAV = nav_pages(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"])
+CONTENT_PAGES = [p for p in NAV if PageMeta.from_meta(frontmatter.read(ROOT / "docs" / p, p).meta).is_content]
+
+
+def html_path(site: Path, uri: str) -> Path:
+    stem = uri[:-3]
+    return site / ("index.html" if stem == "index" else f"{stem}/index.html")
+
+
+def parse(site: Path, uri: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html_path(site, uri).read_text(encoding="utf-8"))
+
+
+def test_nav_lists_every_required_page():
+    required = {
+        "about-ms/what-is-ms.md", "about-ms/symptoms.md", "about-ms/causes.md", "about-ms/types.md",
+        "treatments/current-treatments.md", "treatments/ahsct.md", "stem-cells/mesenchymal-stem-cells.md",
+        "stem-cells/exosomes.md", "stem-cells/our-clinic.md", "stem-cells/questions-to-ask.md", "glossary.md",
+        "references.md", "about/about-us.md", "about/editorial-policy.md", "about/editorial-team.md",
+        "about/privacy.md", "about/accessibility.md", "about/contact.md", "index.md",
+    }
+    assert required <= set(NAV)
+
+
+@pytest.mark.parametrize("uri", NAV)
+def test_page_exists_with_its_title_and_description(site, uri):
+    meta = frontmatter.read(ROOT / "docs" / uri, uri).meta
+    tree = parse(site, uri)
+    h1 = tree.css_first("article h1").text().replace("¶", "").strip()
+    assert h1 == meta["title"]
+    assert tree.css_first('meta[name="description"]').attributes["content"] == meta["description"]
+    assert meta["title"] in tree.css_first("title").text()
+
+
+@pytest.mark.parametrize("uri", NAV)
+def test_nothing_unrendered(site, uri):
+    article = parse(site, uri).css_first("article")
+    for node in article.css("pre, code"):
+        node.decompose()
+    text = article.text()
+    for token in ("[@", "[^", "{{", "{%", "MEDSITECITE"):
+        assert token not in text, f"{uri}: unrendered {token!r}"
+
+
+def test_citations_are_numbered_footnotes_with_formatted_reference_and_doi(site):
+    tree = parse(site, "about-ms/what-is-ms.md")
+    item = tree.css_first('li[id="fn:cite-walton2020"]')
+    assert item is not None
+    text = item.text()
+    # AMA style from the CSL processor: authors, title, journal, year;volume(issue):pages, DOI.
+    assert "Walton C, King R, Rechtman L, et al." in text
+    assert "Mult Scler. 2020;26(14):1816-1821." in text
+    links = {a.attributes["href"] for a in item.css("a")}
+    assert "https://doi.org/10.1177/1352458520970841" in links
+    assert "https://pubmed.ncbi.nlm.nih.gov/33174475/" in links
+    assert "https://pmc.ncbi.nlm.nih.gov/articles/PMC7720355/" in links
+
+
+@pytest.mark.parametrize("uri", CONTENT_PAGES)
+def test_footnotes_numbered_by_first_use_and_reused(site, uri):
+    tree = parse(site, uri)
+    refs = tree.css("article a.footnote-ref")
+    numbers_by_target: dict[str, set] = {}
+    first_use = []
+    for a in refs:
+        target = a.attributes["href"]
+        numbers_by_target.setdefault(target, set()).add(a.text())
+        if target not in first_use:
+            first_use.append(target)
+    for target, numbers in numbers_by_target.items():
+        assert len(numbers) == 1, f"{uri}: {target} has numbers {numbers}"
+    assert [int(next(iter(numbers_by_target[t]))) for t in first_use] == list(range(1, len(first_use) + 1))
+    # The footnote list itself is in the same order.
+    listed = [li.attributes["id"] for li in tree.css("div.footnote > ol > li")]
+    assert listed == [t.lstrip("#") for t in first_use]
+
+
+def test_a_work_cited_twice_keeps_its_number(site):
+    tree = parse(site, "about-ms/what-is-ms.md")
+    walton = [a.text() for a in tree.css('article a.footnote-ref[href="#fn:cite-walton2020"]')]
+    assert len(walton) >= 2 and len(set(walton)) == 1
+
+
+def test_every_paragraph_of_a_treatment_page_that_states_a_fact_is_cited(site):
+    # Spot check: the evidence section of the MSC page cites in every paragraph.
+    tree = parse(site, "stem-cells/mesenchymal-stem-cells.md")
+    evidence = tree.css_first('[id="controlled-trials"]')
+    node, paragraphs = evidence.next, []
+    while node is not None and node.tag not in ("h2", "h3"):
+        if node.tag == "p":
+            paragraphs.append(node)
+        node = node.next
+    assert paragraphs and all(p.css("a.footnote-ref") for p in paragraphs)
+
+
+def test_tooltips_feature_is_on(site):
+    config = json.loads(parse(site, "index.md").css_first("#__config").text())
+    assert "content.footnote.tooltips" in config["features"]
+
+
+@pytest.mark.parametrize("uri", NAV)
+def test_glossary_abbreviations_on_every_page(site, uri):
+    article = parse(site, uri).css_first("article")
+    abbrs = {a.text(): a.attributes.get("title") for a in article.css("abbr")}
+    for node in article.css("abbr, pre, code, .footnote, .reference-entry .csl-entry"):
+        node.decompose()  # formatted references keep the publisher's wording
+    # Every "MS" in the text is inside an <abbr> with the glossary's definition.
+    assert not re.search(r"\bMS\b", article.text())
+    if abbrs:
+        assert abbrs.get("MS", "Multiple sclerosis") == "Multiple sclerosis"
+
+
+@pytest.mark.parametrize("uri", CONTENT_PAGES)
+def test_jsonld_matches_visible_values(site, uri):
+    tree = parse(site, uri)
+    data = json.loads(tree.css_first('script[type="application/ld+json"]').text())
+    meta = PageMeta.from_meta(frontmatter.read(ROOT / "docs" / uri, uri).meta)
+    assert data["@type"] == "MedicalWebPage"
+    assert data["name"] == tree.css_first("article h1").text().replace("¶", "").strip()
+    assert data["description"] == tree.css_first('meta[name="description"]').attributes["content"]
+    footer = tree.css_first(".health-footer")
+    times = footer.css(".health-footer__dates time")
+    assert data["lastReviewed"] == times[0].attributes["datetime"] == meta.last_reviewed.isoformat()
+    assert times[0].text() == human_date(meta.last_reviewed)
+    assert times[1].text() == human_date(meta.next_review_due)
+    assert data["about"]["code"]["code"] == "G35"
+    # No clinician has reviewed yet: no reviewedBy, and the page says so.
+    assert "reviewedBy" not in data
+    assert "Awaiting clinical review" in footer.text()
+    assert "sells some of" in footer.css_first(".health-footer__disclosure").text()
+    cited = [a.attributes["href"].removeprefix("#fn:cite-") for a in tree.css("article a.footnote-ref")]
+    assert len(data.get("citation", [])) == len(dict.fromkeys(cited))
+
+
+@pytest.mark.parametrize("uri", [p for p in CONTENT_PAGES if p.startswith(("treatments/", "stem-cells/"))])
+def test_treatment_pages_have_disclaimer_sections_and_medical_help(site, uri):
+    tree = parse(site, uri)
+    article = tree.css_first("article")
+    disclaimer = article.css_first(".admonition.disclaimer")
+    assert disclaimer is not None and "Do not stop or change your MS medicines" in disclaimer.text()
+    # The disclaimer sits near the top: right after the title.
+    assert article.css_first("h1").next.next.attributes.get("class", "").startswith("admonition disclaimer")
+    meta = frontmatter.read(ROOT / "docs" / uri, uri).meta
+    if meta["page_type"] in ("treatment", "clinic"):
+        for section in ("regulatory-status", "evidence", "risks", "alternatives", "questions"):
+            assert article.css_first(f'[id="{section}"]') is not None, section
+        assert article.css_first(".admonition.medical-help") is not None
+
+
+def test_clinic_page_has_cost_section_and_says_investigational(site):
+    article = parse(site, "stem-cells/our-clinic.md").css_first("article")
+    assert article.css_first('[id="cost"]') is not None
+    text = article.text().lower()
+    assert "not approved" in text and ("investigational" in text or "experimental" in text)
+
+
+def test_references_page_lists_every_cited_work_once_with_backlinks(site):
+    bib = bibliography.load("docs/references.yaml", ROOT)
+    tree = parse(site, "references.md")
+    entries = tree.css("div.reference-entry")
+    ids = [e.attributes["id"] for e in entries]
+    assert len(ids) == len(set(ids)) == len(bib.entries)
+    walton = tree.css_first('[id="ref-walton2020"]')
+    backlinks = [a.attributes["href"] for a in walton.css("a") if not a.attributes["href"].startswith("http")]
+    assert any(h.startswith("../about-ms/what-is-ms/#") for h in backlinks)
+
+
+def test_site_furniture_files(site):
+    assert (site / "404.html").exists()
+    sitemap = (site / "sitemap.xml").read_text()
+    for uri in NAV:
+        loc = "https://ms-stem-cells.zignagenix.example/" + ("" if uri == "index.md" else uri[:-3] + "/")
+        assert f"<loc>{loc}</loc>" in sitemap
+    assert not list(site.rglob("references.yaml")), "the bibliography source is not published"
+
+
+def test_no_third_party_assets_in_html(site):
+    for page in site.rglob("*.html"):
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        for node in tree.css("script[src], link[rel=stylesheet], img[src], link[rel=preconnect]"):
+            url = node.attributes.get("src") or node.attributes.get("href") or ""
+            assert not re.match(r"^(https?:)?//", url), f"{page}: {url}"
