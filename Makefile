@@ -12,7 +12,7 @@ RUN := PYTHONPATH=scripts $(PY) -m
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help site serve check test bench bench-web verify verify-references verify-links \
-        new-page lock browser node clean
+        new-page codes lock browser node clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -58,7 +58,11 @@ verify: $(STAMP) ## Both online checks
 	$(MAKE) verify-references verify-links
 
 new-page: $(STAMP) ## Create a page with all required front matter: make new-page PAGE=treatments/x.md TITLE="..." TYPE=treatment
-	$(RUN) medsite.newpage --path "$(PAGE)" --title "$(TITLE)" --type "$(or $(TYPE),condition)"
+	$(RUN) medsite.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
+
+codes: $(STAMP) ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
+	$(RUN) medsite.gate.rules > GATE-CODES.md.tmp
+	mv GATE-CODES.md.tmp GATE-CODES.md
 
 lock: $(STAMP) ## Re-pin requirements.txt with hashes from requirements.in
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in

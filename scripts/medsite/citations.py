@@ -9,6 +9,7 @@ never mangled by Markdown.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ _ITEM_PARTS = re.compile(rf"@({_KEY})(?:\s*,\s*([^;\]]+))?")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*#*\s*$")
+_HEADINGS = re.compile(_HEADING.pattern, re.M)
 
 
 
@@ -87,24 +89,19 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
 
 def find(text: str, *, first_line: int = 1) -> list[Group]:
     """All citation groups outside code, with file line numbers (body starts at `first_line`)."""
+    if "[" not in text:
+        return []
     code = _code_spans(text)
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    headings = []  # (offset, text, anchor)
-    for idx, start in enumerate(line_starts):
-        end = text.find("\n", start)
-        match = _HEADING.match(text[start : end if end != -1 else len(text)])
-        if match and not any(a <= start < b for a, b in code):
-            headings.append((start, match.group(2), match.group(3)))
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    headings = [
+        (m.start(), m.group(2), m.group(3))
+        for m in _HEADINGS.finditer(text)
+        if not any(a <= m.start() < b for a, b in code)
+    ]
 
     def line_col(offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(line_starts) - 1
-        while lo < hi:  # last line start <= offset
-            mid = (lo + hi + 1) // 2
-            if line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + first_line, offset - line_starts[lo] + 1
+        index = bisect.bisect_right(line_starts, offset) - 1
+        return index + first_line, offset - line_starts[index] + 1
 
     groups = []
     for match in CITATION.finditer(text):

@@ -23,7 +23,11 @@ class Located:
     key_lines: dict[str, int] = field(default_factory=dict)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's C parser when PyYAML has it (the wheels do): same nodes and marks, much faster.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     pass
 
 

@@ -46,7 +46,7 @@ def lock_check(project):
     """VER: the online verification results recorded in the lock file (read offline)."""
     from .verification import check
 
-    return check(project)
+    return check(project) if project.site is not None or project.site_dir is None else []
 
 
 def main(argv=None) -> int:

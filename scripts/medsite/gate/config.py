@@ -14,6 +14,7 @@ DEFAULTS = {
     "http_allowed": [],
     "number_citation_page_types": ["condition", "treatment", "clinic", "guide"],
     "words_to_avoid": [],
+    "verification_max_age_days": 180,
 }
 
 

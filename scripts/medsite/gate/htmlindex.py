@@ -46,6 +46,7 @@ class SiteIndex:
     root: Path
     pages: dict  # rel -> HtmlPage
     files: set  # every file, as "site/..." paths
+    resolved: dict = field(default_factory=dict)  # (folder, href) -> (target, fragment), see checks.links
 
 
 def _accessible_name(node) -> bool:
@@ -56,15 +57,6 @@ def _accessible_name(node) -> bool:
     return any((img.attributes.get("alt") or "").strip() for img in node.css("img"))
 
 
-def _inside(node, tag: str) -> bool:
-    node = node.parent
-    while node is not None:
-        if node.tag == tag:
-            return True
-        node = node.parent
-    return False
-
-
 def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     tree = LexborHTMLParser(html)
     page = HtmlPage(rel, url)
@@ -73,8 +65,9 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     for node in tree.css("a[name]"):
         page.ids.add(node.attributes.get("name"))
     article = tree.css_first("article")
+    content = {n.mem_id for n in article.css("a[href]")} if article else set()
     for node in tree.css("a[href]"):
-        page.links.append(Link(node.attributes.get("href") or "", _accessible_name(node), _inside(node, "article")))
+        page.links.append(Link(node.attributes.get("href") or "", _accessible_name(node), node.mem_id in content))
     for node in tree.css("link[href]"):
         page.links.append(Link(node.attributes.get("href") or "", True, False))
     for node in article.css("img") if article else []:  # content images; the theme's logo is not editors' work
@@ -102,18 +95,40 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     return page
 
 
-def index_site(site_dir: Path) -> SiteIndex:
+def _parse_files(site_dir: str, subs: list[str]) -> list[HtmlPage]:
+    out = []
+    for sub in subs:
+        html = (Path(site_dir) / sub).read_text(encoding="utf-8", errors="replace")
+        name = sub.rpartition("/")[2]
+        url = sub[: -len("index.html")] if name == "index.html" else sub
+        out.append(parse_page(html, f"site/{sub}", url))
+    return out
+
+
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 300
+
+
+def index_site(site_dir: Path, *, workers: int | None = None) -> SiteIndex:
+    """Parse every HTML page once; on big sites, spread the parsing over the CPU cores."""
     # Pages are named "site/..." even when checked in the staging folder, so
     # messages name the place the page will be published to.
-    pages, files = {}, set()
+    files, html_subs = set(), []
     for dirpath, _, filenames in os.walk(site_dir):
         for name in filenames:
-            full = Path(dirpath) / name
-            sub = full.relative_to(site_dir).as_posix()
-            rel = f"site/{sub}"
-            files.add(rel)
+            sub = (Path(dirpath) / name).relative_to(site_dir).as_posix()
+            files.add(f"site/{sub}")
             if name.endswith(".html"):
-                url = sub[: -len("index.html")] if name == "index.html" else sub
-                html = full.read_text(encoding="utf-8", errors="replace")
-                pages[rel] = parse_page(html, rel, url)
-    return SiteIndex(site_dir, pages, files)
+                html_subs.append(sub)
+    html_subs.sort()
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(html_subs) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = -(-len(html_subs) // (workers * 4))
+        chunks = [html_subs[i : i + size] for i in range(0, len(html_subs), size)]
+        with ProcessPoolExecutor(workers) as pool:
+            parsed = [page for chunk in pool.map(_parse_files, [str(site_dir)] * len(chunks), chunks) for page in chunk]
+    else:
+        parsed = _parse_files(str(site_dir), html_subs)
+    return SiteIndex(site_dir, {page.rel: page for page in parsed}, files)

@@ -15,7 +15,10 @@ from ..diagnostics import Diagnostic, DiagnosticError
 from .htmlindex import SiteIndex, index_site
 
 
-class _LenientLoader(yaml.SafeLoader):
+_INLINE_CODE = re.compile(r"`[^`]*`")
+
+
+class _LenientLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Reads mkdocs.yml without running its Python tags (!!python/name:...)."""
 
 
@@ -55,7 +58,7 @@ class SourcePage:
         first = self.page.body_line if self.page else 1
         for i, (line, in_code) in enumerate(zip(self.body_lines, self.code_mask)):
             if not in_code:
-                yield first + i, re.sub(r"`[^`]*`", lambda m: " " * len(m.group(0)), line)
+                yield first + i, (_INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line)
 
     @cached_property
     def citation_groups(self) -> list[citations.Group]:

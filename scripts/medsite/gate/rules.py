@@ -56,6 +56,7 @@ _RULES = [
     Rule("META007", E, "reviewed_by names someone not in extra.editorial_team.", "Never invent a reviewer or credential.", "Leave it empty (the page then says 'Awaiting clinical review') or add the real person to mkdocs.yml first."),
     Rule("META008", E, "A treatment or clinic page lacks a required section (regulatory status, evidence, risks, alternatives, questions; cost on the clinic page) or the medical-help callout.", "CONTENT.md requires these for every treatment page.", "Add the heading with its id, e.g. '## Is it approved? {#regulatory-status}', and the snippet line."),
     Rule("META009", E, "page_type is not one of condition, treatment, clinic, guide, about, policy.", "The type decides review intervals and required sections.", "Use one of the listed types."),
+    Rule("META011", E, "Placeholder text (TODO, TBC, FIXME, lorem ipsum) is left in the page or its front matter.", "Half-written pages must not be published.", "Write the text, or remove the placeholder."),
     Rule("META010", E, "A snippet include (--8<--) names a file that does not exist in includes/.", "The build would stop.", "Fix the file name."),
     # Safety of editor content
     Rule("SAFE001", E, "Raw <script>, <iframe>, <object>, <embed> or <form> in Markdown.", "Editor content must not run code or load third parties.", "Remove it; ask a maintainer if a feature is needed."),
@@ -113,6 +114,9 @@ def _verify_fields(spec) -> tuple:
         sev = spec.get("severity", "error")
         sev = sev if isinstance(sev, Severity) else Severity(str(sev))
         return sev, spec.get("summary", ""), spec.get("why", ""), spec.get("fix", "")
-    sev, summary, fix = (list(spec) + ["", "", ""])[:3]
-    sev = sev if isinstance(sev, Severity) else Severity(str(sev))
-    return sev, summary, "", fix
+    sev = spec.severity if isinstance(spec.severity, Severity) else Severity(str(spec.severity))
+    return sev, spec.summary, getattr(spec, "why", ""), spec.fix
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

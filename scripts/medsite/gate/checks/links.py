@@ -3,32 +3,48 @@
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import unquote, urljoin, urlsplit
+import re
+from urllib.parse import unquote, urlsplit
 
 from ...diagnostics import Diagnostic
 from .source_map import find_line, href_needles
 
 OK_SCHEMES = {"https", "mailto", "tel"}
+_SPACE = re.compile(r"\s")
 
 
 def resolve(site, page, href: str):
-    """(target file as 'site/...', fragment) for an internal href, or (None, fragment) if it points outside the site."""
-    parts = urlsplit(href)
-    path = unquote(urljoin("/" + page.url, parts.path)) if parts.path else "/" + page.url
-    path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
-    rel = path.lstrip("/")
+    """(target file as 'site/...', fragment) for an internal href, or (None, fragment) if it points outside the site.
+
+    Cached per resolved path: navigation links repeat on every page.
+    """
+    base = page.url.rpartition("/")[0]
+    path, _, fragment = href.partition("#")
+    path = path.partition("?")[0]
+    if path.startswith("/"):
+        absolute = path
+    else:
+        absolute = posixpath.join("/" + base, path) if path else "/" + page.url
+    key = posixpath.normpath(absolute) + ("/" if absolute.endswith("/") and absolute != "/" else "")
+    cache = site.resolved
+    if key not in cache:
+        cache[key] = _target(site, unquote(key).lstrip("/"))
+    return cache[key], unquote(fragment)
+
+
+def _target(site, rel: str) -> str | None:
     candidates = [f"site/{rel}index.html"] if (rel == "" or rel.endswith("/")) else [f"site/{rel}", f"site/{rel}/index.html"]
     for candidate in candidates:
         if candidate in site.files:
-            return candidate, unquote(parts.fragment)
-    return None, unquote(parts.fragment)
+            return candidate
+    return None
 
 
 def _problem(site, page, link, http_allowed):
     href = link.href.strip()
     if not link.has_name:
         return "LNK005", f"link to '{href}' has no text or accessible name"
-    if href != link.href or any(c.isspace() for c in href):
+    if href != link.href or _SPACE.search(href):
         return "LNK004", f"malformed URL '{link.href}' (contains spaces)"
     parts = urlsplit(href)
     scheme = parts.scheme.lower()

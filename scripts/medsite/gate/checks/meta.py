@@ -25,9 +25,23 @@ def _field_checks(page):
         elif name in TYPES and meta[name] is not None and not isinstance(meta[name], TYPES[name]):
             yield Diagnostic("META002", f"'{name}' must be {TYPES[name].__name__}, not {type(meta[name]).__name__}",
                              rel, page.page.line_of(name), target=name)
-    for name in ("title", "description"):
-        if isinstance(meta.get(name), str) and not meta[name].strip():
+    for name in ("title", "description", "page_type"):
+        if name in meta and not str(meta[name] or "").strip():
             yield Diagnostic("META002", f"'{name}' is empty", rel, page.page.line_of(name), target=name)
+
+
+PLACEHOLDER = re.compile(r"\b(?:TODO|TBC|FIXME|XXX)\b|lorem ipsum")
+
+
+def _placeholder_checks(page):
+    for name in ("title", "description"):
+        if PLACEHOLDER.search(str(page.page.meta.get(name) or "")):
+            yield Diagnostic("META011", f"placeholder text left in '{name}'", page.rel, page.page.line_of(name), target=name)
+    for line_no, text in page.prose_lines():
+        m = PLACEHOLDER.search(text)
+        if m:
+            yield Diagnostic("META011", f"placeholder text '{m.group(0)}' left in the page", page.rel, line_no, m.start() + 1,
+                             target=m.group(0), hint="write the text, or remove the placeholder")
 
 
 def _review_checks(page, today, team):
@@ -99,5 +113,6 @@ def check(project):
             yield Diagnostic("META002", "page has no front matter", page.rel, 1, hint="start the file with the fields between --- lines")
             continue
         yield from _field_checks(page)
+        yield from _placeholder_checks(page)
         yield from _review_checks(page, project.today, team)
         yield from _section_checks(page)

@@ -1,0 +1,134 @@
+"""`make bench`: print build, gate and link-checker timings (numbers, not pass/fail).
+
+Lines printed:
+  real-site bare_s=… hooks_s=… site_s=… gate_s=… overhead_pct=…   (median of runs)
+  serve-rebuild bare_s=… hooks_s=…
+  pages=N build_s=… gate_s=… lychee_s=… ratio=…                    (synthetic sites)
+    citation-step pages=N bare_build_s=… overhead_pct=… page_html_kb=…
+  verify items=… requests=… total_s=… req_per_s=… rerun_requests=…
+Set BENCH_SIZES=100,1000 to choose synthetic sizes, BENCH_RUNS for repeats.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from ..gate.project import Project
+from ..gate.run import run as run_gate
+from . import synth
+
+ROOT = Path(__file__).resolve().parents[3]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+BIN = Path(sys.executable).parent
+
+
+def timed(cmd, cwd) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 2) and "lychee" not in str(cmd[0]):
+        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def mkdocs(config: Path, out: Path) -> list:
+    return [sys.executable, "-m", "mkdocs", "build", "-q", "--config-file", str(config), "--site-dir", str(out)]
+
+
+def gate_seconds(project: Path, site: Path) -> float:
+    start = time.perf_counter()
+    run_gate(Project(project, site))
+    return time.perf_counter() - start
+
+
+def real_site(runs: int, work: Path) -> None:
+    project = work / "real"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".staging", "node_modules", ".git", "__pycache__", "screenshots"))
+    bare = synth.bare_config(project)
+    bare_s = [timed(mkdocs(bare, work / "bare-out"), project) for _ in range(runs)]
+    hooks_s = [timed(mkdocs(project / "mkdocs.yml", work / "hooks-out"), project) for _ in range(runs)]
+    build = [sys.executable, "-m", "medsite.build", "--root", str(project)]
+    env_site = {**ENV, "PYTHONPATH": str(project / "scripts")}
+    site_s = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(build, cwd=project, env=env_site, capture_output=True)
+        site_s.append(time.perf_counter() - start)
+    gate_s = [gate_seconds(project, project / "site") for _ in range(runs)]
+    b, h, s, g = (statistics.median(x) for x in (bare_s, hooks_s, site_s, gate_s))
+    print(f"real-site bare_s={b:.2f} hooks_s={h:.2f} site_s={s:.2f} gate_s={g:.2f} "
+          f"citation_and_staging_overhead_pct={100 * (s - g - b) / b:.0f} citation_step_pct={100 * (h - b) / b:.0f}")
+    print(f"serve-rebuild bare_s={serve_rebuild(project, bare):.2f} hooks_s={serve_rebuild(project, project / 'mkdocs.yml'):.2f}")
+
+
+def serve_rebuild(project: Path, config: Path) -> float:
+    """Seconds MkDocs reports for a rebuild after an edit, as an editor sees in `make serve`."""
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config), "--dev-addr", "127.0.0.1:0"]
+    proc = subprocess.Popen(cmd, cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    built = re.compile(r"Documentation built in ([\d.]+) seconds")
+    times = []
+    deadline = time.time() + 120
+    try:
+        while len(times) < 2 and time.time() < deadline:
+            try:
+                m = built.search(lines.get(timeout=1))
+            except queue.Empty:
+                continue
+            if m:
+                times.append(float(m.group(1)))
+                if len(times) == 1:
+                    time.sleep(1)  # let the file watcher start
+                    page = project / "docs/about-ms/causes.md"
+                    page.write_text(page.read_text() + "\n")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return times[-1] if len(times) > 1 else float("nan")
+
+
+def synthetic(sizes: list[int], work: Path) -> None:
+    lychee = shutil.which("lychee", path=str(BIN)) or shutil.which("lychee")
+    for n in sizes:
+        project = synth.make_site(ROOT, work / f"synth-{n}", n)
+        out = project / "site"
+        build_s = timed(mkdocs(project / "mkdocs.yml", out), project)
+        bare_s = timed(mkdocs(synth.bare_config(project), work / f"bare-{n}"), project)
+        gate_s = gate_seconds(project, out)
+        lychee_s = timed([lychee, "--offline", "--include-fragments", "--no-progress", "--root-dir", str(out), str(out)], project) if lychee else float("nan")
+        print(f"pages={n} build_s={build_s:.2f} gate_s={gate_s:.2f} lychee_s={lychee_s:.2f} ratio={gate_s / lychee_s:.3f}", flush=True)
+        page_kb = (out / "page-00001/index.html").stat().st_size / 1024
+        print(f"  citation-step pages={n} bare_build_s={bare_s:.2f} overhead_pct={100 * (build_s - bare_s) / bare_s:.0f} "
+              f"page_html_kb={page_kb:.0f}", flush=True)
+        shutil.rmtree(work / f"bare-{n}", ignore_errors=True)
+
+
+def main() -> int:
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "100,1000,5000").split(",") if s]
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    with tempfile.TemporaryDirectory(prefix="medsite-bench-") as tmp:
+        work = Path(tmp)
+        real_site(runs, work)
+        synthetic(sizes, work)
+    try:
+        from ..verify import bench as verify_bench
+
+        verify_bench.main()
+    except ImportError:
+        print("verify: benchmark not available")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
