@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -94,6 +95,9 @@ class LycheeOptions:
     host_concurrency: int = 2
     accept: str = "200..=299"
     binary: str | None = None
+    # lychee retries 429 (with Retry-After) and network errors itself, but not 5xx:
+    # links still transient after a run are checked again, after these waits.
+    transient_waits: tuple[float, ...] = (5.0, 20.0)
 
 
 _OUTCOME_OF_MAP = {
@@ -139,10 +143,24 @@ def parse_report(report: dict, urls: list[str]) -> dict[str, Check]:
     return checks
 
 
-def check_urls(urls: list[str], user_agent: str, options: LycheeOptions | None = None) -> dict[str, Check]:
-    """Check URLs with lychee; never raises. A URL lychee did not report on is transient."""
+def check_urls(
+    urls: list[str], user_agent: str, options: LycheeOptions | None = None, *, sleep=time.sleep
+) -> dict[str, Check]:
+    """Check URLs with lychee, re-checking transient ones after a backoff; never raises."""
     options = options or LycheeOptions()
-    urls = list(dict.fromkeys(urls))
+    checks = _lychee_once(list(dict.fromkeys(urls)), user_agent, options)
+    for wait in options.transient_waits:
+        again = [u for u, c in checks.items() if c.status == "transient"]
+        if not again:
+            break
+        sleep(wait)
+        for url, check in _lychee_once(again, user_agent, options).items():
+            checks[url] = check
+    return checks
+
+
+def _lychee_once(urls: list[str], user_agent: str, options: LycheeOptions) -> dict[str, Check]:
+    """One lychee run. A URL lychee did not report on is transient."""
     if not urls:
         return {}
     binary = options.binary or lychee_binary()

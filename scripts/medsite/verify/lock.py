@@ -208,3 +208,10 @@ class Lock:
             item.sources = sorted(set(kept + wanted.get(key, [])))
             if not item.sources:
                 del self.items[key]
+
+
+def lock_diagnostics(*args, **kwargs):
+    """Same as `medsite.verify.lock_diagnostics` (lockcheck.py), importable from here too."""
+    from .lockcheck import lock_diagnostics as judge
+
+    return judge(*args, **kwargs)

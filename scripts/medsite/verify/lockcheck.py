@@ -111,6 +111,8 @@ def lock_diagnostics(
     external_urls: Mapping[str, Sequence[tuple[str, int | None]]],
     today: date | None = None,
     max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+    *,
+    display_path: str | None = None,
 ) -> list[Diagnostic]:
     """Diagnostics for the bibliography's DOIs/PMIDs and the site's external links, from the lock only.
 
@@ -118,9 +120,10 @@ def lock_diagnostics(
     - external_urls: {url: [(path, line), ...]} of external links as the gate found them (fragments
       are ignored; doi.org and pubmed.ncbi.nlm.nih.gov/<pmid>/ links are judged through their DOI/PMID
       items, and skipped when the bibliography already carries that DOI/PMID).
+    - display_path: how to name the lock file in a VER030 diagnostic (default: lock_path as given).
     """
     today = today or date.today()
-    lock_display = Path(lock_path).as_posix()
+    lock_display = display_path or Path(lock_path).as_posix()
     try:
         lock = Lock.load(lock_path)
     except LockError as exc:
@@ -158,7 +161,9 @@ def lock_diagnostics(
         if url.lower().startswith(("http://", "https://")):
             grouped.setdefault(url_key(url), []).extend(locations)
     for url, locations in sorted(grouped.items()):
-        locations = sorted(set(locations), key=lambda pl: (pl[0], pl[1] or 0))
+        locations = sorted({(str(p), ln) for p, ln in locations}, key=lambda pl: (pl[0], pl[1] or 0))
+        if not locations:
+            continue
         first_path, first_line = locations[0]
         others = f" (and {len(locations) - 1} more)" if len(locations) > 1 else ""
         doi, pmid = doi_of_url(url), pmid_of_url(url)

