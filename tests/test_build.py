@@ -81,3 +81,36 @@ def test_authors_footnotes_and_citations_share_reading_order(project):
         order.setdefault(a.attributes["href"], int(a.text()))
     assert list(order.values()) == sorted(order.values())
     assert "#fn:aside" in order
+
+
+def test_serve_shows_unknown_key_with_file_and_line_and_keeps_serving(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = copy_project(tmp_path)
+    line = page_with(root, "[@bjornevik2022]", "[@bjornevik2021]")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = []
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            text = proc.stdout.readline()
+            output.append(text)
+            if "Serving on" in text:
+                break
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/about-ms/causes/", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    log = "".join(output)
+    assert f"docs/about-ms/causes.md:{line}:" in log and "REF001 unknown citation key 'bjornevik2021'" in log, log
