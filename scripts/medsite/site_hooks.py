@@ -51,7 +51,7 @@ def load(config) -> SiteState:
     except DiagnosticError as exc:
         _report(exc)
         raise PluginError("the bibliography cannot be used; fix the errors above") from None
-    formatter = Formatter(bib, extra.get("csl_style", "american-medical-association"))
+    formatter = Formatter(bib, extra.get("csl_style", "american-medical-association"), cache_dir=root / ".cache" / "medsite")
     return SiteState(root, Path(config.docs_dir), bib, formatter, dict(extra))
 
 
@@ -144,3 +144,7 @@ def page_context(state: SiteState, context: dict, page, config) -> dict:
         "base": base.rstrip("/") + "/",
     }
     return context
+
+
+def post_build(state: SiteState) -> None:
+    state.formatter.save()

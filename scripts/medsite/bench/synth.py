@@ -88,18 +88,39 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
         nav.insert(0, {title: uri})
     used.add(keys[0])
     config = yaml.safe_load((root / "mkdocs.yml").read_text())
-    # Sections of 25 pages, as a real site groups topics; navigation.prune then keeps page size flat.
-    config["nav"] = [{f"Topic {k // 25}": nav[k : k + 25]} for k in range(0, len(nav), 25)]
+    # A real site groups pages: parts of 10 topics of 25 pages. With navigation.prune,
+    # a page carries only its own part and topic, so its size stays flat as the site grows.
+    topics = [{f"Topic {k // 25}": nav[k : k + 25]} for k in range(0, len(nav), 25)]
+    config["nav"] = [{f"Part {k // 10}": topics[k : k + 10]} for k in range(0, len(topics), 10)]
     config["site_name"] = "Synthetic"
     config["hooks"] = ["scripts/mkdocs_hooks.py"]
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return dest
 
 
-def bare_config(project: Path) -> Path:
-    """The same site without our hooks: what a plain `mkdocs build` costs."""
+CITATION_HOOKS = """# Benchmark only: the citation hooks of scripts/mkdocs_hooks.py without the CSP step.
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "scripts"))
+import mkdocs_hooks  # noqa: E402
+from mkdocs_hooks import on_config, on_files, on_page_content, on_page_context, on_page_markdown  # noqa: E402,F401
+from medsite import site_hooks  # noqa: E402
+
+
+def on_post_build(*, config):
+    site_hooks.post_build(mkdocs_hooks._state)
+"""
+
+
+def variant_config(project: Path, name: str) -> Path:
+    """The same site with fewer hooks: "bare" (a plain `mkdocs build`) or "citations" (no CSP step)."""
     config = yaml.safe_load((project / "mkdocs.yml").read_text())
-    config.pop("hooks", None)
-    path = project / "mkdocs.bare.yml"
+    if name == "bare":
+        config.pop("hooks", None)
+    else:
+        (project / "citation_hooks.py").write_text(CITATION_HOOKS)
+        config["hooks"] = ["citation_hooks.py"]
+    path = project / f"mkdocs.{name}.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
