@@ -40,4 +40,5 @@ def on_post_page(output: str, *, page, config) -> str:
 
 
 def on_post_build(*, config) -> None:
+    site_hooks.post_build(_state)
     csp.post_build(config=config)
