@@ -42,6 +42,15 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed ## Install the pinned npm packages (axe-core)
 
+LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
+
+$(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench-web: site browser $(LIGHTHOUSE_STAMP) ## Lighthouse 12 on the home page and the longest content page (mobile, desktop), served with gzip
+	CHROME_PATH=/usr/bin/chromium $(RUN) medsite.bench_web
+
 test: $(STAMP) browser node ## Run every test
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -61,7 +61,6 @@ _FIXED = (
     ("font-src", ("'self'",)),
     ("connect-src", ("'self'",)),
     ("worker-src", ("'self'",)),
-    ("manifest-src", ("'self'",)),
     ("object-src", ("'none'",)),
     ("base-uri", ("'self'",)),
     ("form-action", ("'self'",)),
@@ -236,12 +235,27 @@ class Collector:
 _collector = Collector()
 
 
+def is_dev_server(config) -> bool:
+    """True under `mkdocs serve`, which points site_url at its own address (dev_addr).
+
+    Its live-reload script is added to every response, inline and different each
+    time, so no build-time hash can allow it: the preview goes without the meta
+    policy, and the built site (what readers get, and what the tests check) has it.
+    """
+    addr = config.get("dev_addr")
+    site_url = config.get("site_url") or ""
+    return bool(addr) and site_url.startswith(f"http://{addr.host}:{addr.port}/")
+
+
 def post_page(output: str, *, page, config) -> str:
     """on_post_page: inject this page's policy and remember its hashes."""
+    if is_dev_server(config):
+        return output
     return _collector.post_page(output, page.file.dest_uri)
 
 
 def post_build(*, config) -> None:
     """on_post_build: protect the remaining HTML and write site/_headers."""
-    _collector.post_build(config.site_dir)
+    if not is_dev_server(config):
+        _collector.post_build(config.site_dir)
     _collector.pages.clear()

@@ -1,0 +1,200 @@
+"""Browser-test fixtures: the real site, served locally, visited by Debian's Chromium.
+
+One site build (the parent conftest's ``site`` fixture: the same staging build
+and gate as ``make site``), one local server and one browser are shared by the
+whole session. Every context routes all requests through :class:`Recorder`,
+which lets requests to the local server through and aborts (and records) any
+other, so no test can reach the internet even when a page tries.
+
+MEDSITE_BROWSER_SITE=/path/to/site runs the browser tests on an already built
+site instead (for example `site/` after `make site`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright import sync_api as playwright_api
+
+from medsite import bench_web
+
+from .support import DESKTOP, page_html
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these three Chromium contacts Google services on its own.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("MEDSITE_SCREENSHOTS", ROOT / "screenshots"))
+
+
+# Collects securitypolicyviolation events from the first moment of every document.
+# Added through CDP (Page.addScriptToEvaluateOnNewDocument), which the page's CSP does not govern.
+VIOLATION_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push({directive: e.violatedDirective, blocked: e.blockedURI,
+                               sample: e.sample, source: e.sourceFile, line: e.lineNumber});
+});
+"""
+
+
+@dataclass
+class Recorder:
+    """Every request a context makes: local ones go through, any other is aborted and kept."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    def route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or f"{parts.scheme}://{parts.netloc}" == self.origin:
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort("blockedbyclient")
+
+
+@dataclass
+class Console:
+    """Console errors and warnings, uncaught exceptions and failed requests of one page."""
+
+    messages: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        page.on("console", lambda m: m.type in ("error", "warning") and self.messages.append(f"console.{m.type}: {m.text}"))
+        page.on("pageerror", lambda exc: self.messages.append(f"uncaught: {exc}"))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED is the browser dropping a late request (the favicon, say) because the test
+        # moved on to the next page: not something a reader would see.
+        if request.failure != "net::ERR_ABORTED":
+            self.messages.append(f"request failed: {request.url} ({request.failure})")
+
+    def clear(self) -> None:
+        self.messages.clear()
+
+
+@dataclass
+class Tab:
+    """A page in its own context, with what it recorded."""
+
+    page: object
+    context: object
+    recorder: Recorder
+    console: Console
+    base: str
+
+    def goto(self, path: str, *, wait: str = "load", expect_status: int | None = 200):
+        self.console.clear()
+        response = self.page.goto(self.base + path, wait_until=wait)
+        if expect_status is not None:
+            assert response is not None and response.status == expect_status, f"{path}: HTTP {response and response.status}"
+        return response
+
+    def violations(self) -> list[dict]:
+        return self.page.evaluate("window.__cspViolations || []")
+
+
+@pytest.fixture(scope="session")
+def site_dir(request) -> Path:
+    prebuilt = os.environ.get("MEDSITE_BROWSER_SITE")
+    if prebuilt:
+        return Path(prebuilt).resolve()
+    # The parent conftest builds the real site once per session with `make site`'s own command.
+    return request.getfixturevalue("site")
+
+
+@pytest.fixture(scope="session")
+def fixture_pages() -> dict:
+    """URL path -> (content type, bytes), served by the same server; tests add their own pages."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir, fixture_pages) -> str:
+    with bench_web.serve(site_dir, use_gzip=True, extra=fixture_pages) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def site_pages(site_dir) -> list[str]:
+    """URL paths of every HTML page of the built site ('' is the home page)."""
+    pages = []
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    assert "" in pages and "404.html" in pages, pages
+    return pages
+
+
+@pytest.fixture(scope="session")
+def content_pages(site_dir, site_pages) -> list[str]:
+    """Pages carrying the health footer (review dates, disclosure): the content pages."""
+    return [p for p in site_pages if "health-footer" in page_html(site_dir, p)]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    with playwright_api.sync_playwright() as pw:
+        # Playwright starts Chromium with a fresh temporary --user-data-dir of its own (it refuses
+        # one in `args`), and every test opens a new, empty context in it.
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing: run `make node` (npm ci)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def open_tab(browser, base_url):
+    """Factory: a new context + page, with request recording, console capture and CSP listener."""
+    opened = []
+
+    def open_(*, viewport=DESKTOP, color_scheme="light", bypass_csp=False, **kwargs) -> Tab:
+        context = browser.new_context(
+            viewport=viewport, color_scheme=color_scheme, bypass_csp=bypass_csp, service_workers="block", **kwargs
+        )
+        recorder = Recorder(origin=base_url.rstrip("/"))
+        context.route("**/*", recorder.route)
+        context.add_init_script(VIOLATION_LISTENER)
+        page = context.new_page()
+        console = Console()
+        console.attach(page)
+        tab = Tab(page, context, recorder, console, base_url)
+        opened.append(tab)
+        return tab
+
+    yield open_
+    for tab in opened:
+        try:
+            tab.context.close()
+        except Exception:  # noqa: BLE001 - already closed
+            pass
+

@@ -1,0 +1,79 @@
+"""Helpers shared by the browser tests (plain functions; fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+MOBILE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def page_html(site_dir: Path, path: str) -> str:
+    """The built HTML of a URL path ('' is the home page, '404.html' the not-found page)."""
+    file = site_dir / (path + "index.html" if path == "" or path.endswith("/") else path)
+    return file.read_text(encoding="utf-8")
+
+
+def slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", path.strip("/")).strip("_") or "home"
+
+
+def parse_rgb(text: str) -> tuple[float, float, float, float]:
+    """'rgb(1, 2, 3)' or 'rgba(1, 2, 3, 0.5)' -> (r, g, b, a)."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", text)]
+    if len(numbers) == 3:
+        numbers.append(1.0)
+    return tuple(numbers[:4])  # type: ignore[return-value]
+
+
+def _luminance(rgb) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(fg, bg) -> float:
+    """WCAG contrast of ``fg`` (alpha-blended onto ``bg``) against an opaque ``bg``."""
+    alpha = fg[3] if len(fg) > 3 else 1.0
+    blended = tuple(alpha * f + (1 - alpha) * b for f, b in zip(fg[:3], bg[:3]))
+    hi, lo = sorted((_luminance(blended), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def wait_until(page, expression: str, *, timeout: float = 3.0, interval: float = 0.05):
+    """Poll a JavaScript expression until it is truthy.
+
+    Playwright's ``wait_for_function`` evaluates a string predicate with ``eval``,
+    which the site's CSP (no 'unsafe-eval') rightly refuses; ``page.evaluate``
+    goes through the DevTools protocol and is not subject to it.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for: {expression}")
+        time.sleep(interval)
+
+
+def search(page, query: str) -> int:
+    """Type a query into Material's search once its worker is ready; return the number of results."""
+    box = page.locator("input.md-search__input")
+    box.click()  # on the desktop layout the search box sits in the header
+    # Until the index is loaded Material says "Initializing search" and drops keystrokes.
+    wait_until(
+        page,
+        "(() => { const m = document.querySelector('.md-search-result__meta');"
+        " return !!m && !/initializ/i.test(m.textContent) })()",
+        timeout=10,
+    )
+    box.press_sequentially(query)
+    wait_until(page, "document.querySelectorAll('.md-search-result__item').length > 0", timeout=10)
+    return page.evaluate("document.querySelectorAll('.md-search-result__item').length")
