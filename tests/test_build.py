@@ -114,3 +114,12 @@ def test_serve_shows_unknown_key_with_file_and_line_and_keeps_serving(tmp_path):
         proc.wait(timeout=10)
     log = "".join(output)
     assert f"docs/about-ms/causes.md:{line}:" in log and "REF001 unknown citation key 'bjornevik2021'" in log, log
+
+
+def test_broken_mkdocs_yml_fails_cleanly(project):
+    config = project / "mkdocs.yml"
+    lines = config.read_text().count("\n")
+    config.write_text(config.read_text() + "nav: [broken\n")
+    result = run_build(project)
+    assert_failed_and_kept(result, project, f"mkdocs.yml:{lines + 2}: GATE003 YAML does not parse")
+    assert "BUILD001 MkDocs stopped: Error: MkDocs encountered an error parsing the configuration file" in result.stdout

@@ -66,8 +66,11 @@ def mkdocs_build(root: Path, staging: Path) -> tuple[bool, list[Diagnostic]]:
         if m:
             diagnostics.append(_from_log(m.group(1), m.group(2), docs, root))
     if proc.returncode != 0 and not diagnostics:
-        last = next((line for line in reversed(output.splitlines()) if line.strip()), "mkdocs failed")
-        diagnostics.append(Diagnostic("BUILD001", f"MkDocs stopped: {last.strip()}", "mkdocs.yml"))
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        error = next((line for line in lines if line.startswith("Error:")), "")
+        last = lines[-1] if lines else "mkdocs failed"
+        message = f"{error} {last}".strip() if error != last else error
+        diagnostics.append(Diagnostic("BUILD001", f"MkDocs stopped: {message}", "mkdocs.yml"))
     return proc.returncode == 0, diagnostics
 
 
