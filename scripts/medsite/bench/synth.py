@@ -88,10 +88,15 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
         nav.insert(0, {title: uri})
     used.add(keys[0])
     config = yaml.safe_load((root / "mkdocs.yml").read_text())
-    # A real site groups pages: parts of 10 topics of 25 pages. With navigation.prune,
-    # a page carries only its own part and topic, so its size stays flat as the site grows.
-    topics = [{f"Topic {k // 25}": nav[k : k + 25]} for k in range(0, len(nav), 25)]
-    config["nav"] = [{f"Part {k // 10}": topics[k : k + 10]} for k in range(0, len(topics), 10)]
+    # A site built to grow nests its navigation: topics of 25 pages, then groups of
+    # at most 10 at each level above. With navigation.prune a page carries only its
+    # own branch, so its size stays flat as the site grows.
+    level = [{f"Topic {k // 25}": nav[k : k + 25]} for k in range(0, len(nav), 25)]
+    depth = 0
+    while len(level) > 10:
+        depth += 1
+        level = [{f"Part {depth}.{k // 10}": level[k : k + 10]} for k in range(0, len(level), 10)]
+    config["nav"] = level
     config["site_name"] = "Synthetic"
     config["hooks"] = ["scripts/mkdocs_hooks.py"]
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))

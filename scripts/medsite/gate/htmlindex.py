@@ -105,14 +105,12 @@ def _parse_files(site_dir: str, subs: list[str]) -> list[HtmlPage]:
     return out
 
 
-# Below this many pages, starting worker processes costs more than it saves.
-PARALLEL_FROM = 300
+def index_site(site_dir: Path) -> SiteIndex:
+    """Parse every HTML page once.
 
-
-def index_site(site_dir: Path, *, workers: int | None = None) -> SiteIndex:
-    """Parse every HTML page once; on big sites, spread the parsing over the CPU cores."""
-    # Pages are named "site/..." even when checked in the staging folder, so
-    # messages name the place the page will be published to.
+    Pages are named "site/..." even when checked in the staging folder, so
+    messages name the place the page will be published to.
+    """
     files, html_subs = set(), []
     for dirpath, _, filenames in os.walk(site_dir):
         for name in filenames:
@@ -120,15 +118,5 @@ def index_site(site_dir: Path, *, workers: int | None = None) -> SiteIndex:
             files.add(f"site/{sub}")
             if name.endswith(".html"):
                 html_subs.append(sub)
-    html_subs.sort()
-    workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(html_subs) >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = -(-len(html_subs) // (workers * 4))
-        chunks = [html_subs[i : i + size] for i in range(0, len(html_subs), size)]
-        with ProcessPoolExecutor(workers) as pool:
-            parsed = [page for chunk in pool.map(_parse_files, [str(site_dir)] * len(chunks), chunks) for page in chunk]
-    else:
-        parsed = _parse_files(str(site_dir), html_subs)
+    parsed = _parse_files(str(site_dir), sorted(html_subs))
     return SiteIndex(site_dir, {page.rel: page for page in parsed}, files)
