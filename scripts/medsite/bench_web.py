@@ -29,24 +29,12 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import csp
+from . import chromium, csp
 
 ROOT = Path(__file__).resolve().parents[2]
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
-CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-# Without these Chromium talks to Google services on its own.
-CHROMIUM_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-)
+CHROMIUM = chromium.PATH
+CHROMIUM_FLAGS = ("--headless=new", *chromium.QUIET_FLAGS, "--disable-default-apps", "--disable-extensions")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGET_BYTES = 64 * 1024
 

@@ -20,23 +20,13 @@ from urllib.parse import urlsplit
 import pytest
 from playwright import sync_api as playwright_api
 
-from medsite import bench_web
+from medsite import bench_web, chromium
 
 from .support import DESKTOP, page_html
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Without these three Chromium contacts Google services on its own.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = chromium.PATH
+CHROMIUM_ARGS = ["--headless", *chromium.QUIET_FLAGS]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("MEDSITE_SCREENSHOTS", ROOT / "screenshots"))
 
