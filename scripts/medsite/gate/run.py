@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from ..diagnostics import Diagnostic, sort_diagnostics
 from . import suppress
 from .checks import SITE_CHECKS, SOURCE_CHECKS
@@ -19,8 +21,16 @@ def _guarded(check, project):
 def run(project, *, source_only: bool = False, extra_checks=()) -> list[Diagnostic]:
     checks = list(SOURCE_CHECKS) + ([] if source_only else list(SITE_CHECKS)) + list(extra_checks)
     diagnostics: list[Diagnostic] = []
-    for check in checks:
-        diagnostics.extend(_guarded(check, project))
+    # The index of a big site is millions of small objects and no reference cycles;
+    # Python's cycle collector would rescan them again and again, so pause it.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for check in checks:
+            diagnostics.extend(_guarded(check, project))
+    finally:
+        if was_enabled:
+            gc.enable()
     diagnostics.extend(project.problems)  # what loading the project found (bad YAML, unreadable files)
     unique = list(dict.fromkeys(diagnostics))
     return sort_diagnostics(suppress.apply(project, unique))
