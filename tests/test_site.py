@@ -206,3 +206,10 @@ def test_no_third_party_assets_in_html(site):
         for node in tree.css("script[src], link[rel=stylesheet], img[src], link[rel=preconnect]"):
             url = node.attributes.get("src") or node.attributes.get("href") or ""
             assert not re.match(r"^(https?:)?//", url), f"{page}: {url}"
+
+
+def test_reference_lists_stay_out_of_search_except_the_references_page(site):
+    index = json.loads((site / "search/search_index.json").read_text())
+    with_title = {doc["location"].split("#")[0] for doc in index["docs"] if "Rising prevalence of multiple sclerosis" in doc["text"]}
+    assert with_title == {"references/"}
+    assert "data-search-exclude" in parse(site, "about-ms/what-is-ms.md").css_first("div.footnote").attributes

@@ -117,7 +117,13 @@ def page_markdown(state: SiteState, markdown: str, page) -> str:
 
 def page_content(state: SiteState, html: str, page) -> str:
     holders = state.placeholders.get(page.file.src_uri)
-    return holders.substitute(html, state.formatter.html) if holders else html
+    if not holders:
+        return html
+    # Keep each page's reference list out of the search index: the References page
+    # lists every work once and stays searchable, and the copies would make every
+    # page match every study title and double the index that each page downloads.
+    html = html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>', 1)
+    return holders.substitute(html, state.formatter.html)
 
 
 def page_context(state: SiteState, context: dict, page, config) -> dict:
