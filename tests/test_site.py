@@ -213,3 +213,15 @@ def test_reference_lists_stay_out_of_search_except_the_references_page(site):
     with_title = {doc["location"].split("#")[0] for doc in index["docs"] if "Rising prevalence of multiple sclerosis" in doc["text"]}
     assert with_title == {"references/"}
     assert "data-search-exclude" in parse(site, "about-ms/what-is-ms.md").css_first("div.footnote").attributes
+
+
+@pytest.mark.parametrize("uri", CONTENT_PAGES)
+def test_body_text_reads_at_grade_9_or_below(site, uri):
+    """CONTENT.md: plain language, Flesch-Kincaid grade of the body text at most 9 (textstat 0.7.3)."""
+    import textstat
+
+    article = parse(site, uri).css_first("article")
+    for node in article.css(".footnote, .health-footer, h1, .headerlink, table, pre, code, .md-content__button"):
+        node.decompose()  # references, the review block and tables of study data are not body text
+    grade = textstat.flesch_kincaid_grade(article.text(separator=" "))
+    assert grade <= 9, f"{uri}: grade {grade}"
