@@ -221,7 +221,7 @@ def test_body_text_reads_at_grade_9_or_below(site, uri):
     import textstat
 
     article = parse(site, uri).css_first("article")
-    for node in article.css(".footnote, .health-footer, h1, .headerlink, table, pre, code, .md-content__button"):
+    for node in article.css(".footnote, .reference-entry, .health-footer, h1, .headerlink, table, pre, code, .md-content__button"):
         node.decompose()  # references, the review block and tables of study data are not body text
     grade = textstat.flesch_kincaid_grade(article.text(separator=" "))
     assert grade <= 9, f"{uri}: grade {grade}"
