@@ -337,3 +337,16 @@ def test_table_of_codes_for_editors_is_up_to_date():
     assert (ROOT / "GATE-CODES.md").read_text() == table, "run `make codes`"
     for code in list(rules.RULES) + ["VER001", "VER020"]:
         assert f"| {code} |" in table
+
+
+def test_lock_file_warns_on_unverified_links_but_not_on_our_own_addresses(tmp_path):
+    mkdocs = MKDOCS + "site_url: https://ms.example.org/\nrepo_url: https://github.com/example/ms-site\n"
+    article = ('<a href="https://www.atlasofms.org/">Atlas</a>'
+               '<a href="https://github.com/example/ms-site/edit/main/docs/page.md">edit</a>'
+               '<a href="https://ms.example.org/page/">this page</a>')
+    files = {"mkdocs.yml": mkdocs, "verification.lock.json": '{"version": 1, "items": []}',
+             "site/page/index.html": html(article)}
+    found = [d for d in diagnose(tmp_path, files, site=True) if d.code == "VER020"]
+    linked = sorted(d.target for d in found if d.path.startswith("site/"))
+    assert linked == ["https://www.atlasofms.org/"]
+    assert {d.target for d in found if d.path == "docs/references.yaml"} == {"10.1000/abc123", "10.1000/xyz789", "123456"}

@@ -10,6 +10,7 @@ never mangled by Markdown.
 from __future__ import annotations
 
 import bisect
+import difflib
 import html
 import re
 from dataclasses import dataclass
@@ -118,8 +119,6 @@ def find(text: str, *, first_line: int = 1) -> list[Group]:
 
 
 def unknown_key(cite: Cite, path: str, known) -> Diagnostic:
-    import difflib
-
     close = difflib.get_close_matches(cite.key, list(known), n=1)
     return Diagnostic(
         code="REF001",
@@ -157,8 +156,7 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
                 marker += f'<sup class="cite-locator">, {html.escape(cite.locator)}</sup>'
             markers.append(marker)
         # Drop the space before the marker so it sits on the word, as in print.
-        before = text[pos : group.start].rstrip(" \t") if text[pos : group.start].endswith((" ", "\t")) else text[pos : group.start]
-        out.append(before)
+        out.append(text[pos : group.start].rstrip(" \t"))
         out.append('<sup class="cite-sep">,</sup>'.join(markers))
         pos = group.end
     out.append(text[pos:])

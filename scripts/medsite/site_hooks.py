@@ -9,7 +9,6 @@ shows to editors while it keeps serving.
 from __future__ import annotations
 
 import logging
-import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +32,7 @@ class SiteState:
     uses: dict = field(default_factory=dict)  # key -> [referencespage.Use]
     placeholders: dict = field(default_factory=dict)  # src_uri -> citations.Placeholders
     cited: dict = field(default_factory=dict)  # src_uri -> [keys in first-use order]
+    scanned: dict = field(default_factory=dict)  # src_uri -> (body as MkDocs passes it, its first line, groups)
 
     def rel(self, src_uri: str) -> str:
         return str((self.docs_dir / src_uri).relative_to(self.root))
@@ -57,28 +57,36 @@ def load(config) -> SiteState:
 
 def scan(state: SiteState, files) -> None:
     """Before any page is rendered, note where every work is cited (for the references page)."""
-    state.uses = {}
+    state.uses, state.scanned = {}, {}
     for file in files.documentation_pages():
         try:
             page = frontmatter.read(Path(file.abs_src_path), state.rel(file.src_uri))
         except DiagnosticError:
             continue  # reported when the page itself is rendered, and by the gate
         title = str(page.meta.get("title") or file.name)
-        for group in citations.find(page.body, first_line=page.body_line):
+        # MkDocs hands hooks the body with leading blank lines removed; keep the same
+        # text and its line so that rendering the page need not read or search it again.
+        body = page.body.lstrip("\n")
+        first_line = page.body_line + page.body[: len(page.body) - len(body)].count("\n")
+        groups = citations.find(body, first_line=first_line)
+        state.scanned[file.src_uri] = (body, first_line, groups)
+        for group in groups:
             for cite in group.cites:
                 use = referencespage.Use(file.src_uri, title, cite.heading, cite.anchor)
                 state.uses.setdefault(cite.key, []).append(use)
 
 
-def _body_first_line(abs_src_path: str, markdown: str) -> int:
-    """The file line where `markdown` (front matter removed by MkDocs) starts."""
-    try:
-        raw = Path(abs_src_path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 1
-    if raw.endswith(markdown):
-        return raw[: len(raw) - len(markdown)].count("\n") + 1
-    return frontmatter.split(raw)[2]
+def _citation_groups(state: SiteState, markdown: str, page) -> list:
+    """Citation groups of the page with file line numbers, from the scan when the text is unchanged."""
+    body, first_line, groups = state.scanned.get(page.file.src_uri, (None, 1, None))
+    if body == markdown:
+        return groups
+    try:  # another plugin changed the text: find where it starts in the file
+        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        first_line = raw[: len(raw) - len(markdown)].count("\n") + 1 if raw.endswith(markdown) else frontmatter.split(raw)[2]
+    except (OSError, UnicodeDecodeError, TypeError):
+        pass
+    return citations.find(markdown, first_line=first_line)
 
 
 def _header(meta: PageMeta, markdown: str) -> str:
@@ -94,8 +102,7 @@ def _header(meta: PageMeta, markdown: str) -> str:
 def page_markdown(state: SiteState, markdown: str, page) -> str:
     src_uri = page.file.src_uri
     rel = state.rel(src_uri)
-    first_line = _body_first_line(page.file.abs_src_path, markdown)
-    groups = citations.find(markdown, first_line=first_line)
+    groups = _citation_groups(state, markdown, page)
     for group in groups:
         for cite in group.cites:
             if cite.key not in state.bib:
@@ -136,7 +143,6 @@ def page_context(state: SiteState, context: dict, page, config) -> dict:
     reviewer = find_reviewer(meta.reviewed_by, extra.get("editorial_team", [])) if meta.reviewed_by else None
     cited = [state.bib.by_id[k] for k in state.cited.get(page.file.src_uri, [])]
     data = jsonld.build(meta, url=page.canonical_url or "", publisher=publisher, author=author, reviewer=reviewer, cited=cited)
-    base = posixpath.relpath("/", posixpath.dirname("/" + page.url)) if page.url else "."
     context["health"] = {
         "author": author,
         "reviewer": reviewer,
@@ -147,7 +153,6 @@ def page_context(state: SiteState, context: dict, page, config) -> dict:
         "next_review_due_text": human_date(meta.next_review_due) if meta.next_review_due else "",
         "publisher": publisher,
         "jsonld": jsonld.dumps(data),
-        "base": base.rstrip("/") + "/",
     }
     return context
 

@@ -36,7 +36,8 @@ def site(tmp_path, server, fake):
         f'<a href="{ok}">fine</a>\n'
         f'<a href="{missing}#part">gone</a>\n'
         '<a href="https://ms.example.org/about/">our own page, absolute</a>\n'
-        '<a href="about/">relative</a> <a href="mailto:editors@example.org">mail</a>\n'
+        '<a href="about/">relative</a> <a href="mailto:editors@example.org">mail</a>'
+        ' <a href="https://github.com/example/ms-site/edit/main/docs/index.md">edit this page</a>\n'
         '<a href="https://doi.org/10.1234/LINKED">doi link</a>\n'
         "</body></html>\n")
     (site / "about" / "index.html").write_text(
@@ -47,7 +48,7 @@ def site(tmp_path, server, fake):
 
 def test_collect_external_urls_keeps_pages_and_lines_and_leaves_out_our_own_site(site):
     site_dir, ok, missing, error = site
-    urls = collect_external_urls(site_dir, site_url="https://ms.example.org/")
+    urls = collect_external_urls(site_dir, own_urls=("https://ms.example.org/", "https://github.com/example/ms-site"))
     d = site_dir.as_posix()
     assert urls == {
         ok: [(f"{d}/index.html", 3)],
@@ -75,7 +76,7 @@ def test_verify_links_records_and_the_gate_reports_only_the_broken_link(site, fa
     lock = Lock()
     client = HttpClient(UA, fast_policy())
     summary, urls = verify_links(site_dir, lock, today=TODAY, max_age_days=180, client=client,
-                                 services=fake.services, user_agent=UA, site_url="https://ms.example.org/",
+                                 services=fake.services, user_agent=UA, own_urls=("https://ms.example.org/", "https://github.com/example/ms-site"),
                                  lychee=FAST)
     assert {(i.kind, i.id): i.status for i in lock.items.values()} == {
         ("url", ok): "ok", ("url", missing): "broken", ("url", error): "transient",

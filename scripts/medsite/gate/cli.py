@@ -42,13 +42,6 @@ def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool) 
     return 1 if has_errors(diagnostics, warnings_fatal=warnings_fatal) else 0
 
 
-def lock_check(project):
-    """VER: the online verification results recorded in the lock file (read offline)."""
-    from .verification import check
-
-    return check(project) if project.site is not None or project.site_dir is None else []
-
-
 def main(argv=None) -> int:
     try:
         args = parser().parse_args(argv)
@@ -62,7 +55,7 @@ def main(argv=None) -> int:
     if not args.source_only and not project.site_dir.is_dir():
         print(f"{args.site_dir}: GATE003 no built site; run `make site` first, or use --source-only", file=sys.stderr)
         return 2
-    diagnostics = run(project, source_only=args.source_only, extra_checks=[lock_check])
+    diagnostics = run(project, source_only=args.source_only)
     if any(d.code == "GATE003" for d in diagnostics):
         report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=False)
         return 2

@@ -86,9 +86,11 @@ class Project:
         path = self.root / "mkdocs.yml"
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)
-        except (OSError, yaml.YAMLError) as exc:
-            self.problems.append(yamlsource.yaml_error(exc, "mkdocs.yml", code="GATE003") if isinstance(exc, yaml.YAMLError)
-                                 else Diagnostic("GATE003", f"cannot read mkdocs.yml: {exc}", "mkdocs.yml"))
+        except yaml.YAMLError as exc:
+            self.problems.append(yamlsource.yaml_error(exc, "mkdocs.yml", code="GATE003"))
+            return {}
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Diagnostic("GATE003", f"cannot read mkdocs.yml: {exc}", "mkdocs.yml"))
             return {}
         return data if isinstance(data, dict) else {}
 

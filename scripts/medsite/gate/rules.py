@@ -93,29 +93,12 @@ def markdown_table() -> str:
         "| Code | Severity | What it means | Why it matters | How to fix it |",
         "|---|---|---|---|---|",
     ]
-    all_rules = list(RULES.values())
-    try:
-        from ..verify.rules import RULES as VERIFY_RULES  # online verification codes (VER)
+    from ..verify.rules import RULES as VERIFY_RULES  # the online verification codes (VER)
 
-        for code, spec in sorted(VERIFY_RULES.items()):
-            all_rules.append(Rule(code, *_verify_fields(spec)))
-    except ImportError:
-        pass
-    for r in all_rules:
+    verify = [Rule(code, r.severity, r.summary, r.why, r.fix) for code, r in sorted(VERIFY_RULES.items())]
+    for r in list(RULES.values()) + verify:
         lines.append(f"| {r.code} | {r.severity.value} | {r.what} | {r.why} | {r.fix} |")
     return "\n".join(lines) + "\n"
-
-
-def _verify_fields(spec) -> tuple:
-    """Adapt the verifier's registry rows to (severity, what, why, fix)."""
-    if isinstance(spec, Rule):
-        return spec.severity, spec.what, spec.why, spec.fix
-    if isinstance(spec, dict):
-        sev = spec.get("severity", "error")
-        sev = sev if isinstance(sev, Severity) else Severity(str(sev))
-        return sev, spec.get("summary", ""), spec.get("why", ""), spec.get("fix", "")
-    sev = spec.severity if isinstance(spec.severity, Severity) else Severity(str(spec.severity))
-    return sev, spec.summary, getattr(spec, "why", ""), spec.fix
 
 
 if __name__ == "__main__":

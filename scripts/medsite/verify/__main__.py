@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         if do_links:
             found, urls = verify_links(args.site_dir, lock, today=today, max_age_days=args.max_age_days,
                                        client=client, services=services, user_agent=ua, contact=contact,
-                                       site_url=site.site_url, exclude=tuple(args.exclude),
+                                       own_urls=(site.site_url, site.repo_url), exclude=tuple(args.exclude),
                                        lychee=LycheeOptions(timeout=max(1, int(args.timeout))),
                                        refresh_all=args.refresh_all, progress=progress)
             summary.merge(found)

@@ -70,13 +70,14 @@ class SiteConfig:
     bibliography: str | None
     contact: str | None
     site_url: str | None
+    repo_url: str | None = None
 
 
 def read_mkdocs(path: str | Path = "mkdocs.yml") -> SiteConfig:
     try:
         data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
     except FileNotFoundError:
-        return SiteConfig(None, None, None)
+        return SiteConfig(None, None, None, None)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
@@ -87,4 +88,5 @@ def read_mkdocs(path: str | Path = "mkdocs.yml") -> SiteConfig:
     def text(value):
         return str(value).strip() if value not in (None, "") else None
 
-    return SiteConfig(text(extra.get("bibliography")), text(publisher.get("contact_email")), text(data.get("site_url")))
+    return SiteConfig(text(extra.get("bibliography")), text(publisher.get("contact_email")), text(data.get("site_url")),
+                      text(data.get("repo_url")))

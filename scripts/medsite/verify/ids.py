@@ -29,6 +29,22 @@ def is_pmid(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 9
 
 
+def is_own(url: str, bases) -> bool:
+    """True for a link to one of our own addresses (the site itself, its source repository).
+
+    The gate and `make verify-links` both leave these out: they exist once the
+    site is published, and they are not evidence.
+    """
+    theirs = urlsplit(url)
+    for base in bases:
+        if not base:
+            continue
+        ours = urlsplit(base)
+        if theirs.netloc.lower() == ours.netloc.lower() and theirs.path.startswith(ours.path or "/"):
+            return True
+    return False
+
+
 def url_key(url: str) -> str:
     """The URL without its fragment, as checked and as keyed in the lock file."""
     parts = urlsplit(url.strip())

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .client import Outcome, classify_status
-from .ids import url_key
+from .ids import is_own, url_key
 from .lock import Check
 
 
@@ -40,23 +40,16 @@ class _Anchors(HTMLParser):
                     self.links.append((value.strip(), self.getpos()[0]))
 
 
-def _own_site(url: str, site_url: str | None) -> bool:
-    if not site_url:
-        return False
-    ours, theirs = urlsplit(site_url), urlsplit(url)
-    return theirs.netloc.lower() == ours.netloc.lower() and theirs.path.startswith(ours.path or "/")
-
-
 def collect_external_urls(
     site_dir: str | Path,
     *,
-    site_url: str | None = None,
+    own_urls: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
 ) -> dict[str, list[tuple[str, int]]]:
     """{url without #fragment: [(page path, line), ...]} for every http(s) link in site_dir's HTML.
 
     Page paths start with site_dir as given (e.g. "site/about/index.html").
-    Links to the site itself (site_url) and URLs matching an exclude regex are left out.
+    Links to our own addresses (the site, its repository) and URLs matching an exclude regex are left out.
     """
     site_dir = Path(site_dir)
     patterns = [re.compile(p) for p in exclude]
@@ -72,7 +65,7 @@ def collect_external_urls(
         for href, line in parser.links:
             if urlsplit(href).scheme.lower() not in ("http", "https"):
                 continue
-            if _own_site(href, site_url) or any(p.search(href) for p in patterns):
+            if is_own(href, own_urls) or any(p.search(href) for p in patterns):
                 continue
             found.setdefault(url_key(href), []).append((display, line))
     return found

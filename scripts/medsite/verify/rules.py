@@ -2,7 +2,8 @@
 
 Each rule has a default severity, a one-line summary (what it reports), how
 to fix it and why it matters (`Rule(severity, summary, fix, why)`; the first
-three unpack as `(severity, summary, fix)`). `markdown_table()` renders the table for the docs.
+three unpack as `(severity, summary, fix)`). The editors' table of codes, GATE-CODES.md,
+is rendered from this registry together with the gate's (medsite.gate.rules.markdown_table).
 """
 
 from __future__ import annotations
@@ -72,11 +73,3 @@ RULES: dict[str, Rule] = {
 
 def rule(code: str) -> Rule:
     return RULES[code]
-
-
-def markdown_table() -> str:
-    """The docs table of VER codes."""
-    lines = ["| Code | Severity | What it reports | Why it matters | How to fix |", "|---|---|---|---|---|"]
-    for code, r in sorted(RULES.items()):
-        lines.append(f"| `{code}` | {r.severity.value} | {r.summary} | {r.why} | {r.fix} |")
-    return "\n".join(lines) + "\n"

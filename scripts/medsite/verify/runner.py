@@ -122,7 +122,7 @@ def verify_links(
     services: Services,
     user_agent: str,
     contact: str | None = None,
-    site_url: str | None = None,
+    own_urls: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
     lychee: LycheeOptions | None = None,
     refresh_all: bool = False,
@@ -131,7 +131,7 @@ def verify_links(
 ) -> tuple[Summary, dict[str, list[tuple[str, int]]]]:
     """Returns the summary and the external links found ({url: [(page, line)]})."""
     summary = Summary()
-    urls = collect_external_urls(site_dir, site_url=site_url, exclude=exclude)
+    urls = collect_external_urls(site_dir, own_urls=own_urls, exclude=exclude)
     owner = f"{Path(site_dir).as_posix()}/"
     wanted: dict[tuple[str, str], list[str]] = {}
     for url, locations in urls.items():

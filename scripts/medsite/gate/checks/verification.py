@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..verify.lockcheck import lock_diagnostics
+from ...verify.ids import is_own
+from ...verify.lockcheck import lock_diagnostics
 
 LOCK = "verification.lock.json"
 
@@ -19,13 +20,13 @@ def external_urls(project) -> dict:
     Links to the project's own repository (edit and source links) are left out:
     they exist once the site is published from it, and are not evidence.
     """
-    own = [u.rstrip("/") for u in (project.mkdocs.get("repo_url"), project.mkdocs.get("site_url")) if u]
+    own = (project.mkdocs.get("site_url"), project.mkdocs.get("repo_url"))
     urls: dict = {}
     for page in (project.site.pages.values() if project.site else []):
         for link in page.links:
             if urlsplit(link.href).scheme.lower() not in ("http", "https"):
                 continue
-            if any(link.href.startswith(o) for o in own):
+            if is_own(link.href, own):
                 continue
             urls.setdefault(link.href, []).append((page.rel, None))
     return urls
