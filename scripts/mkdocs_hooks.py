@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from medsite import csp_step, site_hooks  # noqa: E402
+from medsite import csp_step, site_hooks, templates  # noqa: E402
 
 _state: site_hooks.SiteState | None = None
 _csp: csp_step.CspStep | None = None  # one per build: its secret marks what the templates ship
@@ -21,6 +21,7 @@ def on_config(config, **kwargs):
 
 
 def on_env(env, *, config, files):
+    templates.autoescape_ours(env, config.theme.custom_dir)
     return _csp.install(env)
 
 
