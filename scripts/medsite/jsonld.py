@@ -21,6 +21,8 @@ def _work(entry: Entry) -> dict:
         work["name"] = entry.title
     if entry.doi:
         work["sameAs"] = f"https://doi.org/{entry.doi}"
+    elif entry.pmid:  # as the formatted reference does: the PubMed link over https, not the entry's URL
+        work["sameAs"] = f"https://pubmed.ncbi.nlm.nih.gov/{entry.pmid}/"
     elif entry.url:
         work["url"] = entry.url
     return work
