@@ -42,7 +42,7 @@ def _entry_checks(entry, http_allowed):
     if url not in (None, ""):
         why = urls.problem(str(url).strip(), http_allowed)
         if why:
-            yield "REF009", entry.line_of("URL"), f"entry '{entry.id}' has a URL that {why}: '{url}'", str(url)
+            yield "REF009", entry.line_of("URL"), f"entry '{entry.id}' has a URL that {why} ('{url}')", str(url)
 
 
 def check(project):

@@ -47,10 +47,17 @@ def _under(path, prefixes) -> bool:
     return any(path[: len(p)] == p for p in prefixes)
 
 
+def _is_url_setting(path, text) -> bool:
+    """site_url, repo_url, any `url` under extra, and edit_uri when it is a full address (MkDocs then uses it as is)."""
+    if path in URLS or (path[0] == "extra" and path[-1] == "url"):
+        return True
+    return path == ("edit_uri",) and ":" in text.split("/", 1)[0]
+
+
 def _problem(path, text, http_allowed) -> str | None:
-    if path in URLS:
+    if _is_url_setting(path, text):
         why = urls.problem(text.strip(), http_allowed)
-        return f"{'.'.join(map(str, path))} {why}: '{text}'" if why else None
+        return f"{'.'.join(map(str, path))} {why} ('{text}')" if why else None
     if path in EMAILS and not _EMAIL.match(text.strip()):
         return f"{'.'.join(map(str, path))} is not a plain e-mail address: '{text}'"
     if path in PLAIN_TEXT or _under(path, PLAIN_TEXT_UNDER):
