@@ -7,15 +7,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from medsite import csp, site_hooks  # noqa: E402
+from medsite import csp_step, site_hooks, templates  # noqa: E402
 
 _state: site_hooks.SiteState | None = None
+_csp: csp_step.CspStep | None = None  # one per build: its secret marks what the templates ship
 
 
 def on_config(config, **kwargs):
-    global _state
+    global _state, _csp
+    _csp = csp_step.CspStep.for_config(config, site_hooks.report)
     _state = site_hooks.load(config)
     return config
+
+
+def on_env(env, *, config, files):
+    templates.autoescape_ours(env, config.theme.custom_dir)
+    return _csp.install(env)
 
 
 def on_files(files, *, config):
@@ -36,9 +43,13 @@ def on_page_context(context, *, page, config, nav):
 
 
 def on_post_page(output: str, *, page, config) -> str:
-    return csp.post_page(output, page=page, config=config)
+    return _csp.post_page(output, page.file.dest_uri, Path(page.file.abs_src_path))
+
+
+def on_post_template(output: str, *, template_name, config) -> str:
+    return _csp.post_template(output, template_name)
 
 
 def on_post_build(*, config) -> None:
     site_hooks.post_build(_state)
-    csp.post_build(config=config)
+    _csp.post_build(config.site_dir)

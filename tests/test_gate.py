@@ -138,6 +138,11 @@ SOURCE_CASES = {
     "META008": ({"docs/page.md": page(page_type="treatment", due="2027-11-25")}, "docs/page.md", 10,
                 {"docs/page.md": page(BODY + TREATMENT_SECTIONS, page_type="treatment", due="2027-11-25")}),
     "META009": ({"docs/page.md": page(page_type="blog")}, "docs/page.md", 4, {}),
+    "META012": ({"docs/page.md": page().replace("title: A page", "title: A page</title><script>x()</script>")}, "docs/page.md", 2,
+                {"docs/page.md": page().replace("title: A page", "title: Risks & “benefits”")}),
+    "META013": ({"docs/page.md": page().replace("sources:", "template: redirect.html\nsources:")}, "docs/page.md", 8, {}),
+    "REF009": ({"docs/references.yaml": BIB + "  URL: javascript:alert(1)\n"}, "docs/references.yaml", 16,
+               {"docs/references.yaml": BIB + "  URL: https://example.org/xyz789\n"}),
     "META010": ({"docs/page.md": page(BODY + '\n--8<-- "nope.md"\n')}, "docs/page.md", ADDED, {}),
     "META011": ({"docs/page.md": page(BODY + "\nTODO: write about relapses.\n")}, "docs/page.md", ADDED,
                 {"docs/page.md": page(BODY + "\nThere is more to do on this topic [@smith2020].\n")}),
@@ -264,6 +269,7 @@ def test_every_rule_has_a_fixture_and_codes_are_unique():
     covered = {c.split("-")[0] for c in SOURCE_CASES} | set(SITE_CASES) | {"OUT002"}
     # Rules exercised elsewhere: build failures (test_build.py), configuration (below), internal errors (below).
     covered |= {"BUILD001", "GATE003", "GATE004"}
+    covered |= {"OUT003"}  # raised by the build's CSP step: tests/test_csp_shipped.py
     assert set(rules.RULES) <= covered, set(rules.RULES) - covered
     assert len(rules._RULES) == len(rules.RULES)
 

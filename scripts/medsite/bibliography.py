@@ -7,6 +7,7 @@ checks judge the entries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,14 @@ from . import yamlsource
 from .diagnostics import Diagnostic, DiagnosticError
 
 PARSE_CODE = "REF002"
+
+# Identifiers as they may be written. A DOI is limited to Crossref's recommended pattern
+# (which matches all but a sliver of registered DOIs): no quotes, angle brackets, &, #, ?,
+# % or spaces, which could end an HTML attribute or change what https://doi.org/<DOI> means.
+# The rare legacy DOIs outside it (SICI DOIs with < >) are cited by PMID or URL instead.
+DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
+PMID = re.compile(r"^[1-9]\d{0,8}$")  # PubMed ids: digits, no leading zero
+PMCID = re.compile(r"^PMC\d{1,9}$")
 
 
 @dataclass(frozen=True)

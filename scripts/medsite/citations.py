@@ -13,6 +13,7 @@ import bisect
 import difflib
 import html
 import re
+import secrets
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
@@ -32,21 +33,24 @@ class Placeholders:
     """Stand-ins for formatted references that Markdown passes through untouched.
 
     Markdown would read `_` or `*` in titles and DOIs as emphasis, so the page
-    carries a token and the formatted HTML goes in after Markdown has run.
+    carries a token and the formatted HTML goes in after Markdown has run. The
+    token holds a secret made new for each page render: only the tokens this
+    step wrote are replaced, so an editor cannot place a formatted reference
+    (markup with quotes) inside an attribute, or name an entry that does not exist.
     """
-
-    _TOKEN = re.compile(r"MEDSITECITE(\d+)Z")
 
     def __init__(self):
         self.keys: list[str] = []
+        self._secret = secrets.token_hex(8)
+        self._token = re.compile(rf"MEDSITECITE{self._secret}N(\d+)Z")
 
     def token(self, key: str) -> str:
         if key not in self.keys:
             self.keys.append(key)
-        return f"MEDSITECITE{self.keys.index(key)}Z"
+        return f"MEDSITECITE{self._secret}N{self.keys.index(key)}Z"
 
     def substitute(self, html_text: str, format_html) -> str:
-        return self._TOKEN.sub(lambda m: format_html(self.keys[int(m.group(1))]), html_text)
+        return self._token.sub(lambda m: format_html(self.keys[int(m.group(1))]), html_text)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,14 @@
 
 Each entry is formatted once per build and cached; the result is HTML with the
 DOI, PubMed and PMC identifiers as links, so readers can reach the evidence.
+
+Escaping: citeproc-py's HTML output format escapes only the style's own words
+(its `preformat` runs on terms, literals and sort keys); CSL-JSON field values
+are taken as rich text and pass through as markup, so a title such as
+`<img src=x onerror=alert(1)>` would reach the page as an element. The source
+below reads every field as plain text, escaped once with `html.escape` where it
+enters citeproc; `<span class="nocase">`, the one piece of CSL markup Zotero
+exports, keeps its meaning. The HTML format then adds only its own tags.
 """
 
 from __future__ import annotations
@@ -42,6 +50,37 @@ def _csl_item(entry: Entry) -> dict:
     return item
 
 
+def _escape_all(value):
+    """Every string inside a CSL value (names, dates) as HTML text."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escape_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_all(v) for k, v in value.items()}
+    return value
+
+
+def _text_source(items: list[dict]):
+    """A citeproc-py CSL-JSON source whose field values are text, not markup."""
+    from citeproc.source.json import CiteProcJSON
+    from citeproc.string import MixedString
+
+    class TextSource(CiteProcJSON):
+        def parse_string(self, string):
+            # The parent splits off <span class="nocase"> runs; each run's text is then escaped.
+            parts = super().parse_string(string)
+            return MixedString([type(part)(html.escape(str(part), quote=False)) for part in parts])
+
+        def parse_names(self, json_data):
+            return super().parse_names(_escape_all(json_data))
+
+        def parse_date(self, json_data):
+            return super().parse_date(_escape_all(json_data))
+
+    return TextSource(items)
+
+
 @lru_cache(maxsize=4)
 def _style(name: str):
     from citeproc import CitationStylesStyle
@@ -65,7 +104,7 @@ def identifier_links(entry: Entry) -> list[str]:
 
 def _linkify(text: str, entry: Entry) -> str:
     if entry.doi:
-        text = _DOI_TEXT.sub(lambda m: "doi:" + _link(f"https://doi.org/{m.group(1)}", m.group(1)), text)
+        text = _DOI_TEXT.sub(lambda m: "doi:" + _link(f"https://doi.org/{html.unescape(m.group(1))}", m.group(1)), text)
     else:
         text = _URL.sub(lambda m: _link(html.unescape(m.group(1)), m.group(1)), text)
     return text
@@ -100,9 +139,7 @@ class Formatter:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # citeproc warns about CSL keys it does not use
             if self._source is None:
-                from citeproc.source.json import CiteProcJSON
-
-                self._source = CiteProcJSON([_csl_item(e) for e in self.bibliography.by_id.values()])
+                self._source = _text_source([_csl_item(e) for e in self.bibliography.by_id.values()])
             bib = CitationStylesBibliography(_style(self.style_name), self._source, formatter.html)
             bib.register(Citation([CitationItem(key)]))
             return _NUMBER_PREFIX.sub("", str(bib.bibliography()[0]))
@@ -147,4 +184,4 @@ def _citeproc_version() -> str:
 
 _CITEPROC_VERSION = _citeproc_version()
 # Bump when this module changes how references are turned into HTML.
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: field values escaped as text

@@ -1,18 +1,23 @@
-"""Content-Security-Policy computed at build time.
+"""Content-Security-Policy computed at build time, from what we ship.
 
 Every built page gets a ``<meta http-equiv="Content-Security-Policy">`` as the
 first element after ``<meta charset>`` (a meta policy governs only what comes
 after it), allowing inline script only by the SHA-256 hash of each executable
-inline ``<script>`` on that page. After the build, ``site/_headers`` (the
-Netlify / Cloudflare Pages format) carries the same policy for every page, with
-the union of all pages' hashes, plus what only a header can say
-(``frame-ancestors``) and two more security headers.
+inline ``<script>`` that the theme's templates or ours put on that page. Which
+ones those are is known from their provenance (medsite.shipped marks every
+inline tag written in a template source with a per-build secret), never from
+what the page happens to contain: any other inline script, ``<style>``,
+``style=""`` attribute or ``on*=`` handler is returned as a :class:`Stray` for
+the build to report (OUT003), and is not allowed by the policy.
+
+After the build, ``site/_headers`` (the Netlify / Cloudflare Pages format)
+carries the same policy for every page, with the union of all pages' hashes,
+plus what only a header can say (``frame-ancestors``) and two more headers.
 
 Data blocks (``application/ld+json``, ``application/json``) are never executed,
 so Chromium does not check them against ``script-src`` and they need no hash.
 
-scripts/mkdocs_hooks.py calls :func:`post_page` and :func:`post_build`; the
-rest is importable for tests.
+This module is pure (text in, text out); medsite.csp_step is the MkDocs glue.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
+
+from .shipped import ATTR as SHIPPED_ATTR
+from .shipped import unmark
 
 META_NAME = "Content-Security-Policy"
 HEADERS_FILE = "_headers"
@@ -49,8 +56,8 @@ _JS_TYPES = {
 #   img-src data:   Material draws its icons as CSS masks from data: SVG URLs
 #                   (and site.css adds two for the callouts).
 #   worker-src:     the search index runs in a Web Worker loaded from the site.
-#   style-src:      Material and site.css are external files; the site has no
-#                   inline <style> and no style="" attributes, and Material's
+#   style-src:      Material and site.css are external files; the templates ship
+#                   no inline <style> and no style="" attributes, and Material's
 #                   script styles elements through the CSSOM (el.style.x = …),
 #                   which CSP does not restrict. So no 'unsafe-inline' for styles.
 #   object-src, base-uri, form-action: the usual hardening; a meta policy
@@ -99,7 +106,11 @@ class Inline:
 
 
 def scan(html: str) -> Inline:
-    """Find every inline script, style and style attribute in ``html``, hashed."""
+    """Every inline script, style and style attribute in ``html``, hashed, whoever wrote it.
+
+    An inventory for tests and checks; what a page's policy allows comes from
+    :func:`sort_out`, which counts only what the templates ship.
+    """
     tree = LexborHTMLParser(html)
     scripts, styles, attrs, handlers = [], [], [], []
     for node in tree.css("script"):
@@ -158,10 +169,67 @@ def inject(html: str, text: str) -> str:
     return tag + "\n" + html
 
 
-def protect(html: str) -> tuple[str, Inline]:
-    """Scan a page, and return it with its own policy injected, plus what was found."""
-    inline = scan(html)
-    return inject(html, policy(inline)), inline
+@dataclass(frozen=True)
+class Stray:
+    """Inline content in the output that no template shipped: reported, never allowed."""
+
+    kind: str  # "script", "style element", "style attribute", "event handler"
+    snippet: str  # a short excerpt for the message
+    needles: tuple[str, ...]  # text to look for in the source, most specific first
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_shipped(node, secret: str | None) -> bool:
+    return secret is not None and node.attributes.get(SHIPPED_ATTR) == secret
+
+
+def sort_out(html: str, secret: str | None) -> tuple[Inline, tuple[Stray, ...]]:
+    """Hash the inline scripts and styles that carry this build's mark; list everything else inline.
+
+    Style attributes and event handlers cannot carry a mark (and no template of
+    ours or Material's, as configured, writes one), so each is a stray.
+    """
+    tree = LexborHTMLParser(html)
+    scripts, styles, strays = [], [], []
+    for node in tree.css("script"):
+        if "src" in node.attributes or not is_executable(node.attributes.get("type")):
+            continue
+        text = node.text(deep=True)
+        if _is_shipped(node, secret):
+            scripts.append(sha256_source(text))
+        else:
+            first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+            strays.append(Stray("script", f"<script>{_excerpt(text)}</script>", (first, "<script")))
+    for node in tree.css("style"):
+        text = node.text(deep=True)
+        if _is_shipped(node, secret):
+            styles.append(sha256_source(text))
+        else:
+            strays.append(Stray("style element", f"<style>{_excerpt(text)}</style>", ("<style",)))
+    for node in tree.css("*"):
+        for name, value in node.attributes.items():
+            lower = name.lower()
+            if lower == "style":
+                strays.append(Stray("style attribute", f'<{node.tag} style="{_excerpt(value or "")}">', ("style=",)))
+            elif lower.startswith("on"):
+                strays.append(Stray("event handler", f"<{node.tag} {lower}=…>", (f"{lower}=", lower)))
+    unique = lambda xs: tuple(dict.fromkeys(xs))  # noqa: E731 - keep first-seen order
+    return Inline(unique(scripts), unique(styles)), unique(strays)
+
+
+def protect(html: str, secret: str | None) -> tuple[str, Inline, tuple[Stray, ...]]:
+    """A page with its own policy injected and the marks removed, what it allows, and its strays.
+
+    With ``secret`` None (HTML no template rendered, such as a static file copied
+    from docs/) nothing inline is ours: every inline script or style is a stray.
+    """
+    inline, strays = sort_out(html, secret)
+    clean = unmark(html, secret) if secret else html
+    return inject(clean, policy(inline)), inline, strays
 
 
 def headers_file(text: str) -> str:
@@ -202,39 +270,6 @@ def read_headers(text: str) -> dict[str, str]:
     return out
 
 
-@dataclass
-class Collector:
-    """Per-build state: what each page needed, for the site-wide header."""
-
-    pages: dict[str, Inline] = field(default_factory=dict)
-
-    def post_page(self, html: str, key: str) -> str:
-        html, inline = protect(html)
-        self.pages[key] = inline
-        return html
-
-    def post_build(self, site_dir: str | Path) -> str:
-        """Protect HTML that never passed through on_post_page (404.html), then write _headers."""
-        site = Path(site_dir)
-        for path in sorted(site.rglob("*.html")):
-            key = path.relative_to(site).as_posix()
-            if key in self.pages:
-                continue
-            html = path.read_text(encoding="utf-8")
-            if _META_RE.search(html):
-                self.pages[key] = scan(html)
-                continue
-            html, inline = protect(html)
-            path.write_text(html, encoding="utf-8")
-            self.pages[key] = inline
-        text = policy(merge(self.pages.values()), header=True)
-        (site / HEADERS_FILE).write_text(headers_file(text), encoding="utf-8")
-        return text
-
-
-_collector = Collector()
-
-
 def is_dev_server(config) -> bool:
     """True under `mkdocs serve`, which points site_url at its own address (dev_addr).
 
@@ -245,17 +280,3 @@ def is_dev_server(config) -> bool:
     addr = config.get("dev_addr")
     site_url = config.get("site_url") or ""
     return bool(addr) and site_url.startswith(f"http://{addr.host}:{addr.port}/")
-
-
-def post_page(output: str, *, page, config) -> str:
-    """on_post_page: inject this page's policy and remember its hashes."""
-    if is_dev_server(config):
-        return output
-    return _collector.post_page(output, page.file.dest_uri)
-
-
-def post_build(*, config) -> None:
-    """on_post_build: protect the remaining HTML and write site/_headers."""
-    if not is_dev_server(config):
-        _collector.post_build(config.site_dir)
-    _collector.pages.clear()

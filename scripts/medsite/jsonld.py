@@ -21,6 +21,8 @@ def _work(entry: Entry) -> dict:
         work["name"] = entry.title
     if entry.doi:
         work["sameAs"] = f"https://doi.org/{entry.doi}"
+    elif entry.pmid:  # as the formatted reference does: the PubMed link over https, not the entry's URL
+        work["sameAs"] = f"https://pubmed.ncbi.nlm.nih.gov/{entry.pmid}/"
     elif entry.url:
         work["url"] = entry.url
     return work
@@ -50,6 +52,11 @@ def build(meta: PageMeta, *, url: str, publisher: dict, author: str, reviewer: d
     return data
 
 
+# Characters that could end or change the <script> element holding the JSON, or that older
+# JavaScript parsers read as line ends: written as JSON escapes, which mean the same to a JSON reader.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dumps(data: dict) -> str:
-    """Serialise for a <script> element: '<' escaped so text can never close the element."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    """Serialise for a <script> element: no '</script>', '<!--' or raw U+2028/U+2029 can appear in it."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)

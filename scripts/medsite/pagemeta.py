@@ -7,6 +7,7 @@ visible byline, the JSON-LD and the checks cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 # Page type -> longest allowed review interval, in months (CONTENT.md: 12 for
@@ -26,6 +27,24 @@ REQUIRED_SECTIONS = {
     "clinic": ["regulatory-status", "evidence", "risks", "alternatives", "questions", "cost"],
 }
 REQUIRED_FIELDS = ["title", "description", "page_type", "last_reviewed", "next_review_due", "reviewed_by", "sources"]
+# Front matter is plain data. MkDocs and Material act on other keys (`template` picks the
+# template that renders the page, and Material's redirect template prints `location` into
+# an inline script), so a key not listed here is refused rather than passed to them.
+KNOWN_FIELDS = frozenset(REQUIRED_FIELDS)
+# Material prints title and description into <title>, meta and heading markup without
+# escaping, and `striptags` turns entity references back into tags: so front matter
+# values may hold no markup characters and no character references.
+MARKUP = re.compile(r'[<>"]|&(?=[#A-Za-z])')
+
+
+def markup_in(value) -> str | None:
+    """The first markup character or character reference in a value (strings inside lists too)."""
+    if isinstance(value, str):
+        m = MARKUP.search(value)
+        return value[m.start() : m.start() + 8].split()[0] if m else None
+    if isinstance(value, list):
+        return next((found for found in map(markup_in, value) if found), None)
+    return None
 
 
 def to_date(value) -> dt.date | None:

@@ -38,9 +38,14 @@ class SiteState:
         return str((self.docs_dir / src_uri).relative_to(self.root))
 
 
+def report(diagnostic) -> None:
+    """Log one diagnostic at ERROR: `mkdocs build --strict` counts it, `mkdocs serve` shows it."""
+    log.error(diagnostic.text())
+
+
 def _report(exc: DiagnosticError) -> None:
     for diagnostic in exc.diagnostics:
-        log.error(diagnostic.text())
+        report(diagnostic)
 
 
 def load(config) -> SiteState:

@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from medsite import csp
+from medsite import csp, shipped
 
 from .support import page_html, search
 
@@ -136,18 +136,19 @@ def test_browser_reports_no_violation_on_any_page(open_tab, site_pages, content_
 
 
 def test_the_browser_check_catches_an_unhashed_inline_script(open_tab, fixture_pages):
-    """A page protected by csp.protect, with one inline script added afterwards: Chromium must refuse it."""
+    """A page protected by csp.protect, with one shipped (marked) inline script and one that is not: Chromium runs only the first."""
     page = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>fixture</title>"
-        "<script>window.hashed = 1</script>"
+        f'<script {shipped.ATTR}="s3cret">window.hashed = 1</script>'
+        "<script>window.unhashed = 1</script>"
         # Data blocks: never executed, so Chromium does not check them against script-src.
         '<script type="application/ld+json">{"@type": "MedicalWebPage"}</script>'
         '<script type="application/json" id="data">{"a": 1}</script>'
         "</head><body><p>fixture</p></body></html>"
     )
-    protected, inline = csp.protect(page)
-    assert len(inline.scripts) == 1
-    protected = protected.replace("</body>", "<script>window.unhashed = 1</script></body>")
+    protected, inline, strays = csp.protect(page, "s3cret")
+    assert len(inline.scripts) == 1 and [s.kind for s in strays] == ["script"]
+    assert shipped.ATTR not in protected
     fixture_pages[VIOLATION_FIXTURE] = ("text/html; charset=utf-8", protected.encode())
     tab = open_tab()
     tab.goto(VIOLATION_FIXTURE.lstrip("/"))

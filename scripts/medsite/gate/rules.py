@@ -27,11 +27,12 @@ _RULES = [
     Rule("REF001", E, "A page cites a key that is not in the bibliography.", "Readers would see a citation that leads nowhere.", "Use a key from docs/references.yaml (the message suggests the closest), or add the verified work first."),
     Rule("REF002", E, "The bibliography file is missing, does not parse, or has an entry without an id.", "No page can be built with citations.", "Fix the YAML at the line shown; every entry starts with '- id: key'."),
     Rule("REF003", E, "A bibliography entry lacks a required field (authors or organisation, title, journal or publisher, year; URL for web pages).", "An incomplete reference cannot be found or judged by readers.", "Add the field from the verified record, or record a reasoned exception with gate-ignore."),
-    Rule("REF004", E, "A DOI, PMID or PMCID is malformed.", "Broken identifiers send readers to the wrong place or nowhere.", "Copy the identifier exactly: DOI '10.xxxx/...', PMID digits only, PMCID 'PMC' plus digits."),
+    Rule("REF004", E, "A DOI, PMID or PMCID is malformed.", "Broken identifiers send readers to the wrong place or nowhere.", "Copy the identifier exactly: DOI '10.xxxx/...' using only letters, digits and - . _ ; ( ) / : (cite a legacy DOI with other characters by PMID or URL), PMID digits only, PMCID 'PMC' plus digits."),
     Rule("REF005", E, "Two bibliography entries share an id.", "Citations would be ambiguous.", "Give each entry a unique id."),
     Rule("REF006", E, "Two entries under different ids share a DOI or PMID.", "The same work would be numbered twice.", "Merge the entries and cite one id."),
     Rule("REF007", W, "A bibliography entry is never cited.", "Unused entries drift out of date unnoticed.", "Cite it, or remove it from docs/references.yaml."),
     Rule("REF008", E, "The front matter `sources` list does not match the keys the page cites.", "Reviewers read `sources` to check a page's evidence.", "Make `sources` list exactly the keys cited in the body (the message lists them)."),
+    Rule("REF009", E, "A bibliography URL is not a plain https: address (javascript:, data:, http: not in gate.yml's http_allowed, no host, or quotes, spaces or angle brackets).", "The URL becomes a link and a JSON-LD url; other schemes can run code or send readers somewhere unsafe.", "Use the work's https address from the verified record; list a true http-only address in gate.yml's http_allowed with a reason."),
     # Footnotes
     Rule("FN001", E, "A footnote reference [^x] has no definition.", "The marker would show as raw text.", "Add '[^x]: text' or remove the marker."),
     Rule("FN002", E, "A footnote definition is never referenced.", "The note would be silently dropped.", "Reference it with [^x] or delete it."),
@@ -58,6 +59,8 @@ _RULES = [
     Rule("META009", E, "page_type is not one of condition, treatment, clinic, guide, about, policy.", "The type decides review intervals and required sections.", "Use one of the listed types."),
     Rule("META011", E, "Placeholder text (TODO, TBC, FIXME, lorem ipsum) is left in the page or its front matter.", "Half-written pages must not be published.", "Write the text, or remove the placeholder."),
     Rule("META010", E, "A snippet include (--8<--) names a file that does not exist in includes/.", "The build would stop.", "Fix the file name."),
+    Rule("META012", E, "A front matter value contains markup: <, >, a straight double quote, or & that starts a character reference (&lt; &#60;).", "The theme prints title and description into <title>, meta tags and headings without escaping, and undoes character references; markup there can run script or redirect readers.", "Write plain text: use curly quotes “ ” instead of \", 'and' or & followed by a space, and no angle brackets."),
+    Rule("META013", E, "The front matter has a key the site does not use.", "MkDocs and the theme act on keys such as `template` (which picks the page's template) and `location` (printed into a redirect script), so unknown keys are refused.", "Remove the key; the fields every page uses are listed in CONTRIBUTING.md."),
     # Safety of editor content
     Rule("SAFE001", E, "Raw <script>, <iframe>, <object>, <embed> or <form> in Markdown.", "Editor content must not run code or load third parties.", "Remove it; ask a maintainer if a feature is needed."),
     Rule("SAFE002", E, "An inline event handler (onclick=, onerror=...) in Markdown.", "It runs script.", "Remove the attribute."),
@@ -68,6 +71,7 @@ _RULES = [
     # Built output
     Rule("OUT001", E, "Unrendered syntax ([@, [^, {{, {%) survived into the HTML.", "Readers would see raw markup.", "Fix the citation, footnote or template syntax in the source."),
     Rule("OUT002", E, "A content page lacks its review block, disclosure or JSON-LD, or the JSON-LD disagrees with the visible page.", "Every page must show who wrote it, when it was reviewed and who publishes it.", "Check front matter; do not remove the templates' blocks."),
+    Rule("OUT003", E, "The built page has an inline script, <style> element, style attribute or event handler that neither the theme nor our templates ship (it came from a page, an include, the bibliography or a setting).", "The page's Content-Security-Policy allows only what we ship, so browsers refuse it: it is either an attack or markup that silently does not work.", "Remove it from the file at the line shown; a feature that needs script or styling belongs in overrides/ or docs/assets/site.css, reviewed by a maintainer."),
     # Suppressions and configuration
     Rule("GATE001", E, "A gate-ignore comment has no reason.", "Every exception must say why.", "Write <!-- gate-ignore CODE: reason -->."),
     Rule("GATE002", W, "A gate-ignore comment or exception was not used.", "Stale exceptions hide future problems.", "Remove it."),

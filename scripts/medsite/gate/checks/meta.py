@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...diagnostics import Diagnostic
-from ...pagemeta import REQUIRED_FIELDS, REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, find_reviewer, to_date
+from ...pagemeta import KNOWN_FIELDS, REQUIRED_FIELDS, markup_in, REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, find_reviewer, to_date
 from ...citations import _HEADING
 from markdown.extensions.toc import slugify
 
@@ -28,6 +28,20 @@ def _field_checks(page):
     for name in ("title", "description", "page_type"):
         if name in meta and not str(meta[name] or "").strip():
             yield Diagnostic("META002", f"'{name}' is empty", rel, page.page.line_of(name), target=name)
+
+
+def _plain_data_checks(page):
+    """Front matter holds plain text for the templates to show, and nothing MkDocs or the theme would act on."""
+    for name, value in page.page.meta.items():
+        line = page.page.line_of(str(name))
+        if name not in KNOWN_FIELDS:
+            yield Diagnostic("META013", f"unknown front matter key '{name}'", page.rel, line, target=str(name),
+                             hint=f"use only: {', '.join(sorted(KNOWN_FIELDS))}")
+            continue
+        found = markup_in(value)
+        if found:
+            yield Diagnostic("META012", f"'{name}' contains markup '{found}'", page.rel, line, target=found,
+                             hint="write plain text: no < > or \" (use “curly quotes”), and & only before a space")
 
 
 PLACEHOLDER = re.compile(r"\b(?:TODO|TBC|FIXME|XXX)\b|lorem ipsum")
@@ -113,6 +127,7 @@ def check(project):
             yield Diagnostic("META002", "page has no front matter", page.rel, 1, hint="start the file with the fields between --- lines")
             continue
         yield from _field_checks(page)
+        yield from _plain_data_checks(page)
         yield from _placeholder_checks(page)
         yield from _review_checks(page, project.today, team)
         yield from _section_checks(page)

@@ -6,11 +6,9 @@ import re
 
 from ...diagnostics import Diagnostic
 from ..rules import severity
-from ... import citations
+from ... import citations, urls
+from ...bibliography import DOI, PMCID, PMID
 
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID = re.compile(r"^\d{1,9}$")
-PMCID = re.compile(r"^PMC\d+$")
 CONTAINER_TYPES = {"article-journal", "article-magazine", "article-newspaper", "chapter", "paper-conference"}
 
 
@@ -32,7 +30,7 @@ def _missing_fields(entry) -> list[str]:
     return missing
 
 
-def _entry_checks(entry):
+def _entry_checks(entry, http_allowed):
     missing = _missing_fields(entry)
     if missing:
         yield "REF003", entry.line, f"entry '{entry.id}' lacks {', '.join(missing)}", None
@@ -40,6 +38,11 @@ def _entry_checks(entry):
         value = entry.csl.get(key)
         if value not in (None, "") and not pattern.match(str(value).strip()):
             yield "REF004", entry.line_of(key), f"entry '{entry.id}' has a malformed {label} '{value}'", str(value)
+    url = entry.csl.get("URL")
+    if url not in (None, ""):
+        why = urls.problem(str(url).strip(), http_allowed)
+        if why:
+            yield "REF009", entry.line_of("URL"), f"entry '{entry.id}' has a URL that {why} ('{url}')", str(url)
 
 
 def check(project):
@@ -47,8 +50,9 @@ def check(project):
     if bib is None:
         return
     used_ignores = set()
+    http_allowed = project.config.get("http_allowed") or {}
     for entry in bib.entries:
-        for code, line, message, target in _entry_checks(entry):
+        for code, line, message, target in _entry_checks(entry, http_allowed):
             if code in entry.gate_ignore and entry.gate_ignore[code]:
                 used_ignores.add((entry.id, code))
                 continue

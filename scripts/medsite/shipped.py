@@ -1,0 +1,66 @@
+"""Provenance for inline scripts and styles: mark what the templates ship, per build.
+
+The Content-Security-Policy may allow only the inline ``<script>`` and
+``<style>`` elements that the theme's templates and ours emit, never what a
+page, an include or a bibliography entry put into the output. Both end up in
+the same HTML, so the mark is made where the difference is still visible: in
+the template sources. The loader below adds an attribute carrying a secret,
+made new for every build, to every ``<script`` and ``<style`` tag written in a
+template file. Content never passes through the loader (Markdown output is a
+value the templates print, not template source) and cannot guess the secret,
+so after rendering, a marked element is one we ship and an unmarked one is not.
+The CSP step hashes the marked ones, reports the rest, and strips the marks.
+
+Why marks rather than a list of the theme's script texts: Material's scripts
+vary by page (``base_url``) and by feature, and change between releases; a mark
+follows them with no list to keep in step, and fails closed (an unmarked script
+is an error, never a hash).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import jinja2
+
+ATTR = "data-medsite-shipped"
+_TAG = re.compile(r"<(script|style)(?=[\s>/])", re.I)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def mark(source: str, secret: str) -> str:
+    """Template source with every <script>/<style> tag marked as shipped."""
+    return _TAG.sub(lambda m: f'<{m.group(1)} {ATTR}="{secret}"', source)
+
+
+def unmark(html: str, secret: str) -> str:
+    """Rendered output with the marks removed (the secret never reaches readers)."""
+    return html.replace(f' {ATTR}="{secret}"', "")
+
+
+class MarkingLoader(jinja2.BaseLoader):
+    """Wraps the theme's loader; every template it returns has its inline tags marked."""
+
+    def __init__(self, inner: jinja2.BaseLoader, secret: str):
+        self.inner = inner
+        self.secret = secret
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        return mark(source, self.secret), filename, uptodate
+
+    def list_templates(self):
+        return self.inner.list_templates()
+
+
+def install(env: jinja2.Environment, secret: str) -> jinja2.Environment:
+    """Make ``env`` mark what its templates ship (call before any template is loaded)."""
+    if not isinstance(env.loader, MarkingLoader):
+        env.loader = MarkingLoader(env.loader, secret)
+        if env.cache is not None:
+            env.cache.clear()
+    return env

@@ -1,0 +1,117 @@
+"""The CSP allows only the inline scripts the theme and our templates ship, never what a page adds.
+
+Builds a copy of the real site with hostile inline content in one page and in a
+static HTML file under docs/, and reads the staging output with selectolax.
+"""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import copy_project, run_build
+from medsite import csp, shipped
+
+PAGE = "docs/about-ms/causes.md"
+SCRIPT = "window.pwned = 1"
+STYLE = ".health-footer{display:none}"
+STYLE_ATTR = "display:none"
+HOSTILE = (
+    f"\n<script>{SCRIPT}</script>\n\n"
+    f"<style>{STYLE}</style>\n\n"
+    f'<p style="{STYLE_ATTR}" onmouseover="alert(1)">hidden</p>\n\n## '
+)
+STATIC = "docs/assets/embed.html"
+
+
+def policy_of(html: str) -> dict[str, list[str]]:
+    node = LexborHTMLParser(html).css_first('meta[http-equiv="Content-Security-Policy"]')
+    assert node is not None, "page has no CSP meta"
+    return csp.parse(node.attributes["content"])
+
+
+def insert(root, rel: str, old: str, new: str) -> int:
+    """Replace the first `old` with `new`; return the file line where `new` starts."""
+    path = root / rel
+    text = path.read_text()
+    path.write_text(text.replace(old, new, 1))
+    return text[: text.index(old)].count("\n") + 1
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("hostile"))
+    first = insert(root, PAGE, "\n## ", HOSTILE) + 1
+    (root / STATIC).write_text("<!doctype html>\n<title>x</title>\n<p>embed</p>\n<script>window.embed = 1</script>\n")
+    result = run_build(root)
+    return root, result, first
+
+
+def test_unknown_inline_content_fails_the_build_with_file_and_line(hostile):
+    root, result, first = hostile
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert f"{PAGE}:{first}: OUT003 inline script " in output
+    assert f"{PAGE}:{first + 2}: OUT003 inline style element " in output
+    assert f"{PAGE}:{first + 4}: OUT003 inline style attribute " in output
+    assert f"{PAGE}:{first + 4}: OUT003 inline event handler " in output
+    assert f"{STATIC}:4: OUT003 inline script " in output
+    assert not (root / "site").exists(), "nothing is published"
+
+
+def test_unknown_inline_content_gets_no_hash(hostile):
+    root, _, _ = hostile
+    staged = root / ".staging" / "site"
+    page = (staged / "about-ms/causes/index.html").read_text()
+    assert SCRIPT in page, "the fixture really put the script in the output"
+    policy = policy_of(page)
+    for text in (SCRIPT, STYLE, STYLE_ATTR):
+        for directive in ("script-src", "style-src"):
+            assert csp.sha256_source(text) not in policy[directive]
+    assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
+    assert "'unsafe-hashes'" not in policy["style-src"]
+    # What the theme ships is still allowed: every other inline script on the page has its hash.
+    shipped_scripts = set(csp.scan(page).scripts) - {csp.sha256_source(SCRIPT)}
+    assert shipped_scripts and shipped_scripts <= set(policy["script-src"])
+    assert shipped.ATTR not in page, "the per-build marks never reach the output"
+    embed = policy_of((staged / "assets/embed.html").read_text())
+    assert embed["script-src"] == ["'self'"]
+    headers = csp.parse(csp.read_headers((staged / csp.HEADERS_FILE).read_text())[csp.META_NAME])
+    assert csp.sha256_source(SCRIPT) not in headers["script-src"]
+    assert csp.sha256_source("window.embed = 1") not in headers["script-src"]
+
+
+def test_near_miss_the_same_markup_as_code_is_text_and_passes(tmp_path):
+    root = copy_project(tmp_path)
+    insert(root, PAGE, "\n## ", f"\n```html\n<script>{SCRIPT}</script>\n<p style=\"{STYLE_ATTR}\">x</p>\n```\n\n## ")
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (root / "site/about-ms/causes/index.html").read_text()
+    tree = LexborHTMLParser(page)
+    assert SCRIPT in tree.css_first("article pre").text(), "shown as code"
+    assert not [n for n in tree.css("script") if SCRIPT in n.text()], "not a script element"
+    assert csp.sha256_source(SCRIPT) not in policy_of(page)["script-src"]
+
+
+def test_marks_are_added_to_template_tags_only():
+    source = '<script>a()</script><style>b{}</style><scripts></scripts><p>{{ x }}</p><SCRIPT type="module">c()</SCRIPT>'
+    marked = shipped.mark(source, "k")
+    assert marked.count(f'{shipped.ATTR}="k"') == 3
+    assert "<scripts>" in marked
+    assert shipped.unmark(marked, "k") == source
+
+
+def test_sort_out_hashes_only_marked_elements():
+    html = (
+        f'<head><meta charset=utf-8><script {shipped.ATTR}="k">ours()</script>'
+        f'<script {shipped.ATTR}="guess">theirs()</script><script>also()</script>'
+        f'<script type="application/ld+json">{{}}</script><style {shipped.ATTR}="k">a{{}}</style></head>'
+        '<body><p style="color:red" onclick="x()">x</p></body>'
+    )
+    inline, strays = csp.sort_out(html, "k")
+    assert inline.scripts == (csp.sha256_source("ours()"),)
+    assert inline.styles == (csp.sha256_source("a{}"),)
+    assert [s.kind for s in strays] == ["script", "script", "style attribute", "event handler"]
+    _, none_trusted = csp.sort_out(html, None)
+    assert len(none_trusted) == 6
