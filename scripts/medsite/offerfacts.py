@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,31 +135,39 @@ def undisclosed_warnings(facts: OfferFacts) -> list[Diagnostic]:
     ]
 
 
+_MS = re.compile(r"\bMS\b")
+
+
+def _text(value: str) -> str:
+    """Escaped text, with MS marked up as the glossary does everywhere else (raw HTML skips the abbr extension)."""
+    return _MS.sub('<abbr title="Multiple sclerosis">MS</abbr>', html.escape(value))
+
+
 def _status(facts: OfferFacts, clinic: str) -> str:
     if facts.in_registered_trial:
-        return (f"{clinic} says this treatment is given within a registered clinical trial: "
-                f"{html.escape(facts.answer('trial_registration'))}. It is still not approved for MS. "
-                "Check the registration number yourself on a trial registry.")
-    return (f"No clinical trial registration is recorded. This treatment is not approved for MS, "
-            f"and {clinic} sells it outside a clinical trial.")
+        return _text(f"{clinic} says this treatment is given within a registered clinical trial: "
+                     f"{facts.answer('trial_registration')}. It is still not approved for MS. "
+                     "Check the registration number yourself on a trial registry.")
+    return _text("No clinical trial registration is recorded. This treatment is not approved for MS, "
+                 f"and {clinic} sells it outside a clinical trial.")
 
 
 def render(facts: OfferFacts, clinic: str = "the clinic") -> str:
     """The panel as one HTML block; every value from the file is escaped (it is untrusted input)."""
-    clinic = html.escape(" ".join(str(clinic).split()) or "the clinic")
+    clinic = " ".join(str(clinic).split()) or "the clinic"
     rows = []
     for fact, label in FACTS.items():
         answer = facts.answer(fact)
         if answer:
-            rows.append(f'<tr><th scope="row">{html.escape(label)}</th><td>{html.escape(answer)}</td></tr>')
+            rows.append(f'<tr><th scope="row">{_text(label)}</th><td>{_text(answer)}</td></tr>')
         else:
-            rows.append(f'<tr class="offer-facts-missing"><th scope="row">{html.escape(label)}</th>'
+            rows.append(f'<tr class="offer-facts-missing"><th scope="row">{_text(label)}</th>'
                         f"<td><strong>{NOT_DISCLOSED}</strong></td></tr>")
     return "\n".join([
         '<div class="offer-facts">',
         f'<p class="offer-facts-status"><strong>{_status(facts, clinic)}</strong></p>',
         "<table>",
-        f"<caption>Answers supplied by {clinic} about its own treatment</caption>",
+        f"<caption>Answers supplied by {_text(clinic)} about its own treatment</caption>",
         '<thead><tr><th scope="col">Question</th><th scope="col">The clinic\'s answer</th></tr></thead>',
         "<tbody>",
         *rows,
