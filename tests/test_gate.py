@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from medsite.gate import cli, rules
 from medsite.gate.project import Project
 from medsite.gate.run import run
+from medsite.offerfacts import FACTS as OFFER_FACTS
 
 from conftest import ROOT
 
@@ -114,6 +115,10 @@ def line_of(text: str, needle: str) -> int:
 ADDED = 17  # the first line of text appended to BODY
 
 # code -> (files that break the rule, path, line or None, files for the near miss)
+# The clinic's offer file: every fact answered, then one left empty, then a misspelt fact.
+OFFER_FULL = "".join(f'{fact}: "An answer"\n' for fact in OFFER_FACTS)
+OFFER_NO_PRICE = OFFER_FULL.replace('price: "An answer"', 'price: ""')
+OFFER_TYPO = OFFER_FULL + 'prize: "1"\n'
 P_UNKNOWN = page(BODY.replace("[@jones2021]", "[@jones2012]"), sources="smith2020, jones2012")
 SOURCE_CASES = {
     "REF001": ({"docs/page.md": P_UNKNOWN}, "docs/page.md", line_of(P_UNKNOWN, "[@jones2012]"), {}),
@@ -153,6 +158,10 @@ SOURCE_CASES = {
                 {"docs/page.md": page(BODY + "\nThere is no cure for MS [@smith2020].\n")}),
     "EVID002": ({"docs/page.md": page(BODY + "\nAbout 40% of people improved.\n")}, "docs/page.md", ADDED,
                 {"docs/page.md": page(BODY + "\nAbout 40% of people improved [@smith2020].\n")}),
+    "OFFER001": ({"data/clinic-offer.yaml": OFFER_NO_PRICE}, "data/clinic-offer.yaml", line_of(OFFER_NO_PRICE, "price:"),
+                 {"data/clinic-offer.yaml": OFFER_FULL}),
+    "OFFER002": ({"data/clinic-offer.yaml": OFFER_TYPO}, "data/clinic-offer.yaml", line_of(OFFER_TYPO, "prize:"),
+                 {"data/clinic-offer.yaml": OFFER_FULL}),
     "GATE001": ({"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002 -->\nAbout 40% of people improved.\n")}, "docs/page.md", ADDED, {}),
     "GATE002": ({"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: a reason -->\nNothing numeric here.\n")}, "docs/page.md", ADDED,
                 {"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: quoting a heading -->\nAbout 40% of people improved.\n")}),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from . import bibliography, citations, frontmatter, jsonld, referencespage
+from . import bibliography, citations, frontmatter, jsonld, offerfacts, referencespage
 from .citeformat import Formatter
 from .diagnostics import DiagnosticError
 from .pagemeta import PageMeta, find_reviewer, human_date
@@ -33,6 +33,7 @@ class SiteState:
     placeholders: dict = field(default_factory=dict)  # src_uri -> citations.Placeholders
     cited: dict = field(default_factory=dict)  # src_uri -> [keys in first-use order]
     scanned: dict = field(default_factory=dict)  # src_uri -> (body as MkDocs passes it, its first line, groups)
+    offer: offerfacts.OfferFacts | None = None  # the clinic's answers, read when a page first shows them
 
     def rel(self, src_uri: str) -> str:
         return str((self.docs_dir / src_uri).relative_to(self.root))
@@ -104,6 +105,21 @@ def _header(meta: PageMeta, markdown: str) -> str:
     return header
 
 
+def offer_facts(state: SiteState) -> offerfacts.OfferFacts:
+    """The clinic's answers; a file that cannot be used shows every fact as undisclosed.
+
+    The gate reports the fault (OFFER002) with its line, so the build stops there
+    once; the page never shows a guess in the meantime.
+    """
+    if state.offer is None:
+        path = state.extra.get("clinic_offer") or offerfacts.DEFAULT_PATH
+        try:
+            state.offer = offerfacts.load(path, state.root)
+        except DiagnosticError:
+            state.offer = offerfacts.empty(str(path))
+    return state.offer
+
+
 def page_markdown(state: SiteState, markdown: str, page) -> str:
     src_uri = page.file.src_uri
     rel = state.rel(src_uri)
@@ -124,6 +140,10 @@ def page_markdown(state: SiteState, markdown: str, page) -> str:
             sort_key=lambda k: state.formatter.html(k).lower(),
         )
         new = new.replace(referencespage.MARKER, listing)
+    if offerfacts.MARKER in new:
+        clinic = (state.extra.get("publisher") or {}).get("name") or "the clinic"
+        panel = offerfacts.render(offer_facts(state), clinic)
+        new = new.replace(offerfacts.MARKER, f"\n\n{panel}\n\n")
     return _header(PageMeta.from_meta(page.meta), new) + new
 
 

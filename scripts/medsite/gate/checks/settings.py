@@ -24,7 +24,7 @@ PLAIN_TEXT_UNDER = {("extra", "publisher"), ("extra", "editorial_team"), ("nav",
 URLS = {("site_url",), ("repo_url",), ("extra", "publisher", "url")}
 EMAILS = {("extra", "publisher", "contact_email")}
 # The `extra` settings this site uses; Material reads others into scripts and links, so any other is refused.
-KNOWN_EXTRA = {"generator", "publisher", "editorial_team", "bibliography", "csl_style"}
+KNOWN_EXTRA = {"generator", "publisher", "editorial_team", "bibliography", "csl_style", "clinic_offer"}
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 

@@ -1,0 +1,32 @@
+"""OFFER: the clinic's own answers about its offer (CONTENT.md, "The clinic's offer facts")."""
+
+from __future__ import annotations
+
+from ... import offerfacts
+from ...diagnostics import Diagnostic, DiagnosticError
+
+
+def _marker_pages(project):
+    for page in project.pages:
+        if page.page is None:
+            continue
+        for line_no, text in page.prose_lines():
+            if offerfacts.MARKER in text:
+                yield page, line_no
+
+
+def check(project):
+    setting = project.extra.get("clinic_offer")
+    path = str(setting or offerfacts.DEFAULT_PATH)
+    users = list(_marker_pages(project))
+    if not setting and not users and not (project.root / path).exists():
+        return  # a site that shows no offer panel needs no offer file
+    try:
+        facts = offerfacts.load(path, project.root)
+    except DiagnosticError as exc:
+        yield from exc.diagnostics
+        for page, line_no in users:
+            yield Diagnostic("OFFER002", f"the offer panel cannot be filled: {path} has errors (reported there)", page.rel, line_no,
+                             hint="fix the offer file; until then the page shows every fact as not disclosed")
+        return
+    yield from offerfacts.undisclosed_warnings(facts)
