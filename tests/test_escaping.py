@@ -58,6 +58,7 @@ def make_site(tmp_path, pages: dict[str, str], bib: list[dict], settings=None):
     linked = ["about/about-us.md", "about/contact.md", "about-ms/what-is-ms.md", "stem-cells/questions-to-ask.md"]
     config["nav"] = [{"Home": "index.md"}] + [{f"Page {i}": uri} for i, uri in enumerate([*pages, *linked])]
     config["extra"]["bibliography"] = "docs/references.yaml"
+    config["extra"].pop("clinic_offer", None)  # these small sites show no offer panel
     for dotted, value in (settings or {}).items():
         *path, last = dotted.split(".")
         target = config
