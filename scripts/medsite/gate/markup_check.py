@@ -1,0 +1,192 @@
+"""Hold one published HTML or SVG document against the allowlist (safety_policy); yield what breaks it.
+
+Why walk the parsed tree rather than diff against ``nh3.clean``: lexbor parses HTML as browsers do
+(the HTML standard's tree builder, SVG and MathML foreign content, character references decoded),
+so each element found is one a reader's browser would build, and each finding names the element
+and attribute that broke the policy, which is what an editor needs to find it in the source. A diff
+of two serialisations names neither, and nh3 rewrites harmless things (rel on links, quoting),
+which would be noise. nh3 still supplies the content policy's data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+from xml.parsers import expat
+
+from selectolax.lexbor import LexborHTMLParser
+
+from . import safety_policy as policy
+from .safe_exceptions import signature
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    needles: tuple[str, ...]  # text to look for in the sources, most specific first
+    target: str
+    element: tuple | None = None  # the element's signature, to compare with safe_exceptions
+    line: int | None = None  # line in the published file, when the parser knows it (SVG)
+
+
+_CONTROL = "".join(chr(i) for i in range(0x21))
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would see: tabs and newlines anywhere, and control characters at the ends, dropped."""
+    cleaned = re.sub(r"[\t\n\r]", "", url).strip(_CONTROL)
+    m = _SCHEME.match(cleaned)
+    return m.group(1).lower() if m else None
+
+
+def is_same_site(url: str) -> bool:
+    """A relative URL to a file of this site (no scheme, no other host)."""
+    cleaned = re.sub(r"[\t\n\r]", "", url).strip(_CONTROL)
+    return bool(cleaned) and url_scheme(cleaned) is None and not cleaned.startswith(("//", "\\\\", "/\\", "\\/"))
+
+
+def _attr_allowed(zone: str, tag: str, name: str) -> bool:
+    if zone == "svg":
+        return name in policy.SVG_ATTRS or name.startswith("aria-")
+    content = name in policy.CONTENT_GLOBAL_ATTRS or name in policy.CONTENT_ATTRS.get(tag, ())
+    if zone == "content":
+        return content
+    return (content or name in policy.CHROME_GLOBAL_ATTRS or name.startswith(policy.CHROME_ATTR_PREFIXES)
+            or name in policy.CHROME_ATTRS.get(tag, ()))
+
+
+def _tag_allowed(zone: str, tag: str) -> bool:
+    if zone == "svg":
+        return tag in policy.SVG_TAGS
+    if tag in policy.DOCUMENT_TAGS:
+        return True
+    return tag in (policy.CONTENT_TAGS if zone == "content" else policy.CHROME_TAGS)
+
+
+def _attribute_findings(zone: str, tag: str, attrs: dict, element) -> Iterator[Finding]:
+    for raw_name, raw_value in attrs.items():
+        name, value = str(raw_name).lower(), raw_value or ""
+        if name.startswith("on"):
+            yield Finding("SAFE005", f"event handler '{name}=' on <{tag}>", (f"{name}=", name), name, element)
+            continue
+        if not _attr_allowed(zone, tag, name):
+            yield Finding("SAFE005", f"attribute '{name}' is not allowed on <{tag}>", (f"{name}=", name), name, element)
+            continue
+        if name not in policy.URL_ATTRS:
+            continue
+        if zone == "svg":
+            if not policy.SVG_LOCAL_HREF.match(value.strip()):
+                yield Finding("SAFE006", f"<{tag} {name}> points outside the drawing ({value[:60]!r})", (value, f"{name}="), value, element)
+            continue
+        scheme = url_scheme(value)
+        if scheme is not None and scheme not in policy.URL_SCHEMES:
+            yield Finding("SAFE006", f"'{scheme}:' URL in {name}= of <{tag}>", (value, value[:40], f"{scheme}:"), f"{scheme}:", element)
+
+
+def _chrome_element_findings(tag: str, attrs: dict, node, element, script_ok, asset_ok) -> Iterator[Finding]:
+    """Rules for the few chrome elements whose attribute values decide whether they are safe."""
+    get = lambda k: (attrs.get(k) or "").strip()  # noqa: E731
+    if tag == "meta":
+        equiv, name, prop = get("http-equiv").lower(), get("name").lower(), get("property").lower()
+        if equiv and equiv not in policy.META_HTTP_EQUIV:
+            yield Finding("SAFE004", f'<meta http-equiv="{equiv}"> is not allowed (it can redirect readers or set cookies)',
+                          ("http-equiv", "<meta"), f"meta http-equiv={equiv}", element)
+        if name and name not in policy.META_NAMES:
+            yield Finding("SAFE004", f'<meta name="{name}"> is not one the templates write', ("<meta",), f"meta name={name}", element)
+        if prop and not policy.META_PROPERTY.match(prop):
+            yield Finding("SAFE004", f'<meta property="{prop}"> is not one the templates write', ("<meta",), f"meta property={prop}", element)
+    elif tag == "link":
+        rels = set(get("rel").lower().split())
+        for rel in sorted(rels - policy.LINK_RELS):
+            yield Finding("SAFE004", f'<link rel="{rel}"> is not allowed (it can fetch or run something)', (f'rel="{rel}"', "<link"), f"link rel={rel}", element)
+        if rels & policy.LINK_RELS_SAME_SITE and not (is_same_site(get("href")) and asset_ok(get("href"), False)):
+            yield Finding("SAFE007", f"<link rel=\"{' '.join(sorted(rels))}\"> loads {get('href')!r}, not a file of this site",
+                          (get("href"), "<link"), get("href"), element)
+    elif tag == "form" and not policy.CHROME_FORM_CLASSES & set(get("class").split()):
+        yield Finding("SAFE004", "<form> other than Material's search box and colour switch", ("<form",), "form", element)
+    elif tag == "script":
+        src, kind = get("src"), get("type").lower()
+        if src:
+            if not (is_same_site(src) and asset_ok(src, True)):
+                yield Finding("SAFE007", f"<script src={src!r}> is not a script the theme ships", (src, "<script"), src, element)
+        elif kind in policy.DATA_SCRIPT_TYPES:
+            pass  # data, never run (our JSON-LD, Material's configuration)
+        elif not script_ok(node.text(deep=True)):
+            text = node.text(deep=True).strip()
+            yield Finding("SAFE007", f"inline <script> that no template ships ({text[:50]!r})", (text[:40], "<script"), "script", element)
+
+
+def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] = lambda s: False,
+                  asset_ok: Callable[[str, bool], bool] = lambda url, is_script: False) -> Iterator[Finding]:
+    """Findings for one HTML document.
+
+    ``themed``: a page rendered through the theme, whose <article> and copyright line are content
+    and the rest chrome. Otherwise (a static file from docs/) the whole document is content.
+    ``script_ok(text)`` says whether an inline script is one the templates ship; ``asset_ok(url,
+    is_script)`` whether a same-site URL names a file the theme ships (scripts) or the site has.
+    """
+    tree = LexborHTMLParser(text)
+    content_ids, svg_ids = set(), set()
+    if themed:
+        for area in tree.css("article, .md-copyright"):
+            content_ids.update(n.mem_id for n in area.traverse(include_text=False))
+    for svg in tree.css("svg"):
+        svg_ids.update(n.mem_id for n in svg.traverse(include_text=False))
+    for node in tree.root.traverse(include_text=False):
+        tag = (node.tag or "").lower()
+        if not tag or tag.startswith(("-", "_", "!")):
+            continue  # comments and the doctype
+        attrs = dict(node.attributes)
+        element = signature(tag, attrs)
+        zone = "svg" if node.mem_id in svg_ids else "content" if (not themed or node.mem_id in content_ids) else "chrome"
+        if not themed and tag == "meta" and _plain_meta(attrs):
+            continue  # a static document may declare its character set and viewport
+        if tag in policy.FORBIDDEN and not (tag == "script" and zone == "chrome"):
+            yield Finding("SAFE004", f"<{tag}> is not allowed in published pages", (f"<{tag}",), tag, element)
+            continue
+        if not _tag_allowed(zone, tag):
+            where = "in page content" if zone == "content" else "in a drawing" if zone == "svg" else "in the page"
+            yield Finding("SAFE004", f"<{tag}> is not allowed {where}", (f"<{tag}",), tag, element)
+            continue
+        yield from _attribute_findings(zone, tag, attrs, element)
+        if zone == "chrome":
+            yield from _chrome_element_findings(tag, attrs, node, element, script_ok, asset_ok)
+
+
+def _plain_meta(attrs: dict) -> bool:
+    names = {str(k).lower() for k in attrs}
+    return names == {"charset"} or (names == {"name", "content"} and (attrs.get("name") or "").lower() == "viewport")
+
+
+def svg_findings(text: str) -> Iterator[Finding]:
+    """Findings for a standalone SVG file, parsed as the XML a browser reads it as (with line numbers)."""
+    parser = expat.ParserCreate()
+    found: list[Finding] = []
+
+    def start(name, attrs):
+        tag, line = name.lower(), parser.CurrentLineNumber
+        element = signature(tag, attrs)
+        if tag not in policy.SVG_TAGS:
+            found.append(Finding("SAFE004", f"<{name}> is not allowed in a drawing", (f"<{name}",), tag, element, line))
+            return
+        for f in _attribute_findings("svg", tag, attrs, element):
+            found.append(Finding(f.code, f.message, f.needles, f.target, f.element, line))
+
+    def refuse(what):
+        def handler(*_args):
+            found.append(Finding("SAFE010", f"{what} in an SVG file", (), what, None, parser.CurrentLineNumber))
+        return handler
+
+    parser.StartElementHandler = start
+    parser.ProcessingInstructionHandler = refuse("a processing instruction (<?...?>, e.g. a stylesheet)")
+    parser.EntityDeclHandler = refuse("an entity declaration (<!ENTITY>)")
+    parser.ExternalEntityRefHandler = refuse("an external entity")
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as exc:
+        found.append(Finding("SAFE010", f"the SVG file does not parse: {expat.errors.messages.get(exc.code, exc)}", (),
+                             "parse", None, exc.lineno))
+    return iter(found)
