@@ -29,6 +29,35 @@ class Finding:
     target: str
     element: tuple | None = None  # the element's signature, to compare with safe_exceptions
     line: int | None = None  # line in the published file, when the parser knows it (SVG)
+    origin: tuple[str, ...] = ()  # where such markup comes from, most likely first (see ORIGINS)
+
+
+# Kinds of source, and which part of a page each usually reaches: the page's body and the snippets it
+# pastes fill the article; front matter titles the page (<h1>, <head>, everyone's navigation); the
+# bibliography fills the reference list; mkdocs.yml the copyright line and the review box's publisher.
+BODY, FRONT, INCLUDES, BIBLIOGRAPHY, SETTINGS = "body", "front", "includes", "bibliography", "settings"
+FRONTS, PAGES = "fronts", "pages"  # every page's front matter (titles in the navigation); every page's body
+_REGIONS = (  # (CSS selector, likely origins), most specific first
+    (".md-copyright", (SETTINGS,)),
+    ("article .health-footer", (SETTINGS, FRONT)),
+    ("article .footnote", (BIBLIOGRAPHY, BODY, INCLUDES)),
+    ("article h1", (FRONT, BODY)),
+    ("article", (BODY, INCLUDES, FRONT, BIBLIOGRAPHY, SETTINGS)),
+    ("head", (FRONT, SETTINGS, FRONTS)),
+    ("body", (FRONT, FRONTS, SETTINGS)),
+)
+ORIGINS = (BODY, FRONT, INCLUDES, BIBLIOGRAPHY, SETTINGS, FRONTS, PAGES)
+
+
+def _origins(tree) -> dict[int, tuple[str, ...]]:
+    """mem_id -> likely origins, for every element of a themed page."""
+    out: dict[int, tuple[str, ...]] = {}
+    for selector, first in _REGIONS:
+        order = first + tuple(o for o in ORIGINS if o not in first)
+        for area in tree.css(selector):
+            for node in area.traverse(include_text=False):
+                out.setdefault(node.mem_id, order)
+    return out
 
 
 _CONTROL = "".join(chr(i) for i in range(0x21))
@@ -130,6 +159,7 @@ def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] =
     """
     tree = LexborHTMLParser(text)
     content_ids, svg_ids = set(), set()
+    origins: dict | None = None  # worked out only for a page that has findings
     if themed:
         for area in tree.css("article, .md-copyright"):
             content_ids.update(n.mem_id for n in area.traverse(include_text=False))
@@ -142,23 +172,37 @@ def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] =
         attrs = dict(node.attributes)
         element = signature(tag, attrs)
         zone = "svg" if node.mem_id in svg_ids else "content" if (not themed or node.mem_id in content_ids) else "chrome"
-        if not themed and tag == "meta" and _plain_meta(attrs):
-            continue  # a static document may declare its character set and viewport
-        if tag in policy.FORBIDDEN and not (tag == "script" and zone == "chrome"):
-            yield Finding("SAFE004", f"<{tag}> is not allowed in published pages", (f"<{tag}",), tag, element)
-            continue
-        if not _tag_allowed(zone, tag):
-            where = "in page content" if zone == "content" else "in a drawing" if zone == "svg" else "in the page"
-            yield Finding("SAFE004", f"<{tag}> is not allowed {where}", (f"<{tag}",), tag, element)
-            continue
-        yield from _attribute_findings(zone, tag, attrs, element)
-        if zone == "chrome":
-            yield from _chrome_element_findings(tag, attrs, node, element, script_ok, asset_ok)
+        found = _element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_ok)
+        extra = tuple(v for v in attrs.values() if v and len(v) >= 4)  # attribute values tell similar tags apart
+        for f in found:
+            if origins is None:
+                origins = _origins(tree) if themed else {}
+            yield Finding(f.code, f.message, f.needles + (f"<{tag}",) + extra, f.target, f.element, f.line,
+                          origins.get(node.mem_id, ()))
+
+
+def _element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_ok) -> Iterator[Finding]:
+    if not themed and tag == "meta" and _plain_meta(attrs):
+        return  # a static document may declare these
+    if tag in policy.FORBIDDEN and not (tag == "script" and zone == "chrome"):
+        yield Finding("SAFE004", f"<{tag}> is not allowed in published pages", (f"<{tag}",), tag, element)
+        return
+    if not _tag_allowed(zone, tag):
+        where = "in page content" if zone == "content" else "in a drawing" if zone == "svg" else "in the page"
+        yield Finding("SAFE004", f"<{tag}> is not allowed {where}", (f"<{tag}",), tag, element)
+        return
+    yield from _attribute_findings(zone, tag, attrs, element)
+    if zone == "chrome":
+        yield from _chrome_element_findings(tag, attrs, node, element, script_ok, asset_ok)
 
 
 def _plain_meta(attrs: dict) -> bool:
+    """<meta charset>, the viewport, or the security policy that the build writes into every HTML file."""
     names = {str(k).lower() for k in attrs}
-    return names == {"charset"} or (names == {"name", "content"} and (attrs.get("name") or "").lower() == "viewport")
+    if names == {"charset"}:
+        return True
+    value = (attrs.get("name") or attrs.get("http-equiv") or "").strip().lower()
+    return names in ({"name", "content"}, {"http-equiv", "content"}) and value in {"viewport", *policy.META_HTTP_EQUIV}
 
 
 def svg_findings(text: str) -> Iterator[Finding]:

@@ -111,7 +111,7 @@ def _locate(finder: SourceFinder, finding: Finding, page_rel, docs_rel) -> str |
     if docs_rel and finding.line:  # a file copied from docs/: its own line
         return f"{docs_rel}:{finding.line}"
     if finding.needles:
-        found = finder.find(finding.needles, page_rel=page_rel, file_rel=docs_rel)
+        found = finder.find(finding.needles, origin=finding.origin, page_rel=page_rel, file_rel=docs_rel)
         if found:
             return found
     return f"{docs_rel}:1" if docs_rel else None
@@ -156,8 +156,9 @@ def _grouped(located: list[_Located]):
         groups.setdefault((f.code, item.source, f.target, f.message), []).append(item)
     for (code, source, target, message), items in groups.items():
         first = items[0]
-        if len(items) > 1:
-            message += f" (and in {len(items) - 1} more published file{'s' if len(items) > 2 else ''})"
+        others = len({i.site_rel for i in items}) - 1
+        if others:
+            message += f" (and in {others} more published file{'s' if others > 1 else ''})"
         if source is None:
             message += "; no source line holds this markup, so look at the published file"
         yield Diagnostic(code, message, first.site_rel, first.finding.line if source is None else None,

@@ -1,0 +1,186 @@
+"""Small fixture sites for the output-safety tests: the real theme, overrides and hooks, a few pages.
+
+A fixture site is built by the same command as `make site` (medsite.build, gate included) or, for
+the browser tests, by plain `mkdocs build`, which publishes even what the gate would refuse.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import ROOT
+
+MKDOCS = """site_name: Fixture
+site_url: https://fixture.example/
+docs_dir: docs
+copyright: {copyright}
+theme:
+  name: material
+  custom_dir: overrides
+  font: false
+  features: [content.footnote.tooltips]
+plugins: [search]
+hooks: [scripts/mkdocs_hooks.py]
+markdown_extensions:
+  - abbr
+  - admonition
+  - attr_list
+  - def_list
+  - footnotes
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.snippets:
+      base_path: [includes]
+      check_paths: true
+extra:
+  generator: false
+  bibliography: docs/references.yaml
+  csl_style: american-medical-association
+  publisher:
+    name: {publisher}
+    url: https://fixture.example/
+  editorial_team: []
+"""
+
+BIB = """- id: smith2020
+  type: article-journal
+  author: [{{family: Smith, given: AB}}]
+  title: {title}
+  container-title: J Neurol
+  issued: {{date-parts: [[2020]]}}
+  DOI: 10.1000/abc123
+  URL: {url}
+"""
+
+FRONT = """---
+title: {title}
+description: {description}
+page_type: condition
+last_reviewed: 2026-11-25
+next_review_due: 2029-11-25
+reviewed_by: ""
+sources: [{sources}]
+---
+"""
+
+
+def yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar holding exactly ``value``."""
+    return json.dumps(value)
+
+
+def page(body: str, *, title: str = "A page", description: str = "One sentence.", sources: str = "") -> str:
+    return FRONT.format(title=yaml_str(title), description=yaml_str(description), sources=sources) + "\n" + body
+
+
+def make_site(tmp: Path, files: dict[str, str | None], *, copyright: str = "Fixture clinic",
+              publisher: str = "Fixture clinic", bib_title: str = "A study of MS",
+              bib_url: str = "https://doi.org/10.1000/abc123") -> Path:
+    """A project folder: our theme overrides, hooks and gate settings, plus ``files``."""
+    for part in ("overrides", "scripts"):
+        shutil.copytree(ROOT / part, tmp / part, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    shutil.copy2(ROOT / "gate.yml", tmp / "gate.yml")
+    base = {
+        "mkdocs.yml": MKDOCS.format(copyright=yaml_str(copyright), publisher=yaml_str(publisher)),
+        "docs/references.yaml": BIB.format(title=yaml_str(bib_title), url=yaml_str(bib_url)),
+        "docs/index.md": page("Home page text.\n"),
+    }
+    base.update(files)
+    for rel, content in base.items():
+        if content is None:
+            continue
+        path = tmp / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    return tmp
+
+
+def _env(root: Path) -> dict:
+    return {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+
+
+def gate_build(root: Path) -> tuple[int, list[dict]]:
+    """`make site`'s build and gate on a fixture; (exit code, diagnostics as dicts)."""
+    proc = subprocess.run([sys.executable, "-m", "medsite.build", "--root", str(root), "--format", "json"],
+                          cwd=root, env=_env(root), capture_output=True, text=True, timeout=300)
+    out = proc.stdout.strip()
+    start = out.find("[")
+    return proc.returncode, (json.loads(out[start:]) if start != -1 else [])
+
+
+def mkdocs_build(root: Path, dest: Path) -> Path:
+    """Plain `mkdocs build` (not strict, no gate): what a reader would get if nothing refused it."""
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(dest)],
+                   cwd=root, env=_env(root), capture_output=True, text=True, timeout=300, check=True)
+    return dest
+
+
+# --- An oracle independent of the gate's allowlist: does anything executable reach a browser? -----
+
+_JS_TYPES = {"", "module", "text/javascript", "application/javascript", "application/ecmascript", "text/ecmascript"}
+_BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.I)
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc"}
+
+
+def executable_bits(document: str, allowed_scripts: set[str]) -> list[str]:
+    """Each thing in ``document`` that would run code or leave the page: a plain list of descriptions.
+
+    Deliberately simple and separate from medsite.gate: script elements whose text is not one of
+    ``allowed_scripts`` (the theme's, collected from a clean build), on* attributes, code-running URL
+    schemes after the browser's decoding, refresh redirects, frames and plugins, <base>.
+    """
+    tree = LexborHTMLParser(document)
+    found = []
+    for node in tree.root.traverse(include_text=False):
+        tag = (node.tag or "").lower()
+        if tag.startswith(("-", "_", "!")):
+            continue
+        attrs = {str(k).lower(): v or "" for k, v in node.attributes.items()}
+        if tag == "script" and attrs.get("type", "").strip().lower() in _JS_TYPES:
+            body = _same_base(node.text(deep=True).strip())
+            if attrs.get("src") or body not in allowed_scripts:
+                if not (attrs.get("src", "").startswith(("assets/", "../assets/", "../../assets/", "/assets/"))
+                        and attrs["src"].rsplit("/", 1)[-1].startswith("bundle.")):
+                    found.append(f"script: {attrs.get('src') or body[:60]}")
+        if tag in {"iframe", "frame", "object", "embed", "applet", "base", "portal"}:
+            found.append(f"<{tag}>")
+        if tag == "meta" and attrs.get("http-equiv", "").strip().lower() in {"refresh", "set-cookie"}:
+            found.append(f"meta {attrs['http-equiv']}")
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                found.append(f"{name}= on <{tag}>")
+            if name in _URL_ATTRS or name.endswith(":href"):
+                url = re.sub(r"[\t\n\r]", "", html.unescape(value)).strip("".join(chr(i) for i in range(0x21)))
+                if _BAD_SCHEME.match(url) and not (tag == "img" and url.lower().startswith("data:image/")):
+                    found.append(f"{name}={url[:40]} on <{tag}>")
+            if name == "srcdoc":
+                found.append(f"srcdoc on <{tag}>")
+    return found
+
+
+def _same_base(script: str) -> str:
+    """Material's first script names the page's relative base URL ('.', '..', '../..'): compare without it."""
+    return re.sub(r'new URL\("[./]*",location\)', 'new URL(BASE,location)', script)
+
+
+def theme_scripts(site: Path) -> set[str]:
+    """Inline script texts of a clean fixture build: what the theme and our overrides ship."""
+    texts = set()
+    for path in site.rglob("*.html"):
+        for node in LexborHTMLParser(path.read_text(encoding="utf-8")).css("script"):
+            if not node.attributes.get("src"):
+                texts.add(_same_base(node.text(deep=True).strip()))
+    return texts
