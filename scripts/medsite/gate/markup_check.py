@@ -30,6 +30,7 @@ class Finding:
     element: tuple | None = None  # the element's signature, to compare with safe_exceptions
     line: int | None = None  # line in the published file, when the parser knows it (SVG)
     origin: tuple[str, ...] = ()  # where such markup comes from, most likely first (see ORIGINS)
+    exceptable: bool = True  # False for what no safe_exceptions entry may allow: handlers, code-running URLs
 
 
 # Kinds of source, and which part of a page each usually reaches: the page's body and the snippets it
@@ -95,16 +96,17 @@ def _tag_allowed(zone: str, tag: str) -> bool:
     return tag in (policy.CONTENT_TAGS if zone == "content" else policy.CHROME_TAGS)
 
 
-def _attribute_findings(zone: str, tag: str, attrs: dict, element) -> Iterator[Finding]:
+def _attribute_findings(zone: str, tag: str, attrs: dict, element, *, names: bool = True) -> Iterator[Finding]:
+    """Handlers and code-running URLs always; with ``names``, also attributes the policy does not list."""
     for raw_name, raw_value in attrs.items():
         name, value = str(raw_name).lower(), raw_value or ""
         if name.startswith("on"):
-            yield Finding("SAFE005", f"event handler '{name}=' on <{tag}>", (f"{name}=", name), name, element)
+            yield Finding("SAFE005", f"event handler '{name}=' on <{tag}>", (f"{name}=", name), name, element, exceptable=False)
             continue
-        if not _attr_allowed(zone, tag, name):
+        if names and not _attr_allowed(zone, tag, name):
             yield Finding("SAFE005", f"attribute '{name}' is not allowed on <{tag}>", (f"{name}=", name), name, element)
             continue
-        if name not in policy.URL_ATTRS:
+        if name not in policy.URL_ATTRS and not name.endswith(":href"):
             continue
         if zone == "svg":
             if not policy.SVG_LOCAL_HREF.match(value.strip()):
@@ -112,7 +114,8 @@ def _attribute_findings(zone: str, tag: str, attrs: dict, element) -> Iterator[F
             continue
         scheme = url_scheme(value)
         if scheme is not None and scheme not in policy.URL_SCHEMES:
-            yield Finding("SAFE006", f"'{scheme}:' URL in {name}= of <{tag}>", (value, value[:40], f"{scheme}:"), f"{scheme}:", element)
+            yield Finding("SAFE006", f"'{scheme}:' URL in {name}= of <{tag}>", (value, value[:40], f"{scheme}:"), f"{scheme}:", element,
+                          exceptable=False)
 
 
 def _chrome_element_findings(tag: str, attrs: dict, node, element, script_ok, asset_ok) -> Iterator[Finding]:
@@ -178,7 +181,7 @@ def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] =
             if origins is None:
                 origins = _origins(tree) if themed else {}
             yield Finding(f.code, f.message, f.needles + (f"<{tag}",) + extra, f.target, f.element, f.line,
-                          origins.get(node.mem_id, ()))
+                          origins.get(node.mem_id, ()), f.exceptable)
 
 
 def _element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_ok) -> Iterator[Finding]:
@@ -186,10 +189,12 @@ def _element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_
         return  # a static document may declare these
     if tag in policy.FORBIDDEN and not (tag == "script" and zone == "chrome"):
         yield Finding("SAFE004", f"<{tag}> is not allowed in published pages", (f"<{tag}",), tag, element)
+        yield from _attribute_findings(zone, tag, attrs, element, names=False)  # never excepted, see output_safety
         return
     if not _tag_allowed(zone, tag):
         where = "in page content" if zone == "content" else "in a drawing" if zone == "svg" else "in the page"
         yield Finding("SAFE004", f"<{tag}> is not allowed {where}", (f"<{tag}",), tag, element)
+        yield from _attribute_findings(zone, tag, attrs, element, names=False)
         return
     yield from _attribute_findings(zone, tag, attrs, element)
     if zone == "chrome":
@@ -208,6 +213,7 @@ def _plain_meta(attrs: dict) -> bool:
 def svg_findings(text: str) -> Iterator[Finding]:
     """Findings for a standalone SVG file, parsed as the XML a browser reads it as (with line numbers)."""
     parser = expat.ParserCreate()
+    data = text.encode("utf-8")
     found: list[Finding] = []
 
     def start(name, attrs):
@@ -216,8 +222,11 @@ def svg_findings(text: str) -> Iterator[Finding]:
         if tag not in policy.SVG_TAGS:
             found.append(Finding("SAFE004", f"<{name}> is not allowed in a drawing", (f"<{name}",), tag, element, line))
             return
+        start_tag = data[parser.CurrentByteIndex:data.find(b">", parser.CurrentByteIndex) + 1]
         for f in _attribute_findings("svg", tag, attrs, element):
-            found.append(Finding(f.code, f.message, f.needles, f.target, f.element, line))
+            at = start_tag.lower().find(f.target.lower().encode("utf-8"))  # a tag may span lines: name the attribute's
+            found.append(Finding(f.code, f.message, f.needles, f.target, f.element,
+                                 line + (start_tag[:at].count(b"\n") if at > 0 else 0), exceptable=f.exceptable))
 
     def refuse(what):
         def handler(*_args):
@@ -229,7 +238,7 @@ def svg_findings(text: str) -> Iterator[Finding]:
     parser.EntityDeclHandler = refuse("an entity declaration (<!ENTITY>)")
     parser.ExternalEntityRefHandler = refuse("an external entity")
     try:
-        parser.Parse(text, True)
+        parser.Parse(data, True)
     except expat.ExpatError as exc:
         found.append(Finding("SAFE010", f"the SVG file does not parse: {expat.errors.messages.get(exc.code, exc)}", (),
                              "parse", None, exc.lineno))

@@ -118,7 +118,8 @@ def _locate(finder: SourceFinder, finding: Finding, page_rel, docs_rel) -> str |
 
 
 def _excepted(exceptions, finding: Finding, source: str | None, used: set) -> bool:
-    if finding.element is None or source is None:
+    """An exception allows an element and its attributes, never an event handler or a code-running URL."""
+    if finding.element is None or source is None or not finding.exceptable:
         return False
     file = source.rsplit(":", 1)[0]
     for exception in exceptions:

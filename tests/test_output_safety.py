@@ -1,0 +1,225 @@
+"""The published output is held against the allowlist: each way of sneaking markup in, and a near miss.
+
+Two fixture sites are built once each by `make site`'s own command (medsite.build, gate included):
+one where every page breaks the policy in one way, and one of near misses that must pass. Each
+case asserts the code and the source file and line the finding points to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from mkdocs.utils import markdown_extensions
+
+from medsite.gate.project import PAGE_SUFFIXES, Project
+from medsite.gate.run import run
+from selectolax.lexbor import LexborHTMLParser
+
+from safety_fixtures import gate_build, make_site, page
+
+TEXT = "Text.\n\n"
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+# name -> (file, its text, code, the needle on the line the finding must name)
+BAD = {
+    "raw-html-block": ("docs/raw-block.md", page(TEXT + "<div>\n<p>Intro</p>\n<script>alert(1)</script>\n</div>\n"),
+                       "SAFE004", "<script>"),
+    "fence-that-is-not": ("docs/fence.md", page(TEXT + '```\n<img src="x.png" onerror="alert(1)">\n'), "SAFE005", "onerror"),
+    "multi-line-tag": ("docs/multi-line.md", page(TEXT + '<img src="x.png"\n     onerror="alert(1)">\n'), "SAFE005", "onerror"),
+    "attribute-list": ("docs/attr-list.md", page('A paragraph.\n{: onclick="alert(1)" }\n'), "SAFE005", "onclick"),
+    "svg-onload": ("docs/svg-onload.md", page(TEXT + '<svg onload="alert(1)"><rect width="1" height="1"/></svg>\n'), "SAFE005", "onload"),
+    "svg-script": ("docs/svg-script.md", page(TEXT + "<svg>\n<script>alert(1)</script>\n</svg>\n"), "SAFE004", "<script>"),
+    "character-reference": ("docs/char-ref.md", page(TEXT + '<a href="&#106;avascript:alert(1)">a link</a>\n'), "SAFE006", "&#106;"),
+    "meta-refresh": ("docs/meta.md", page(TEXT + '<meta http-equiv="refresh" content="0;url=https://evil.example/">\n'),
+                     "SAFE004", "http-equiv"),
+    "static-html": ("docs/static/evil.html", "<html><body><p>A page</p>\n<script>alert(1)</script></body></html>\n",
+                    "SAFE004", "<script>"),
+    "static-svg": ("docs/assets/evil.svg", '<svg xmlns="http://www.w3.org/2000/svg"\n     onload="alert(1)"><rect width="1" height="1"/></svg>\n',
+                   "SAFE005", "onload"),
+    "static-svg-stylesheet": ("docs/assets/styled.svg", '<?xml-stylesheet href="x.xsl" type="text/xsl"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>\n',
+                              "SAFE010", "xml-stylesheet"),
+    "static-js": ("docs/assets/evil.js", "alert(1)\n", "SAFE008", "alert"),
+    "markdown-extension": ("docs/other.markdown", page(TEXT + '<img src="x.png" onerror="alert(1)">\n'), "SAFE005", "onerror"),
+    "include": ("includes/payload.md", '*[MS]: multiple sclerosis\n<img src="x.png" onerror="alert(1)">\n', "SAFE005", "onerror"),
+    "embed-without-exception": ("docs/embed-other.md", page(TEXT + '<iframe src="https://www.youtube-nocookie.com/embed/other" title="Other"></iframe>\n'),
+                                "SAFE004", "<iframe"),
+}
+EMBED = '<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Our explainer video"></iframe>'
+EXCEPTIONS = f"""
+safe_exceptions:
+  - file: docs/embed.md
+    markup: '{EMBED}'
+    why: the clinic's explainer video, reviewed by the editorial lead
+  - file: docs/gone.md
+    markup: '<iframe src="https://www.youtube-nocookie.com/embed/gone"></iframe>'
+    why: an embed that was removed
+"""
+COPYRIGHT = 'Fixture clinic <img src="c.png" onerror="alert(1)">'
+
+OK = {
+    "raw-html-block": ("docs/raw-block.md", page(TEXT + '<div class="note">\n<p>Plain <em>markup</em>.</p>\n</div>\n')),
+    "fence-that-is-not": ("docs/fence.md", page(TEXT + '```html\n<img src="x.png" onerror="alert(1)">\n```\n')),
+    "multi-line-tag": ("docs/multi-line.md", page(TEXT + '<abbr\n  title="multiple sclerosis">MS</abbr>\n')),
+    "attribute-list": ("docs/attr-list.md", page("A paragraph.\n{: .note #a-paragraph }\n")),
+    "svg-onload": ("docs/svg-onload.md", page(TEXT + '<svg viewBox="0 0 10 10" role="img" aria-label="A square">'
+                                          '<rect width="10" height="10" fill="#303fa1"/></svg>\n')),
+    "character-reference": ("docs/char-ref.md", page(TEXT + '<a href="&#104;ttps://example.org/">a link</a> and `javascript:` in code.\n')),
+    "meta-refresh": ("docs/meta.md", page(TEXT + 'Writing `<meta http-equiv="refresh">` in code is fine.\n')),
+    "static-html": ("docs/static/ok.html", '<!doctype html><html><head><meta charset="utf-8"><title>A page</title></head>'
+                                           "<body><p>Plain text.</p></body></html>\n"),
+    "static-svg": ("docs/assets/ok.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>A square</title>'
+                                         '<rect width="10" height="10" fill="#303fa1"/></svg>\n'),
+    "static-css": ("docs/assets/ok.css", ".note { color: #303fa1; }\n"),
+    "markdown-extension": ("docs/other.markdown", page(TEXT + "A page written as .markdown.\n")),
+    "include": ("includes/ok.md", '*[MS]: multiple sclerosis\n<abbr title="Expanded Disability Status Scale">EDSS</abbr>\n'),
+    "embed": ("docs/embed.md", page(TEXT + EMBED + "\n")),
+}
+
+
+def _with_includes(files: dict) -> dict:
+    """Paste each page-less snippet into a page of its own, as editors do with --8<--."""
+    out = dict(files)
+    for rel in [r for r in files if r.startswith("includes/")]:
+        name = rel.split("/", 1)[1]
+        out[f"docs/uses-{name}"] = page(TEXT + f'--8<-- "{name}"\n')
+    return out
+
+
+@pytest.fixture(scope="module")
+def bad_build(tmp_path_factory) -> tuple[Path, list[dict]]:
+    files = _with_includes({rel: text for rel, text, _, _ in BAD.values()})
+    files["docs/embed.md"] = OK["embed"][1]
+    root = make_site(tmp_path_factory.mktemp("bad"), files, copyright=COPYRIGHT)
+    (root / "gate.yml").write_text((root / "gate.yml").read_text() + EXCEPTIONS)
+    status, diagnostics = gate_build(root)
+    assert status == 1 and diagnostics
+    return root, diagnostics
+
+
+@pytest.fixture(scope="module")
+def bad(bad_build) -> list[dict]:
+    return bad_build[1]
+
+
+@pytest.fixture(scope="module")
+def ok(tmp_path_factory) -> tuple[Path, list[dict]]:
+    files = _with_includes({rel: text for rel, text in OK.values()})
+    root = make_site(tmp_path_factory.mktemp("ok"), files, copyright='Fixture clinic, <a href="https://fixture.example/">home</a>')
+    (root / "gate.yml").write_text((root / "gate.yml").read_text() + EXCEPTIONS.split("  - file: docs/gone.md")[0])
+    return root, gate_build(root)[1]
+
+
+def _source(d: dict) -> str:
+    return d["source"] or f"{d['path']}:{d['line']}"
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_unsafe_markup_is_refused_at_its_source_line(bad, case):
+    rel, text, code, needle = BAD[case]
+    expected = f"{rel}:{line_of(text, needle)}"
+    found = [d for d in bad if d["code"] == code and _source(d) == expected]
+    assert found, f"{code} at {expected} not reported; SAFE findings: " + "; ".join(
+        f"{d['code']} {_source(d)} {d['message']}" for d in bad if d["code"].startswith("SAFE"))
+    assert all(d["severity"] == "error" for d in found)
+
+
+@pytest.mark.parametrize("case", sorted(OK))
+def test_near_miss_passes(ok, case):
+    _, diagnostics = ok
+    rel = OK[case][0]
+    related = (rel, f"docs/uses-{rel.split('/', 1)[1]}") if rel.startswith("includes/") else (rel,)
+    found = [d for d in diagnostics if d["code"].startswith(("SAFE", "GATE00")) and _source(d).split(":")[0] in related]
+    assert not found, [f"{d['code']} {_source(d)} {d['message']}" for d in found]
+
+
+def test_near_miss_site_has_no_safety_finding_at_all(ok):
+    root, diagnostics = ok
+    assert not [d for d in diagnostics if d["code"].startswith("SAFE")], diagnostics
+    assert (root / ".staging/site/other/index.html").is_file(), "the .markdown page was built"
+
+
+def test_markup_in_the_copyright_setting_is_refused_or_escaped(bad_build):
+    """mkdocs.yml reaches every page's footer: a located error, or (once escaped) plain text."""
+    root, diagnostics = bad_build
+    located = [d for d in diagnostics if d["code"] == "SAFE005" and (d["source"] or "").startswith("mkdocs.yml:")]
+    footer = LexborHTMLParser((root / ".staging/site/index.html").read_text()).css_first(".md-copyright")
+    if located:
+        assert located[0]["source"] == "mkdocs.yml:4", located[0]
+        assert "more published file" in located[0]["message"], "one finding for all the pages it reaches"
+    else:
+        assert footer.css_first("[onerror]") is None and "onerror" in footer.text(), "escaped: shown as text"
+
+
+def test_an_exception_allows_exactly_its_markup_and_an_unused_one_is_reported(bad):
+    assert not [d for d in bad if (d["source"] or "").startswith("docs/embed.md")], "the reviewed embed is allowed"
+    unused = [d for d in bad if d["code"] == "GATE002" and d["path"] == "gate.yml"]
+    assert len(unused) == 1 and "docs/gone.md" in unused[0]["message"] and unused[0]["severity"] == "warning"
+
+
+def test_source_checks_also_read_includes_and_every_page_extension(bad):
+    early = {(d["code"], d["path"]) for d in bad if d["code"] in ("SAFE001", "SAFE002", "SAFE003")}
+    assert ("SAFE002", "includes/payload.md") in early
+    assert ("SAFE002", "docs/other.markdown") in early
+
+
+# --- Without a build: suppression, page extensions, pages the gate does not know ---------------
+
+MINIMAL = "site_name: Fixture\ndocs_dir: docs\nextra:\n  bibliography: docs/references.yaml\n"
+
+
+def _project(tmp_path: Path, files: dict, site: bool = False) -> Project:
+    for rel, text in {"mkdocs.yml": MINIMAL, "docs/references.yaml": "[]\n", **files}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return Project(tmp_path, tmp_path / "site" if site else None, today=dt.date(2026, 11, 25))
+
+
+def test_a_safe_finding_cannot_be_suppressed_in_a_page(tmp_path):
+    text = page(TEXT + "<!-- gate-ignore SAFE002: the clinic wants it -->\n<img src=\"x.png\" onerror=\"alert(1)\">\n")
+    found = run(_project(tmp_path, {"docs/page.md": text}), source_only=True)
+    codes = {(d.code, d.line) for d in found}
+    assert ("SAFE002", line_of(text, "onerror")) in codes, "the finding stays"
+    gate005 = [d for d in found if d.code == "GATE005"]
+    assert [(d.path, d.line) for d in gate005] == [("docs/page.md", line_of(text, "gate-ignore"))]
+    assert "cannot be suppressed" in gate005[0].message and "safe_exceptions" in gate005[0].hint
+
+
+def test_a_gate_ignore_of_another_code_still_works(tmp_path):
+    text = page(TEXT + "<!-- gate-ignore EVID002: quoting a heading -->\nAbout 40% of people improved.\n")
+    found = run(_project(tmp_path, {"docs/page.md": text}), source_only=True)
+    assert not [d for d in found if d.code in ("GATE005", "EVID002")]
+
+
+def test_the_gate_reads_every_extension_mkdocs_builds(tmp_path):
+    assert set(PAGE_SUFFIXES) == set(markdown_extensions)
+    files = {f"docs/page{suffix}": page("Text.\n") for suffix in markdown_extensions}
+    project = _project(tmp_path, files)
+    assert sorted(p.rel for p in project.pages) == sorted(files)
+    assert {p.html_rel for p in project.pages} == {f"site/page/index.html"}  # MkDocs writes them to one place, too
+
+
+def test_a_published_page_without_a_checked_source_is_an_error(tmp_path):
+    files = {"docs/index.md": page("Text.\n"), "site/index.html": "<html><body><article><p>Home</p></article></body></html>",
+             "site/stray/index.html": "<html><body><article><p>From nowhere</p></article></body></html>"}
+    found = [d for d in run(_project(tmp_path, files, site=True)) if d.code == "SAFE009"]
+    assert [d.path for d in found] == ["site/stray/index.html"]
+
+
+def test_a_bad_exception_entry_is_a_configuration_error(tmp_path):
+    project = _project(tmp_path, {"gate.yml": "safe_exceptions:\n  - file: docs/x.md\n    markup: '<iframe>'\n"})
+    found = [d for d in run(project, source_only=True) if d.code == "GATE003"]
+    assert found and found[0].path == "gate.yml" and "why" in found[0].message
+
+
+def test_rules_document_every_new_code():
+    from medsite.gate import rules
+
+    for code in ("SAFE004", "SAFE005", "SAFE006", "SAFE007", "SAFE008", "SAFE009", "SAFE010", "GATE005"):
+        assert rules.RULES[code].fix
