@@ -62,6 +62,12 @@ BIB = """- id: smith2020
   container-title: J Neurol
   issued: {{date-parts: [[2020]]}}
   DOI: 10.1000/abc123
+- id: doe2021
+  type: webpage
+  author: [{{literal: {author}}}]
+  title: A web page about MS
+  container-title: A health charity
+  issued: {{date-parts: [[2021]]}}
   URL: {url}
 """
 
@@ -88,15 +94,16 @@ def page(body: str, *, title: str = "A page", description: str = "One sentence."
 
 def make_site(tmp: Path, files: dict[str, str | None], *, copyright: str = "Fixture clinic",
               publisher: str = "Fixture clinic", bib_title: str = "A study of MS",
-              bib_url: str = "https://doi.org/10.1000/abc123") -> Path:
+              bib_author: str = "A health charity", bib_url: str = "https://charity.example/ms") -> Path:
     """A project folder: our theme overrides, hooks and gate settings, plus ``files``."""
     for part in ("overrides", "scripts"):
         shutil.copytree(ROOT / part, tmp / part, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     shutil.copy2(ROOT / "gate.yml", tmp / "gate.yml")
     base = {
         "mkdocs.yml": MKDOCS.format(copyright=yaml_str(copyright), publisher=yaml_str(publisher)),
-        "docs/references.yaml": BIB.format(title=yaml_str(bib_title), url=yaml_str(bib_url)),
+        "docs/references.yaml": BIB.format(title=yaml_str(bib_title), author=yaml_str(bib_author), url=yaml_str(bib_url)),
         "docs/index.md": page("Home page text.\n"),
+        "docs/cite.md": page("Cited [@smith2020; @doe2021].\n", sources="smith2020, doe2021"),
     }
     base.update(files)
     for rel, content in base.items():
@@ -149,6 +156,10 @@ def executable_bits(document: str, allowed_scripts: set[str]) -> list[str]:
         if tag.startswith(("-", "_", "!")):
             continue
         attrs = {str(k).lower(): v or "" for k, v in node.attributes.items()}
+        before = len(found)
+        if tag == "style" or (tag == "link" and re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", attrs.get("href", ""), re.I)
+                              and attrs.get("rel", "").lower() not in {"canonical", "prev", "next", "alternate"}):
+            found.append(f"<{tag}> loading from elsewhere")
         if tag == "script" and attrs.get("type", "").strip().lower() in _JS_TYPES:
             body = _same_base(node.text(deep=True).strip())
             if attrs.get("src") or body not in allowed_scripts:
@@ -168,6 +179,7 @@ def executable_bits(document: str, allowed_scripts: set[str]) -> list[str]:
                     found.append(f"{name}={url[:40]} on <{tag}>")
             if name == "srcdoc":
                 found.append(f"srcdoc on <{tag}>")
+        found[before:] = [f"{bit}: {node.html[:300]}" for bit in found[before:]]  # the markup, to tell vectors apart
     return found
 
 

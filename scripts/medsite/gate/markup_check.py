@@ -175,11 +175,14 @@ def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] =
         attrs = dict(node.attributes)
         element = signature(tag, attrs)
         zone = "svg" if node.mem_id in svg_ids else "content" if (not themed or node.mem_id in content_ids) else "chrome"
-        found = _element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_ok)
-        extra = tuple(v for v in attrs.values() if v and len(v) >= 4)  # attribute values tell similar tags apart
+        found = list(_element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_ok))
+        if not found:
+            continue
+        if origins is None:
+            origins = _origins(tree) if themed else {}
+        # Attribute values and the start of the element's text tell similar tags apart.
+        extra = tuple(v for v in attrs.values() if v and len(v) >= 4) + _text_needle(node)
         for f in found:
-            if origins is None:
-                origins = _origins(tree) if themed else {}
             yield Finding(f.code, f.message, f.needles + (f"<{tag}",) + extra, f.target, f.element, f.line,
                           origins.get(node.mem_id, ()), f.exceptable)
 
@@ -199,6 +202,11 @@ def _element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_
     yield from _attribute_findings(zone, tag, attrs, element)
     if zone == "chrome":
         yield from _chrome_element_findings(tag, attrs, node, element, script_ok, asset_ok)
+
+
+def _text_needle(node) -> tuple[str, ...]:
+    text = (node.text(deep=True) or "").strip()[:40]
+    return (text,) if len(text) >= 4 else ()
 
 
 def _plain_meta(attrs: dict) -> bool:
