@@ -196,3 +196,104 @@ def theme_scripts(site: Path) -> set[str]:
             if not node.attributes.get("src"):
                 texts.add(_same_base(node.text(deep=True).strip()))
     return texts
+
+
+# --- Injection cases shared by the gate tests and the browser test -------------------------------
+
+TEXT = "Text.\n\n"
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+# name -> (file, its text, code, the needle on the line the finding must name)
+BAD = {
+    "raw-html-block": ("docs/raw-block.md", page(TEXT + "<div>\n<p>Intro</p>\n<script>alert(1)</script>\n</div>\n"),
+                       "SAFE004", "<script>"),
+    "fence-that-is-not": ("docs/fence.md", page(TEXT + '```\n<img src="x.png" onerror="alert(1)">\n'), "SAFE005", "onerror"),
+    "multi-line-tag": ("docs/multi-line.md", page(TEXT + '<img src="x.png"\n     onerror="alert(1)">\n'), "SAFE005", "onerror"),
+    "attribute-list": ("docs/attr-list.md", page('A paragraph.\n{: onclick="alert(1)" }\n'), "SAFE005", "onclick"),
+    "svg-onload": ("docs/svg-onload.md", page(TEXT + '<svg onload="alert(1)"><rect width="1" height="1"/></svg>\n'), "SAFE005", "onload"),
+    "svg-script": ("docs/svg-script.md", page(TEXT + "<svg>\n<script>alert(1)</script>\n</svg>\n"), "SAFE004", "<script>"),
+    "character-reference": ("docs/char-ref.md", page(TEXT + '<a href="&#106;avascript:alert(1)">a link</a>\n'), "SAFE006", "&#106;"),
+    "meta-refresh": ("docs/meta.md", page(TEXT + '<meta http-equiv="refresh" content="0;url=https://evil.example/">\n'),
+                     "SAFE004", "http-equiv"),
+    "static-html": ("docs/static/evil.html", "<html><body><p>A page</p>\n<script>alert(1)</script></body></html>\n",
+                    "SAFE004", "<script>"),
+    "static-svg": ("docs/assets/evil.svg", '<svg xmlns="http://www.w3.org/2000/svg"\n     onload="alert(1)"><rect width="1" height="1"/></svg>\n',
+                   "SAFE005", "onload"),
+    "static-svg-stylesheet": ("docs/assets/styled.svg", '<?xml-stylesheet href="x.xsl" type="text/xsl"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>\n',
+                              "SAFE010", "xml-stylesheet"),
+    "static-js": ("docs/assets/evil.js", "alert(1)\n", "SAFE008", "alert"),
+    "markdown-extension": ("docs/other.markdown", page(TEXT + '<img src="x.png" onerror="alert(1)">\n'), "SAFE005", "onerror"),
+    "include": ("includes/payload.md", '*[MS]: multiple sclerosis\n<img src="x.png" onerror="alert(1)">\n', "SAFE005", "onerror"),
+    "embed-without-exception": ("docs/embed-other.md", page(TEXT + '<iframe src="https://www.youtube-nocookie.com/embed/other" title="Other"></iframe>\n'),
+                                "SAFE004", "<iframe"),
+}
+
+
+def with_includes(files: dict) -> dict:
+    """Paste each page-less snippet into a page of its own, as editors do with --8<--."""
+    out = dict(files)
+    for rel in [r for r in files if r.startswith("includes/")]:
+        name = rel.split("/", 1)[1]
+        out[f"docs/uses-{name}"] = page(TEXT + f'--8<-- "{name}"\n')
+    return out
+
+
+# Known vectors; {n} is the number that tells one placement from another.
+VECTORS = [
+    "<script>alert({n})</script>",
+    "<ScRiPt>alert({n})</sCrIpT>",
+    "<img src=x onerror=alert({n})>",
+    "<IMG SRC=x OnErRoR=alert({n})>",
+    "<svg onload=alert({n})>",
+    "<svg><script>alert({n})</script></svg>",
+    '<a href="javascript:alert({n})">x</a>',
+    '<a href="&#x6A;avascript:alert({n})">x</a>',
+    '<a href="&#106;&#97;vascript:alert({n})">x</a>',
+    '<a href="java&#x09;script:alert({n})">x</a>',
+    '<a href="JaVaScRiPt:alert({n})">x</a>',
+    "[x](javascript:alert({n}))",
+    '<a href="data:text/html,&lt;script&gt;alert({n})&lt;/script&gt;">x</a>',
+    '<iframe srcdoc="&lt;script&gt;alert({n})&lt;/script&gt;"></iframe>',
+    '<meta http-equiv="refresh" content="0;url=https://evil{n}.example/">',
+    '<style>@import "https://evil{n}.example/x.css";</style>',
+    '<base href="https://evil{n}.example/">',
+    '<object data="javascript:alert({n})"></object>',
+    '<math><mi xlink:href="javascript:alert({n})">x</mi></math>',
+    '"><script>alert({n})</script>',
+    "</script><script>alert({n})</script>",
+    '{: onclick="alert({n})" }',
+    'onmouseover="alert({n})" title="t{n}"',
+]
+
+# Where a vector goes: (file it lands in, how the site is made with it).
+POSITIONS = {
+    "body": "docs/body.md",
+    "raw-block": "docs/block.md",
+    "attr-list": "docs/attrs.md",
+    "title": "docs/title.md",
+    "description": "docs/description.md",
+    "bib-title": "docs/references.yaml",
+    "bib-author": "docs/references.yaml",
+    "bib-url": "docs/references.yaml",
+    "include": "includes/payload.md",
+    "copyright": "mkdocs.yml",
+    "extra": "mkdocs.yml",
+}
+NAMES = list(POSITIONS)
+
+
+def vector_site(root: Path, placed: dict[str, str]) -> Path:
+    files = {
+        "docs/body.md": page(f"Text {placed['body']} more text.\n"),
+        "docs/block.md": page(f"Text.\n\n<div>\n{placed['raw-block']}\n</div>\n"),
+        "docs/attrs.md": page(f"A paragraph.\n{{: {placed['attr-list']} }}\n"),
+        "docs/title.md": page("Text.\n", title=placed["title"]),
+        "docs/description.md": page("Text.\n", description=placed["description"]),
+        "includes/payload.md": f"{placed['include']}\n",
+        "docs/snippet.md": page('Text.\n\n--8<-- "payload.md"\n'),
+    }
+    return make_site(root, files, copyright=placed["copyright"], publisher=placed["extra"], bib_title=placed["bib-title"],
+                     bib_author=placed["bib-author"], bib_url=placed["bib-url"])

@@ -12,44 +12,13 @@ from pathlib import Path
 
 import pytest
 from mkdocs.utils import markdown_extensions
+from selectolax.lexbor import LexborHTMLParser
 
 from medsite.gate.project import PAGE_SUFFIXES, Project
 from medsite.gate.run import run
-from selectolax.lexbor import LexborHTMLParser
-
-from safety_fixtures import gate_build, make_site, page
-
-TEXT = "Text.\n\n"
+from safety_fixtures import BAD, TEXT, gate_build, line_of, make_site, page, with_includes
 
 
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
-
-
-# name -> (file, its text, code, the needle on the line the finding must name)
-BAD = {
-    "raw-html-block": ("docs/raw-block.md", page(TEXT + "<div>\n<p>Intro</p>\n<script>alert(1)</script>\n</div>\n"),
-                       "SAFE004", "<script>"),
-    "fence-that-is-not": ("docs/fence.md", page(TEXT + '```\n<img src="x.png" onerror="alert(1)">\n'), "SAFE005", "onerror"),
-    "multi-line-tag": ("docs/multi-line.md", page(TEXT + '<img src="x.png"\n     onerror="alert(1)">\n'), "SAFE005", "onerror"),
-    "attribute-list": ("docs/attr-list.md", page('A paragraph.\n{: onclick="alert(1)" }\n'), "SAFE005", "onclick"),
-    "svg-onload": ("docs/svg-onload.md", page(TEXT + '<svg onload="alert(1)"><rect width="1" height="1"/></svg>\n'), "SAFE005", "onload"),
-    "svg-script": ("docs/svg-script.md", page(TEXT + "<svg>\n<script>alert(1)</script>\n</svg>\n"), "SAFE004", "<script>"),
-    "character-reference": ("docs/char-ref.md", page(TEXT + '<a href="&#106;avascript:alert(1)">a link</a>\n'), "SAFE006", "&#106;"),
-    "meta-refresh": ("docs/meta.md", page(TEXT + '<meta http-equiv="refresh" content="0;url=https://evil.example/">\n'),
-                     "SAFE004", "http-equiv"),
-    "static-html": ("docs/static/evil.html", "<html><body><p>A page</p>\n<script>alert(1)</script></body></html>\n",
-                    "SAFE004", "<script>"),
-    "static-svg": ("docs/assets/evil.svg", '<svg xmlns="http://www.w3.org/2000/svg"\n     onload="alert(1)"><rect width="1" height="1"/></svg>\n',
-                   "SAFE005", "onload"),
-    "static-svg-stylesheet": ("docs/assets/styled.svg", '<?xml-stylesheet href="x.xsl" type="text/xsl"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>\n',
-                              "SAFE010", "xml-stylesheet"),
-    "static-js": ("docs/assets/evil.js", "alert(1)\n", "SAFE008", "alert"),
-    "markdown-extension": ("docs/other.markdown", page(TEXT + '<img src="x.png" onerror="alert(1)">\n'), "SAFE005", "onerror"),
-    "include": ("includes/payload.md", '*[MS]: multiple sclerosis\n<img src="x.png" onerror="alert(1)">\n', "SAFE005", "onerror"),
-    "embed-without-exception": ("docs/embed-other.md", page(TEXT + '<iframe src="https://www.youtube-nocookie.com/embed/other" title="Other"></iframe>\n'),
-                                "SAFE004", "<iframe"),
-}
 EMBED = '<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Our explainer video"></iframe>'
 EXCEPTIONS = f"""
 safe_exceptions:
@@ -82,18 +51,9 @@ OK = {
 }
 
 
-def _with_includes(files: dict) -> dict:
-    """Paste each page-less snippet into a page of its own, as editors do with --8<--."""
-    out = dict(files)
-    for rel in [r for r in files if r.startswith("includes/")]:
-        name = rel.split("/", 1)[1]
-        out[f"docs/uses-{name}"] = page(TEXT + f'--8<-- "{name}"\n')
-    return out
-
-
 @pytest.fixture(scope="module")
 def bad_build(tmp_path_factory) -> tuple[Path, list[dict]]:
-    files = _with_includes({rel: text for rel, text, _, _ in BAD.values()})
+    files = with_includes({rel: text for rel, text, _, _ in BAD.values()})
     files["docs/embed.md"] = OK["embed"][1]
     root = make_site(tmp_path_factory.mktemp("bad"), files, copyright=COPYRIGHT)
     (root / "gate.yml").write_text((root / "gate.yml").read_text() + EXCEPTIONS)
@@ -109,7 +69,7 @@ def bad(bad_build) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def ok(tmp_path_factory) -> tuple[Path, list[dict]]:
-    files = _with_includes({rel: text for rel, text in OK.values()})
+    files = with_includes({rel: text for rel, text in OK.values()})
     root = make_site(tmp_path_factory.mktemp("ok"), files, copyright='Fixture clinic, <a href="https://fixture.example/">home</a>')
     (root / "gate.yml").write_text((root / "gate.yml").read_text() + EXCEPTIONS.split("  - file: docs/gone.md")[0])
     return root, gate_build(root)[1]

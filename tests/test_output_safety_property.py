@@ -27,65 +27,7 @@ from mkdocs.config import load_config
 from medsite.diagnostics import Severity
 from medsite.gate.project import Project
 from medsite.gate.run import run
-from safety_fixtures import executable_bits, make_site, page, theme_scripts
-
-# Known vectors; {n} is the number that tells one placement from another.
-VECTORS = [
-    "<script>alert({n})</script>",
-    "<ScRiPt>alert({n})</sCrIpT>",
-    "<img src=x onerror=alert({n})>",
-    "<IMG SRC=x OnErRoR=alert({n})>",
-    "<svg onload=alert({n})>",
-    "<svg><script>alert({n})</script></svg>",
-    '<a href="javascript:alert({n})">x</a>',
-    '<a href="&#x6A;avascript:alert({n})">x</a>',
-    '<a href="&#106;&#97;vascript:alert({n})">x</a>',
-    '<a href="java&#x09;script:alert({n})">x</a>',
-    '<a href="JaVaScRiPt:alert({n})">x</a>',
-    "[x](javascript:alert({n}))",
-    '<a href="data:text/html,&lt;script&gt;alert({n})&lt;/script&gt;">x</a>',
-    '<iframe srcdoc="&lt;script&gt;alert({n})&lt;/script&gt;"></iframe>',
-    '<meta http-equiv="refresh" content="0;url=https://evil{n}.example/">',
-    '<style>@import "https://evil{n}.example/x.css";</style>',
-    '<base href="https://evil{n}.example/">',
-    '<object data="javascript:alert({n})"></object>',
-    '<math><mi xlink:href="javascript:alert({n})">x</mi></math>',
-    '"><script>alert({n})</script>',
-    "</script><script>alert({n})</script>",
-    '{: onclick="alert({n})" }',
-    'onmouseover="alert({n})" title="t{n}"',
-]
-
-# Where a vector goes: (file it lands in, how the site is made with it).
-POSITIONS = {
-    "body": "docs/body.md",
-    "raw-block": "docs/block.md",
-    "attr-list": "docs/attrs.md",
-    "title": "docs/title.md",
-    "description": "docs/description.md",
-    "bib-title": "docs/references.yaml",
-    "bib-author": "docs/references.yaml",
-    "bib-url": "docs/references.yaml",
-    "include": "includes/payload.md",
-    "copyright": "mkdocs.yml",
-    "extra": "mkdocs.yml",
-}
-NAMES = list(POSITIONS)
-
-
-def _site(root: Path, placed: dict[str, str]) -> Path:
-    files = {
-        "docs/body.md": page(f"Text {placed['body']} more text.\n"),
-        "docs/block.md": page(f"Text.\n\n<div>\n{placed['raw-block']}\n</div>\n"),
-        "docs/attrs.md": page(f"A paragraph.\n{{: {placed['attr-list']} }}\n"),
-        "docs/title.md": page("Text.\n", title=placed["title"]),
-        "docs/description.md": page("Text.\n", description=placed["description"]),
-        "includes/payload.md": f"{placed['include']}\n",
-        "docs/snippet.md": page('Text.\n\n--8<-- "payload.md"\n'),
-    }
-    return make_site(root, files, copyright=placed["copyright"], publisher=placed["extra"], bib_title=placed["bib-title"],
-                     bib_author=placed["bib-author"], bib_url=placed["bib-url"])
-
+from safety_fixtures import NAMES, POSITIONS, VECTORS, executable_bits, theme_scripts, vector_site
 
 def _build(root: Path) -> Path:
     """MkDocs in this process (not strict: it publishes what a careless build would), from the project folder."""
@@ -112,7 +54,7 @@ class _Shipped(frozenset):
 @pytest.fixture(scope="module")
 def shipped_scripts(tmp_path_factory) -> frozenset[str]:
     """The inline scripts of a clean fixture build: what the theme and our overrides ship."""
-    root = _site(tmp_path_factory.mktemp("clean"), {name: "plain text" for name in NAMES})
+    root = vector_site(tmp_path_factory.mktemp("clean"), {name: "plain text" for name in NAMES})
     return _Shipped(theme_scripts(_build(root)))
 
 
@@ -131,7 +73,7 @@ def test_no_injection_vector_reaches_readers(shipped_scripts, vectors):
         markers = {name: str(7001 + i) for i, name in enumerate(NAMES)}
         placed = {name: vector.replace("{n}", markers[name])
                   for name, vector in zip(NAMES, vectors)}
-        _site(root, placed)
+        vector_site(root, placed)
         out = _build(root)
         errors = [d for d in run(Project(root, out)) if d.severity is Severity.ERROR]
         located = set()
