@@ -37,7 +37,8 @@ markdown_extensions:
   - def_list
   - footnotes
   - md_in_html
-  - tables
+  - tables:
+      use_align_attribute: true
   - toc:
       permalink: true
   - pymdownx.details

@@ -48,6 +48,7 @@ OK = {
     "markdown-extension": ("docs/other.markdown", page(TEXT + "A page written as .markdown.\n")),
     "include": ("includes/ok.md", '*[MS]: multiple sclerosis\n<abbr title="Expanded Disability Status Scale">EDSS</abbr>\n'),
     "embed": ("docs/embed.md", page(TEXT + EMBED + "\n")),
+    "aligned-table": ("docs/table.md", page(TEXT + "| Left | Centre |\n|:---|:---:|\n| a | b |\n")),
 }
 
 
