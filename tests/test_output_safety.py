@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from medsite.gate.project import PAGE_SUFFIXES, Project
 from medsite.gate.run import run
+from conftest import ROOT
 from safety_fixtures import BAD, TEXT, gate_build, line_of, make_site, page, with_includes
 
 
@@ -30,6 +31,7 @@ safe_exceptions:
     why: an embed that was removed
 """
 COPYRIGHT = 'Fixture clinic <img src="c.png" onerror="alert(1)">'
+PUBLISHER = 'Fixture clinic <img src="p.png" onerror="alert(2)">'
 
 OK = {
     "raw-html-block": ("docs/raw-block.md", page(TEXT + '<div class="note">\n<p>Plain <em>markup</em>.</p>\n</div>\n')),
@@ -56,7 +58,7 @@ OK = {
 def bad_build(tmp_path_factory) -> tuple[Path, list[dict]]:
     files = with_includes({rel: text for rel, text, _, _ in BAD.values()})
     files["docs/embed.md"] = OK["embed"][1]
-    root = make_site(tmp_path_factory.mktemp("bad"), files, copyright=COPYRIGHT)
+    root = make_site(tmp_path_factory.mktemp("bad"), files, copyright=COPYRIGHT, publisher=PUBLISHER)
     (root / "gate.yml").write_text((root / "gate.yml").read_text() + EXCEPTIONS)
     status, diagnostics = gate_build(root)
     assert status == 1 and diagnostics
@@ -117,6 +119,15 @@ def test_markup_in_the_copyright_setting_is_refused_or_escaped(bad_build):
         assert footer.css_first("[onerror]") is None and "onerror" in footer.text(), "escaped: shown as text"
 
 
+def test_markup_in_an_extra_setting_is_refused_or_escaped(bad_build):
+    """extra.publisher.name reaches every content page's review box."""
+    root, diagnostics = bad_build
+    line = line_of((root / "mkdocs.yml").read_text(), "p.png")
+    located = [d for d in diagnostics if d["code"] == "SAFE005" and d["source"] == f"mkdocs.yml:{line}"]
+    box = LexborHTMLParser((root / ".staging/site/cite/index.html").read_text()).css_first(".health-footer")
+    assert located or (box.css_first("[onerror]") is None and "onerror" in box.text())
+
+
 def test_an_exception_allows_exactly_its_markup_and_an_unused_one_is_reported(bad):
     assert not [d for d in bad if (d["source"] or "").startswith("docs/embed.md")], "the reviewed embed is allowed"
     unused = [d for d in bad if d["code"] == "GATE002" and d["path"] == "gate.yml"]
@@ -129,7 +140,29 @@ def test_source_checks_also_read_includes_and_every_page_extension(bad):
     assert ("SAFE002", "docs/other.markdown") in early
 
 
-# --- Without a build: suppression, page extensions, pages the gate does not know ---------------
+# --- Without a build: scripts, suppression, page extensions, pages the gate does not know ------
+
+def _scripts_in_chrome(*scripts: str) -> list:
+    from medsite.gate import theme
+    from medsite.gate.markup_check import html_findings
+
+    dirs = theme.template_dirs(ROOT, {"theme": {"custom_dir": "overrides"}})
+    html = "<html><head></head><body><article><p>Text.</p></article>" + "".join(scripts) + "</body></html>"
+    return [f for f in html_findings(html, themed=True, script_ok=lambda t: theme.known_inline_script(t, dirs),
+                                     asset_ok=lambda url, is_script: False) if f.code == "SAFE007"]
+
+
+MATERIAL_SCOPE = ('<script>__md_scope=new URL("{base}",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),'
+                  '__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=localStorage,'
+                  'a=__md_scope)=>{{try{{t.setItem(a.pathname+"."+e,JSON.stringify(_))}}catch(e){{}}}}</script>')
+
+
+def test_only_scripts_the_templates_ship_may_run():
+    assert not _scripts_in_chrome(MATERIAL_SCOPE.format(base="../.."), '<script type="application/ld+json">{"a": 1}</script>')
+    found = _scripts_in_chrome("<script>alert(1)</script>", '<script src="https://cdn.example/x.js"></script>',
+                               MATERIAL_SCOPE.format(base='",alert(1),"'))
+    assert [f.target for f in found] == ["script", "https://cdn.example/x.js", "script"]
+
 
 MINIMAL = "site_name: Fixture\ndocs_dir: docs\nextra:\n  bibliography: docs/references.yaml\n"
 
