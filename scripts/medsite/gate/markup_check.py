@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterator
 from xml.parsers import expat
 
@@ -96,59 +97,59 @@ def _tag_allowed(zone: str, tag: str) -> bool:
     return tag in (policy.CONTENT_TAGS if zone == "content" else policy.CHROME_TAGS)
 
 
-def _attribute_findings(zone: str, tag: str, attrs: dict, element, *, names: bool = True) -> Iterator[Finding]:
+def _attribute_findings(zone: str, tag: str, attrs: dict, *, names: bool = True) -> Iterator[Finding]:
     """Handlers and code-running URLs always; with ``names``, also attributes the policy does not list."""
     for raw_name, raw_value in attrs.items():
         name, value = str(raw_name).lower(), raw_value or ""
         if name.startswith("on"):
-            yield Finding("SAFE005", f"event handler '{name}=' on <{tag}>", (f"{name}=", name), name, element, exceptable=False)
+            yield Finding("SAFE005", f"event handler '{name}=' on <{tag}>", (f"{name}=", name), name, exceptable=False)
             continue
         if names and not _attr_allowed(zone, tag, name):
-            yield Finding("SAFE005", f"attribute '{name}' is not allowed on <{tag}>", (f"{name}=", name), name, element)
+            yield Finding("SAFE005", f"attribute '{name}' is not allowed on <{tag}>", (f"{name}=", name), name)
             continue
         if name not in policy.URL_ATTRS and not name.endswith(":href"):
             continue
         if zone == "svg":
             if not policy.SVG_LOCAL_HREF.match(value.strip()):
-                yield Finding("SAFE006", f"<{tag} {name}> points outside the drawing ({value[:60]!r})", (value, f"{name}="), value, element)
+                yield Finding("SAFE006", f"<{tag} {name}> points outside the drawing ({value[:60]!r})", (value, f"{name}="), value)
             continue
         scheme = url_scheme(value)
         if scheme is not None and scheme not in policy.URL_SCHEMES:
-            yield Finding("SAFE006", f"'{scheme}:' URL in {name}= of <{tag}>", (value, value[:40], f"{scheme}:"), f"{scheme}:", element,
+            yield Finding("SAFE006", f"'{scheme}:' URL in {name}= of <{tag}>", (value, value[:40], f"{scheme}:"), f"{scheme}:",
                           exceptable=False)
 
 
-def _chrome_element_findings(tag: str, attrs: dict, node, element, script_ok, asset_ok) -> Iterator[Finding]:
+def _chrome_element_findings(tag: str, attrs: dict, node, script_ok, asset_ok) -> Iterator[Finding]:
     """Rules for the few chrome elements whose attribute values decide whether they are safe."""
     get = lambda k: (attrs.get(k) or "").strip()  # noqa: E731
     if tag == "meta":
         equiv, name, prop = get("http-equiv").lower(), get("name").lower(), get("property").lower()
         if equiv and equiv not in policy.META_HTTP_EQUIV:
             yield Finding("SAFE004", f'<meta http-equiv="{equiv}"> is not allowed (it can redirect readers or set cookies)',
-                          ("http-equiv", "<meta"), f"meta http-equiv={equiv}", element)
+                          ("http-equiv", "<meta"), f"meta http-equiv={equiv}")
         if name and name not in policy.META_NAMES:
-            yield Finding("SAFE004", f'<meta name="{name}"> is not one the templates write', ("<meta",), f"meta name={name}", element)
+            yield Finding("SAFE004", f'<meta name="{name}"> is not one the templates write', ("<meta",), f"meta name={name}")
         if prop and not policy.META_PROPERTY.match(prop):
-            yield Finding("SAFE004", f'<meta property="{prop}"> is not one the templates write', ("<meta",), f"meta property={prop}", element)
+            yield Finding("SAFE004", f'<meta property="{prop}"> is not one the templates write', ("<meta",), f"meta property={prop}")
     elif tag == "link":
         rels = set(get("rel").lower().split())
         for rel in sorted(rels - policy.LINK_RELS):
-            yield Finding("SAFE004", f'<link rel="{rel}"> is not allowed (it can fetch or run something)', (f'rel="{rel}"', "<link"), f"link rel={rel}", element)
+            yield Finding("SAFE004", f'<link rel="{rel}"> is not allowed (it can fetch or run something)', (f'rel="{rel}"', "<link"), f"link rel={rel}")
         if rels & policy.LINK_RELS_SAME_SITE and not (is_same_site(get("href")) and asset_ok(get("href"), False)):
             yield Finding("SAFE007", f"<link rel=\"{' '.join(sorted(rels))}\"> loads {get('href')!r}, not a file of this site",
-                          (get("href"), "<link"), get("href"), element)
+                          (get("href"), "<link"), get("href"))
     elif tag == "form" and not policy.CHROME_FORM_CLASSES & set(get("class").split()):
-        yield Finding("SAFE004", "<form> other than Material's search box and colour switch", ("<form",), "form", element)
+        yield Finding("SAFE004", "<form> other than Material's search box and colour switch", ("<form",), "form")
     elif tag == "script":
         src, kind = get("src"), get("type").lower()
         if src:
             if not (is_same_site(src) and asset_ok(src, True)):
-                yield Finding("SAFE007", f"<script src={src!r}> is not a script the theme ships", (src, "<script"), src, element)
+                yield Finding("SAFE007", f"<script src={src!r}> is not a script the theme ships", (src, "<script"), src)
         elif kind in policy.DATA_SCRIPT_TYPES:
             pass  # data, never run (our JSON-LD, Material's configuration)
         elif not script_ok(node.text(deep=True)):
             text = node.text(deep=True).strip()
-            yield Finding("SAFE007", f"inline <script> that no template ships ({text[:50]!r})", (text[:40], "<script"), "script", element)
+            yield Finding("SAFE007", f"inline <script> that no template ships ({text[:50]!r})", (text[:40], "<script"), "script")
 
 
 def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] = lambda s: False,
@@ -173,35 +174,47 @@ def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] =
         if not tag or tag.startswith(("-", "_", "!")):
             continue  # comments and the doctype
         attrs = dict(node.attributes)
-        element = signature(tag, attrs)
         zone = "svg" if node.mem_id in svg_ids else "content" if (not themed or node.mem_id in content_ids) else "chrome"
-        found = list(_element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_ok))
+        if tag in _DEPENDS_ON_PAGE:
+            found = list(_element_findings(node, tag, attrs, zone, themed, script_ok, asset_ok))
+        else:  # the same element on many pages (navigation, icons) is judged once
+            found = _judged(zone, themed, tag, tuple(attrs.items()))
         if not found:
             continue
+        element = signature(tag, attrs)
         if origins is None:
             origins = _origins(tree) if themed else {}
         # Attribute values and the start of the element's text tell similar tags apart.
         extra = tuple(v for v in attrs.values() if v and len(v) >= 4) + _text_needle(node)
         for f in found:
-            yield Finding(f.code, f.message, f.needles + (f"<{tag}",) + extra, f.target, f.element, f.line,
+            yield Finding(f.code, f.message, f.needles + (f"<{tag}",) + extra, f.target, element, f.line,
                           origins.get(node.mem_id, ()), f.exceptable)
 
 
-def _element_findings(node, tag, attrs, element, zone, themed, script_ok, asset_ok) -> Iterator[Finding]:
+# Elements whose verdict depends on the page (script text, URLs relative to the page's folder).
+_DEPENDS_ON_PAGE = frozenset({"script", "link"})
+
+
+@lru_cache(maxsize=65536)
+def _judged(zone: str, themed: bool, tag: str, attrs: tuple) -> tuple[Finding, ...]:
+    return tuple(_element_findings(None, tag, dict(attrs), zone, themed, None, None))
+
+
+def _element_findings(node, tag, attrs, zone, themed, script_ok, asset_ok) -> Iterator[Finding]:
     if not themed and tag == "meta" and _plain_meta(attrs):
         return  # a static document may declare these
     if tag in policy.FORBIDDEN and not (tag == "script" and zone == "chrome"):
-        yield Finding("SAFE004", f"<{tag}> is not allowed in published pages", (f"<{tag}",), tag, element)
-        yield from _attribute_findings(zone, tag, attrs, element, names=False)  # never excepted, see output_safety
+        yield Finding("SAFE004", f"<{tag}> is not allowed in published pages", (f"<{tag}",), tag)
+        yield from _attribute_findings(zone, tag, attrs, names=False)  # never excepted, see output_safety
         return
     if not _tag_allowed(zone, tag):
         where = "in page content" if zone == "content" else "in a drawing" if zone == "svg" else "in the page"
-        yield Finding("SAFE004", f"<{tag}> is not allowed {where}", (f"<{tag}",), tag, element)
-        yield from _attribute_findings(zone, tag, attrs, element, names=False)
+        yield Finding("SAFE004", f"<{tag}> is not allowed {where}", (f"<{tag}",), tag)
+        yield from _attribute_findings(zone, tag, attrs, names=False)
         return
-    yield from _attribute_findings(zone, tag, attrs, element)
+    yield from _attribute_findings(zone, tag, attrs)
     if zone == "chrome":
-        yield from _chrome_element_findings(tag, attrs, node, element, script_ok, asset_ok)
+        yield from _chrome_element_findings(tag, attrs, node, script_ok, asset_ok)
 
 
 def _text_needle(node) -> tuple[str, ...]:
@@ -231,9 +244,9 @@ def svg_findings(text: str) -> Iterator[Finding]:
             found.append(Finding("SAFE004", f"<{name}> is not allowed in a drawing", (f"<{name}",), tag, element, line))
             return
         start_tag = data[parser.CurrentByteIndex:data.find(b">", parser.CurrentByteIndex) + 1]
-        for f in _attribute_findings("svg", tag, attrs, element):
+        for f in _attribute_findings("svg", tag, attrs):
             at = start_tag.lower().find(f.target.lower().encode("utf-8"))  # a tag may span lines: name the attribute's
-            found.append(Finding(f.code, f.message, f.needles, f.target, f.element,
+            found.append(Finding(f.code, f.message, f.needles, f.target, element,
                                  line + (start_tag[:at].count(b"\n") if at > 0 else 0), exceptable=f.exceptable))
 
     def refuse(what):

@@ -139,7 +139,7 @@ class Project:
         docs_rel = self.docs_dir.relative_to(self.root)
         # MkDocs builds a page from any of its Markdown extensions, so the gate reads all of them:
         # a page that reached readers unchecked because of its extension would defeat every check.
-        paths = (p for p in self.docs_dir.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file())
+        paths = (p for p in self.docs_dir.rglob("*") if p.name.endswith(PAGE_SUFFIXES) and p.is_file())  # as MkDocs decides
         for path in sorted(paths):
             uri = path.relative_to(self.docs_dir).as_posix()
             rel = f"{docs_rel.as_posix()}/{uri}"

@@ -42,6 +42,7 @@ class _Site:
         self.project = project
         self.dir = Path(project.site_dir)
         self.dirs = theme.template_dirs(project.root, project.mkdocs)
+        self._assets: dict[tuple, bool] = {}  # (site path, is_script) -> verdict: every page loads the same files
 
     def copied_from_docs(self, sub: str) -> bool:
         return (self.project.docs_dir / sub).is_file()
@@ -68,9 +69,13 @@ class _Site:
             else:
                 folder_here = folder
             target = posixpath.normpath(posixpath.join(folder_here, path))
-            if target.startswith("../") or not (self.dir / target).is_file():
+            if target.startswith("../"):
                 return False
-            return theme.is_theme_file(self.dir / target, target, self.dirs) if is_script else True
+            key = (target, is_script)
+            if key not in self._assets:
+                exists = (self.dir / target).is_file()
+                self._assets[key] = exists and (theme.is_theme_file(self.dir / target, target, self.dirs) if is_script else True)
+            return self._assets[key]
 
         return asset_ok
 
