@@ -12,8 +12,11 @@ import html
 import re
 
 from ...diagnostics import Diagnostic
+from .. import safety_policy as policy
 
-TAG = re.compile(r"<\s*(script|iframe|object|embed|form|style|base|meta|frame|applet|portal)\b", re.I)
+TAG = re.compile(r"<\s*([a-z][a-z0-9-]*)(?=[\s/>]|$)", re.I)
+# The output check's own allowlist, applied early to raw HTML as written (inside <svg>, the drawing list).
+ALLOWED_TAGS = (policy.CONTENT_TAGS | policy.SVG_TAGS) - policy.FORBIDDEN
 HANDLER = re.compile(r"(?:<[a-z][^>]*\s|\{(?:[^}]*?[\s:])?)(on[a-z]+)\s*=", re.I)  # in a tag or a {: ...} attribute list
 BAD_URL = re.compile(r"""(?:\]\(\s*<?|(?:href|src|action|formaction|data)\s*=\s*["']?)\s*((?:javascript|data|vbscript)\s*:)""", re.I)
 
@@ -39,8 +42,10 @@ def check(project):
                 continue
             text = html.unescape(raw) if "&" in raw else raw  # &#106;avascript: is javascript: to a browser
             for m in TAG.finditer(text):
-                yield Diagnostic("SAFE001", f"raw <{m.group(1).lower()}> in Markdown", source.rel, line_no, m.start() + 1,
-                                 target=m.group(1).lower())
+                tag = m.group(1).lower()
+                if tag not in ALLOWED_TAGS:
+                    yield Diagnostic("SAFE001", f"raw <{tag}> in Markdown is not allowed on published pages", source.rel,
+                                     line_no, m.start() + 1, target=tag)
             for m in HANDLER.finditer(text):
                 yield Diagnostic("SAFE002", f"inline event handler '{m.group(1)}='", source.rel, line_no, m.start(1) + 1,
                                  target=m.group(1))
