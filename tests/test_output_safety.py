@@ -157,6 +157,40 @@ MATERIAL_SCOPE = ('<script>__md_scope=new URL("{base}",location),__md_hash=e=>[.
                   'a=__md_scope)=>{{try{{t.setItem(a.pathname+"."+e,JSON.stringify(_))}}catch(e){{}}}}</script>')
 
 
+TRICKY = [
+    '<a href=" javascript:alert(1)">x</a>',
+    '<a href="javascript&colon;alert(1)">x</a>',
+    '<a href="jav&#x0A;ascript:alert(1)">x</a>',
+    '<a href="&#1;javascript:alert(1)">x</a>',
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>',
+    '<svg><use href="data:image/svg+xml;base64,PHN2Zz4=#x"/></svg>',
+    '<svg><foreignObject><p>x</p></foreignObject></svg>',
+    '<details open ontoggle="alert(1)"><summary>x</summary></details>',
+    '<form action="https://evil.example/"><button>Go</button></form>',
+    '<p style="display:none">hidden disclosure</p>',
+    '<blockquote cite="vbscript:msgbox(1)">x</blockquote>',
+    '<img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;">',
+    '<marquee>unknown tag</marquee>',
+    '<template><script>alert(1)</script></template>',
+]
+
+
+@pytest.mark.parametrize("markup", TRICKY)
+def test_tricky_markup_in_the_article_is_refused(markup):
+    from medsite.gate.markup_check import html_findings
+
+    document = f"<html><head></head><body><article>{markup}</article></body></html>"
+    assert [f.code for f in html_findings(document, themed=True)], markup
+
+
+def test_meta_in_the_head_may_not_loosen_the_referrer_policy():
+    from medsite.gate.markup_check import html_findings
+
+    document = '<html><head><meta name="referrer" content="unsafe-url"></head><body></body></html>'
+    assert [f.target for f in html_findings(document, themed=True)] == ["meta name=referrer"]
+
+
 def test_only_scripts_the_templates_ship_may_run():
     assert not _scripts_in_chrome(MATERIAL_SCOPE.format(base="../.."), '<script type="application/ld+json">{"a": 1}</script>')
     found = _scripts_in_chrome("<script>alert(1)</script>", '<script src="https://cdn.example/x.js"></script>',

@@ -107,8 +107,8 @@ CHROME_ATTRS = {
     "time": {"datetime"},
     "ol": {"start"},
 }
-META_NAMES = frozenset({"viewport", "description", "author", "generator", "robots", "theme-color", "color-scheme",
-                        "referrer"})
+# Not "referrer": a page must not loosen the site-wide no-referrer policy that keeps readers' health reading private.
+META_NAMES = frozenset({"viewport", "description", "author", "generator", "robots", "theme-color", "color-scheme"})
 META_PROPERTY = re.compile(r"^og:[a-z_:]+$")
 META_HTTP_EQUIV = frozenset({"content-security-policy"})  # refresh and set-cookie are never allowed
 # <link rel> values that only describe the page; any other (import, preload, prefetch...) fetches or runs.
