@@ -219,6 +219,13 @@ def test_a_safe_finding_cannot_be_suppressed_in_a_page(tmp_path):
     assert "cannot be suppressed" in gate005[0].message and "safe_exceptions" in gate005[0].hint
 
 
+def test_a_safe_finding_cannot_be_suppressed_in_the_bibliography(tmp_path):
+    bib = ("- id: smith2020\n  type: article-journal\n  author: [{family: Smith, given: AB}]\n  title: A study\n"
+           "  container-title: J Neurol\n  issued: {date-parts: [[2020]]}\n  gate-ignore: {SAFE004: the clinic wants it}\n")
+    found = [d for d in run(_project(tmp_path, {"docs/references.yaml": bib}), source_only=True) if d.code == "GATE005"]
+    assert [(d.path, d.line) for d in found] == [("docs/references.yaml", 7)]
+
+
 def test_a_gate_ignore_of_another_code_still_works(tmp_path):
     text = page(TEXT + "<!-- gate-ignore EVID002: quoting a heading -->\nAbout 40% of people improved.\n")
     found = run(_project(tmp_path, {"docs/page.md": text}), source_only=True)
