@@ -165,7 +165,7 @@ def _grouped(located: list[_Located]):
         others = len({i.site_rel for i in items}) - 1
         if others:
             message += f" (and in {others} more published file{'s' if others > 1 else ''})"
-        if source is None:
+        if source is None and first.finding.needles:
             message += "; no source line holds this markup, so look at the published file"
         yield Diagnostic(code, message, first.site_rel, first.finding.line if source is None else None,
                          severity=severity(code), target=target, hint=RULES[code].fix if code in RULES else None,
