@@ -40,7 +40,7 @@ class Finding:
 BODY, FRONT, INCLUDES, BIBLIOGRAPHY, SETTINGS = "body", "front", "includes", "bibliography", "settings"
 FRONTS, PAGES = "fronts", "pages"  # every page's front matter (titles in the navigation); every page's body
 _REGIONS = (  # (CSS selector, likely origins), most specific first
-    (".md-copyright", (SETTINGS,)),
+    (".md-copyright__highlight", (SETTINGS,)),
     ("article .health-footer", (SETTINGS, FRONT)),
     ("article .footnote", (BIBLIOGRAPHY, BODY, INCLUDES)),
     ("article h1", (FRONT, BODY)),
@@ -165,7 +165,7 @@ def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] =
     content_ids, svg_ids = set(), set()
     origins: dict | None = None  # worked out only for a page that has findings
     if themed:
-        for area in tree.css("article, .md-copyright"):
+        for area in tree.css("article, .md-copyright__highlight"):
             content_ids.update(n.mem_id for n in area.traverse(include_text=False))
     for svg in tree.css("svg"):
         svg_ids.update(n.mem_id for n in svg.traverse(include_text=False))

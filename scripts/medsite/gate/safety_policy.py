@@ -97,7 +97,7 @@ DOCUMENT_TAGS = frozenset({"html", "head", "body", "title"})
 CHROME_GLOBAL_ATTRS = frozenset({"class", "id", "title", "hidden", "tabindex", "role", "lang", "dir", "for", "name", "type"})
 CHROME_ATTR_PREFIXES = ("aria-", "data-md-")  # accessibility, and the hooks Material's script binds to
 CHROME_ATTRS = {
-    "a": {"href", "rel", "hreflang"},
+    "a": {"href", "rel", "hreflang", "target"},  # target: Material's "Made with" link (extra.generator)
     "img": {"src", "alt", "width", "height"},
     "input": {"autocapitalize", "autocomplete", "autocorrect", "checked", "placeholder", "required", "spellcheck",
               "value", "disabled"},
