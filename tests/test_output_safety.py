@@ -11,6 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.utils import markdown_extensions
 from selectolax.lexbor import LexborHTMLParser
 
@@ -258,3 +260,18 @@ def test_rules_document_every_new_code():
 
     for code in ("SAFE004", "SAFE005", "SAFE006", "SAFE007", "SAFE008", "SAFE009", "SAFE010", "GATE005"):
         assert rules.RULES[code].fix
+
+
+# Whatever a published file holds, the check answers with findings, never a traceback.
+_MARKUP = st.lists(st.sampled_from(["<", ">", "/", "=", '"', "'", "&#", "x", ";", "svg", "a", "script", "on", "href",
+                                    "javascript:", "<!DOCTYPE", "<!ENTITY", "<?xml", "]]>", "\x00", "é", " "]), max_size=60).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.one_of(_MARKUP, st.text(max_size=200)))
+def test_any_published_text_gives_findings_not_a_traceback(text):
+    from medsite.gate.markup_check import html_findings, svg_findings
+
+    for themed in (True, False):
+        list(html_findings(text, themed=themed))
+    list(svg_findings(text))
