@@ -111,7 +111,8 @@ def _attribute_findings(zone: str, tag: str, attrs: dict, *, names: bool = True)
             continue
         if zone == "svg":
             if not policy.SVG_LOCAL_HREF.match(value.strip()):
-                yield Finding("SAFE006", f"<{tag} {name}> points outside the drawing ({value[:60]!r})", (value, f"{name}="), value)
+                yield Finding("SAFE006", f"<{tag} {name}> points outside the drawing ({value[:60]!r})",
+                              (value, f"{name}="), value)
             continue
         scheme = url_scheme(value)
         if scheme is not None and scheme not in policy.URL_SCHEMES:
@@ -130,11 +131,13 @@ def _chrome_element_findings(tag: str, attrs: dict, node, script_ok, asset_ok) -
         if name and name not in policy.META_NAMES:
             yield Finding("SAFE004", f'<meta name="{name}"> is not one the templates write', ("<meta",), f"meta name={name}")
         if prop and not policy.META_PROPERTY.match(prop):
-            yield Finding("SAFE004", f'<meta property="{prop}"> is not one the templates write', ("<meta",), f"meta property={prop}")
+            yield Finding("SAFE004", f'<meta property="{prop}"> is not one the templates write', ("<meta",),
+                          f"meta property={prop}")
     elif tag == "link":
         rels = set(get("rel").lower().split())
         for rel in sorted(rels - policy.LINK_RELS):
-            yield Finding("SAFE004", f'<link rel="{rel}"> is not allowed (it can fetch or run something)', (f'rel="{rel}"', "<link"), f"link rel={rel}")
+            yield Finding("SAFE004", f'<link rel="{rel}"> is not allowed (it can fetch or run something)',
+                          (f'rel="{rel}"', "<link"), f"link rel={rel}")
         if rels & policy.LINK_RELS_SAME_SITE and not (is_same_site(get("href")) and asset_ok(get("href"), False)):
             yield Finding("SAFE007", f"<link rel=\"{' '.join(sorted(rels))}\"> loads {get('href')!r}, not a file of this site",
                           (get("href"), "<link"), get("href"))

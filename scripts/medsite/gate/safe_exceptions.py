@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..diagnostics import Diagnostic
+
 
 def signature(tag: str, attrs) -> tuple:
     """An element as the check compares it: its name and its attributes, in any order or quoting."""
@@ -47,11 +49,10 @@ class SafeException:
 
 def parse(items, rel: str, line: int | None):
     """(exceptions, problems) from the gate.yml list; every entry needs file, markup and why."""
-    from ..diagnostics import Diagnostic
-
     out, problems = [], []
     for item in items or []:
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item.get(k).strip() for k in ("file", "markup", "why")):
+        complete = isinstance(item, dict) and all(isinstance(item.get(k), str) and item[k].strip() for k in ("file", "markup", "why"))
+        if not complete:
             problems.append(Diagnostic("GATE003", "each safe_exceptions entry needs 'file', 'markup' and 'why'", rel, line,
                                        hint="name the source file, copy the exact markup, and say why it is needed"))
             continue

@@ -18,7 +18,8 @@ TAG = re.compile(r"<\s*([a-z][a-z0-9-]*)(?=[\s/>]|$)", re.I)
 # The output check's own allowlist, applied early to raw HTML as written (inside <svg>, the drawing list).
 ALLOWED_TAGS = (policy.CONTENT_TAGS | policy.SVG_TAGS) - policy.FORBIDDEN
 HANDLER = re.compile(r"(?:<[a-z][^>]*\s|\{(?:[^}]*?[\s:])?)(on[a-z]+)\s*=", re.I)  # in a tag or a {: ...} attribute list
-BAD_URL = re.compile(r"""(?:\]\(\s*<?|(?:href|src|action|formaction|data)\s*=\s*["']?)\s*((?:javascript|data|vbscript)\s*:)""", re.I)
+BAD_URL = re.compile(r"""(?:\]\(\s*<?|(?:href|src|action|formaction|data)\s*=\s*["']?)\s*((?:javascript|data|vbscript)\s*:)""",
+                     re.I)
 
 
 def _sources(project):
