@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from .. import yamlsource
+from . import safe_exceptions
 from ..diagnostics import Diagnostic, DiagnosticError
 
 DEFAULTS = {
@@ -15,6 +16,7 @@ DEFAULTS = {
     "number_citation_page_types": ["condition", "treatment", "clinic", "guide"],
     "words_to_avoid": [],
     "verification_max_age_days": 180,
+    "safe_exceptions": [],
 }
 
 
@@ -24,6 +26,11 @@ def _compile(pattern, path: str, line: int, problems: list):
     except re.error as exc:
         problems.append(Diagnostic("GATE003", f"invalid regular expression {pattern!r}: {exc}", path, line))
         return None
+
+
+def _as_list(value) -> list:
+    """A list setting; an empty value is an empty list, anything else is one (bad) entry to report."""
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
@@ -69,6 +76,9 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     config["http_allowed"] = {
         str(a.get("url")): str(a.get("why") or "") for a in (config.get("http_allowed") or []) if isinstance(a, dict)
     }
+    config["safe_exceptions"], safe_problems = safe_exceptions.parse(
+        _as_list(config.get("safe_exceptions")), rel, lines.get("safe_exceptions"))
+    problems.extend(safe_problems)
     for url, why in config["http_allowed"].items():
         if not why:
             problems.append(Diagnostic("GATE003", f"http_allowed entry {url!r} has no 'why'", rel, lines.get("http_allowed")))

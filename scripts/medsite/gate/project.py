@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
+from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # every extension MkDocs builds as a page
 
 from .. import bibliography, citations, frontmatter, yamlsource
 from ..diagnostics import Diagnostic, DiagnosticError
@@ -31,6 +32,7 @@ class SourcePage:
     rel: str  # project-relative, e.g. "docs/about-ms/symptoms.md"
     page: frontmatter.Page | None
     error: Diagnostic | None = None
+    full_path: Path | None = None
 
     @cached_property
     def body_lines(self) -> list[str]:
@@ -66,11 +68,17 @@ class SourcePage:
 
     @property
     def html_rel(self) -> str:
-        """Where MkDocs writes this page (use_directory_urls)."""
-        stem = self.uri[: -len(".md")]
-        if stem == "index" or stem.endswith("/index"):
-            return f"site/{stem}.html"
+        """Where MkDocs writes this page (use_directory_urls; README is the folder's index)."""
+        stem = self.uri.rsplit(".", 1)[0]
+        folder, _, name = stem.rpartition("/")
+        if name in ("index", "README"):
+            return f"site/{folder}/index.html" if folder else "site/index.html"
         return f"site/{stem}/index.html"
+
+    @cached_property
+    def raw_lines(self) -> list[str]:
+        """Every line of the file as written (front matter included), for finding where markup came from."""
+        return self.full_path.read_text(encoding="utf-8", errors="replace").splitlines() if self.full_path else []
 
 
 @dataclass
@@ -129,13 +137,32 @@ class Project:
         if not self.docs_dir.is_dir():
             return out
         docs_rel = self.docs_dir.relative_to(self.root)
-        for path in sorted(self.docs_dir.rglob("*.md")):
+        # MkDocs builds a page from any of its Markdown extensions, so the gate reads all of them:
+        # a page that reached readers unchecked because of its extension would defeat every check.
+        paths = (p for p in self.docs_dir.rglob("*") if p.name.endswith(PAGE_SUFFIXES) and p.is_file())  # as MkDocs decides
+        for path in sorted(paths):
             uri = path.relative_to(self.docs_dir).as_posix()
             rel = f"{docs_rel.as_posix()}/{uri}"
             try:
-                out.append(SourcePage(uri, rel, frontmatter.read(path, rel)))
+                out.append(SourcePage(uri, rel, frontmatter.read(path, rel), full_path=path))
             except DiagnosticError as exc:
-                out.append(SourcePage(uri, rel, None, exc.diagnostics[0]))
+                out.append(SourcePage(uri, rel, None, exc.diagnostics[0], full_path=path))
+        return out
+
+    @cached_property
+    def includes(self) -> list[SourcePage]:
+        """The snippets in includes/ (pymdownx.snippets pastes them into pages): checked like page bodies."""
+        out = []
+        if not self.includes_dir.is_dir():
+            return out
+        for path in sorted(p for p in self.includes_dir.rglob("*") if p.is_file()):
+            rel = path.relative_to(self.root).as_posix()
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self.problems.append(Diagnostic("META001", "snippet is not UTF-8 text", rel))
+                continue
+            out.append(SourcePage(rel, rel, frontmatter.Page(rel, body=text), full_path=path))
         return out
 
     @cached_property

@@ -2,7 +2,9 @@
 
 A comment applies to its own line and the line after it. A comment without a
 reason is itself an error (GATE001), and one that suppresses nothing is
-reported (GATE002), so exceptions never pile up silently.
+reported (GATE002), so exceptions never pile up silently. SAFE findings are never
+suppressed this way: such a comment is itself an error (GATE005), and the only
+exception is a reviewed `safe_exceptions` entry in gate.yml.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from ..diagnostics import Diagnostic
 from .rules import severity
 
+UNSUPPRESSIBLE = ("SAFE",)
 COMMENT = re.compile(r"<!--\s*gate-ignore\s+([A-Z]+\d{3})\s*(?::\s*(.*?))?\s*-->")
 
 
@@ -23,7 +26,7 @@ def _comments(project):
 
 
 def apply(project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    comments = list(_comments(project))
+    comments = [c for c in _comments(project) if not c[2].startswith(UNSUPPRESSIBLE)]
     used = set()
     kept = []
     for d in diagnostics:
@@ -36,6 +39,11 @@ def apply(project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             used.add(match)
         else:
             kept.append(d)
+    for c in _comments(project):
+        if c[2].startswith(UNSUPPRESSIBLE):
+            kept.append(Diagnostic("GATE005", f"gate-ignore {c[2]}: safety findings cannot be suppressed in a page", c[0], c[1],
+                                   hint="remove the comment and the unsafe markup; a maintainer can add a reviewed "
+                                        "safe_exceptions entry to gate.yml for a real need"))
     for c in comments:
         if not c[3]:
             kept.append(Diagnostic("GATE001", f"gate-ignore {c[2]} has no reason", c[0], c[1], hint=f"write <!-- gate-ignore {c[2]}: why -->"))

@@ -62,7 +62,10 @@ def check(project):
                 yield Diagnostic("GATE001", f"gate-ignore {code} on '{entry.id}' has no reason", bib.path, entry.line_of("gate-ignore"))
     for entry in bib.entries:
         for code in entry.gate_ignore:
-            if entry.gate_ignore[code] and (entry.id, code) not in used_ignores:
+            if code.startswith("SAFE"):  # see gate/suppress.py: only a reviewed safe_exceptions entry can allow markup
+                yield Diagnostic("GATE005", f"gate-ignore {code} on '{entry.id}': safety findings cannot be suppressed",
+                                 bib.path, entry.line_of("gate-ignore"), hint="remove it and the markup from the entry")
+            elif entry.gate_ignore[code] and (entry.id, code) not in used_ignores:
                 yield Diagnostic("GATE002", f"gate-ignore {code} on '{entry.id}' is not needed", bib.path,
                                  entry.line_of("gate-ignore"), severity=severity("GATE002"))
     seen_ids, seen_doi, seen_pmid = {}, {}, {}

@@ -1,25 +1,55 @@
-"""SAFE: editor Markdown must not run code or load third parties."""
+"""SAFE001-003: early, friendly warnings about unsafe markup in pages and snippets, by line.
+
+These read the Markdown as written, so they give the plainest message at the exact line. They
+are not the authority: checks/output_safety.py holds the published output against the allowlist
+and catches what line patterns cannot see (multi-line tags, character references, attribute lists,
+front matter, the bibliography, mkdocs.yml).
+"""
 
 from __future__ import annotations
 
+import html
 import re
 
 from ...diagnostics import Diagnostic
+from .. import safety_policy as policy
 
-TAG = re.compile(r"<\s*(script|iframe|object|embed|form)\b", re.I)
-HANDLER = re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.I)
-BAD_URL = re.compile(r"""(?:\]\(\s*<?|(?:href|src|action|formaction|data)\s*=\s*["']?)\s*((?:javascript|data|vbscript)\s*:)""", re.I)
+TAG = re.compile(r"<\s*([a-z][a-z0-9-]*)(?=[\s/>]|$)", re.I)
+# The output check's own allowlist, applied early to raw HTML as written (inside <svg>, the drawing list).
+ALLOWED_TAGS = (policy.CONTENT_TAGS | policy.SVG_TAGS) - policy.FORBIDDEN
+HANDLER = re.compile(r"(?:<[a-z][^>]*\s|\{(?:[^}]*?[\s:])?)(on[a-z]+)\s*=", re.I)  # in a tag or a {: ...} attribute list
+BAD_URL = re.compile(r"""(?:\]\(\s*<?|(?:href|src|action|formaction|data)\s*=\s*["']?)\s*((?:javascript|data|vbscript)\s*:)""",
+                     re.I)
+
+
+def _sources(project):
+    yield from project.pages
+    yield from project.includes
+
+
+def _excepted(exceptions, source, line_no: int) -> bool:
+    mine = [e for e in exceptions if e.file == source.rel]
+    if not mine:
+        return False
+    text = "\n".join(source.raw_lines)
+    return any(e.covers_line(text, line_no) for e in mine)
 
 
 def check(project):
-    for page in project.pages:
-        for line_no, text in page.prose_lines():
+    exceptions = project.config.get("safe_exceptions") or []
+    for source in _sources(project):
+        for line_no, raw in source.prose_lines():
+            if _excepted(exceptions, source, line_no):
+                continue
+            text = html.unescape(raw) if "&" in raw else raw  # &#106;avascript: is javascript: to a browser
             for m in TAG.finditer(text):
-                yield Diagnostic("SAFE001", f"raw <{m.group(1).lower()}> in Markdown", page.rel, line_no, m.start() + 1,
-                                 target=m.group(1).lower())
+                tag = m.group(1).lower()
+                if tag not in ALLOWED_TAGS:
+                    yield Diagnostic("SAFE001", f"raw <{tag}> in Markdown is not allowed on published pages", source.rel,
+                                     line_no, m.start() + 1, target=tag)
             for m in HANDLER.finditer(text):
-                yield Diagnostic("SAFE002", f"inline event handler '{m.group(1)}='", page.rel, line_no, m.start(1) + 1,
+                yield Diagnostic("SAFE002", f"inline event handler '{m.group(1)}='", source.rel, line_no, m.start(1) + 1,
                                  target=m.group(1))
             for m in BAD_URL.finditer(text):
-                yield Diagnostic("SAFE003", f"'{m.group(1)}' URL in Markdown", page.rel, line_no, m.start(1) + 1,
+                yield Diagnostic("SAFE003", f"'{m.group(1)}' URL in Markdown", source.rel, line_no, m.start(1) + 1,
                                  target=m.group(1))

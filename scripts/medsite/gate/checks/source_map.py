@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
+from functools import cached_property
 from urllib.parse import unquote, urlsplit
 
 
@@ -27,3 +29,85 @@ def href_needles(href: str) -> list[str]:
     if stem:
         needles.append(f"{stem}.md" if "." not in stem else stem)
     return needles
+
+
+DEFAULT_ORIGIN = ("body", "front", "includes", "bibliography", "settings", "fronts", "pages")  # see markup_check.ORIGINS
+
+
+def _plain(text: str) -> str:
+    """A line as a browser would read its text: character references decoded, case folded."""
+    return html.unescape(text).lower()
+
+
+class SourceFinder:
+    """Finds the file and line an editor wrote a piece of published markup in.
+
+    The published page has character references decoded and tags rebuilt, so lines are compared
+    decoded and case-folded: `&#106;avascript:` in a page matches the `javascript:` a browser sees.
+    Sources are searched by kind (see markup_check.ORIGINS) in the order the finding suggests; in
+    the first kind with a match, the line holding most of the needles wins.
+    """
+
+    def __init__(self, project):
+        self.project = project
+
+    @cached_property
+    def _kinds(self) -> dict[str, list[tuple[str, list[tuple[int, str]]]]]:
+        kinds = {"includes": [(inc.rel, _numbered(inc.full_path)) for inc in self.project.includes]}
+        bib = self._bibliography_rel()
+        kinds["bibliography"] = [(bib, _numbered(self.project.root / bib))] if bib else []
+        kinds["settings"] = [("mkdocs.yml", _numbered(self.project.root / "mkdocs.yml"))]
+        kinds["fronts"] = [self._page_files(page)[0] for page in self.project.pages]
+        kinds["pages"] = [self._page_files(page)[1] for page in self.project.pages]
+        return kinds
+
+    @staticmethod
+    def _page_files(page) -> list[tuple[str, list[tuple[int, str]]]]:
+        """(front matter lines, body lines) of one page.
+
+        Code blocks are searched too: markup that reached the output was not code to Markdown,
+        whatever it looked like (an unclosed fence, say).
+        """
+        first_body = page.page.body_line if page.page else 1
+        numbered = [(n, _plain(t)) for n, t in enumerate(page.raw_lines, 1)]
+        return [(page.rel, numbered[: first_body - 1]), (page.rel, numbered[first_body - 1 :])]
+
+    @cached_property
+    def _pages(self) -> dict:
+        return {page.rel: self._page_files(page) for page in self.project.pages}
+
+    def _bibliography_rel(self) -> str | None:
+        extra = self.project.extra if isinstance(self.project.extra, dict) else {}
+        rel = extra.get("bibliography", "docs/references.yaml")
+        return rel if isinstance(rel, str) and (self.project.root / rel).is_file() else None
+
+    def _files(self, kind: str, page_rel: str | None):
+        if kind in ("front", "body"):
+            front, body = self._pages.get(page_rel, [(None, []), (None, [])])
+            return [front if kind == "front" else body] if page_rel in self._pages else []
+        return self._kinds.get(kind, [])
+
+    def find(self, needles, *, origin=(), page_rel: str | None = None, file_rel: str | None = None) -> str | None:
+        """'docs/x.md:17' for the line most likely to hold the markup, or None when no line holds any needle."""
+        needles = list(dict.fromkeys(n.lower() for n in needles if n and n.strip()))
+        if not needles:
+            return None
+        groups = [[(file_rel, _numbered(self.project.root / file_rel))]] if file_rel else []
+        groups += [self._files(kind, page_rel) for kind in (origin or DEFAULT_ORIGIN)]
+        for files in groups:
+            best, where = 0, None
+            for rel, lines in files:
+                for line_no, text in lines:
+                    score = sum(1 for n in needles if n in text) + (0.5 if needles[0] in text else 0)
+                    if score > best:
+                        best, where = score, f"{rel}:{line_no}"
+            if where:
+                return where
+        return None
+
+
+def _numbered(path) -> list[tuple[int, str]]:
+    try:
+        return [(n, _plain(t)) for n, t in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)]
+    except OSError:
+        return []
