@@ -34,7 +34,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from .readertext import reader_text
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s+(?P<{n}>thousand|million|billion)\b)?"
@@ -88,6 +87,8 @@ _DATE_BEFORE = re.compile(
 )
 _DAY_OF_MONTH = re.compile(rf"^\s+{MONTHS}\b", re.I)
 _MONTH_BEFORE = re.compile(rf"\b{MONTHS}\.?\s+$", re.I)
+# "their 2013 update", "the 2017 criteria": a year naming a document or event.
+_DOCUMENT_AFTER = re.compile(r"^\s+(?:update|review|revision|criteria|guidance|guidelines?|report|study|trial|paper|survey|edition|version|statement|consensus|atlas|alert|law|act|regulations?)s?\b", re.I)
 _COUNT_AFTER = re.compile(r"^\s+(?:people|patients|persons|participants|adults|children|women|men|cases|controls|subjects|volunteers|cells|doses)\b", re.I)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
@@ -102,6 +103,7 @@ class Quantity:
     unit: float | None  # the place of the last non-zero digit, in the value's scale; None for words and odd denominators
     hedge: str = ""  # "", "approx", "above" or "below"
     bare: bool = False  # a whole number with no unit, comma or decimals: could be a year
+    form: str = "number"  # how it was written: number, percent, frequency ("1 in 10"), fraction, multiple
 
     def describe(self) -> str:
         return self.text.strip()
@@ -142,13 +144,13 @@ def _scaled(number: str, scale: str | None) -> tuple[float, float]:
 
 def _single(text: str, m) -> Quantity:
     value, unit = _scaled(m.group("n"), m.group("s"))
-    kind = "n"
+    kind, form = "n", "number"
     if m.group("p"):
-        kind, value, unit = "r", value / 100, unit / 100
+        kind, form, value, unit = "r", "percent", value / 100, unit / 100
     elif m.group("t"):
-        kind = "x"
+        kind, form = "x", "multiple"
     bare = kind == "n" and not m.group("s") and "," not in m.group("n") and "." not in m.group("n")
-    return Quantity(m.group(0), m.start(), m.end(), kind, value, unit, _hedge(text, m.start()), bare)
+    return Quantity(m.group(0), m.start(), m.end(), kind, value, unit, _hedge(text, m.start()), bare, form)
 
 
 def _range_ends(text: str, m) -> list[Quantity]:
@@ -160,17 +162,17 @@ def _range_ends(text: str, m) -> list[Quantity]:
     for end, scale, own_pct in (("lo", m.group("los") or m.group("his"), m.group("lop")), ("hi", m.group("his"), m.group("hip"))):
         number = m.group(end)
         value, unit = _scaled(number, scale)
-        kind = "r" if pct else "x" if times else "n"
+        kind, form = ("r", "percent") if pct else ("x", "multiple") if times else ("n", "number")
         if kind == "r":
             value, unit = value / 100, unit / 100
         bare = kind == "n" and not scale and "," not in number and "." not in number
-        ends.append(Quantity(m.group(0), m.start(end), m.end(end), kind, value, unit, hedge, bare))
+        written = f"{number}{' ' + scale if scale else ''}{'%' if pct else ''}"  # "10%" of "10-20%"
+        ends.append(Quantity(written, m.start(end), m.end(end), kind, value, unit, hedge, bare, form))
     return ends
 
 
 def quantities(text: str) -> list[Quantity]:
-    """Every number in `text` (already cleaned of markup), in order."""
-    text = reader_text(text)
+    """Every number in `text`, in order. `text` is as a reader reads it (see readertext.reader_text)."""
     taken: list[tuple[int, int]] = []
     out: list[Quantity] = []
 
@@ -188,7 +190,7 @@ def quantities(text: str) -> list[Quantity]:
         if b <= a or year_like or not free(*m.span()):  # "2 of 3 trials" is a rate; "10 of 2" and "10 in 2019" are not
             continue
         unit = unit_a / b if _is_power_of_ten(b) else None
-        out.append(Quantity(m.group(0), m.start(), m.end(), "r", a / b, unit, _hedge(text, m.start())))
+        out.append(Quantity(m.group(0), m.start(), m.end(), "r", a / b, unit, _hedge(text, m.start()), form="frequency"))
         taken.append(m.span())
     for pattern in _RANGES:
         for m in pattern.finditer(text):
@@ -204,12 +206,13 @@ def quantities(text: str) -> list[Quantity]:
             continue
         frac = (m.group("frac") or m.group("half")).lower().rstrip("s")
         count = COUNT_WORDS.get((m.group("count") or "a").lower(), 1)
-        out.append(Quantity(m.group(0), m.start(), m.end(), "r", count * FRACTIONS[frac], None, _hedge(text, m.start())))
+        out.append(Quantity(m.group(0), m.start(), m.end(), "r", count * FRACTIONS[frac], None, _hedge(text, m.start()), form="fraction"))
         taken.append(m.span())
     for m in _MULTIPLE.finditer(text):
         if free(*m.span()):
             value = MULTIPLE_WORDS[m.group("w").lower()]
-            out.append(Quantity(m.group(0), m.start(), m.end(), "r" if value < 1 else "x", value, None, _hedge(text, m.start())))
+            out.append(Quantity(m.group(0), m.start(), m.end(), "r" if value < 1 else "x", value, None, _hedge(text, m.start()),
+                                form="fraction" if value < 1 else "multiple"))
     return sorted(out, key=lambda q: q.start)
 
 
@@ -221,8 +224,9 @@ def is_date(q: Quantity, text: str, cited_years: set[int]) -> bool:
     of a work cited in the sentence, or follows a date word (in, since, from, by,
     until, before, after, during, between, and, to, through, early, mid, late, of,
     year(s)), a month ("November 2026"), a day and month ("25 November 2026"), or
-    another year and a dash ("2018-2020"), unless a count noun follows ("in 2000
-    people"). A number from 1 to 31 next to a month name is a day.
+    another year and a dash ("2018-2020"), or precedes a document or event word
+    ("their 2013 update", "the 2017 criteria", "a 2019 study"), unless a count
+    noun follows ("in 2000 people"). A number from 1 to 31 next to a month name is a day.
     """
     if not q.bare:
         return False
@@ -232,7 +236,7 @@ def is_date(q: Quantity, text: str, cited_years: set[int]) -> bool:
         return True
     if not 1800 <= value <= 2099 or _COUNT_AFTER.match(after):
         return False
-    if value in cited_years:
+    if value in cited_years or _DOCUMENT_AFTER.match(after):
         return True
     return bool(_DATE_BEFORE.search(text[max(0, q.start - 24):q.start]))
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .. import readability
+
 _LEFTOVER = re.compile(r"\[@|\[\^|\{\{|\{%")
 
 
@@ -39,6 +41,7 @@ class HtmlPage:
     has_footer: bool = False
     has_disclosure: bool = False
     review_date: str | None = None  # <time datetime> of "Page last reviewed"
+    body_text: str = ""  # the prose readers read through (readability.body_text)
 
 
 @dataclass
@@ -91,6 +94,7 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
         page.has_disclosure = article.css_first(".health-footer__disclosure") is not None
         time = article.css_first(".health-footer__dates time")
         page.review_date = time.attributes.get("datetime") if time else None
+        page.body_text = readability.body_text(article)  # last: it removes the parts that are not body text
     page.jsonld = [n.text() for n in tree.css('script[type="application/ld+json"]')]
     return page
 

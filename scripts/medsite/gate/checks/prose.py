@@ -19,7 +19,8 @@ SKIP_LINE = re.compile(r"^\s*(?:-{1,}8<-{1,}|\|?\s*:?-{3,}|\[[^\]]+\]:\s*\S+\s*$
 HEADING = re.compile(r"^\s*#{1,6}\s")
 ADMONITION = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"([^"]*)")?\s*$')
 TABLE_ROW = re.compile(r"^\s*\|")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_]*[A-Z0-9])")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 _SEEN_ATTRS = re.compile(r"""\b(?:alt|title|aria-label)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 # Tags that sit inside a word without breaking it ("cu<b>re</b>" reads "cure").
@@ -80,6 +81,9 @@ def paragraphs(page):
                 lines = []
             yield [(line_no, text.replace("|", " "), "body")]
             continue
+        if LIST_ITEM.match(text) and lines:  # each list item is its own statement, with its own citation
+            yield lines
+            lines = []
         lines.append((line_no, text, "body"))
     if lines:
         yield lines
