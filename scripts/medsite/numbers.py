@@ -117,13 +117,15 @@ def _last_digit_unit(text: str) -> float:
     """10 for "40", 1 for "144", 0.1 for "2.8", 1,000,000 for "2,000,000"."""
     digits = text.replace(",", "")
     if "." in digits:
-        return 10.0 ** -len(digits.split(".", 1)[1])
-    stripped = digits.rstrip("0")
-    return 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+        places = -len(digits.split(".", 1)[1])
+    else:
+        stripped = digits.rstrip("0")
+        places = len(digits) - len(stripped) if stripped else 0
+    return 10.0 ** max(-300, min(300, places))  # beyond that no number on a page is meaningful
 
 
 def _is_power_of_ten(value: float) -> bool:
-    return value >= 1 and math.isclose(10 ** round(math.log10(value)), value)
+    return math.isfinite(value) and value >= 1 and math.isclose(10 ** round(math.log10(value)), value)
 
 
 def _hedge(text: str, start: int) -> str:
@@ -228,7 +230,7 @@ def is_date(q: Quantity, text: str, cited_years: set[int]) -> bool:
     ("their 2013 update", "the 2017 criteria", "a 2019 study"), unless a count
     noun follows ("in 2000 people"). A number from 1 to 31 next to a month name is a day.
     """
-    if not q.bare:
+    if not q.bare or not q.value < 1e6:
         return False
     value = int(q.value)
     after = text[q.end:q.end + 20]
@@ -242,6 +244,8 @@ def is_date(q: Quantity, text: str, cited_years: set[int]) -> bool:
 
 
 def _within_unit(q: Quantity, f: Quantity) -> bool:
+    if not (math.isfinite(q.value) and math.isfinite(f.value)):  # a 400-digit "number" is not worth rounding
+        return False
     if q.unit is None:  # fractions and odd denominators: two percentage points either way
         return abs(q.value - f.value) <= 0.02 + 1e-9
     if q.hedge == "approx":

@@ -18,9 +18,12 @@ import unicodedata
 INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
-def reader_text(text: str) -> str:
-    """Decode character references, drop invisible characters, fold compatibility forms (NFKC: ligatures, full-width letters)."""
-    if "&" in text:
+def reader_text(text: str, *, decode: bool = True) -> str:
+    """Decode character references, drop invisible characters, fold compatibility forms (NFKC: ligatures, full-width letters).
+
+    `decode=False` for text an HTML parser has already decoded.
+    """
+    if decode and "&" in text:
         text = html.unescape(text)
     text = INVISIBLE.sub("", text)
     return unicodedata.normalize("NFKC", text)
