@@ -76,6 +76,7 @@ def test_honest_forms_of_a_finding_pass(tmp_path, sentence):
     ("In 2000 people, 27% relapsed [@smith2020].", "2000"),  # a count, not a year
     ("Relapses fell by 2&#48;% [@smith2020].", "20%"),
     ("Relapses fell by 2\u200b0% [@smith2020].", "20%"),
+    ("The treatment costs £15,000 [@smith2020].", "15,000"),
 ])
 def test_numbers_that_say_more_than_the_finding_fail(tmp_path, sentence, number):
     found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID003")
@@ -302,6 +303,15 @@ def test_built_page_words_the_markdown_never_had_are_found(tmp_path):
     files = {"docs/page.md": page(), "site/page/index.html": doc}
     found = codes(diagnose(tmp_path, files, site=True), "EVID001")
     assert sorted((d.path, d.target) for d in found) == [("site/page/index.html", "cure"), ("site/page/index.html", "miracle")]
+
+
+def test_a_word_in_the_menu_is_reported_once_for_the_site(tmp_path):
+    nav = "<nav><a href='../page/'>Miracle cells</a></nav>"
+    files = {"docs/page.md": page(), "docs/other.md": page(),
+             "site/page/index.html": html("<p>MS affects the brain.</p>").replace("<body>", "<body>" + nav),
+             "site/other/index.html": html("<p>MS affects the brain.</p>").replace("<body>", "<body>" + nav)}
+    found = codes(diagnose(tmp_path, files, site=True), "EVID001")
+    assert [(d.target, "navigation" in d.message) for d in found] == [("Miracle", True)]
 
 
 def test_built_page_does_not_repeat_what_the_source_check_reported(tmp_path):

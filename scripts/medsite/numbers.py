@@ -5,7 +5,7 @@ honest forms. Each number is read into a `Quantity`, one canonical value per
 kind, so that these compare equal:
 
 - "2.8 million" and "2,800,000" (scale words: thousand, million, billion);
-- "1 in 10", "1 out of 10", "10 of every 100", "10 per 100" and "10%" / "10 %" /
+- "1 in 10", "1 out of 10", "10 of every 100", "10 per 100", "1/10" and "10%" / "10 %" /
   "10 percent" / "10 per cent" (all rates: 0.1);
 - "a third", "one third", "two thirds", "a quarter", "half", "halved" (rates);
   "twice", "double", "two-fold", "3 times", "3-fold" (multiples);
@@ -39,7 +39,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s+(?P<{n}>thousand|million|billion)\b)?"
 _PCT = r"(?P<{n}>\s?%|\s+per\s?cent\b|\s+percent\b)?"
 _TIMES = r"(?P<{n}>\s*-?\s*fold\b|\s+times\b)?"
-_START = r"(?<![\w.,/$£€])(?<![A-Za-z]-)"  # not inside a name such as CD20 or COVID-19
+_START = r"(?<![\w.,/])(?<![A-Za-z]-)"  # not inside a name such as CD20 or COVID-19
 _END = r"(?![\w]|\.\d|,\d{3})"
 _PEOPLE = r"(?:(?:people|patients|persons|adults|children|women|men|participants)\s+)?"
 
@@ -52,7 +52,7 @@ MULTIPLE_WORDS = {"twice": 2, "doubled": 2, "doubles": 2, "doubling": 2, "twofol
                   "halved": 0.5, "halves": 0.5, "halving": 0.5}
 
 _RATE = re.compile(
-    _START + rf"(?P<a>{_NUM}){_SCALE.format(n='as')}\s+{_PEOPLE}(?:in|out\s+of|of|per)\s+(?:every\s+)?(?P<b>{_NUM}){_SCALE.format(n='bs')}" + _END,
+    _START + rf"(?P<a>{_NUM}){_SCALE.format(n='as')}(?:\s+{_PEOPLE}(?:in|out\s+of|of|per)\s+(?:every\s+)?|\s*/\s*)(?P<b>{_NUM}){_SCALE.format(n='bs')}" + _END,
     re.I,
 )
 
@@ -76,8 +76,8 @@ _FRACTION = re.compile(r"\b(?:(?P<count>a|an|one|two|three|four)[- ](?P<frac>hal
 _MULTIPLE = re.compile(r"\b(?P<w>" + "|".join(sorted(map(re.escape, MULTIPLE_WORDS), key=len, reverse=True)) + r")\b", re.I)
 
 APPROX = re.compile(r"\b(?:about|around|approximately|roughly|nearly|almost|some|close to|just under|just over|an estimated|estimated)\s+$", re.I)
-ABOVE = re.compile(r"(?:\b(?:more than|over|at least|above|greater than)\s+|>\s*)$", re.I)
-BELOW = re.compile(r"(?:\b(?:fewer than|less than|under|up to|below|at most)\s+|<\s*)$", re.I)
+ABOVE = re.compile(r"(?:\b(?:more than|over|at least|above|greater than)\s+|(?:>=?|≥)\s*)$", re.I)
+BELOW = re.compile(r"(?:\b(?:fewer than|less than|under|up to|below|at most)\s+|(?:<=?|≤)\s*)$", re.I)
 
 # Dates, not results.
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"

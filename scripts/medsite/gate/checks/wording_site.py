@@ -49,11 +49,13 @@ def check(project):
     if site is None or not families:
         return
     reported = _reported_in_sources(project, families)
+    menu_seen = set()  # menu labels are on every page: report each word there once for the site
     for page in site.pages.values():
         source = project.page_by_html.get(page.rel)
         already = reported.get(source.rel if source else None, set()) | reported.get("", set())
-        seen = set()
+        page_seen = set()
         for place, text in page.reader_texts:
+            seen = menu_seen if place == "navigation" else page_seen
             for sentence in SENTENCE_END.split(reader_text(text, decode=False)):
                 for family, word in find_all(sentence, families):
                     if word.lower() in already or (word.lower(), place) in seen:
