@@ -36,12 +36,24 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(stem, start, end) of each word or number in `text`."""
-    return [(stem(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+def tokens(text: str, prefixes: frozenset | None = None) -> list[tuple[str, int, int]]:
+    """(stem, start, end) of each word or number in `text`.
+
+    With `prefixes`, only words starting with one of them are stemmed (the pure-Python
+    stemmer is slow, and a Snowball stem keeps its word's first three letters); the
+    others stand for themselves, lower-cased, and so match no phrase.
+    """
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        if prefixes is None or word[:3].lower() in prefixes or len(word) < 3:
+            out.append((stem(word), m.start(), m.end()))
+        else:
+            out.append(("\0" + word.lower(), m.start(), m.end()))
+    return out
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: families are built once from gate.yml
 class Family:
     name: str  # the first word, for messages
     phrases: list[tuple[str, ...]] = field(default_factory=list)  # stems of each word or phrase
@@ -55,26 +67,56 @@ class Family:
         name = str(words[0]) if words else (patterns[0].pattern if patterns else "?")
         return cls(name, phrases, list(patterns), list(allow))
 
-    def find(self, text: str, toks=None) -> list[str]:
+    def find(self, text: str) -> list[str]:
         """The words of this family in `text`, as written; none if an allowed phrase is in it."""
-        spans = [m.span() for p in self.patterns for m in p.finditer(text)]
-        toks = tokens(text) if toks is None else toks
-        stems = [t[0] for t in toks]
-        for phrase in set(self.phrases):
-            n = len(phrase)
-            for i in range(len(stems) - n + 1):
-                if tuple(stems[i:i + n]) == phrase:
-                    spans.append((toks[i][1], toks[i + n - 1][2]))
-        if not spans or any(a.search(text) for a, _ in self.allow):
-            return []
-        kept: list[tuple[int, int]] = []
-        for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):  # "clinically proven" once, not also "proven"
-            if not kept or start >= kept[-1][1]:
-                kept.append((start, end))
-        return [text[a:b] for a, b in kept]
+        return [word for _, word in find_all(text, [self])]
 
 
-def find_all(text: str, families: list[Family]) -> list[tuple[Family, str]]:
+@lru_cache(maxsize=8)
+def _index(families: tuple[Family, ...]) -> tuple[dict, frozenset, frozenset]:
+    """What one pass over a sentence needs to find every family:
+    - first stem -> (family number, phrase);
+    - the first three letters of every stem in any phrase, and of every first stem.
+    A Snowball stem keeps its word's first three letters, so a sentence with no word starting
+    with a first stem's letters has no phrase; most sentences are skipped without stemming,
+    which in pure Python is slow."""
+    index: dict[str, list] = {}
+    for n, family in enumerate(families):
+        for phrase in set(family.phrases):
+            index.setdefault(phrase[0], []).append((n, phrase))
+    prefixes = frozenset(s[:3] for family in families for phrase in family.phrases for s in phrase)
+    first = frozenset(s[:3] for s in index)
+    return index, prefixes, first
+
+
+_WORD_START = re.compile(r"(?<![^\W\d_])[^\W_]{1,3}")
+
+
+def _spans(text: str, family: Family, starts) -> list[tuple[int, int]]:
+    spans = starts + [m.span() for p in family.patterns for m in p.finditer(text)]
+    if not spans or any(a.search(text) for a, _ in family.allow):
+        return []
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):  # "clinically proven" once, not also "proven"
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+def find_all(text: str, families) -> list[tuple[Family, str]]:
     """(family, word as written) for every word to avoid in one sentence."""
-    toks = tokens(text)
-    return [(family, word) for family in families for word in family.find(text, toks)]
+    families = tuple(families)
+    index, prefixes, first = _index(families)
+    hits: dict[int, list[tuple[int, int]]] = {}
+    if not first.isdisjoint(w.lower() for w in _WORD_START.findall(text)):
+        toks = tokens(text, prefixes)
+        stems = [t[0] for t in toks]
+        for i, first in enumerate(stems):
+            for n, phrase in index.get(first, ()):
+                if tuple(stems[i:i + len(phrase)]) == phrase:
+                    hits.setdefault(n, []).append((toks[i][1], toks[i + len(phrase) - 1][2]))
+    out = []
+    for n, family in enumerate(families):
+        if n in hits or family.patterns:
+            out.extend((family, text[a:b]) for a, b in _spans(text, family, hits.get(n, [])))
+    return out

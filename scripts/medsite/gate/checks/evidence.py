@@ -19,8 +19,15 @@ NUMBER = re.compile(r"(?<![\w./-])\d[\d,.]*\s*(?:%|percent\b)?")
 PLACES = {"title": "in the title", "description": "in the description", "heading": "in a heading", "body": ""}
 
 
-def word_diagnostics(source, families):
-    """EVID001 for each word to avoid in a page or snippet (both are SourcePage)."""
+def word_diagnostics(source, families) -> list[Diagnostic]:
+    """EVID001 for each word to avoid in a page or snippet (both are SourcePage); found once per page."""
+    cache = source.__dict__.setdefault("_words", {})
+    if id(families) not in cache:
+        cache[id(families)] = list(_word_diagnostics(source, families))
+    return cache[id(families)]
+
+
+def _word_diagnostics(source, families):
     for s in sentences(source, front_matter=True):
         for family, word in find_all(s.text, families):
             where = PLACES.get(s.place, "")

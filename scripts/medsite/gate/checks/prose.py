@@ -104,8 +104,18 @@ def _split(para, place):
         yield Sentence(line, citations.CITATION.sub(" ", piece).strip(), tuple(citations.keys_in(piece)), place)
 
 
-def sentences(page, *, front_matter: bool = False):
-    """Every sentence a reader reads in the page body; with `front_matter`, also its title and description."""
+def sentences(page, *, front_matter: bool = False) -> list[Sentence]:
+    """Every sentence a reader reads in the page body; with `front_matter`, also its title and description.
+
+    Read once per page: several checks walk the same sentences.
+    """
+    cache = page.__dict__.setdefault("_sentences", {})
+    if front_matter not in cache:
+        cache[front_matter] = list(_sentences(page, front_matter))
+    return cache[front_matter]
+
+
+def _sentences(page, front_matter: bool):
     if not page.page:
         return
     if front_matter:
