@@ -235,6 +235,11 @@ FAMILIES = {  # one form of each family in the editorial policy that the old exa
 }
 
 
+def test_our_own_promise_is_still_caught(tmp_path):
+    found = codes(diagnose(tmp_path, with_sentence("We promise that our cells cure MS [@smith2020].")), "EVID001")
+    assert [d.target for d in found] == ["cure"]
+
+
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_every_family_is_caught_in_the_body(tmp_path, family):
     found = codes(diagnose(tmp_path, with_sentence(FAMILIES[family] + " [@smith2020].")), "EVID001")
@@ -285,6 +290,8 @@ def test_words_to_avoid_are_found_in_every_place_and_behind_hidden_characters(tm
     "Do not rely on testimonials [@smith2020].",
     "Double vision and tiredness are common [@smith2020].",
     "Finding treatments that help myelin regrow is the biggest challenge [@smith2020].",
+    "Some clinics claim their cells cure MS [@smith2020].",
+    "Stopping MS medicines suddenly can bring relapses back [@smith2020].",
 ])
 def test_accurate_uses_pass(tmp_path, sentence):
     found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID001")
