@@ -20,6 +20,7 @@ FINDINGS = """  findings:
   - 'Relapsed within 2 years: 27% and 26% on the medicine, 46% on placebo.'
   - 'Serious infections in 10% of people; 2.3% died; disability got worse after 10-20 years.'
   - About one third had side effects. Risk rose 32-fold after the infection.
+  - Yearly relapse rate 0.57 before the study; 22 of 24 people stayed stable.
 """
 BIB_F = BIB.replace("  PMID: '123456'\n", "  PMID: '123456'\n" + FINDINGS)  # smith2020 has findings, jones2021 has none
 
@@ -60,6 +61,9 @@ HONEST_FORMS = [
     "On 25 November 2026 the guidance was updated [@smith2020].",
     "More than 2 million people live with MS [@smith2020].",  # a bound the finding meets
     "About &#50;.8 million people live with MS [@smith2020].",  # a character reference hides nothing
+    "There were about 57 relapses for every 100 people a year [@smith2020].",  # a yearly rate of 0.57
+    "22 of the 24 people stayed stable [@smith2020].",
+    "24 people took part [@smith2020].",  # a count inside the finding's "22 of 24"
 ]
 
 

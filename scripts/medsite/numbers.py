@@ -5,7 +5,8 @@ honest forms. Each number is read into a `Quantity`, one canonical value per
 kind, so that these compare equal:
 
 - "2.8 million" and "2,800,000" (scale words: thousand, million, billion);
-- "1 in 10", "1 out of 10", "10 of every 100", "10 per 100", "1/10" and "10%" / "10 %" /
+- "1 in 10", "1 out of 10", "10 of every 100", "22 of the 24", "80 relapses for every 100",
+  "10 per 100", "1/10" and "10%" / "10 %" /
   "10 percent" / "10 per cent" (all rates: 0.1);
 - "a third", "one third", "two thirds", "a quarter", "half", "halved" (rates);
   "twice", "double", "two-fold", "3 times", "3-fold" (multiples);
@@ -52,7 +53,7 @@ MULTIPLE_WORDS = {"twice": 2, "doubled": 2, "doubles": 2, "doubling": 2, "twofol
                   "halved": 0.5, "halves": 0.5, "halving": 0.5}
 
 _RATE = re.compile(
-    _START + rf"(?P<a>{_NUM}){_SCALE.format(n='as')}(?:\s+{_PEOPLE}(?:in|out\s+of|of|per)\s+(?:every\s+)?|\s*/\s*)(?P<b>{_NUM}){_SCALE.format(n='bs')}" + _END,
+    _START + rf"(?P<a>{_NUM}){_SCALE.format(n='as')}(?:\s+{_PEOPLE}(?:in|out\s+of|of(?:\s+the)?|per)\s+(?:every\s+)?|\s+(?:[^\W\d_]+\s+)?for\s+every\s+|\s*/\s*)(?P<b>{_NUM}){_SCALE.format(n='bs')}" + _END,
     re.I,
 )
 
@@ -104,6 +105,7 @@ class Quantity:
     hedge: str = ""  # "", "approx", "above" or "below"
     bare: bool = False  # a whole number with no unit, comma or decimals: could be a year
     form: str = "number"  # how it was written: number, percent, frequency ("1 in 10"), fraction, multiple
+    parts: tuple = ()  # a frequency's two counts: (57, 100) for "57 for every 100"
 
     def describe(self) -> str:
         return self.text.strip()
@@ -173,8 +175,12 @@ def _range_ends(text: str, m) -> list[Quantity]:
     return ends
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Every number in `text`, in order. `text` is as a reader reads it (see readertext.reader_text)."""
+def quantities(text: str, *, with_parts: bool = False) -> list[Quantity]:
+    """Every number in `text`, in order. `text` is as a reader reads it (see readertext.reader_text).
+
+    `with_parts` (for findings): a frequency also gives its two counts, so that a finding
+    "22 of 24 improved" supports a page's "24 people took part".
+    """
     taken: list[tuple[int, int]] = []
     out: list[Quantity] = []
 
@@ -192,8 +198,12 @@ def quantities(text: str) -> list[Quantity]:
         if b <= a or year_like or not free(*m.span()):  # "2 of 3 trials" is a rate; "10 of 2" and "10 in 2019" are not
             continue
         unit = unit_a / b if _is_power_of_ten(b) else None
-        out.append(Quantity(m.group(0), m.start(), m.end(), "r", a / b, unit, _hedge(text, m.start()), form="frequency"))
+        out.append(Quantity(m.group(0), m.start(), m.end(), "r", a / b, unit, _hedge(text, m.start()), form="frequency", parts=(a, b)))
         taken.append(m.span())
+        if with_parts:
+            for group, scale in (("a", "as"), ("b", "bs")):
+                value, part_unit = _scaled(m.group(group), m.group(scale))
+                out.append(Quantity(m.group(group), m.start(group), m.end(group), "n", value, part_unit, _hedge(text, m.start())))
     for pattern in _RANGES:
         for m in pattern.finditer(text):
             if free(*m.span()):
@@ -262,3 +272,19 @@ def matches(q: Quantity, f: Quantity) -> bool:
     if math.isclose(q.value, f.value, rel_tol=1e-9, abs_tol=1e-12):
         return True
     return bool(q.hedge or q.unit is None) and _within_unit(q, f)
+
+
+def supported(q: Quantity, found) -> bool:
+    """Is the page's number `q` among the finding numbers `found`?
+
+    A frequency ("57 relapses for every 100 women a year") is also supported by the
+    same rate written as a plain number (a yearly rate of 0.57) or by its two counts
+    (a finding "57 ... relapses per 100 women").
+    """
+    if any(matches(q, f) for f in found):
+        return True
+    if q.form != "frequency" or not q.parts:
+        return False
+    plain = [f.value for f in found if f.kind == "n"]
+    close = lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)  # noqa: E731
+    return any(close(q.value, v) for v in plain) or all(any(close(p, v) for v in plain) for p in q.parts)

@@ -23,7 +23,7 @@ from .prose import sentences
 
 @lru_cache(maxsize=4096)
 def _finding_numbers(findings: tuple[str, ...]) -> tuple[numbers.Quantity, ...]:
-    return tuple(q for text in findings for q in numbers.quantities(reader_text(text)))
+    return tuple(q for text in findings for q in numbers.quantities(reader_text(text), with_parts=True))
 
 
 def unsupported(sentence, bibliography):
@@ -42,7 +42,7 @@ def unsupported(sentence, bibliography):
     for q in numbers.quantities(text):
         if numbers.is_date(q, text, years):
             continue
-        if not any(numbers.matches(q, f) for f in found):
+        if not numbers.supported(q, found):
             missing.setdefault(q.describe(), q)  # a range, or a number written twice, is reported once
     return list(missing.values()), [e.id for e in entries]
 
