@@ -11,7 +11,7 @@ import pytest
 from medsite import bibliography, citeformat, numbers
 from medsite.gate import rules
 
-from test_gate import BIB, BODY, diagnose, html, line_of, make_project, page  # noqa: F401 (make_project: used via diagnose)
+from test_gate import BIB, BODY, TODAY, diagnose, html, line_of, page
 
 ADDED = 17  # the first line appended to BODY (as in test_gate)
 
@@ -201,7 +201,6 @@ def test_readability_limit_comes_from_gate_yml(tmp_path):
     (tmp_path / "gate.yml").write_text((tmp_path / "gate.yml").read_text() + "\nreadability_max_grade: 40\n")
     from medsite.gate.project import Project
     from medsite.gate.run import run
-    from test_gate import TODAY
     again = run(Project(tmp_path, tmp_path / "site", today=TODAY))
     assert not codes(again, "READ001")
 
