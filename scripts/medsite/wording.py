@@ -103,18 +103,30 @@ def _spans(text: str, family: Family, starts) -> list[tuple[int, int]]:
     return kept
 
 
-def find_all(text: str, families) -> list[tuple[Family, str]]:
-    """(family, word as written) for every word to avoid in one sentence."""
-    families = tuple(families)
+def _hits(text: str, families: tuple[Family, ...]) -> dict[int, list[tuple[int, int]]]:
+    """Family number -> spans of its words and phrases in `text`, before allowed phrases are considered."""
     index, prefixes, first = _index(families)
     hits: dict[int, list[tuple[int, int]]] = {}
     if not first.isdisjoint(w.lower() for w in _WORD_START.findall(text)):
         toks = tokens(text, prefixes)
         stems = [t[0] for t in toks]
-        for i, first in enumerate(stems):
-            for n, phrase in index.get(first, ()):
+        for i, stem_ in enumerate(stems):
+            for n, phrase in index.get(stem_, ()):
                 if tuple(stems[i:i + len(phrase)]) == phrase:
                     hits.setdefault(n, []).append((toks[i][1], toks[i + len(phrase) - 1][2]))
+    return hits
+
+
+def mentions_any(text: str, families) -> bool:
+    """A quick first look at a whole page: could any word to avoid be in it? (Allowed uses still count.)"""
+    families = tuple(families)
+    return bool(_hits(text, families)) or any(p.search(text) for f in families for p in f.patterns)
+
+
+def find_all(text: str, families) -> list[tuple[Family, str]]:
+    """(family, word as written) for every word to avoid in one sentence."""
+    families = tuple(families)
+    hits = _hits(text, families)
     out = []
     for n, family in enumerate(families):
         if n in hits or family.patterns:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ...diagnostics import Diagnostic
-from ...wording import find_all
+from ...wording import find_all, mentions_any
 from .prose import sentences
 
 NUMBER = re.compile(r"(?<![\w./-])\d[\d,.]*\s*(?:%|percent\b)?")
@@ -28,7 +28,10 @@ def word_diagnostics(source, families) -> list[Diagnostic]:
 
 
 def _word_diagnostics(source, families):
-    for s in sentences(source, front_matter=True):
+    found = sentences(source, front_matter=True)
+    if not mentions_any("\n".join(s.text for s in found), families):  # most pages: one look, not one per sentence
+        return
+    for s in found:
         for family, word in find_all(s.text, families):
             where = PLACES.get(s.place, "")
             family_note = f" (family '{family.name}')" if family.name.lower() != word.lower() else ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ...diagnostics import Diagnostic
 from ...readertext import reader_text
-from ...wording import find_all, tokens
+from ...wording import find_all, mentions_any, tokens
 from .evidence import word_diagnostics
 from .prose import SENTENCE_END, clean
 
@@ -54,9 +54,12 @@ def check(project):
         source = project.page_by_html.get(page.rel)
         already = reported.get(source.rel if source else None, set()) | reported.get("", set())
         page_seen = set()
-        for place, text in page.reader_texts:
+        texts = [(place, reader_text(text, decode=False)) for place, text in page.reader_texts]  # invisible characters out
+        if not mentions_any("\n".join(text for _, text in texts), families):  # most pages: one look
+            continue
+        for place, text in texts:
             seen = menu_seen if place == "navigation" else page_seen
-            for sentence in SENTENCE_END.split(reader_text(text, decode=False)):
+            for sentence in SENTENCE_END.split(text):
                 for family, word in find_all(sentence, families):
                     if word.lower() in already or (word.lower(), place) in seen:
                         continue
