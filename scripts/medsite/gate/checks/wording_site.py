@@ -18,13 +18,13 @@ from .prose import SENTENCE_END, clean
 
 
 def _reported_in_sources(project, families) -> dict[str, set[str]]:
-    """Words (lower case) the source check reports, per page rel; snippets under the key ''."""
-    found = {}
-    for page in list(project.pages) + list(project.includes):
-        if page.page:
-            words = {d.target.lower() for d in word_diagnostics(page, families)}
-            key = "" if page in project.includes else page.rel
-            found.setdefault(key, set()).update(words)
+    """Words (lower case) the source check reports, per page rel; snippets (on many pages) under the key ''."""
+    found: dict[str, set[str]] = {"": set()}
+    for key, sources in ((None, project.pages), ("", project.includes)):
+        for source in sources:
+            if source.page:
+                words = {d.target.lower() for d in word_diagnostics(source, families)}
+                found.setdefault(source.rel if key is None else key, set()).update(words)
     return found
 
 
