@@ -113,7 +113,7 @@ def assert_clean_error(result: subprocess.CompletedProcess, code: str, path: str
         ("treatments/stem-cell-tourism.md", "treatment", 12),
         ("stem-cells/cord-blood.md", "clinic", 12),
         ("stem-cells/how-trials-work.md", "guide", 12),
-        ("stem-cells/history.md", "about", 12),  # anything about stem cells: 12 months (CONTENT.md)
+        ("stem-cells/history.md", "about", 12),  # anything about stem cells: 12 months (editorial policy)
         ("about/complaints.md", "policy", 36),
     ],
 )

@@ -217,11 +217,11 @@ def test_reference_lists_stay_out_of_search_except_the_references_page(site):
 
 @pytest.mark.parametrize("uri", CONTENT_PAGES)
 def test_body_text_reads_at_grade_9_or_below(site, uri):
-    """CONTENT.md: plain language, Flesch-Kincaid grade of the body text at most 9 (textstat 0.7.3)."""
-    import textstat
+    """Plain language (editorial policy): Flesch-Kincaid grade of the body text at most 9 (textstat 0.7.3).
 
-    article = parse(site, uri).css_first("article")
-    for node in article.css(".footnote, .reference-entry, .health-footer, h1, .headerlink, table, pre, code, .md-content__button"):
-        node.decompose()  # references, the review block and tables of study data are not body text
-    grade = textstat.flesch_kincaid_grade(article.text(separator=" "))
+    The same extraction as the gate's READ001 (medsite.readability): references, the review block and tables are not body text.
+    """
+    from medsite import readability
+
+    grade = readability.grade(readability.body_text(parse(site, uri).css_first("article")))
     assert grade <= 9, f"{uri}: grade {grade}"

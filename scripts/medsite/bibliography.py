@@ -74,6 +74,18 @@ class Entry:
         value = self.csl.get("gate-ignore")
         return {str(k): str(v or "") for k, v in value.items()} if isinstance(value, dict) else {}
 
+    @property
+    def has_findings(self) -> bool:
+        return "findings" in self.csl
+
+    @property
+    def findings(self) -> list[str] | None:
+        """The work's verified findings in our words (never rendered), or None if absent or not a list of text."""
+        value = self.csl.get("findings")
+        if isinstance(value, list) and all(isinstance(f, str) for f in value):
+            return value
+        return None
+
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 

@@ -122,6 +122,12 @@ def find(text: str, *, first_line: int = 1) -> list[Group]:
     return groups
 
 
+def keys_in(text: str) -> list[str]:
+    """The keys cited in `text`, in order, each once."""
+    keys = [item.group(1) for m in CITATION.finditer(text) for item in _ITEM_PARTS.finditer(m.group(1))]
+    return list(dict.fromkeys(keys))
+
+
 def unknown_key(cite: Cite, path: str, known) -> Diagnostic:
     close = difflib.get_close_matches(cite.key, list(known), n=1)
     return Diagnostic(

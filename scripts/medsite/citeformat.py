@@ -29,7 +29,10 @@ _INITIALS = re.compile(r"^[A-Z]{2,4}$")
 _URL = re.compile(r"(https?://[^\s<]+[^\s<.,;)])")
 _DOI_TEXT = re.compile(r"doi:\s*(10\.\S+?)(?=\s|$|<)")
 # Keys that are ours, not CSL's: leave them out of what citeproc sees.
-_NOT_CSL = {"gate-ignore", "PMID", "PMCID"}
+# `findings` (the work's findings in our words, for the gate's number check) is never rendered.
+_NOT_CSL = {"gate-ignore", "findings", "PMID", "PMCID"}
+# Keys that do not change a formatted reference: editing them keeps the cached HTML.
+_NOT_RENDERED = {"gate-ignore", "findings"}
 
 
 def _csl_name(name):
@@ -169,7 +172,8 @@ class Formatter:
 
 def _signature(entry: Entry, style: str) -> str:
     """What a formatted reference depends on: the entry as written, the style, and the formatter's code."""
-    payload = json.dumps([entry.csl, style, _CITEPROC_VERSION, _FORMAT_VERSION], sort_keys=True, default=str)
+    rendered = {k: v for k, v in entry.csl.items() if k not in _NOT_RENDERED}
+    payload = json.dumps([rendered, style, _CITEPROC_VERSION, _FORMAT_VERSION], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

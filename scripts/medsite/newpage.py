@@ -48,7 +48,7 @@ SECTIONS = {
     "about": "About this site",
 }
 
-# CONTENT.md: stem-cell pages are reviewed at least every 12 months, whatever their type.
+# Editorial policy (docs/about/editorial-policy.md#review): stem-cell pages are reviewed at least every 12 months, whatever their type.
 YEARLY_FOLDERS = frozenset({"stem-cells"})
 
 FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")

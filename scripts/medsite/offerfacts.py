@@ -1,6 +1,6 @@
 """The clinic's offer facts: one data file the clinic fills in, shown as a panel on the clinic page.
 
-CONTENT.md ("The clinic's offer facts") lists what the clinic must say about its
+The editorial policy (docs/about/editorial-policy.md#clinic-facts) lists what the clinic must say about its
 own offer: the same questions the site tells readers to ask any clinic. The
 clinic answers them in a YAML file (`extra.clinic_offer` in mkdocs.yml); a fact
 left empty is shown as "Not disclosed by the clinic", never guessed, and the
@@ -25,7 +25,7 @@ MARKER = "<!-- medsite:offer-facts -->"
 NOT_DISCLOSED = "Not disclosed by the clinic"
 DEFAULT_PATH = "data/clinic-offer.yaml"
 
-# One field per fact in CONTENT.md's list, in the order the panel shows them.
+# One field per fact in the editorial policy's list, in the order the panel shows them.
 FACTS: dict[str, str] = {
     "product": "What is given",
     "trial_registration": "Registered clinical trial (registry and number)",

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-# Page type -> longest allowed review interval, in months (CONTENT.md: 12 for
+# Page type -> longest allowed review interval, in months (editorial policy, docs/about/editorial-policy.md#review: 12 for
 # treatment and stem-cell pages, 3 years for the rest).
 REVIEW_MONTHS = {
     "condition": 36,

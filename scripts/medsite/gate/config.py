@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import yamlsource
 from . import safe_exceptions
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..wording import Family
 
 DEFAULTS = {
     "warnings_fatal": False,
@@ -17,6 +18,8 @@ DEFAULTS = {
     "words_to_avoid": [],
     "verification_max_age_days": 180,
     "safe_exceptions": [],
+    "readability_max_grade": 9,
+    "readability_page_types": ["condition", "treatment", "clinic", "guide"],
 }
 
 
@@ -31,6 +34,34 @@ def _compile(pattern, path: str, line: int, problems: list):
 def _as_list(value) -> list:
     """A list setting; an empty value is an empty list, anything else is one (bad) entry to report."""
     return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _family(item, rel: str, line, problems: list) -> Family | None:
+    """One words_to_avoid item: `words` (a word family, matched by stem) and/or `pattern`, with explained `allow` phrases."""
+    if not isinstance(item, dict) or not (item.get("words") or item.get("pattern")):
+        problems.append(Diagnostic("GATE003", "each words_to_avoid item needs 'words' (a list) or a 'pattern'", rel, line))
+        return None
+    words = item.get("words") or []
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        problems.append(Diagnostic("GATE003", f"'words' must be a list of words or phrases, not {words!r}", rel, line))
+        return None
+    label = words[0] if words else item["pattern"]
+    allow = []
+    for a in item.get("allow") or []:
+        if not isinstance(a, dict) or not a.get("why"):
+            problems.append(Diagnostic("GATE003", f"an allowed phrase for {label!r} has no 'why'", rel, line,
+                                       hint="every exception says why it is acceptable"))
+            continue
+        compiled = _compile(a.get("pattern", ""), rel, line, problems)
+        if compiled:
+            allow.append((compiled, a["why"]))
+    patterns = []
+    if item.get("pattern"):
+        compiled = _compile(item["pattern"], rel, line, problems)
+        if not compiled:
+            return None
+        patterns.append(compiled)
+    return Family.build(words, patterns, allow)
 
 
 def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
@@ -57,22 +88,14 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     words = []
     for item in config.get("words_to_avoid") or []:
         line = lines.get("words_to_avoid")
-        if not isinstance(item, dict) or "pattern" not in item:
-            problems.append(Diagnostic("GATE003", "each words_to_avoid item needs a 'pattern'", rel, line))
-            continue
-        allow = []
-        for a in item.get("allow") or []:
-            if not isinstance(a, dict) or not a.get("why"):
-                problems.append(Diagnostic("GATE003", f"an allowed phrase for {item['pattern']!r} has no 'why'", rel, line,
-                                           hint="every exception says why it is acceptable"))
-                continue
-            compiled = _compile(a.get("pattern", ""), rel, line, problems)
-            if compiled:
-                allow.append((compiled, a["why"]))
-        compiled = _compile(item["pattern"], rel, line, problems)
-        if compiled:
-            words.append((compiled, allow))
+        family = _family(item, rel, line, problems)
+        if family:
+            words.append(family)
     config["words_to_avoid"] = words
+    grade = config.get("readability_max_grade")
+    if isinstance(grade, bool) or not isinstance(grade, (int, float)):
+        problems.append(Diagnostic("GATE003", f"readability_max_grade must be a number, not {grade!r}", rel, lines.get("readability_max_grade")))
+        config["readability_max_grade"] = DEFAULTS["readability_max_grade"]
     config["http_allowed"] = {
         str(a.get("url")): str(a.get("why") or "") for a in (config.get("http_allowed") or []) if isinstance(a, dict)
     }

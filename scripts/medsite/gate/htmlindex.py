@@ -9,6 +9,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .. import readability
+
 _LEFTOVER = re.compile(r"\[@|\[\^|\{\{|\{%")
 
 
@@ -39,6 +41,8 @@ class HtmlPage:
     has_footer: bool = False
     has_disclosure: bool = False
     review_date: str | None = None  # <time datetime> of "Page last reviewed"
+    body_text: str = ""  # the prose readers read through (readability.body_text)
+    reader_texts: list = field(default_factory=list)  # (place, text) of everything else a reader sees; see _reader_texts
 
 
 @dataclass
@@ -55,6 +59,37 @@ def _accessible_name(node) -> bool:
     if (node.attributes.get("aria-label") or "").strip() or (node.attributes.get("title") or "").strip():
         return True
     return any((img.attributes.get("alt") or "").strip() for img in node.css("img"))
+
+
+# Where readers see words: search results and social cards read these meta tags.
+_META_TEXT = 'meta[name="description"], meta[property="og:title"], meta[property="og:description"], meta[name^="twitter:"]'
+_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, td, th, dt, dd, figcaption, summary, blockquote, .admonition-title"
+# Formatted references quote other people's titles ("... Regenerative Medicine ..."): not our wording.
+_NOT_OUR_WORDS = ".footnote, .reference-entry, .csl-entry"
+
+
+def _reader_texts(tree, article) -> list[tuple[str, str]]:
+    """(place, text) for the title, meta descriptions, navigation, and the article's blocks and alt text."""
+    out = []
+    title = tree.css_first("title")
+    if title is not None:
+        out.append(("title", title.text()))
+    for node in tree.css(_META_TEXT):
+        out.append(("description", node.attributes.get("content") or ""))
+    for node in tree.css("nav a, .md-header__topic"):  # menu labels come from mkdocs.yml
+        out.append(("navigation", node.text(deep=True)))
+    if article is None:
+        return out
+    skip = {n.mem_id for sel in article.css(_NOT_OUR_WORDS) for n in [sel, *sel.css("*")]}
+    for node in article.css(_BLOCKS):
+        if node.mem_id not in skip:
+            out.append(("heading" if node.tag in {"h1", "h2", "h3", "h4", "h5", "h6"} else "body", node.text(deep=True)))
+    for node in article.css("img[alt], [title], [aria-label]"):
+        if node.mem_id not in skip:
+            for attr in ("alt", "title", "aria-label"):
+                if node.attributes.get(attr):
+                    out.append(("alt text" if attr == "alt" else f"{attr} attribute", node.attributes[attr]))
+    return [(place, text) for place, text in out if text and text.strip()]
 
 
 def parse_page(html: str, rel: str, url: str) -> HtmlPage:
@@ -82,6 +117,7 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     if article:
         for node in article.css("pre, code, script, style"):
             node.decompose()
+        page.reader_texts = _reader_texts(tree, article)
         text = article.text(deep=True)
         page.leftovers = sorted(set(_LEFTOVER.findall(text)))
         h1 = article.css_first("h1")
@@ -91,6 +127,7 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
         page.has_disclosure = article.css_first(".health-footer__disclosure") is not None
         time = article.css_first(".health-footer__dates time")
         page.review_date = time.attributes.get("datetime") if time else None
+        page.body_text = readability.body_text(article)  # last: it removes the parts that are not body text
     page.jsonld = [n.text() for n in tree.css('script[type="application/ld+json"]')]
     return page
 

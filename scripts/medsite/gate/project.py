@@ -166,6 +166,20 @@ class Project:
         return out
 
     @cached_property
+    def includes(self) -> list[SourcePage]:
+        """The snippets pages insert (--8<--) and the glossary appended to every page: readers see them too."""
+        out = []
+        if not self.includes_dir.is_dir():
+            return out
+        for path in sorted(self.includes_dir.rglob("*.md")):
+            rel = path.relative_to(self.root).as_posix()
+            try:
+                out.append(SourcePage(path.relative_to(self.includes_dir).as_posix(), rel, frontmatter.read(path, rel)))
+            except DiagnosticError as exc:
+                out.append(SourcePage(rel, rel, None, exc.diagnostics[0]))
+        return out
+
+    @cached_property
     def page_by_html(self) -> dict[str, SourcePage]:
         return {p.html_rel: p for p in self.pages}
 

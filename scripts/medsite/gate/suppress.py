@@ -19,7 +19,7 @@ COMMENT = re.compile(r"<!--\s*gate-ignore\s+([A-Z]+\d{3})\s*(?::\s*(.*?))?\s*-->
 
 
 def _comments(project):
-    for page in project.pages:
+    for page in list(project.pages) + list(project.includes):
         for line_no, text in page.prose_lines():
             for m in COMMENT.finditer(text):
                 yield page.rel, line_no, m.group(1), (m.group(2) or "").strip()

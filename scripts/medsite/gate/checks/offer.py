@@ -1,4 +1,4 @@
-"""OFFER: the clinic's own answers about its offer (CONTENT.md, "The clinic's offer facts")."""
+"""OFFER: the clinic's own answers about its offer (docs/about/editorial-policy.md, the clinic facts)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,22 @@ def _missing_fields(entry) -> list[str]:
     return missing
 
 
+def _findings_problem(entry) -> str | None:
+    """`findings` must be a list of short texts (see EVID003)."""
+    value = entry.csl.get("findings")
+    if not isinstance(value, list):
+        return f"a {type(value).__name__}"
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, str) or not item.strip():
+            return f"item {i} is {'empty' if isinstance(item, str) else 'a ' + type(item).__name__}"
+    return None
+
+
 def _entry_checks(entry, http_allowed):
+    if entry.has_findings:
+        problem = _findings_problem(entry)
+        if problem:
+            yield "REF010", entry.line_of("findings"), f"entry '{entry.id}' has a malformed findings field ({problem})", None
     missing = _missing_fields(entry)
     if missing:
         yield "REF003", entry.line, f"entry '{entry.id}' lacks {', '.join(missing)}", None
@@ -86,6 +101,10 @@ def check(project):
             for page, cite in uses:
                 yield citations.unknown_key(cite, page.rel, bib.by_id.keys())
     for entry in bib.entries:
+        if entry.id in used and not entry.has_findings:
+            yield Diagnostic("REF011", f"'{entry.id}' has no findings field; numbers citing it cannot be checked", bib.path,
+                             entry.line, severity=severity("REF011"), target=entry.id,
+                             hint="add findings: a list of the work's verified findings in your own words, with every number pages use")
         if entry.id not in used:
             yield Diagnostic("REF007", f"entry '{entry.id}' is never cited", bib.path, entry.line,
                              severity=severity("REF007"), target=entry.id)

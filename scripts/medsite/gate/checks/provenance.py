@@ -1,0 +1,66 @@
+"""EVID003: every number in a cited sentence says what a work cited in that sentence found.
+
+Each bibliography entry carries `findings` (never rendered): the work's verified
+finding in our own words, with every number a page uses from it. A number in a
+sentence that cites works must be among the numbers of those works' findings,
+read with `medsite.numbers` so that honest rewordings compare equal ("2.8
+million" = "2,800,000", "1 in 10" = "10%", "about 2 in 100" ~ "2.3%").
+
+Not checked: years and days that date something rather than report a result
+(`numbers.is_date`), and sentences that cite a work without a `findings` field
+(REF011 warns about the entry instead, so a new entry never breaks a build).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ... import numbers
+from ...diagnostics import Diagnostic
+from ...readertext import reader_text
+from .prose import sentences
+
+
+@lru_cache(maxsize=4096)
+def _finding_numbers(findings: tuple[str, ...]) -> tuple[numbers.Quantity, ...]:
+    return tuple(q for text in findings for q in numbers.quantities(reader_text(text), with_parts=True))
+
+
+def unsupported(sentence, bibliography):
+    """(number, keys looked in) for each number in a cited sentence that no cited work's findings give.
+
+    None when a cited work has no (valid) findings: such numbers cannot be checked.
+    """
+    entries = [bibliography.get(key) for key in sentence.keys]
+    entries = [e for e in entries if e is not None]  # unknown keys are REF001's
+    if not entries or any(e.findings is None for e in entries):
+        return None
+    found = _finding_numbers(tuple(f for e in entries for f in e.findings))
+    years = {e.year for e in entries if e.year}
+    text = sentence.text
+    missing = {}
+    for q in numbers.quantities(text):
+        if numbers.is_date(q, text, years):
+            continue
+        if not numbers.supported(q, found):
+            missing.setdefault(q.describe(), q)  # a range, or a number written twice, is reported once
+    return list(missing.values()), [e.id for e in entries]
+
+
+def check(project):
+    bib = project.bibliography
+    if bib is None:
+        return
+    for page in project.pages:
+        for s in sentences(page):
+            if s.place != "body" or not s.has_cite:
+                continue
+            result = unsupported(s, bib)
+            if not result:
+                continue
+            missing, keys = result
+            for q in missing:
+                yield Diagnostic("EVID003", f"number '{q.describe()}' is not in the findings of {', '.join(keys)}",
+                                 page.rel, s.line, target=q.describe(),
+                                 hint="use the number the cited work found (its findings in docs/references.yaml), cite the work it comes from, "
+                                      "or add it to that work's findings if the verified finding has it")

@@ -1,0 +1,365 @@
+"""The evidence gate: numbers against their sources (EVID003), relative figures (EVID004), readability
+(READ001), findings in the bibliography (REF011, REF010) and words to avoid by family wherever readers see them.
+
+Each check runs on a small fixture project that breaks exactly one rule, next to a near miss that passes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from medsite import bibliography, citeformat, numbers
+from medsite.gate import rules
+
+from test_gate import BIB, BODY, TODAY, diagnose, html, line_of, page
+
+ADDED = 17  # the first line appended to BODY (as in test_gate)
+
+FINDINGS = """  findings:
+  - About 2.8 million people live with MS.
+  - 'Relapsed within 2 years: 27% and 26% on the medicine, 46% on placebo.'
+  - 'Serious infections in 10% of people; 2.3% died; disability got worse after 10-20 years.'
+  - About one third had side effects. Risk rose 32-fold after the infection.
+  - Yearly relapse rate 0.57 before the study; 22 of 24 people stayed stable.
+"""
+BIB_F = BIB.replace("  PMID: '123456'\n", "  PMID: '123456'\n" + FINDINGS)  # smith2020 has findings, jones2021 has none
+
+
+def with_sentence(sentence: str, **kw) -> dict:
+    return {"docs/references.yaml": kw.pop("bib", BIB_F), "docs/page.md": page(BODY + "\n" + sentence + "\n", **kw)}
+
+
+def codes(found, code):
+    return [d for d in found if d.code == code]
+
+
+# --- EVID003: number provenance ----------------------------------------------------------------
+
+def test_number_not_in_the_findings_fails_with_file_line_number_and_keys(tmp_path):
+    found = codes(diagnose(tmp_path, with_sentence("About 3.5 million people live with MS [@smith2020].")), "EVID003")
+    assert [(d.path, d.line, d.target) for d in found] == [("docs/page.md", ADDED, "3.5 million")]
+    assert "smith2020" in found[0].message and found[0].severity is rules.severity("EVID003")
+
+
+HONEST_FORMS = [
+    "About 2,800,000 people live with MS [@smith2020].",  # 2.8 million
+    "About 2.8 million people live with MS [@smith2020].",
+    "1 in 10 people had a serious infection [@smith2020].",  # 10%
+    "1 out of every 10 people had a serious infection [@smith2020].",
+    "About 2 in 100 people died [@smith2020].",  # 2.3%, rounded and said so
+    "About 2% died [@smith2020].",
+    "10 % had a serious infection, or 10 percent, or 10 per cent [@smith2020].",
+    "27 in 100 people on the medicine relapsed within 2 years, and 46 in 100 on placebo [@smith2020].",
+    "Disability got worse after 10 to 20 years [@smith2020].",
+    "Disability got worse after 10–20 years [@smith2020].",
+    "Disability got worse after between 10 and 20 years [@smith2020].",
+    "About a third had side effects [@smith2020].",
+    "The risk was 32 times higher after the infection [@smith2020].",
+    "In 2019, the regulator warned about clinics [@smith2020].",  # a date, not a result
+    "Since 2018, more clinics have opened [@smith2020].",
+    "A 2020 review found this [@smith2020].",  # the cited work's own year
+    "On 25 November 2026 the guidance was updated [@smith2020].",
+    "More than 2 million people live with MS [@smith2020].",  # a bound the finding meets
+    "About &#50;.8 million people live with MS [@smith2020].",  # a character reference hides nothing
+    "There were about 57 relapses for every 100 people a year [@smith2020].",  # a yearly rate of 0.57
+    "22 of the 24 people stayed stable [@smith2020].",
+    "24 people took part [@smith2020].",  # a count inside the finding's "22 of 24"
+]
+
+
+@pytest.mark.parametrize("sentence", HONEST_FORMS)
+def test_honest_forms_of_a_finding_pass(tmp_path, sentence):
+    found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID003")
+    assert not found, [d.text() for d in found]
+
+
+@pytest.mark.parametrize("sentence, number", [
+    ("About 3 in 100 people died [@smith2020].", "3 in 100"),  # 2.3% does not round to 3
+    ("2 in 100 people died [@smith2020].", "2 in 100"),  # unhedged: must be equal
+    ("Half had side effects [@smith2020].", "Half"),
+    ("In 2000 people, 27% relapsed [@smith2020].", "2000"),  # a count, not a year
+    ("Relapses fell by 2&#48;% [@smith2020].", "20%"),
+    ("Relapses fell by 2\u200b0% [@smith2020].", "20%"),
+    ("The treatment costs £15,000 [@smith2020].", "15,000"),
+])
+def test_numbers_that_say_more_than_the_finding_fail(tmp_path, sentence, number):
+    found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID003")
+    assert [d.target for d in found] == [number]
+
+
+def test_only_works_cited_in_the_same_sentence_count(tmp_path):
+    body = "About 2.8 million people live with MS [@smith2020]. That is 2.8 million [@jones2021].\n"
+    bib = BIB_F + "  findings:\n  - Nothing numeric.\n"  # jones2021 now has findings too
+    found = codes(diagnose(tmp_path, with_sentence(body, bib=bib)), "EVID003")
+    assert [(d.line, d.target) for d in found] == [(ADDED, "2.8 million")]
+    assert "jones2021" in found[0].message and "smith2020" not in found[0].message
+
+
+def test_a_reasoned_suppression_passes_and_one_without_a_reason_is_an_error(tmp_path):
+    sentence = "About 3.5 million people live with MS [@smith2020]."
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "bad").mkdir()
+    ok = diagnose(tmp_path / "ok", with_sentence(f"<!-- gate-ignore EVID003: the 2030 atlas, quoted by the regulator -->\n{sentence}"))
+    assert not codes(ok, "EVID003") and not codes(ok, "GATE001")
+    bad = diagnose(tmp_path / "bad", with_sentence(f"<!-- gate-ignore EVID003 -->\n{sentence}"))
+    assert [(d.path, d.line) for d in codes(bad, "GATE001")] == [("docs/page.md", ADDED)]
+    assert codes(bad, "EVID003"), "a suppression without a reason suppresses nothing"
+
+
+# --- REF011 / REF010: the findings field ----------------------------------------------------------
+
+def test_entry_without_findings_is_a_warning_and_its_numbers_are_not_checked(tmp_path):
+    found = diagnose(tmp_path, with_sentence("About 97% of people improved [@jones2021]."))
+    ref009 = codes(found, "REF011")
+    assert [(d.path, d.line, d.target) for d in ref009] == [("docs/references.yaml", line_of(BIB_F, "- id: jones2021"), "jones2021")]
+    assert ref009[0].severity is rules.Severity.WARNING and "no findings field" in ref009[0].message
+    assert not codes(found, "EVID003") and not codes(found, "GATE004")
+
+
+def test_entry_with_findings_is_not_warned_about(tmp_path):
+    found = diagnose(tmp_path, with_sentence("About 2.8 million people live with MS [@smith2020].", bib=BIB_F + FINDINGS))
+    assert not codes(found, "REF011")
+
+
+@pytest.mark.parametrize("findings", ["  findings: 27% relapsed\n", "  findings:\n  - 27\n", "  findings:\n  - ''\n", "  findings: {a: b}\n"])
+def test_malformed_findings_is_a_located_error(tmp_path, findings):
+    bib = BIB_F + findings
+    found = diagnose(tmp_path, with_sentence("About 97% of people improved [@jones2021].", bib=bib))
+    ref010 = codes(found, "REF010")
+    assert [(d.path, d.line) for d in ref010] == [("docs/references.yaml", len(BIB_F.splitlines()) + 1)]  # jones2021's findings line
+    assert ref010[0].severity is rules.Severity.ERROR
+    assert not codes(found, "GATE004")
+
+
+def test_findings_are_never_rendered_and_do_not_invalidate_the_reference_cache(tmp_path):
+    bib = bibliography.parse(BIB_F, "docs/references.yaml")
+    formatted = citeformat.Formatter(bib, cache_dir=tmp_path).html("smith2020")
+    assert "A study of MS" in formatted and "2.8 million" not in formatted and "placebo" not in formatted
+    changed = bibliography.parse(BIB_F.replace("About one third", "About a third"), "docs/references.yaml")
+    assert citeformat._signature(changed.get("smith2020"), "s") == citeformat._signature(bib.get("smith2020"), "s")
+    retitled = bibliography.parse(BIB_F.replace("A study of MS", "A study of MS, revised"), "docs/references.yaml")
+    assert citeformat._signature(retitled.get("smith2020"), "s") != citeformat._signature(bib.get("smith2020"), "s")
+
+
+# --- EVID004: relative without absolute -------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, phrase", [
+    ("Relapses were a third fewer on the medicine [@smith2020].", "a third fewer"),
+    ("The medicine halved relapses [@smith2020].", "halved"),
+    ("People on the medicine had half as many relapses [@smith2020].", "half as many"),
+    ("Relapses were 46% lower on the medicine [@smith2020].", "46% lower"),
+    ("The medicine reduced the risk of a relapse by 46% [@smith2020].", "reduced the risk of a relapse by 46%"),
+    ("After the infection, MS was 32 times more likely [@smith2020].", "32 times more"),
+])
+def test_relative_figure_alone_is_a_warning(tmp_path, sentence, phrase):
+    found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID004")
+    assert [(d.path, d.line, d.target) for d in found] == [("docs/page.md", ADDED, phrase)]
+    assert found[0].severity is rules.Severity.WARNING
+
+
+@pytest.mark.parametrize("sentence", [
+    "Relapses were a third fewer: 27% relapsed on the medicine and 46% on placebo [@smith2020].",
+    "The medicine halved relapses, from 46 in 100 people to 27 in 100 [@smith2020].",
+    "Relapses fell from 46% to 27% [@smith2020].",
+    "27 in 100 people on the medicine relapsed, 46 in 100 on placebo [@smith2020].",
+    "Double vision is a common sign of MS [@smith2020].",
+])
+def test_relative_figure_with_absolute_figures_passes(tmp_path, sentence):
+    assert not codes(diagnose(tmp_path, with_sentence(sentence)), "EVID004")
+
+
+# --- READ001: readability on the built page ------------------------------------------------------
+
+HARD = ("Immunomodulatory mesenchymal stromal cell administration demonstrated heterogeneous neuroprotective "
+        "characteristics notwithstanding considerable methodological inconsistencies [@smith2020].")
+EASY = "MS is a disease of the brain and spine [@smith2020]. It can make you tired [@smith2020]."
+
+
+def readability_files(text: str) -> dict:
+    md = page(BODY + "\n" + text + "\n")
+    article = "<p>" + text.replace(" [@smith2020]", "<sup>1</sup>") + "</p><div class='footnote'><p>A very long reference title, " \
+              "immunohistochemically characterised, notwithstanding.</p></div>"
+    return {"docs/page.md": md, "site/page/index.html": html(article)}
+
+
+def test_hard_page_fails_with_grade_and_hardest_sentences_mapped_to_the_source(tmp_path):
+    found = codes(diagnose(tmp_path, readability_files(EASY + " " + HARD), site=True), "READ001")
+    assert len(found) == 1
+    d = found[0]
+    assert (d.code, d.path, d.source) == ("READ001", "site/page/index.html", "docs/page.md:10")  # the first line after the front matter
+    assert f"line {ADDED} (grade" in d.message and "Immunomodulatory" in d.message and d.severity is rules.Severity.ERROR
+
+
+def test_easy_page_passes_and_references_do_not_count(tmp_path):
+    assert not codes(diagnose(tmp_path, readability_files(EASY), site=True), "READ001")
+
+
+def test_readability_limit_comes_from_gate_yml(tmp_path):
+    root_files = readability_files(EASY + " " + HARD)
+    found = diagnose(tmp_path, root_files, site=True)
+    assert codes(found, "READ001")
+    (tmp_path / "gate.yml").write_text((tmp_path / "gate.yml").read_text() + "\nreadability_max_grade: 40\n")
+    from medsite.gate.project import Project
+    from medsite.gate.run import run
+    again = run(Project(tmp_path, tmp_path / "site", today=TODAY))
+    assert not codes(again, "READ001")
+
+
+def test_policy_pages_are_not_measured(tmp_path):
+    files = readability_files(EASY + " " + HARD)
+    files["docs/page.md"] = files["docs/page.md"].replace("page_type: condition", "page_type: policy")
+    assert not codes(diagnose(tmp_path, files, site=True), "READ001")
+
+
+# --- EVID001: word families, wherever a reader sees them -------------------------------------------
+
+FAMILIES = {  # one form of each family in the editorial policy that the old exact patterns missed or that is a near synonym
+    "cure": "This treatment cures MS",
+    "curative": "A curative treatment for MS",
+    "proven": "It is clinically proven",
+    "prove": "The trial proves it works",
+    "guarantee": "Results are guaranteed",
+    "miracle": "A miraculous recovery",
+    "breakthrough": "A real breakthrough for MS",
+    "revolutionary": "It will revolutionise MS care",
+    "regenerate": "The cells regenerated nerves",
+    "repair": "The cells repaired myelin",
+    "reverse": "It reversed the damage",
+    "restore": "It restored walking",
+    "stop MS": "Stopping MS early",
+    "no side effects": "There are no side-effects",
+    "100% safe": "It is 100 % safe",
+    "completely safe": "It is completely safe",
+    "better than medication": "It works better than medicines",
+    "FDA registered": "Our clinic is FDA-registered",
+    "success rate": "Our success rates are high",
+    "% success": "We have a 90% success record",
+    "testimonial": "Read our patients' testimonials",
+}
+
+
+def test_our_own_promise_is_still_caught(tmp_path):
+    found = codes(diagnose(tmp_path, with_sentence("We promise that our cells cure MS [@smith2020].")), "EVID001")
+    assert [d.target for d in found] == ["cure"]
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_family_is_caught_in_the_body(tmp_path, family):
+    found = codes(diagnose(tmp_path, with_sentence(FAMILIES[family] + " [@smith2020].")), "EVID001")
+    assert [(d.path, d.line) for d in found] == [("docs/page.md", ADDED)], family
+
+
+PLACES = {
+    "title": lambda w: page().replace("title: A page", f"title: Stem cells {w} MS"),
+    "description": lambda w: page().replace("One sentence about the page.", f"Stem cells that {w} MS."),
+    "heading": lambda w: page(BODY + f"\n## How stem cells {w} MS\n"),
+    "alt text": lambda w: page(BODY + f"\n![Stem cells that {w} nerves](a.svg) [@smith2020].\n"),
+    "raw img alt": lambda w: page(BODY + f'\n<img src="a.svg" alt="Cells that {w} nerves"> [@smith2020].\n'),
+    "callout title": lambda w: page(BODY + f'\n!!! note "Cells that {w} nerves"\n    Text [@smith2020].\n'),
+    "body": lambda w: page(BODY + f"\nStem cells {w} MS [@smith2020].\n"),
+}
+HIDDEN = {
+    "plain": "cure",
+    "character reference": "&#99;ure",
+    "named reference": "cu&shy;re",
+    "soft hyphen": "cu\u00adre",
+    "zero-width space": "cu\u200bre",
+    "zero-width joiner": "cu\u200dre",
+    "word joiner": "cu\u2060re",
+    "BOM": "cu\ufeffre",
+    "bidi control": "\u202ecure\u202c",
+    "emphasis inside the word": "cu**re**",
+    "tag inside the word": "cu<b>re</b>",
+}
+
+
+@pytest.mark.parametrize("place", sorted(PLACES))
+@pytest.mark.parametrize("hidden", sorted(HIDDEN))
+def test_words_to_avoid_are_found_in_every_place_and_behind_hidden_characters(tmp_path, place, hidden):
+    text = PLACES[place](HIDDEN[hidden])
+    found = codes(diagnose(tmp_path, {"docs/page.md": text}), "EVID001")
+    expected_line = next(i for i, line in enumerate(text.splitlines(), 1) if HIDDEN[hidden] in line)
+    assert [(d.path, d.line) for d in found] == [("docs/page.md", expected_line)], (place, hidden)
+
+
+@pytest.mark.parametrize("sentence", [
+    "There is no cure for MS [@smith2020].",
+    "MS cannot be cured [@smith2020].",
+    "Stem-cell treatments for MS are unproven [@smith2020].",
+    "It has not been proven to help [@smith2020].",
+    "No one can guarantee results [@smith2020].",
+    "This has not been shown to repair nerves in people with MS [@smith2020].",
+    "No treatment is completely safe [@smith2020].",
+    "Do not rely on testimonials [@smith2020].",
+    "Double vision and tiredness are common [@smith2020].",
+    "Finding treatments that help myelin regrow is the biggest challenge [@smith2020].",
+    "Some clinics claim their cells cure MS [@smith2020].",
+    "Stopping MS medicines suddenly can bring relapses back [@smith2020].",
+])
+def test_accurate_uses_pass(tmp_path, sentence):
+    found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID001")
+    assert not found, [d.text() for d in found]
+
+
+def test_words_in_snippets_are_found_in_the_snippet(tmp_path):
+    found = codes(diagnose(tmp_path, {"includes/medical-help.md": '!!! medical-help "Help"\n    Our cells cure MS.\n'}), "EVID001")
+    assert [(d.path, d.line) for d in found] == [("includes/medical-help.md", 2)]
+
+
+def test_built_page_words_the_markdown_never_had_are_found(tmp_path):
+    # A word that reaches readers from a template or mkdocs.yml: the <title>, a social card, the menu.
+    article = "<p>MS affects the brain.</p>"
+    doc = html(article).replace("<head>", "<head><title>Stem cells cure MS</title><meta property='og:description' content='A miracle'>")
+    files = {"docs/page.md": page(), "site/page/index.html": doc}
+    found = codes(diagnose(tmp_path, files, site=True), "EVID001")
+    assert sorted((d.path, d.target) for d in found) == [("site/page/index.html", "cure"), ("site/page/index.html", "miracle")]
+
+
+def test_a_word_in_the_menu_is_reported_once_for_the_site(tmp_path):
+    nav = "<nav><a href='../page/'>Miracle cells</a></nav>"
+    files = {"docs/page.md": page(), "docs/other.md": page(),
+             "site/page/index.html": html("<p>MS affects the brain.</p>").replace("<body>", "<body>" + nav),
+             "site/other/index.html": html("<p>MS affects the brain.</p>").replace("<body>", "<body>" + nav)}
+    found = codes(diagnose(tmp_path, files, site=True), "EVID001")
+    assert [(d.target, "navigation" in d.message) for d in found] == [("Miracle", True)]
+
+
+def test_built_page_does_not_repeat_what_the_source_check_reported(tmp_path):
+    files = {"docs/page.md": page(BODY + "\nStem cells cure MS [@smith2020].\n"),
+             "site/page/index.html": html("<p>Stem cells cure MS<sup>1</sup>.</p>")}
+    found = codes(diagnose(tmp_path, files, site=True), "EVID001")
+    assert [(d.path, d.line) for d in found] == [("docs/page.md", ADDED)]
+
+
+def test_numbers_without_a_citation_see_through_character_references(tmp_path):
+    found = codes(diagnose(tmp_path, with_sentence("About &#52;0% of people improved.")), "EVID002")
+    assert [(d.line, d.target) for d in found] == [(ADDED, "40%")]
+    (tmp_path / "zw").mkdir()
+    found = codes(diagnose(tmp_path / "zw", with_sentence("About 4\u200b0% of people improved.")), "EVID002")
+    assert [(d.line, d.target) for d in found] == [(ADDED, "40%")]
+
+
+# --- The number reader on its own ------------------------------------------------------------------
+
+@pytest.mark.parametrize("page_text, finding", [
+    ("2.8 million", "2,800,000"), ("1 in 10", "10%"), ("about 2 in 100", "2%"), ("about 2 in 100", "2.3%"),
+    ("10 %", "10 percent"), ("one third", "a third"), ("twice", "2-fold"), ("about 1 in 4", "26%"),
+    ("35.9 per 100,000", "35.9 per 100,000"), ("about 30%", "27%"),
+])
+def test_number_forms_compare_equal(page_text, finding):
+    (q,) = numbers.quantities(page_text)
+    (f,) = numbers.quantities(finding)
+    assert numbers.matches(q, f)
+
+
+@pytest.mark.parametrize("page_text, finding", [
+    ("3 million", "2.8 million"), ("1 in 3", "27%"), ("30%", "27%"), ("about 3 in 100", "2.3%"), ("10", "10%"),
+])
+def test_different_numbers_do_not_compare_equal(page_text, finding):
+    (q,) = numbers.quantities(page_text)
+    (f,) = numbers.quantities(finding)
+    assert not numbers.matches(q, f)
+
+
+def test_names_with_digits_and_ordinals_are_not_numbers():
+    assert numbers.quantities("CD20, COVID-19, ICD-10, the 2nd trial, double vision, the third visit") == []
