@@ -151,32 +151,17 @@ class Project:
 
     @cached_property
     def includes(self) -> list[SourcePage]:
-        """The snippets in includes/ (pymdownx.snippets pastes them into pages): checked like page bodies."""
+        """The snippets pages insert (--8<--) and the glossary appended to every page: checked like page bodies, as readers see them too."""
         out = []
         if not self.includes_dir.is_dir():
             return out
         for path in sorted(p for p in self.includes_dir.rglob("*") if p.is_file()):
             rel = path.relative_to(self.root).as_posix()
+            uri = path.relative_to(self.includes_dir).as_posix()
             try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                self.problems.append(Diagnostic("META001", "snippet is not UTF-8 text", rel))
-                continue
-            out.append(SourcePage(rel, rel, frontmatter.Page(rel, body=text), full_path=path))
-        return out
-
-    @cached_property
-    def includes(self) -> list[SourcePage]:
-        """The snippets pages insert (--8<--) and the glossary appended to every page: readers see them too."""
-        out = []
-        if not self.includes_dir.is_dir():
-            return out
-        for path in sorted(self.includes_dir.rglob("*.md")):
-            rel = path.relative_to(self.root).as_posix()
-            try:
-                out.append(SourcePage(path.relative_to(self.includes_dir).as_posix(), rel, frontmatter.read(path, rel)))
+                out.append(SourcePage(uri, rel, frontmatter.read(path, rel), full_path=path))
             except DiagnosticError as exc:
-                out.append(SourcePage(rel, rel, None, exc.diagnostics[0]))
+                out.append(SourcePage(uri, rel, None, exc.diagnostics[0], full_path=path))
         return out
 
     @cached_property
