@@ -12,7 +12,7 @@ RUN := PYTHONPATH=scripts $(PY) -m
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help site serve check test bench bench-web verify verify-references verify-links \
-        new-page codes lock browser node clean
+        new-page cite codes lock browser node clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -68,6 +68,9 @@ verify: $(STAMP) ## Both online checks
 
 new-page: $(STAMP) ## Create a page with all required front matter: make new-page PAGE=treatments/x.md TITLE="..." TYPE=treatment
 	$(RUN) medsite.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
+
+cite: $(STAMP) ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652)
+	$(RUN) medsite.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
 
 codes: $(STAMP) ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
 	$(RUN) medsite.gate.rules > GATE-CODES.md.tmp
