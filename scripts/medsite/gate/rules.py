@@ -31,6 +31,7 @@ _RULES = [
     Rule("REF005", E, "Two bibliography entries share an id.", "Citations would be ambiguous.", "Give each entry a unique id."),
     Rule("REF006", E, "Two entries under different ids share a DOI or PMID.", "The same work would be numbered twice.", "Merge the entries and cite one id."),
     Rule("REF007", W, "A bibliography entry is never cited.", "Unused entries drift out of date unnoticed.", "Cite it, or remove it from docs/references.yaml."),
+    Rule("REF009", E, "A bibliography field is in a shape the site cannot read (a name, date or text written in an unexpected form).", "The reference would be printed wrongly or not at all.", "Write names as '- family: Reich' with 'given: DS' (organisations as '- literal: Name'), the year as 'issued: {date-parts: [[2018]]}', and text on one line; the message says which field."),
     Rule("REF008", E, "The front matter `sources` list does not match the keys the page cites.", "Reviewers read `sources` to check a page's evidence.", "Make `sources` list exactly the keys cited in the body (the message lists them)."),
     # Footnotes
     Rule("FN001", E, "A footnote reference [^x] has no definition.", "The marker would show as raw text.", "Add '[^x]: text' or remove the marker."),
