@@ -125,6 +125,8 @@ SOURCE_CASES = {
     "REF006": ({"docs/references.yaml": BIB.replace("10.1000/xyz789", "10.1000/ABC123")}, "docs/references.yaml", 9, {}),
     "REF007": ({"docs/page.md": page(BODY.replace(" [@jones2021]", ""), sources="smith2020")}, "docs/references.yaml", 9, {}),
     "REF008": ({"docs/page.md": page(sources="smith2020")}, "docs/page.md", 8, {}),
+    "REF009": ({"docs/references.yaml": BIB.replace("  issued: {date-parts: [[2021]]}\n", "  issued: {season: spring}\n")},
+               "docs/references.yaml", 14, {"docs/references.yaml": BIB.replace("  issued: {date-parts: [[2021]]}\n", "  issued: [{year: 2021}]\n")}),
     "FN001": ({"docs/page.md": page(BODY + "\nA note[^n1].\n")}, "docs/page.md", ADDED, {"docs/page.md": page(BODY + "\nA note[^n1].\n\n[^n1]: The note.\n")}),
     "FN002": ({"docs/page.md": page(BODY + "\n[^n1]: The note.\n")}, "docs/page.md", ADDED, {}),
     "META001": ({"docs/page.md": "---\ntitle: [broken\n---\nText.\n"}, "docs/page.md", 3, {}),
