@@ -22,16 +22,16 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	@touch $@
 
-GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMARY)) $(GATE_ARGS)
+GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMARY)) $(if $(VERBOSE),--verbose) $(GATE_ARGS)
 
-site: $(STAMP) ## Build into a staging folder, run the gate, then replace site/ only if all passes (FORMAT=text|json|github, SUMMARY=file.md)
-	$(RUN) medsite.build $(GATE_OPTS)
+site: $(STAMP) ## Build into a staging folder, run the gate, then replace site/ only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
+	@$(RUN) medsite.build $(GATE_OPTS)
 
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 with the same citation step
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
-check: $(STAMP) ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md)
-	$(RUN) medsite.gate --site-dir site $(GATE_OPTS)
+check: $(STAMP) ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
+	@$(RUN) medsite.gate --site-dir site $(GATE_OPTS)
 
 browser: ## Install Debian's Chromium and ChromeDriver if missing (for browser tests)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }

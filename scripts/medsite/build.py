@@ -103,7 +103,8 @@ def main(argv=None) -> int:
     diagnostics = list(dict.fromkeys(diagnostics))  # the hook and the gate both report unknown keys
     diagnostics.sort(key=Diagnostic.sort_key)
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
-    status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal)
+    status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal,
+                             shown=gate_cli.shown(diagnostics, project, args.verbose))
     if status or not built:
         print(f"site: not published; {args.site_dir}/ keeps its last good build", file=sys.stderr)
         return 1

@@ -74,6 +74,7 @@ _RULES = [
     Rule("GATE002", W, "A gate-ignore comment or exception was not used.", "Stale exceptions hide future problems.", "Remove it."),
     Rule("GATE003", E, "The gate configuration (gate.yml) or mkdocs.yml is invalid.", "Checks cannot run as intended.", "Fix the file at the line shown."),
     Rule("GATE004", E, "A check failed on input it did not expect.", "The gate could not check everything, so nothing is published.", "Report the message to a maintainer; it names the check."),
+    Rule("GATE005", E, "`make check` was asked to check a site/ built before the latest change to the sources.", "It would check old pages and report all is well.", "Run `make site`: it builds and checks in one go."),
     Rule("BUILD001", E, "MkDocs could not build the site (a template, snippet or Markdown extension failed).", "Nothing can be published.", "Read the message; it names the page or file where MkDocs stopped."),
 ]
 
