@@ -27,8 +27,8 @@ GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMA
 site: $(STAMP) ## Build into a staging folder, run the gate, then replace site/ only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
 	@$(RUN) medsite.build $(GATE_OPTS)
 
-serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 with the same citation step
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) showing what the checks will say
+	@$(RUN) medsite.serve $(if $(PORT),--port "$$PORT")
 
 check: $(STAMP) ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
 	@$(RUN) medsite.gate --site-dir site $(GATE_OPTS)

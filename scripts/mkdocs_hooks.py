@@ -8,8 +8,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from medsite import csp, site_hooks  # noqa: E402
+from medsite.preview import preview  # noqa: E402
 
 _state: site_hooks.SiteState | None = None
+
+
+def on_startup(*, command, dirty):
+    preview.start(command)  # `make serve` shows the checks' findings in the pages; `make site` never does
+
+
+def on_pre_build(*, config):
+    preview.check(Path(config.config_file_path).parent)
 
 
 def on_config(config, **kwargs):
@@ -36,6 +45,7 @@ def on_page_context(context, *, page, config, nav):
 
 
 def on_post_page(output: str, *, page, config) -> str:
+    output = preview.page_html(output, page.file.abs_src_path)
     return csp.post_page(output, page=page, config=config)
 
 
