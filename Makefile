@@ -12,7 +12,7 @@ RUN := PYTHONPATH=scripts $(PY) -m
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help site serve check test bench bench-web verify verify-references verify-links \
-        new-page cite codes lock browser node clean
+        new-page cite codes lock browser node clean pr-preview pr-comment
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -71,6 +71,12 @@ new-page: $(STAMP) ## Create a page with all required front matter: make new-pag
 
 cite: $(STAMP) ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652)
 	$(RUN) medsite.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
+
+pr-preview: $(STAMP) ## (CI) One-file preview of the pages a pull request changes, built also when the checks fail
+	@$(RUN) medsite.review.preview
+
+pr-comment: $(STAMP) ## (CI) Add or update the pull request's comment with the checks' findings (PREVIEW_URL=...)
+	@$(RUN) medsite.review.comment
 
 codes: $(STAMP) ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
 	$(RUN) medsite.gate.rules > GATE-CODES.md.tmp

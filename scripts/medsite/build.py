@@ -106,7 +106,7 @@ def main(argv=None) -> int:
     diagnostics.sort(key=Diagnostic.sort_key)
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
     status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal,
-                             shown=gate_cli.shown(diagnostics, project, args.verbose))
+                             shown=gate_cli.shown(diagnostics, project, args.verbose), json_file=args.json_file)
     if status or not built:
         print(f"site: not published; {args.site_dir}/ keeps its last good build", file=sys.stderr)
         return 1

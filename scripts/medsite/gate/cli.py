@@ -22,6 +22,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", help="also write a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)")
     p.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
     p.add_argument("--verbose", action="store_true", help="list every warning (by default the never-verified ones are summarised)")
+    p.add_argument("--json-file", help="also write every diagnostic as JSON to this file (for the pull-request comment)")
     p.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     return p
 
@@ -32,9 +33,10 @@ def add_gate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--summary")
     p.add_argument("--warnings-as-errors", action="store_true")
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--json-file")
 
 
-def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool, shown=None) -> int:
+def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool, shown=None, json_file=None) -> int:
     """Print `shown` (default: all diagnostics; JSON always gets all), counting all; return the exit status."""
     shown = diagnostics if shown is None or fmt == "json" else shown
     output = formatters.FORMATS[fmt](shown) if fmt != "text" else formatters.text(shown, counted=diagnostics)
@@ -43,6 +45,9 @@ def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool, 
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
             fh.write(formatters.summary(shown))
+    if json_file:
+        with open(json_file, "w", encoding="utf-8") as fh:
+            fh.write(formatters.as_json(diagnostics) + "\n")
     return 1 if has_errors(diagnostics, warnings_fatal=warnings_fatal) else 0
 
 
@@ -72,12 +77,14 @@ def main(argv=None) -> int:
 
         stale = stale_site(root.resolve(), project.site_dir.resolve())
         if stale:
-            report([stale], fmt=args.format, summary=args.summary, warnings_fatal=False)
+            report([stale], fmt=args.format, summary=args.summary, warnings_fatal=False, json_file=args.json_file)
             return 2
     diagnostics = run(project, source_only=args.source_only)
     display = shown(diagnostics, project, args.verbose)
     if any(d.code == "GATE003" for d in diagnostics):
-        report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=False, shown=display)
+        report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=False, shown=display,
+               json_file=args.json_file)
         return 2
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
-    return report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal, shown=display)
+    return report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal, shown=display,
+                  json_file=args.json_file)
