@@ -70,7 +70,7 @@ new-page: $(STAMP) ## Create a page with all required front matter: make new-pag
 	$(RUN) medsite.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
 
 cite: $(STAMP) ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652)
-	$(RUN) medsite.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
+	@$(RUN) medsite.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
 
 pr-preview: $(STAMP) ## (CI) One-file preview of the pages a pull request changes, built also when the checks fail
 	@$(RUN) medsite.review.preview
