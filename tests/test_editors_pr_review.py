@@ -168,4 +168,4 @@ def test_a_read_only_token_still_leaves_the_report_in_the_job_summary(pull_reque
     assert result.returncode == 0
     assert "::warning title=pull-request comment::could not comment (GitHub API answered HTTP 403" in result.stdout
     text = summary.read_text()
-    assert "`docs/about-ms/symptoms.md:9` **EVID001** word to avoid &#x27;miracle&#x27;<br>Fix: say what was studied" in text
+    assert "`docs/about-ms/symptoms.md:9` **EVID001** word to avoid 'miracle'<br>Fix: say what was studied" in text

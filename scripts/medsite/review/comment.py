@@ -48,12 +48,17 @@ def load_diagnostics(path: str | Path) -> list[Diagnostic] | None:
 
 def _item(d: Diagnostic) -> str:
     where = d.source or d.location  # the Markdown line an editor changes, when the fault is in built HTML
-    fix = f"<br>Fix: {html.escape(d.hint)}" if d.hint else ""
-    return f"- `{where}` **{d.code}** {html.escape(d.message)}{fix}"
+    fix = f"<br>Fix: {html.escape(d.hint, quote=False)}" if d.hint else ""  # GitHub renders HTML in comments
+    return f"- `{where}` **{d.code}** {html.escape(d.message, quote=False)}{fix}"
 
 
-def render(diagnostics: list[Diagnostic] | None, *, preview_url: str | None, run_url: str | None) -> str:
-    """The comment's Markdown (GitHub renders the <details> and <br> in it)."""
+def render(diagnostics: list[Diagnostic] | None, *, preview_url: str | None, run_url: str | None,
+           shown: list[Diagnostic] | None = None) -> str:
+    """The comment's Markdown (GitHub renders the <details> and <br> in it).
+
+    `diagnostics` are counted; `shown` (default: the same) are listed, e.g. with the
+    never-verified warnings folded into one line.
+    """
     lines = [MARKER]
     if diagnostics is None:
         lines += ["## Checks did not finish: not published", "",
@@ -70,14 +75,16 @@ def render(diagnostics: list[Diagnostic] | None, *, preview_url: str | None, run
     if preview_url:
         lines += ["", f"**Preview:** [open the pages this pull request changes]({preview_url}) "
                       "in your browser (sign in to GitHub first). It is a preview only, marked \"not published\"."]
-    if diagnostics:
-        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-        warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+    listed = diagnostics if shown is None else shown
+    if listed:
+        errors = [d for d in listed if d.severity is Severity.ERROR]
+        warnings = [d for d in listed if d.severity is Severity.WARNING]
         if errors:
             lines += ["", "### Errors", ""] + [_item(d) for d in errors]
         if warnings:
             shown = warnings[:MAX_WARNINGS]
-            lines += ["", f"<details><summary>{len(warnings)} warning(s): worth a look, they do not stop publishing</summary>", ""]
+            total = sum(d.severity is Severity.WARNING for d in diagnostics or [])
+            lines += ["", f"<details><summary>{total} warning(s): worth a look, they do not stop publishing</summary>", ""]
             lines += [_item(d) for d in shown]
             if len(warnings) > len(shown):
                 lines.append(f"- … and {len(warnings) - len(shown)} more in the job summary")
@@ -152,7 +159,8 @@ def main(argv=None) -> int:
     except EventError as exc:
         print(f"pr-comment: {exc}", file=sys.stderr)
         return 2
-    body = render(_display(load_diagnostics(args.diagnostics)), preview_url=args.preview_url, run_url=pr.run_url)
+    diagnostics = load_diagnostics(args.diagnostics)
+    body = render(diagnostics, preview_url=args.preview_url, run_url=pr.run_url, shown=_display(diagnostics))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
