@@ -58,10 +58,10 @@ bench: $(STAMP) ## Benchmarks: build time, gate vs lychee on synthetic sites, ve
 	$(RUN) medsite.bench
 
 verify-references: $(STAMP) ## Check DOIs and PMIDs online and refresh the lock file
-	$(RUN) medsite.verify references
+	@$(RUN) medsite.verify references
 
 verify-links: $(STAMP) site ## Check external links in the built site online and refresh the lock file
-	$(RUN) medsite.verify links
+	@$(RUN) medsite.verify links
 
 verify: $(STAMP) ## Both online checks
 	$(MAKE) verify-references verify-links

@@ -19,13 +19,13 @@ from .config import Services
 def offline_reason(services: Services, client: HttpClient) -> str | None:
     """Why no service could be reached (one short phrase), or None if at least one answered."""
     quick = HttpClient(client.user_agent, replace(client.policy, attempts=1, read_timeout=min(client.policy.read_timeout, 10.0)))
-    reasons = []
+    reasons: dict[str, list[str]] = {}  # what went wrong -> the services it went wrong for
     for name, base in (("doi.org", services.doi), ("Crossref", services.crossref), ("PubMed", services.pubmed)):
         answer = quick.get(f"{base}/", expect_json=False)
         if answer.status is not None:
             return None
-        reasons.append(f"{name}: {answer.detail}")
-    return "; ".join(reasons)
+        reasons.setdefault(answer.detail.split(" (after")[0], []).append(name)
+    return "; ".join(f"{', '.join(names)}: {detail}" for detail, names in reasons.items())
 
 
 def nothing_definite(summary) -> bool:
