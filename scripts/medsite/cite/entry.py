@@ -19,7 +19,7 @@ import unicodedata
 _TAG = re.compile(r"<[^>]+>")
 _PUBMED_NAME = re.compile(r"^(?P<family>.+?)\s+(?P<given>[A-Z]{1,4})$")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-# CSL types we pass through; anything else is written as a journal article only when it came from a journal.
+# The field order of the existing entries in docs/references.yaml.
 _ORDER = ("id", "type", "author", "title", "container-title", "issued", "volume", "issue", "page",
           "DOI", "PMID", "PMCID", "URL")
 
@@ -137,17 +137,13 @@ def _ascii_word(text: str) -> str:
 def key_for(entry: dict, taken) -> str:
     """`surname` + year, then a, b, c... until the key is free: reich2018, reich2018a."""
     first = (entry.get("author") or [{}])[0]
-    surname = first.get("family") or (first.get("literal") or "").split()[0:1]
-    if isinstance(surname, list):
-        surname = surname[0] if surname else ""
-    stem = _ascii_word(surname) or _ascii_word(entry.get("title", "").split()[0] if entry.get("title") else "") or "source"
+    name = first.get("family") or (first.get("literal") or "").split(" ")[0]
+    stem = _ascii_word(name) or _ascii_word((entry.get("title") or "").split(" ")[0]) or "source"
     year = (entry.get("issued") or {}).get("date-parts", [[""]])[0][0]
     base = f"{stem}{year}"
-    if base not in taken:
-        return base
-    for letter in "abcdefghijklmnopqrstuvwxyz":
-        if base + letter not in taken:
-            return base + letter
+    for suffix in ["", *"abcdefghijklmnopqrstuvwxyz"]:
+        if base + suffix not in taken:
+            return base + suffix
     n = 2
     while f"{base}-{n}" in taken:
         n += 1
