@@ -173,6 +173,8 @@ def main(argv=None) -> int:
                    help="built site to take pages from; the first that exists wins (default: .staging/site, then site)")
     p.add_argument("--diagnostics", default="gate.json")
     p.add_argument("--output", default="preview.html")
+    p.add_argument("--page", action="append", default=[], metavar="DOC",
+                   help="a page to include, relative to docs/ (default: the pages the pull request changes)")
     args = p.parse_args(argv)
     site = built_dir(args.site_dir or [".staging/site", "site"])
     try:
@@ -192,7 +194,7 @@ def main(argv=None) -> int:
         Path(args.output).write_text(render([], number=number, passed=False, css=_BANNER_CSS, note=note), encoding="utf-8")
         print(f"pr-preview: no built pages; wrote {args.output} with the banner only")
         return 0
-    docs = [d for d in changed_pages(base) if (site / html_path(d)).is_file()] or ["index.md"]
+    docs = [d for d in (args.page or changed_pages(base)) if (site / html_path(d)).is_file()] or ["index.md"]
     included = {html_path(d): _anchor(d) for d in docs}
     pages = []
     for doc in docs:
