@@ -77,6 +77,16 @@ def test_the_preview_shows_each_problem_in_the_page_and_the_terminal(broken):
         snippet = broken / "includes" / "medical-help.md"
         snippet.write_text(snippet.read_text() + "\n    Snippet edited during the preview.\n")
         fetch_until(url, lambda h: "Snippet edited during the preview." in h)
+
+        # gate.yml is watched, and the checks run again on each rebuild: allowing the phrase clears its problem.
+        settings = broken / "gate.yml"
+        text = settings.read_text()
+        assert "      - pattern: '\\bunproven\\b'\n" in text
+        settings.write_text(text.replace("      - pattern: '\\bunproven\\b'\n",
+                                         "      - pattern: 'proven to work'\n        why: a test of the preview.\n"
+                                         "      - pattern: '\\bunproven\\b'\n", 1))
+        html = fetch_until(url, lambda h: 'data-code="EVID001"' not in h)
+        assert 'data-code="REF001"' in html  # the other problems are still shown
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=30)
