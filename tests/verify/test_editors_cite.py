@@ -82,6 +82,16 @@ def serve_csl(server, doi: str, body: dict | None = None) -> None:
     server.expect_request(f"/doi/{doi}").respond_with_handler(handler)
 
 
+def serve_esearch(server, doi: str, ids=()) -> None:
+    """PubMed esearch for `<doi>[doi]`: the PMIDs that carry the DOI."""
+    body = {"header": {"type": "esearch", "version": "0.3"},
+            "esearchresult": {"count": str(len(ids)), "retmax": str(len(ids)), "retstart": "0", "idlist": list(ids),
+                              "translationset": [], "querytranslation": f"{doi}[doi]"}}
+    server.expect_request("/pubmed/esearch.fcgi", query_string={"db": "pubmed", "term": f"{doi}[doi]", "retmode": "json",
+                                                                "tool": "ms-evidence-site-verifier",
+                                                                "email": "editors@example.org"}).respond_with_json(body)
+
+
 def serve_pmid_record(fake, record: dict | None = None) -> None:
     fake.records[PMID] = record or cite_json("esummary_record.json")
 
@@ -89,9 +99,11 @@ def serve_pmid_record(fake, record: dict | None = None) -> None:
 def test_a_new_doi_is_appended_verified_and_its_key_printed(project, fake, server, client, capsys):
     fake.doi(CSL_DOI, CSL_TITLE)
     serve_csl(server, CSL_DOI)
+    serve_esearch(server, CSL_DOI, ids=())
     assert main(["--doi", f"https://doi.org/{CSL_DOI.upper()}"], client=client) == 0
     out = capsys.readouterr().out
     assert "cite it as [@nunez2021]" in out
+    assert "note: PubMed lists no single record for this DOI; no PMID was added" in out
 
     text = (project / "references.yaml").read_text()
     assert text.startswith(BIBLIOGRAPHY)  # every byte of the old file kept, comments included
@@ -139,6 +151,36 @@ def test_a_new_pmid_brings_its_doi_and_pmcid_and_both_are_recorded(project, fake
     assert (entry.title, entry.pmid, entry.doi, entry.pmcid) == (PMID_TITLE, PMID, PMID_DOI, "PMC9990001")
     lock = json.loads((project / "verification.lock.json").read_text())
     assert sorted((i["kind"], i["id"], i["status"]) for i in lock["items"]) == [("doi", PMID_DOI, "ok"), ("pmid", PMID, "ok")]
+
+
+def test_a_doi_that_pubmed_knows_gets_its_pmid_and_pmcid_checked_too(project, fake, server, client, capsys):
+    record = cite_json("esummary_record.json")
+    record.update(title=CSL_TITLE + ".", uid="55556666")
+    record["articleids"] = [{"idtype": "pubmed", "value": "55556666"}, {"idtype": "doi", "value": CSL_DOI},
+                            {"idtype": "pmc", "value": "PMC7770001"}]
+    fake.records["55556666"] = record
+    fake.doi(CSL_DOI, CSL_TITLE)
+    serve_csl(server, CSL_DOI)
+    serve_esearch(server, CSL_DOI, ids=["55556666"])
+    assert main(["--doi", CSL_DOI], client=client) == 0
+    assert "note:" not in capsys.readouterr().out
+    entry = load_bibliography("references.yaml").get("nunez2021")
+    assert (entry.pmid, entry.pmcid) == ("55556666", "PMC7770001")
+    assert list(entry.csl).index("PMID") == list(entry.csl).index("DOI") + 1  # the usual field order
+    lock = json.loads((project / "verification.lock.json").read_text())
+    assert sorted((i["kind"], i["id"]) for i in lock["items"]) == [("doi", CSL_DOI), ("pmid", "55556666")]
+    found = lock_diagnostics(project / "verification.lock.json", load_bibliography("references.yaml"), {}, date.today())
+    assert [d.text() for d in found if d.target in (CSL_DOI, "55556666")] == []
+
+
+def test_a_doi_whose_pubmed_record_has_another_title_is_refused(project, fake, server, client, capsys):
+    record = cite_json("esummary_record.json")
+    record.update(title="Something else entirely.", uid="55556666")
+    fake.records["55556666"] = record
+    fake.doi(CSL_DOI, CSL_TITLE)
+    serve_csl(server, CSL_DOI)
+    serve_esearch(server, CSL_DOI, ids=["55556666"])
+    _refused(project, capsys, ["--doi", CSL_DOI], client, "PubMed's record 55556666 is titled 'Something else entirely.'")
 
 
 def test_the_key_is_disambiguated_with_letters():

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None, *, client: HttpClient | None = None) -> 
         policy.read_timeout = args.timeout
         client = HttpClient(user_agent(site.contact), policy)
     try:
-        found: Found = by_doi(args.doi, client, services) if args.doi else by_pmid(args.pmid, client, services, site.contact)
+        found: Found = by_doi(args.doi, client, services, site.contact) if args.doi else by_pmid(args.pmid, client, services, site.contact)
     except CiteError as exc:
         return _fail(str(exc), 1)
     # A PMID may lead to a DOI the bibliography already has (under an entry without the PMID).
@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None, *, client: HttpClient | None = None) -> 
         return _fail(f"cannot write: {exc}", 1)
     ids = ", ".join(f"{c.kind.upper()} {c.id}" for c in found.checks)
     print(f"added {key} to {bib.path} ({ids}: verified online {today.isoformat()}, recorded in {args.lock})")
+    if found.note:
+        print(f"note: {found.note}")
     print(f"cite it as [@{key}] and add {key} to the page's `sources:`")
     return 0
 

@@ -66,7 +66,7 @@ def _year_parts(issued) -> list | None:
     return None
 
 
-def _ordered(entry: dict) -> dict:
+def ordered(entry: dict) -> dict:
     return {k: entry[k] for k in _ORDER if entry.get(k) not in (None, "", [])}
 
 
@@ -94,7 +94,7 @@ def from_csl_json(data: dict, doi: str) -> dict:
     if entry["type"] == "journal-article":
         entry["type"] = "article-journal"  # Crossref's name for what CSL calls article-journal
     entry["URL"] = f"https://doi.org/{entry['DOI']}"
-    return _ordered(entry)
+    return ordered(entry)
 
 
 def _pubmed_name(name: str) -> dict:
@@ -126,7 +126,7 @@ def from_esummary(record: dict, pmid: str) -> dict:
         "PMCID": pmcid if pmcid.startswith("PMC") else "",
     }
     entry["URL"] = f"https://doi.org/{entry['DOI']}" if entry["DOI"] else f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-    return _ordered(entry)
+    return ordered(entry)
 
 
 def _ascii_word(text: str) -> str:

@@ -32,6 +32,7 @@ class CiteError(Exception):
 class Found:
     entry: dict  # the new entry, without its id
     checks: list[Check] = field(default_factory=list)  # what to record in the lock file
+    note: str = ""  # something the editor should know (no PMID found...)
 
 
 def _unreachable(service: str, detail: str) -> CiteError:
@@ -72,7 +73,7 @@ def _complete(entry: dict, what: str) -> dict:
     return entry
 
 
-def by_doi(doi: str, client: HttpClient, services: Services) -> Found:
+def by_doi(doi: str, client: HttpClient, services: Services, contact: str | None = None) -> Found:
     doi = normalize_doi(doi)
     if not doi.startswith("10.") or "/" not in doi:
         raise CiteError(f"'{doi}' is not a DOI; a DOI looks like 10.1056/NEJMra1401483")
@@ -88,7 +89,53 @@ def by_doi(doi: str, client: HttpClient, services: Services) -> Found:
         registered = check.evidence["registered_titles"][0]
         raise CiteError(f"DOI {doi}: the services disagree about the title ('{entry.get('title')}' "
                         f"and '{registered}' in Crossref); check the DOI against the article and add it by hand")
-    return Found(_complete(entry, f"DOI {doi}"), [check])
+    found = Found(_complete(entry, f"DOI {doi}"), [check])
+    _add_pubmed(found, doi, client, services, contact)
+    return found
+
+
+def _add_pubmed(found: Found, doi: str, client: HttpClient, services: Services, contact: str | None) -> None:
+    """Add the PMID (and PMCID) PubMed lists for the DOI, checked like the DOI; refuse if PubMed disagrees.
+
+    Optional: when PubMed cannot be reached or does not know the DOI, the entry
+    is added without them and `found.note` says so.
+    """
+    params = {"db": "pubmed", "term": f"{doi}[doi]", "retmode": "json", "tool": TOOL}
+    if contact:
+        params["email"] = contact
+    answer = client.get(f"{services.pubmed}/esearch.fcgi", params=params)
+    result = answer.data.get("esearchresult") if isinstance(answer.data, dict) else None
+    if answer.outcome is not Outcome.OK or not isinstance(result, dict):
+        found.note = f"PubMed could not be searched ({answer.detail}); no PMID was added"
+        return
+    ids = [str(i) for i in result.get("idlist") or [] if is_pmid(str(i))]
+    if len(ids) != 1:
+        found.note = "PubMed lists no single record for this DOI; no PMID was added"
+        return
+    pmid = ids[0]
+    try:
+        record = _esummary(pmid, client, services, contact)
+    except CiteError:
+        found.note = "PubMed could not be reached; no PMID was added"
+        return
+    check = _record_check(pmid, record)
+    if check.status == "retracted":
+        raise CiteError(f"DOI {doi}: PubMed lists its record (PMID {pmid}) as a Retracted Publication; "
+                        "it cannot be cited as evidence")
+    if check.status != "ok":
+        found.note = f"PubMed's record {pmid} could not be read; no PMID was added"
+        return
+    theirs = check.evidence.get("doi")
+    title = found.entry.get("title", "")
+    if (theirs and normalize_doi(theirs) != doi) or not titles_match(title, check.evidence.get("title", "")):
+        raise CiteError(f"DOI {doi}: PubMed's record {pmid} is titled '{check.evidence.get('title')}', not "
+                        f"'{title}'; check the DOI against the article and add it by hand")
+    pubmed = entries.from_esummary(record, pmid)
+    found.entry["PMID"] = pmid
+    if pubmed.get("PMCID"):
+        found.entry["PMCID"] = pubmed["PMCID"]
+    found.entry = entries.ordered(found.entry)
+    found.checks.append(check)
 
 
 def _esummary(pmid: str, client: HttpClient, services: Services, contact: str | None) -> dict:
