@@ -12,7 +12,7 @@ RUN := PYTHONPATH=scripts $(PY) -m
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help site serve check test bench bench-web verify verify-references verify-links \
-        new-page codes lock browser node clean
+        new-page cite codes lock browser node clean pr-preview pr-comment
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -22,16 +22,16 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	@touch $@
 
-GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMARY)) $(GATE_ARGS)
+GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMARY)) $(if $(VERBOSE),--verbose) $(GATE_ARGS)
 
-site: $(STAMP) ## Build into a staging folder, run the gate, then replace site/ only if all passes (FORMAT=text|json|github, SUMMARY=file.md)
-	$(RUN) medsite.build $(GATE_OPTS)
+site: $(STAMP) ## Build into a staging folder, run the gate, then replace site/ only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
+	@$(RUN) medsite.build $(GATE_OPTS)
 
-serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 with the same citation step
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) showing what the checks will say
+	@$(RUN) medsite.serve $(if $(PORT),--port "$$PORT")
 
-check: $(STAMP) ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md)
-	$(RUN) medsite.gate --site-dir site $(GATE_OPTS)
+check: $(STAMP) ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
+	@$(RUN) medsite.gate --site-dir site $(GATE_OPTS)
 
 browser: ## Install Debian's Chromium and ChromeDriver if missing (for browser tests)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
@@ -58,16 +58,25 @@ bench: $(STAMP) ## Benchmarks: build time, gate vs lychee on synthetic sites, ve
 	$(RUN) medsite.bench
 
 verify-references: $(STAMP) ## Check DOIs and PMIDs online and refresh the lock file
-	$(RUN) medsite.verify references
+	@$(RUN) medsite.verify references
 
 verify-links: $(STAMP) site ## Check external links in the built site online and refresh the lock file
-	$(RUN) medsite.verify links
+	@$(RUN) medsite.verify links
 
 verify: $(STAMP) ## Both online checks
 	$(MAKE) verify-references verify-links
 
 new-page: $(STAMP) ## Create a page with all required front matter: make new-page PAGE=treatments/x.md TITLE="..." TYPE=treatment
 	$(RUN) medsite.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
+
+cite: $(STAMP) ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652)
+	@$(RUN) medsite.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
+
+pr-preview: $(STAMP) ## (CI) One-file preview of the pages a pull request changes, built also when the checks fail
+	@$(RUN) medsite.review.preview
+
+pr-comment: $(STAMP) ## (CI) Add or update the pull request's comment with the checks' findings (PREVIEW_URL=...)
+	@$(RUN) medsite.review.comment
 
 codes: $(STAMP) ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
 	$(RUN) medsite.gate.rules > GATE-CODES.md.tmp

@@ -8,9 +8,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from medsite import csp_step, site_hooks, templates  # noqa: E402
+from medsite.preview import preview  # noqa: E402
 
 _state: site_hooks.SiteState | None = None
 _csp: csp_step.CspStep | None = None  # one per build: its secret marks what the templates ship
+
+
+def on_startup(*, command, dirty):
+    preview.start(command)  # `make serve` shows the checks' findings in the pages; `make site` never does
+
+
+def on_pre_build(*, config):
+    preview.check(Path(config.config_file_path).parent)
 
 
 def on_config(config, **kwargs):
@@ -43,6 +52,7 @@ def on_page_context(context, *, page, config, nav):
 
 
 def on_post_page(output: str, *, page, config) -> str:
+    output = preview.page_html(output, page.file.abs_src_path)
     return _csp.post_page(output, page.file.dest_uri, Path(page.file.abs_src_path))
 
 

@@ -130,6 +130,8 @@ SOURCE_CASES = {
     "REF006": ({"docs/references.yaml": BIB.replace("10.1000/xyz789", "10.1000/ABC123")}, "docs/references.yaml", 9, {}),
     "REF007": ({"docs/page.md": page(BODY.replace(" [@jones2021]", ""), sources="smith2020")}, "docs/references.yaml", 9, {}),
     "REF008": ({"docs/page.md": page(sources="smith2020")}, "docs/page.md", 8, {}),
+    "REF012": ({"docs/references.yaml": BIB.replace("  issued: {date-parts: [[2021]]}\n", "  issued: {season: spring}\n")},
+               "docs/references.yaml", 14, {"docs/references.yaml": BIB.replace("  issued: {date-parts: [[2021]]}\n", "  issued: [{year: 2021}]\n")}),
     "FN001": ({"docs/page.md": page(BODY + "\nA note[^n1].\n")}, "docs/page.md", ADDED, {"docs/page.md": page(BODY + "\nA note[^n1].\n\n[^n1]: The note.\n")}),
     "FN002": ({"docs/page.md": page(BODY + "\n[^n1]: The note.\n")}, "docs/page.md", ADDED, {}),
     "META001": ({"docs/page.md": "---\ntitle: [broken\n---\nText.\n"}, "docs/page.md", 3, {}),
@@ -282,6 +284,7 @@ def test_every_rule_has_a_fixture_and_codes_are_unique():
     # The published-output safety rules and their suppression rule: tests/test_output_safety.py.
     covered |= {"SAFE004", "SAFE005", "SAFE006", "SAFE007", "SAFE008", "SAFE009", "SAFE010", "GATE005"}
     covered |= {"EVID003", "EVID004", "READ001", "REF011", "REF010"}  # fixtures in test_evidence_gate.py
+    covered |= {"BUILD001", "GATE003", "GATE004", "GATE006", "NAV001"}  # GATE006, NAV001: tests/test_editors_*.py
     assert set(rules.RULES) <= covered, set(rules.RULES) - covered
     assert len(rules._RULES) == len(rules.RULES)
 

@@ -192,13 +192,20 @@ def test_pull_requests_are_gated_annotated_and_previewed():
     _, workflow = the_workflow("pull_request")
     assert workflow["permissions"] == {"contents": "read"}
     (name, job), = jobs_using(workflow, "actions/upload-artifact").items()
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}  # to comment, nothing more
     names = [uses(s) or s.get("run", "") for s in steps(job)]
     gate = next(i for i, n in enumerate(names) if n.startswith("make site"))
+    preview = names.index("make pr-preview")
     upload = names.index("actions/upload-artifact")
-    assert gate < upload, f"{name}: the preview must be uploaded after the gate passed"
+    comment = names.index("make pr-comment")
+    assert gate < preview < upload < comment, f"{name}: gate, then preview, upload and comment"
     run = steps(job)[gate]["run"]
-    assert "FORMAT=github" in run and 'SUMMARY="$GITHUB_STEP_SUMMARY"' in run
-    assert str(steps(job)[upload]["with"]["path"]).rstrip("/") == "site"
+    assert "FORMAT=github" in run and 'SUMMARY="$GITHUB_STEP_SUMMARY"' in run and "--json-file gate.json" in run
+    # The preview and the comment are made for a failing change too: they run unless cancelled.
+    for i in (preview, upload, comment):
+        assert steps(job)[i]["if"] == "${{ !cancelled() }}", names[i]
+    assert steps(job)[upload]["with"]["archive"] is False and steps(job)[upload]["with"]["path"] == "preview.html"
+    assert "steps.preview.outputs.artifact-url" in steps(job)[comment]["env"]["PREVIEW_URL"]
     assert any("make test" in s for s in run_scripts(workflow)), "the tests run on pull requests too"
 
 

@@ -1,8 +1,11 @@
-"""Load the site's one bibliography (CSL YAML) with line numbers.
+"""Load the site's one bibliography (CSL YAML, or CSL JSON) with line numbers.
 
 CSL YAML is what Zotero (with Better BibTeX) and Pandoc read and write, so
-editors can paste an export in. Loading only parses; the gate's reference
-checks judge the entries.
+editors can paste an export in. CSL JSON is YAML too, so `references.json`
+(Zotero's "CSL JSON" export) loads the same way, with lines. Each entry is
+brought into one shape (cslshape.py); fields in a shape we cannot read are
+left out and reported in `problems` (REF012). The gate's reference checks
+judge the entries.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlsource
+from . import cslshape, yamlsource
 from .diagnostics import Diagnostic, DiagnosticError
 
 PARSE_CODE = "REF002"
+_YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")
 
 # Identifiers as they may be written. A DOI is limited to Crossref's recommended pattern
 # (which matches all but a sliver of registered DOIs): no quotes, angle brackets, &, #, ?,
@@ -63,10 +67,14 @@ class Entry:
 
     @property
     def year(self) -> int | None:
+        issued = self.csl.get("issued")
         try:
-            return int(self.csl["issued"]["date-parts"][0][0])
+            return int(issued["date-parts"][0][0])
         except (KeyError, IndexError, TypeError, ValueError):
-            return None
+            pass
+        # A literal date ("Spring 2018") still names its year.
+        found = _YEAR.search(str(issued.get("literal") or "")) if isinstance(issued, dict) else None
+        return int(found.group(0)) if found else None
 
     @property
     def gate_ignore(self) -> dict[str, str]:
@@ -94,6 +102,7 @@ class Entry:
 class Bibliography:
     path: str
     entries: list[Entry]
+    problems: list[Diagnostic] = field(default_factory=list)  # fields in shapes we cannot read (REF012)
 
     def __post_init__(self):
         # First definition wins; duplicates are reported by the gate.
@@ -131,6 +140,7 @@ def parse(text: str, path: str) -> Bibliography:
         )
     entries = []
     problems = []
+    shape_problems: list[Diagnostic] = []
     for item in yamlsource.located_items(node, path, code=PARSE_CODE):
         if not isinstance(item.value, dict) or not str(item.value.get("id") or "").strip():
             problems.append(
@@ -143,10 +153,14 @@ def parse(text: str, path: str) -> Bibliography:
                 )
             )
             continue
-        entries.append(Entry(str(item.value["id"]).strip(), item.value, path, item.line, item.key_lines))
+        key = str(item.value["id"]).strip()
+        csl, found = cslshape.normalise(item.value, entry_id=key, path=path,
+                                        line_of=lambda k, item=item: item.key_lines.get(k, item.line))
+        shape_problems.extend(found)
+        entries.append(Entry(key, csl, path, item.line, item.key_lines))
     if problems:
         raise DiagnosticError(*problems)
-    return Bibliography(path, entries)
+    return Bibliography(path, entries, shape_problems)
 
 
 def load(path: str | Path, root: str | Path = ".") -> Bibliography:

@@ -17,9 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+from . import buildlog
 from .diagnostics import Diagnostic
 from .gate import cli as gate_cli
 from .gate.project import Project
+from .gate.rules import with_fix
 from .gate.run import run as run_gate
 
 DOCS = "docs"  # the project layout's content folder, as MkDocs names pages in its messages
@@ -42,8 +44,9 @@ def _line_containing(path: Path, needle: str) -> int | None:
 def _from_log(message: str, root: Path) -> Diagnostic:
     """One MkDocs log line as a diagnostic; under --strict every warning stops the build, so all are errors."""
     m = OURS.match(message)
-    if m:  # our own hooks already speak the gate's format
-        return Diagnostic(m["code"], m["msg"], m["path"], int(m["line"]), int(m["col"]) if m["col"] else None)
+    if m:  # our own hooks already speak the gate's format: `message; fix: hint`
+        msg, _, hint = m["msg"].partition("; fix: ")
+        return Diagnostic(m["code"], msg, m["path"], int(m["line"]), int(m["col"]) if m["col"] else None, hint=hint or None)
     m = MISSING_LINK.match(message)
     if m:
         path = f"{DOCS}/{m['doc']}"
@@ -61,10 +64,8 @@ def mkdocs_build(root: Path, staging: Path) -> tuple[bool, list[Diagnostic]]:
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     output = (proc.stdout or "") + (proc.stderr or "")
     diagnostics = []
-    for raw in output.splitlines():
-        m = LOG_LINE.match(raw.strip())
-        if m:
-            diagnostics.append(_from_log(m.group(2), root))
+    for message in buildlog.records(output):  # multi-line records kept whole (buildlog.py)
+        diagnostics.extend(buildlog.explain(message, DOCS, staging, lambda first: _from_log(first, root)))
     if proc.returncode != 0 and not diagnostics:
         lines = [line.strip() for line in output.splitlines() if line.strip()]
         error = next((line for line in lines if line.startswith("Error:")), "")
@@ -100,10 +101,12 @@ def main(argv=None) -> int:
     built, diagnostics = mkdocs_build(root, staging)
     project = Project(root, staging if built else None)
     diagnostics += run_gate(project, source_only=not built)
-    diagnostics = list(dict.fromkeys(diagnostics))  # the hook and the gate both report unknown keys
+    # The hook and the gate both report unknown keys: one line each (the gate's copy, which knows the target).
+    diagnostics = list({d.text(): d for d in map(with_fix, diagnostics)}.values())
     diagnostics.sort(key=Diagnostic.sort_key)
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
-    status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal)
+    status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal,
+                             shown=gate_cli.shown(diagnostics, project, args.verbose), json_file=args.json_file)
     if status or not built:
         print(f"site: not published; {args.site_dir}/ keeps its last good build", file=sys.stderr)
         return 1

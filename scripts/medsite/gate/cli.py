@@ -21,6 +21,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(formatters.FORMATS), default="text")
     p.add_argument("--summary", help="also write a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)")
     p.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--verbose", action="store_true", help="list every warning (by default the never-verified ones are summarised)")
+    p.add_argument("--json-file", help="also write every diagnostic as JSON to this file (for the pull-request comment)")
     p.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     return p
 
@@ -30,16 +32,31 @@ def add_gate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=sorted(formatters.FORMATS), default="text")
     p.add_argument("--summary")
     p.add_argument("--warnings-as-errors", action="store_true")
+    p.add_argument("--verbose", action="store_true")
+    p.add_argument("--json-file")
 
 
-def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool) -> int:
-    output = formatters.FORMATS[fmt](diagnostics)
+def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool, shown=None, json_file=None) -> int:
+    """Print `shown` (default: all diagnostics; JSON always gets all), counting all; return the exit status."""
+    shown = diagnostics if shown is None or fmt == "json" else shown
+    output = formatters.FORMATS[fmt](shown) if fmt != "text" else formatters.text(shown, counted=diagnostics)
     if output:
         print(output)
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(formatters.summary(diagnostics))
+            fh.write(formatters.summary(shown))
+    if json_file:
+        with open(json_file, "w", encoding="utf-8") as fh:
+            fh.write(formatters.as_json(diagnostics) + "\n")
     return 1 if has_errors(diagnostics, warnings_fatal=warnings_fatal) else 0
+
+
+def shown(diagnostics, project, verbose: bool):
+    """The diagnostics to print: never-verified warnings folded into one line unless verbose (fold.py)."""
+    from .fold import for_display
+
+    bib = project.extra.get("bibliography", "docs/references.yaml") if isinstance(project.extra, dict) else None
+    return for_display(diagnostics, project.root, bib, verbose=verbose)
 
 
 def main(argv=None) -> int:
@@ -55,9 +72,19 @@ def main(argv=None) -> int:
     if not args.source_only and not project.site_dir.is_dir():
         print(f"{args.site_dir}: GATE003 no built site; run `make site` first, or use --source-only", file=sys.stderr)
         return 2
+    if not args.source_only:
+        from .staleness import stale_site
+
+        stale = stale_site(root.resolve(), project.site_dir.resolve())
+        if stale:
+            report([stale], fmt=args.format, summary=args.summary, warnings_fatal=False, json_file=args.json_file)
+            return 2
     diagnostics = run(project, source_only=args.source_only)
+    display = shown(diagnostics, project, args.verbose)
     if any(d.code == "GATE003" for d in diagnostics):
-        report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=False)
+        report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=False, shown=display,
+               json_file=args.json_file)
         return 2
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
-    return report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal)
+    return report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal, shown=display,
+                  json_file=args.json_file)

@@ -8,10 +8,12 @@ from collections import Counter
 from ..diagnostics import Diagnostic, Severity
 
 
-def text(diagnostics: list[Diagnostic]) -> str:
+def text(diagnostics: list[Diagnostic], counted: list[Diagnostic] | None = None) -> str:
+    """One line per diagnostic, then the count (of `counted` when the lines are a summary of it)."""
     lines = [d.text() for d in diagnostics]
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    lines.append(f"gate: {errors} error(s), {len(diagnostics) - errors} warning(s)")
+    counted = diagnostics if counted is None else counted
+    errors = sum(d.severity is Severity.ERROR for d in counted)
+    lines.append(f"gate: {errors} error(s), {len(counted) - errors} warning(s)")
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ from this registry, so the documentation cannot drift from the checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..diagnostics import Severity
 
@@ -31,6 +31,7 @@ _RULES = [
     Rule("REF005", E, "Two bibliography entries share an id.", "Citations would be ambiguous.", "Give each entry a unique id."),
     Rule("REF006", E, "Two entries under different ids share a DOI or PMID.", "The same work would be numbered twice.", "Merge the entries and cite one id."),
     Rule("REF007", W, "A bibliography entry is never cited.", "Unused entries drift out of date unnoticed.", "Cite it, or remove it from docs/references.yaml."),
+    Rule("REF012", E, "A bibliography field is in a shape the site cannot read (a name, date or text written in an unexpected form).", "The reference would be printed wrongly or not at all.", "Write names as '- family: Reich' with 'given: DS' (organisations as '- literal: Name'), the year as 'issued: {date-parts: [[2018]]}', and text on one line; the message says which field."),
     Rule("REF008", E, "The front matter `sources` list does not match the keys the page cites.", "Reviewers read `sources` to check a page's evidence.", "Make `sources` list exactly the keys cited in the body (the message lists them)."),
     Rule("REF009", E, "A bibliography URL is not a plain https: address (javascript:, data:, http: not in gate.yml's http_allowed, no host, or quotes, spaces or angle brackets).", "The URL becomes a link and a JSON-LD url; other schemes can run code or send readers somewhere unsafe.", "Use the work's https address from the verified record; list a true http-only address in gate.yml's http_allowed with a reason."),
     Rule("REF011", W, "A cited bibliography entry has no `findings` field, so the numbers that cite it cannot be checked (EVID003).", "Only findings let the gate check that a number says what the work found.", "Add `findings:` to the entry: a list of the work's verified findings in your own words, with every number pages use from it."),
@@ -39,6 +40,7 @@ _RULES = [
     Rule("FN001", E, "A footnote reference [^x] has no definition.", "The marker would show as raw text.", "Add '[^x]: text' or remove the marker."),
     Rule("FN002", E, "A footnote definition is never referenced.", "The note would be silently dropped.", "Reference it with [^x] or delete it."),
     # Links
+    Rule("NAV001", E, "A page in docs/ is not in the menu (`nav:` in mkdocs.yml).", "Readers cannot find a page that no menu or link leads to.", "Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file."),
     Rule("LNK001", E, "An internal link points to a page or file that does not exist.", "Readers hit a dead end.", "Fix the path; link to the .md file in the source."),
     Rule("LNK002", E, "An internal link points to a missing anchor.", "Readers land at the top instead of the section.", "Use the heading's id (shown in the page's table of contents) or set one with {#id}."),
     Rule("LNK003", E, "A link uses http: instead of https:.", "Plain http can be altered in transit and leaks browsing.", "Use the https address; list true exceptions in gate.yml with a reason."),
@@ -51,7 +53,7 @@ _RULES = [
     Rule("IMG004", E, "An image is larger than the size budget in gate.yml.", "Large images slow pages on phones.", "Compress or resize it; prefer SVG for drawings."),
     # Front matter and review
     Rule("META001", E, "The page's front matter does not parse, or the file is not UTF-8 text.", "Nothing about the page can be checked or shown.", "Fix the YAML at the line shown."),
-    Rule("META002", E, "A required front matter field is missing or has the wrong type.", "Templates and JSON-LD are built from these fields.", "Add it; see CONTRIBUTING.md for the fields."),
+    Rule("META002", E, "A required front matter field is missing or has the wrong type.", "Templates and JSON-LD are built from these fields.", "Add the field, or write it in the form the message gives; CONTRIBUTING.md lists every field."),
     Rule("META003", E, "A review date is not a valid ISO date (YYYY-MM-DD).", "Review dates must be exact.", "Write the date as 2026-11-25."),
     Rule("META004", E, "next_review_due is not after last_reviewed, or is further away than the page type allows (12 months for treatment, clinic and guide pages; 3 years for others).", "Health information goes out of date.", "Set next_review_due within the allowed interval."),
     Rule("META005", E, "The page is overdue for review.", "Out-of-date health information can harm readers.", "Review the whole page, then update last_reviewed and next_review_due."),
@@ -89,10 +91,11 @@ _RULES = [
     Rule("OUT003", E, "The built page has an inline script, <style> element, style attribute or event handler that neither the theme nor our templates ship (it came from a page, an include, the bibliography or a setting).", "The page's Content-Security-Policy allows only what we ship, so browsers refuse it: it is either an attack or markup that silently does not work.", "Remove it from the file at the line shown; a feature that needs script or styling belongs in overrides/ or docs/assets/site.css, reviewed by a maintainer."),
     # Suppressions and configuration
     Rule("GATE001", E, "A gate-ignore comment has no reason.", "Every exception must say why.", "Write <!-- gate-ignore CODE: reason -->."),
-    Rule("GATE002", W, "A gate-ignore comment or exception was not used.", "Stale exceptions hide future problems.", "Remove it."),
+    Rule("GATE002", W, "A gate-ignore comment or exception was not used.", "Stale exceptions hide future problems.", "Remove the gate-ignore comment (or the exception in gate.yml): the problem it excused is gone."),
     Rule("GATE003", E, "The gate configuration (gate.yml) or mkdocs.yml is invalid.", "Checks cannot run as intended.", "Fix the file at the line shown."),
     Rule("GATE004", E, "A check failed on input it did not expect.", "The gate could not check everything, so nothing is published.", "Report the message to a maintainer; it names the check."),
     Rule("GATE005", E, "A gate-ignore comment names a SAFE code.", "Safety findings cannot be switched off from inside a page.", "Remove the comment and the unsafe markup; a real need is a reviewed safe_exceptions entry in gate.yml (file, exact markup, why)."),
+    Rule("GATE006", E, "`make check` was asked to check a site/ built before the latest change to the sources.", "It would check old pages and report all is well.", "Run `make site`: it builds and checks in one go."),
     Rule("BUILD001", E, "MkDocs could not build the site (a template, snippet or Markdown extension failed).", "Nothing can be published.", "Read the message; it names the page or file where MkDocs stopped."),
 ]
 
@@ -102,6 +105,23 @@ RULES: dict[str, Rule] = {r.code: r for r in _RULES}
 def severity(code: str) -> Severity:
     rule = RULES.get(code)
     return rule.severity if rule else Severity.ERROR
+
+
+def fix_text(code: str) -> str | None:
+    """How to fix a code, from this registry or the online verification one."""
+    if code in RULES:
+        return RULES[code].fix
+    from ..verify.rules import RULES as VERIFY_RULES
+
+    return VERIFY_RULES[code].fix if code in VERIFY_RULES else None
+
+
+def with_fix(diagnostic):
+    """The diagnostic with the registry's fix when the check gave no more specific one."""
+    if diagnostic.hint:
+        return diagnostic
+    fix = fix_text(diagnostic.code)
+    return replace(diagnostic, hint=fix) if fix else diagnostic
 
 
 def markdown_table() -> str:

@@ -6,6 +6,7 @@ import gc
 
 from ..diagnostics import Diagnostic, sort_diagnostics
 from . import suppress
+from .rules import with_fix
 from .checks import SITE_CHECKS, SOURCE_CHECKS
 
 
@@ -33,4 +34,5 @@ def run(project, *, source_only: bool = False, extra_checks=()) -> list[Diagnost
             gc.enable()
     diagnostics.extend(project.problems)  # what loading the project found (bad YAML, unreadable files)
     unique = list(dict.fromkeys(diagnostics))
-    return sort_diagnostics(suppress.apply(project, unique))
+    # Every message ends with how to fix it: checks that give no specific fix get the registry's.
+    return sort_diagnostics(with_fix(d) for d in suppress.apply(project, unique))

@@ -4,7 +4,8 @@ Checks only what is missing, stale (older than --max-age-days) or not ok,
 records the results in the lock file, prints the diagnostics the build gate
 will print from it and a summary table.
 
-Exit status: 0 nothing broken or retracted, 1 something is, 2 usage or configuration error.
+Exit status: 0 nothing broken or retracted, 1 something is, 2 usage or configuration error,
+3 the services could not be reached at all (the lock file is left exactly as it was).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from ..bibliography import load as load_bibliography
 from ..diagnostics import DiagnosticError, Severity
 from .client import HttpClient
 from .config import ConfigError, Services, production_policy, read_mkdocs, user_agent
+from .ids import normalize_doi
 from .links import LycheeOptions, lychee_binary
 from .lock import DEFAULT_MAX_AGE_DAYS, Lock, LockError
 from .lockcheck import lock_diagnostics
+from .reachable import nothing_definite, offline_reason
 from .report import Progress, Summary
 from .runner import verify_links, verify_references
 
@@ -49,6 +52,20 @@ def _parser() -> argparse.ArgumentParser:
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 2
+
+
+def _references_due(bibliography, lock: Lock, today, max_age_days: int, refresh_all: bool) -> bool:
+    if bibliography is None:
+        return False
+    keys = [("doi", normalize_doi(e.doi)) for e in bibliography.entries if e.doi]
+    keys += [("pmid", e.pmid.strip()) for e in bibliography.entries if e.pmid]
+    return bool(keys) and (refresh_all or any(lock.due(*k, today, max_age_days) for k in keys))
+
+
+def _offline(reason: str, lock: str) -> int:
+    print(f"verify: cannot reach the verification services ({reason}); {lock} was left unchanged. "
+          "Run `make verify` again where there is internet.", file=sys.stderr)
+    return 3
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,13 +117,22 @@ def main(argv: list[str] | None = None) -> int:
     def progress(label: str, total: int) -> Progress:
         return Progress(label, total, enabled=None if show else False)
 
+    # One quick request per service first, but only when there is something to check:
+    # offline, every check would otherwise wait out its retries and record nothing useful.
+    if do_links or _references_due(bibliography, lock, today, args.max_age_days, args.refresh_all):
+        reason = offline_reason(services, client)
+        if reason:
+            return _offline(reason, args.lock)
     summary = Summary()
     urls: dict = {}
     try:
         if bibliography is not None:
-            summary.merge(verify_references(bibliography, lock, today=today, max_age_days=args.max_age_days,
-                                            client=client, services=services, contact=contact,
-                                            refresh_all=args.refresh_all, progress=progress))
+            found = verify_references(bibliography, lock, today=today, max_age_days=args.max_age_days,
+                                      client=client, services=services, contact=contact,
+                                      refresh_all=args.refresh_all, progress=progress)
+            if nothing_definite(found):  # the network went away after the first requests
+                return _offline("every check timed out or failed to connect", args.lock)
+            summary.merge(found)
             lock.save(args.lock)
         if do_links:
             found, urls = verify_links(args.site_dir, lock, today=today, max_age_days=args.max_age_days,

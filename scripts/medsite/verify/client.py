@@ -149,7 +149,8 @@ class HttpClient:
 
     # -- requests -------------------------------------------------------------
 
-    def get(self, url: str, *, params: dict | None = None, expect_json: bool = True) -> Fetched:
+    def get(self, url: str, *, params: dict | None = None, expect_json: bool = True,
+            headers: dict | None = None) -> Fetched:
         """GET with retries; never raises for network or service faults."""
         policy = self.policy
         host = urlsplit(url).netloc
@@ -171,7 +172,7 @@ class HttpClient:
                     state.next_start = start + policy.min_interval.get(host, 0.0)
                 if start > now:
                     self._sleep(start - now)
-                last = self._once(url, params, expect_json, host)
+                last = self._once(url, params, expect_json, host, headers)
                 last.attempts = attempt
             if not self._retryable(last):
                 return last
@@ -198,11 +199,11 @@ class HttpClient:
             return True
         return f.status == 429 or f.malformed
 
-    def _once(self, url: str, params: dict | None, expect_json: bool, host: str) -> Fetched:
+    def _once(self, url: str, params: dict | None, expect_json: bool, host: str, headers: dict | None = None) -> Fetched:
         timeout = (self.policy.connect_timeout, self.policy.read_timeout)
         self._note_in_flight(host, +1)
         try:
-            response = self._session().get(url, params=params, timeout=timeout, allow_redirects=True)
+            response = self._session().get(url, params=params, headers=headers, timeout=timeout, allow_redirects=True)
             text = response.text
         except requests.Timeout:
             return Fetched(Outcome.TRANSIENT, None, detail="timed out")

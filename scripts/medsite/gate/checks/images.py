@@ -6,7 +6,7 @@ import re
 
 from ...diagnostics import Diagnostic
 from .links import resolve
-from .source_map import find_line
+from .source_map import find_lines
 
 CREDIT = re.compile(r"\b(?:credit|drawing|drawn by|photo|image|illustration|source)\b", re.I)
 LICENCE = re.compile(r"\blicen[cs]e\b", re.I)
@@ -20,10 +20,16 @@ def check_site(project):
     for page in site.pages.values():
         source_page = project.page_by_html.get(page.rel)
         meta_credit = str(source_page.page.meta.get("image_credit") or "") if source_page and source_page.page else ""
+        seen: dict[str, int] = {}  # file name -> uses so far on this page
         for image in page.images:
             if image.src.startswith(("http:", "https:", "//")):
                 continue  # a third-party image is a privacy fault, caught in the browser tests and by SAFE rules
-            source = find_line(source_page, [image.src.split("/")[-1]])
+            # The n-th use of a picture on the page comes from the n-th Markdown line that names it,
+            # so a picture used twice gets two diagnostics, each at its own line.
+            name = image.src.split("/")[-1]
+            lines = find_lines(source_page, [name])
+            source = lines[min(seen.get(name, 0), len(lines) - 1)] if lines else None
+            seen[name] = seen.get(name, 0) + 1
             if image.src.startswith("data:"):
                 continue
             target, _ = resolve(site, page, image.src)

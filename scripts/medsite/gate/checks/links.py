@@ -7,6 +7,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from ...diagnostics import Diagnostic
+from ...buildlog import anchor_hint
 from .source_map import find_line, href_needles
 
 OK_SCHEMES = {"https", "mailto", "tel"}
@@ -89,4 +90,8 @@ def check(project):
                     continue
                 reported_outside_content.add(key)
             source = find_line(source_page, href_needles(link.href)) if link.in_content else None
-            yield Diagnostic(code, message, page.rel, target=link.href, source=source)
+            hint = None
+            if code == "LNK002":  # "did you mean": the closest id the target page really has
+                target, fragment = resolve(site, page, link.href)
+                hint = anchor_hint(fragment, site.pages[target].ids)
+            yield Diagnostic(code, message, page.rel, target=link.href, source=source, hint=hint)

@@ -16,6 +16,17 @@ MEDICAL_HELP_PAGES = {"about-ms/symptoms.md"}
 TYPES = {"title": str, "description": str, "page_type": str, "reviewed_by": str, "sources": list}
 
 
+def _wrong_kind(name: str, value, rel: str, line: int) -> Diagnostic:
+    """META002 for a field of the wrong kind, in an editor's words (not Python's type names)."""
+    if TYPES[name] is list:
+        return Diagnostic("META002", f"'{name}' should be a list in square brackets", rel, line, target=name,
+                          hint=f"write {name}: [{value}] (keys separated by commas)")
+    shown = str(value).replace('"', "'")
+    return Diagnostic("META002", f"'{name}' should be text, but YAML reads {value!r} as a "
+                      f"{'number' if isinstance(value, (int, float)) else 'list or group of fields'}", rel, line,
+                      target=name, hint=f'put it in double quotes: {name}: "{shown}"')
+
+
 def _field_checks(page):
     meta, rel = page.page.meta, page.rel
     for name in REQUIRED_FIELDS:
@@ -23,8 +34,7 @@ def _field_checks(page):
             yield Diagnostic("META002", f"front matter lacks '{name}'", rel, 1 if not page.page.has_front_matter else 2,
                              target=name, hint="see CONTRIBUTING.md for the fields every page needs")
         elif name in TYPES and meta[name] is not None and not isinstance(meta[name], TYPES[name]):
-            yield Diagnostic("META002", f"'{name}' must be {TYPES[name].__name__}, not {type(meta[name]).__name__}",
-                             rel, page.page.line_of(name), target=name)
+            yield _wrong_kind(name, meta[name], rel, page.page.line_of(name))
     for name in ("title", "description", "page_type"):
         if name in meta and not str(meta[name] or "").strip():
             yield Diagnostic("META002", f"'{name}' is empty", rel, page.page.line_of(name), target=name)

@@ -64,6 +64,7 @@ def check(project):
     bib = project.bibliography
     if bib is None:
         return
+    yield from bib.problems  # fields in shapes the site cannot read (REF012, cslshape.py)
     used_ignores = set()
     http_allowed = project.config.get("http_allowed") or {}
     for entry in bib.entries:
@@ -120,5 +121,11 @@ def check(project):
                 parts.append(f"cited but not listed: {', '.join(sorted(cited - declared))}")
             if declared - cited:
                 parts.append(f"listed but not cited: {', '.join(sorted(declared - cited))}")
+            # Propose only keys that exist: a mistyped citation is fixed in the text (REF001), not copied here.
+            known = sorted(k for k in cited if k in bib)
+            unknown = sorted(cited - set(known))
+            hint = f"sources: [{', '.join(known)}]"
+            if unknown:
+                hint = f"first fix the unknown citation key(s) {', '.join(unknown)} in the text (REF001); then write " + hint
             yield Diagnostic("REF008", "front matter `sources` does not match the citations (" + "; ".join(parts) + ")",
-                             page.rel, page.page.line_of("sources"), hint=f"sources: [{', '.join(sorted(cited))}]")
+                             page.rel, page.page.line_of("sources"), hint=hint)

@@ -19,6 +19,14 @@ def find_line(page, needles) -> str | None:
     return None
 
 
+def find_lines(page, needles) -> list[str]:
+    """'docs/x.md:17' for every prose line containing any of the needles, in order."""
+    if page is None or page.page is None:
+        return []
+    needles = [n for n in needles if n]
+    return [f"{page.rel}:{line_no}" for line_no, text in page.prose_lines() if any(n in text for n in needles)]
+
+
 def href_needles(href: str) -> list[str]:
     """Text an editor would have written for a link that MkDocs rewrote (.md -> /)."""
     parts = urlsplit(href)

@@ -1,0 +1,54 @@
+"""Quiet output when all is well: "never verified online" warnings become one line.
+
+Where there is no internet (CI, most laptops) every source is "never verified"
+until someone runs `make verify`; dozens of identical warnings would bury the
+one that matters. So they are summarised in one line, except for a DOI or PMID
+added to the bibliography after the last verification: a new, possibly
+mistyped source keeps its own line (and its own annotation on a pull request).
+`--verbose` shows every line; `--format json` always lists everything.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic, Severity
+from ..verify.history import known_at_last_verification
+from ..verify.ids import normalize_doi
+
+UNVERIFIED = "VER020"
+LOCK = "verification.lock.json"
+
+
+def _is_new_source(d: Diagnostic, known: set[str] | None) -> bool:
+    """A bibliography DOI/PMID that was not there at the last verification."""
+    if known is None or not d.target or d.target.startswith(("http://", "https://")):
+        return False
+    return normalize_doi(d.target) not in known and d.target.strip() not in known
+
+
+def fold_unverified(diagnostics: list[Diagnostic], known: set[str] | None) -> list[Diagnostic]:
+    folded = [d for d in diagnostics if d.code == UNVERIFIED and not _is_new_source(d, known)]
+    if len(folded) < 2:
+        return list(diagnostics)
+    links = sum(1 for d in folded if (d.target or "").startswith(("http://", "https://")))
+    refs = len(folded) - links
+    parts = [f"{refs} DOIs and PMIDs" if refs else "", f"{links} external links" if links else ""]
+    summary = Diagnostic(
+        UNVERIFIED,
+        f"{len(folded)} sources have never been verified online ({' and '.join(p for p in parts if p)})",
+        LOCK,
+        severity=Severity.WARNING,
+        hint="run `make verify` where there is internet, and commit verification.lock.json "
+             "(`make site VERBOSE=1` lists each one)",
+    )
+    gone = set(folded)
+    rest = [d for d in diagnostics if d not in gone]
+    return sorted(rest + [summary], key=Diagnostic.sort_key)
+
+
+def for_display(diagnostics: list[Diagnostic], root, bibliography: str | None, *, verbose: bool) -> list[Diagnostic]:
+    """What to print: everything when verbose, else the never-verified warnings folded."""
+    if verbose or not any(d.code == UNVERIFIED for d in diagnostics):
+        return list(diagnostics)
+    known = known_at_last_verification(root, LOCK, bibliography) if bibliography else None
+    return fold_unverified(diagnostics, known)
+

@@ -1,0 +1,120 @@
+"""`make serve` shows what the gate will say: in the page (a box at the top, a mark at an unknown citation)
+and in the terminal; rebuilds when includes/ change; a busy port is one plain line; `make site` shows none of it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import copy_project, run_build
+from medsite.preview import BOX_CLASS, MARK_CLASS
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(root, port, *extra):
+    env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.Popen([sys.executable, "-m", "medsite.serve", "--port", str(port), *extra], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def fetch_until(url: str, ready, limit: float = 120.0) -> str:
+    """Poll the preview until `ready(html)` holds (a rebuild takes a moment); fail after `limit` seconds."""
+    deadline = time.monotonic() + limit
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                last = response.read().decode("utf-8")
+            if ready(last):
+                return last
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never became ready; last answer: {last[:500]}")
+
+
+@pytest.fixture
+def broken(tmp_path):
+    root = copy_project(tmp_path)
+    page = root / "docs" / "about-ms" / "symptoms.md"
+    text = page.read_text()
+    text = text.replace("[@reich2018]", "[@lublin2041]", 1)
+    text += "\nThis treatment is proven to work [@reich2018].\n"
+    page.write_text(text)
+    return root
+
+
+def test_the_preview_shows_each_problem_in_the_page_and_the_terminal(broken):
+    port = free_port()
+    proc = serve(broken, port)
+    try:
+        url = f"http://127.0.0.1:{port}/about-ms/symptoms/"
+        html = fetch_until(url, lambda h: BOX_CLASS in h)
+        box = html[html.index(BOX_CLASS): html.index("</div>", html.index(BOX_CLASS))]
+        assert "Preview only, not published" in box
+        assert "docs/about-ms/symptoms.md" in box and "REF001" in box and "lublin2041" in box
+        assert "EVID001" in box and "proven" in box and "<strong>Fix:</strong>" in box
+        assert html.index(BOX_CLASS) < html.index("<h1")  # at the top of the page
+        assert f'<mark class="{MARK_CLASS}" title="REF001 unknown citation key' in html
+        assert "[@lublin2041]</mark>" in html
+
+        clean = fetch_until(f"http://127.0.0.1:{port}/about-ms/causes/", lambda h: "<h1" in h)
+        assert BOX_CLASS not in clean  # a page without problems carries no box
+
+        # includes/ is watched: editing a snippet rebuilds the pages that use it.
+        snippet = broken / "includes" / "medical-help.md"
+        snippet.write_text(snippet.read_text() + "\n    Snippet edited during the preview.\n")
+        fetch_until(url, lambda h: "Snippet edited during the preview." in h)
+
+        # gate.yml is watched, and the checks run again on each rebuild: allowing the phrase clears its problem.
+        settings = broken / "gate.yml"
+        text = settings.read_text()
+        assert "      - pattern: '\\bunproven\\b'\n" in text
+        settings.write_text(text.replace("      - pattern: '\\bunproven\\b'\n",
+                                         "      - pattern: 'proven to work'\n        why: a test of the preview.\n"
+                                         "      - pattern: '\\bunproven\\b'\n", 1))
+        html = fetch_until(url, lambda h: 'data-code="EVID001"' not in h)
+        assert 'data-code="REF001"' in html  # the other problems are still shown
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "EVID001 word to avoid 'proven'" in err
+    assert "preview: the checks will report" in err
+    assert "Traceback" not in err
+
+
+def test_a_busy_port_is_one_plain_line(tmp_path):
+    root = copy_project(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = serve(root, port)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and out == ""
+    assert err.strip() == (f"serve: port {port} is already in use (is another preview running?); "
+                           f"stop it, or choose another port: make serve PORT={port + 1}")
+
+
+def test_make_site_never_shows_preview_boxes(broken):
+    result = run_build(broken)
+    assert result.returncode == 1
+    assert "preview:" not in result.stdout + result.stderr
+    page = broken / "docs" / "about-ms" / "symptoms.md"
+    page.write_text(page.read_text().replace("[@lublin2041]", "[@reich2018]").replace("proven to work", "studied"))
+    assert run_build(broken).returncode == 0
+    for html in (broken / "site").rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert BOX_CLASS not in text and MARK_CLASS not in text, html
