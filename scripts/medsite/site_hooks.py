@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from . import bibliography, citations, frontmatter, jsonld, referencespage
+from . import bibliography, citations, footnotes, frontmatter, jsonld, referencespage
 from .citeformat import Formatter
 from .diagnostics import DiagnosticError
 from .pagemeta import PageMeta, find_reviewer, human_date
@@ -46,6 +46,7 @@ def _report(exc: DiagnosticError) -> None:
 def load(config) -> SiteState:
     root = Path(config.config_file_path).parent
     extra = config.extra
+    footnotes.use_in(config)  # back-links in linear time: a page may cite one work hundreds of times
     try:
         bib = bibliography.load(extra.get("bibliography", "docs/references.yaml"), root)
     except DiagnosticError as exc:
