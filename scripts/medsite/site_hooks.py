@@ -17,9 +17,12 @@ from mkdocs.exceptions import PluginError
 from . import bibliography, citations, footnotes, frontmatter, jsonld, referencespage
 from .citeformat import Formatter
 from .diagnostics import DiagnosticError
+from .gate.config import load_config
+from .limits import Limits
 from .pagemeta import PageMeta, find_reviewer, human_date
 
 log = logging.getLogger("mkdocs.plugins.medsite")
+REFUSED_INPUT = {"INPUT001", "INPUT002"}  # aliased or oversized input: MkDocs itself must never read it
 
 
 @dataclass
@@ -29,6 +32,7 @@ class SiteState:
     bib: bibliography.Bibliography
     formatter: Formatter
     extra: dict
+    limits: Limits = field(default_factory=Limits)
     uses: dict = field(default_factory=dict)  # key -> [referencespage.Use]
     placeholders: dict = field(default_factory=dict)  # src_uri -> citations.Placeholders
     cited: dict = field(default_factory=dict)  # src_uri -> [keys in first-use order]
@@ -47,23 +51,28 @@ def load(config) -> SiteState:
     root = Path(config.config_file_path).parent
     extra = config.extra
     footnotes.use_in(config)  # back-links in linear time: a page may cite one work hundreds of times
+    limits = load_config(root / "gate.yml", "gate.yml")[0]["limits"]  # the gate reports gate.yml's own faults
     try:
-        bib = bibliography.load(extra.get("bibliography", "docs/references.yaml"), root)
+        bib = bibliography.load(extra.get("bibliography", "docs/references.yaml"), root, limits)
     except DiagnosticError as exc:
         _report(exc)
         raise PluginError("the bibliography cannot be used; fix the errors above") from None
     formatter = Formatter(bib, extra.get("csl_style", "american-medical-association"), cache_dir=root / ".cache" / "medsite")
-    return SiteState(root, Path(config.docs_dir), bib, formatter, dict(extra))
+    return SiteState(root, Path(config.docs_dir), bib, formatter, dict(extra), limits)
 
 
 def scan(state: SiteState, files) -> None:
     """Before any page is rendered, note where every work is cited (for the references page)."""
     state.uses, state.scanned = {}, {}
+    refused = []
     for file in files.documentation_pages():
         try:
-            page = frontmatter.read(Path(file.abs_src_path), state.rel(file.src_uri))
-        except DiagnosticError:
-            continue  # reported when the page itself is rendered, and by the gate
+            page = frontmatter.read(Path(file.abs_src_path), state.rel(file.src_uri), state.limits)
+        except DiagnosticError as exc:
+            # Too large or aliased input must stop the build before MkDocs reads the page itself;
+            # other faults are reported when the page is rendered, and by the gate.
+            refused += [d for d in exc.diagnostics if d.code in REFUSED_INPUT]
+            continue
         title = str(page.meta.get("title") or file.name)
         # MkDocs hands hooks the body with leading blank lines removed; keep the same
         # text and its line so that rendering the page need not read or search it again.
@@ -75,6 +84,9 @@ def scan(state: SiteState, files) -> None:
             for cite in group.cites:
                 use = referencespage.Use(file.src_uri, title, cite.heading, cite.anchor)
                 state.uses.setdefault(cite.key, []).append(use)
+    if refused:
+        _report(DiagnosticError(*refused))
+        raise PluginError("pages refused as input; fix the errors above")
 
 
 def _citation_groups(state: SiteState, markdown: str, page) -> list:

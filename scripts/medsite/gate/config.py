@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from .. import yamlsource
+from ..limits import Limits
 from ..diagnostics import Diagnostic, DiagnosticError
 
 DEFAULTS = {
@@ -15,6 +16,7 @@ DEFAULTS = {
     "number_citation_page_types": ["condition", "treatment", "clinic", "guide"],
     "words_to_avoid": [],
     "verification_max_age_days": 180,
+    "limits": None,  # medsite.limits.Limits holds the defaults
 }
 
 
@@ -28,12 +30,12 @@ def _compile(pattern, path: str, line: int, problems: list):
 
 def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     """Return (config, problems). A missing file means the defaults."""
-    config = dict(DEFAULTS)
+    config = dict(DEFAULTS, limits=Limits())
     problems: list[Diagnostic] = []
     if not full.exists():
         return config, problems
     try:
-        node = yamlsource.compose(full.read_text(encoding="utf-8"), rel, code="GATE003")
+        node = yamlsource.compose(full.read_text(encoding="utf-8-sig"), rel, code="GATE003")
         data = yamlsource.construct(node, rel, code="GATE003") if node is not None else {}
     except DiagnosticError as exc:
         return config, exc.diagnostics
@@ -66,6 +68,8 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
         if compiled:
             words.append((compiled, allow))
     config["words_to_avoid"] = words
+    config["limits"], limit_problems = Limits.from_settings(data.get("limits"))
+    problems += [Diagnostic("GATE003", p, rel, lines.get("limits")) for p in limit_problems]
     config["http_allowed"] = {
         str(a.get("url")): str(a.get("why") or "") for a in (config.get("http_allowed") or []) if isinstance(a, dict)
     }

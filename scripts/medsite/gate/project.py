@@ -18,8 +18,8 @@ from .htmlindex import SiteIndex, index_site
 _INLINE_CODE = re.compile(r"`[^`]*`")
 
 
-class _LenientLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Reads mkdocs.yml without running its Python tags (!!python/name:...)."""
+class _LenientLoader(yamlsource.SafeLoader):
+    """Reads mkdocs.yml without running its Python tags (!!python/name:...), and without aliases."""
 
 
 _LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
@@ -85,7 +85,7 @@ class Project:
     def mkdocs(self) -> dict:
         path = self.root / "mkdocs.yml"
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)
+            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LenientLoader)
         except yaml.YAMLError as exc:
             self.problems.append(yamlsource.yaml_error(exc, "mkdocs.yml", code="GATE003"))
             return {}
@@ -118,7 +118,7 @@ class Project:
     def bibliography(self) -> bibliography.Bibliography | None:
         path = self.extra.get("bibliography", "docs/references.yaml")
         try:
-            return bibliography.load(path, self.root)
+            return bibliography.load(path, self.root, self.config["limits"])
         except DiagnosticError as exc:
             self.problems.extend(exc.diagnostics)
             return None
@@ -133,7 +133,7 @@ class Project:
             uri = path.relative_to(self.docs_dir).as_posix()
             rel = f"{docs_rel.as_posix()}/{uri}"
             try:
-                out.append(SourcePage(uri, rel, frontmatter.read(path, rel)))
+                out.append(SourcePage(uri, rel, frontmatter.read(path, rel, self.config["limits"])))
             except DiagnosticError as exc:
                 out.append(SourcePage(uri, rel, None, exc.diagnostics[0]))
         return out

