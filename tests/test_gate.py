@@ -16,6 +16,8 @@ from medsite.gate.run import run
 
 from conftest import ROOT
 
+BOUNDED_INPUT_CODES = {"INPUT001", "INPUT002", "LNK006", "IMG005", "REF009"}
+
 TODAY = dt.date(2026, 11, 25)
 
 MKDOCS = """site_name: Fixture
@@ -264,6 +266,7 @@ def test_every_rule_has_a_fixture_and_codes_are_unique():
     covered = {c.split("-")[0] for c in SOURCE_CASES} | set(SITE_CASES) | {"OUT002"}
     # Rules exercised elsewhere: build failures (test_build.py), configuration (below), internal errors (below).
     covered |= {"BUILD001", "GATE003", "GATE004"}
+    covered |= BOUNDED_INPUT_CODES  # tests/test_bounded_inputs.py
     assert set(rules.RULES) <= covered, set(rules.RULES) - covered
     assert len(rules._RULES) == len(rules.RULES)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import bibliography, citations, frontmatter, yamlsource
+from .. import bibliography, citations, frontmatter, mdcode, yamlsource
 from ..diagnostics import Diagnostic, DiagnosticError
 from .htmlindex import SiteIndex, index_site
 
@@ -38,23 +38,11 @@ class SourcePage:
 
     @cached_property
     def code_mask(self) -> list[bool]:
-        """True for body lines inside fenced code."""
-        mask, fence = [], None
-        for line in self.body_lines:
-            m = re.match(r"^[ \t]*(`{3,}|~{3,})", line)
-            if fence is None and m:
-                fence = m.group(1)
-                mask.append(True)
-            elif fence is not None:
-                mask.append(True)
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                    fence = None
-            else:
-                mask.append(False)
-        return mask
+        """True for body lines inside fenced or indented code."""
+        return mdcode.code_lines(self.body_lines)
 
     def prose_lines(self):
-        """(file line number, text) for body lines outside fenced code, inline code blanked."""
+        """(file line number, text) for body lines outside code blocks, inline code blanked."""
         first = self.page.body_line if self.page else 1
         for i, (line, in_code) in enumerate(zip(self.body_lines, self.code_mask)):
             if not in_code:
