@@ -135,3 +135,116 @@ def test_limits_come_from_gate_yml(tmp_path):
     wrong = (ROOT / "gate.yml").read_text().replace("page_kb: 512", "page_kb: lots")
     found = diagnose(tmp_path, {"gate.yml": wrong})
     assert any(d.code == "GATE003" and "page_kb" in d.message for d in found), found
+
+
+# --- Also found by the probe ---------------------------------------------------------------------
+
+def add_to_page(root: Path, text: str) -> int:
+    """Append a block to the test page; return the file line of its first line."""
+    path = root / PAGE
+    old = path.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    path.write_text(old + text, encoding="utf-8")
+    return old.count("\n") + 1
+
+
+def passes(result):
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def html_of(root: Path, page: str = "about-ms/causes") -> str:
+    return (root / "site" / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_duplicate_heading_ids_fail_at_the_second_heading(project):
+    line = add_to_page(project, "## First part {#part}\n\nText.\n\n## Second part {#part}\n\nMore text.\n")
+    refused(build(project), project,
+            f"site/about-ms/causes/index.html: LNK006 id 'part' is used more than once on the page (from {PAGE}:{line + 4})")
+
+
+def test_distinct_heading_ids_pass(project):
+    add_to_page(project, "## First part {#part-one}\n\nText.\n\n## Second part {#part-two}\n\nMore text.\n")
+    passes(build(project))
+
+
+@pytest.mark.parametrize("src", ["https://images.example.org/brain.png", "http://images.example.org/brain.png",
+                                 "//images.example.org/brain.png"])
+def test_image_from_another_host_is_an_error(project, src):
+    figure = (f'<figure markdown>\n![A drawing of the brain]({src})\n'
+              "<figcaption>Drawing: editorial team. Licence: CC BY 4.0.</figcaption>\n</figure>\n")
+    line = add_to_page(project, figure)
+    refused(build(project), project,
+            f"site/about-ms/causes/index.html: IMG005 image '{src}' is loaded from another site (from {PAGE}:{line + 1})")
+
+
+def test_image_from_our_own_assets_passes(project):
+    add_to_page(project, '<figure markdown>\n![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)\n'
+                         "<figcaption>Drawing: editorial team. Licence: CC BY 4.0.</figcaption>\n</figure>\n")
+    passes(build(project))
+
+
+def test_citation_just_outside_indented_code_is_still_checked(tmp_path):
+    # Without a blank line the indented line continues the paragraph: it is prose, not code.
+    body = BODY + "\nAn example of a citation:\n    [@nosuchkey2020]\n"
+    found = diagnose(tmp_path, {"docs/page.md": page(body)})
+    assert ("REF001", "docs/page.md", line_of(page(body), "    [@nosuchkey2020]")) in {(d.code, d.path, d.line) for d in found}
+
+
+def test_indented_code_is_code_for_the_gate_and_the_citation_step(project):
+    add_to_page(project, "How to cite a study in this site's pages:\n\n"
+                         "    Write [@bjornevik2022] or [@nosuchkey2020] and a note[^n].\n\n"
+                         "- A list item.\n\n    A second paragraph of the item [@bjornevik2022].\n")
+    passes(build(project))  # no REF001 for the key in code, no FN001 for the marker in code
+    html = html_of(project)
+    assert "<pre><code>Write [@bjornevik2022] or [@nosuchkey2020] and a note[^n]." in html
+    assert "[^cite-" not in html
+    # The list item's indented paragraph is prose: its citation became a footnote.
+    assert "A second paragraph of the item<sup" in html
+
+
+def test_citation_in_a_heading_keeps_the_references_page_anchor(project):
+    add_to_page(project, "## Vitamin D and sunlight [@thompson2018lancet]\n\nMore on this topic [@thompson2018lancet].\n")
+    passes(build(project))  # the gate's LNK002 would catch a backlink to a missing anchor
+    assert 'id="vitamin-d-and-sunlight"' in html_of(project)
+    references = html_of(project, "references")
+    assert 'about-ms/causes/#vitamin-d-and-sunlight"' in references
+    assert "Causes and risk factors: Vitamin D and sunlight</a>" in references
+
+
+def test_malformed_bibliography_entry_is_blamed_on_the_bibliography(project):
+    bib = project / "docs/references.yaml"
+    text = bib.read_text()
+    line = text[: text.index("- id: filippi2018")].count("\n") + 1
+    bib.write_text(text.replace("- id: filippi2018\n  type: article-journal\n  author:\n",
+                                "- id: filippi2018\n  type: article-journal\n  author: Filippi M\n  authors:\n", 1))
+    result = build(project)
+    refused(result, project, f"docs/references.yaml:{line}: REF009 entry 'filippi2018' cannot be formatted")
+    assert "BUILD001" not in result.stdout  # no page is blamed for it
+
+
+def test_organisation_author_near_miss_formats(project):
+    bib = project / "docs/references.yaml"
+    text = bib.read_text()
+    start = text.index("- id: filippi2018\n  type: article-journal\n  author:\n") + len("- id: filippi2018\n  type: article-journal\n")
+    end = text.index("  title:", start)
+    bib.write_text(text[:start] + "  author:\n  - literal: MS International Federation\n" + text[end:])
+    passes(build(project))
+
+
+def test_citation_with_trailing_dot_is_reported_at_its_own_line(project):
+    # The page cites works on earlier lines; the stray `[@` is on the last one.
+    line = add_to_page(project, "Another finding from the same study [@bjornevik2022.].\n")
+    refused(build(project), project, f"site/about-ms/causes/index.html: OUT001 unrendered '[@' in the page text (from {PAGE}:{line})")
+
+
+def test_byte_order_mark_is_accepted_like_mkdocs_does(tmp_path):
+    # Windows editors save UTF-8 with a byte-order mark; MkDocs reads such pages, so we do too.
+    with_bom = "\ufeff" + page()
+    found = diagnose(tmp_path, {"docs/page.md": with_bom, "docs/references.yaml": "\ufeff" + BIB})
+    assert not [d for d in found if d.severity.value == "error"], found
+
+
+def test_byte_order_mark_page_builds_with_its_front_matter(project):
+    path = project / PAGE
+    path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    passes(build(project))
+    assert "<title>Causes and risk factors" in html_of(project)

@@ -101,6 +101,19 @@ def find(text: str, *, first_line: int = 1) -> list[Group]:
     return groups
 
 
+def stray_openers(text: str, *, first_line: int = 1) -> list[tuple[int, int]]:
+    """(line, column) of each `[@` outside code that does not start a citation, e.g. `[@key.]`:
+    it reaches readers as raw text, and the editor needs its own line, not the page's first citation."""
+    code = code_spans(text)
+    cited = {group.start for group in find(text, first_line=first_line)}
+    out = []
+    for m in re.finditer(r"\[\s*@", text):
+        if m.start() not in code and m.start() not in cited:
+            line = text.count("\n", 0, m.start())
+            out.append((line + first_line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1))
+    return out
+
+
 def unknown_key(cite: Cite, path: str, known) -> Diagnostic:
     close = difflib.get_close_matches(cite.key, list(known), n=1)
     return Diagnostic(

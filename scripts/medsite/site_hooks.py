@@ -9,6 +9,7 @@ shows to editors while it keeps serving.
 from __future__ import annotations
 
 import logging
+from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,7 @@ class SiteState:
     placeholders: dict = field(default_factory=dict)  # src_uri -> citations.Placeholders
     cited: dict = field(default_factory=dict)  # src_uri -> [keys in first-use order]
     scanned: dict = field(default_factory=dict)  # src_uri -> (body as MkDocs passes it, its first line, groups)
+    unformattable: set = field(default_factory=set)  # keys whose entry citeproc cannot format (reported once)
 
     def rel(self, src_uri: str) -> str:
         return str((self.docs_dir / src_uri).relative_to(self.root))
@@ -59,6 +61,18 @@ def load(config) -> SiteState:
         raise PluginError("the bibliography cannot be used; fix the errors above") from None
     formatter = Formatter(bib, extra.get("csl_style", "american-medical-association"), cache_dir=root / ".cache" / "medsite")
     return SiteState(root, Path(config.docs_dir), bib, formatter, dict(extra), limits)
+
+
+def formatted(state: SiteState, key: str) -> str:
+    """The formatted reference; a malformed entry is reported once, at its line in the bibliography,
+    not as a failure of each page that cites it."""
+    try:
+        return state.formatter.html(key)
+    except DiagnosticError as exc:
+        if key not in state.unformattable:
+            state.unformattable.add(key)
+            _report(exc)
+        return f'<span class="csl-entry">{escape(key)}</span>'
 
 
 def scan(state: SiteState, files) -> None:
@@ -129,7 +143,7 @@ def page_markdown(state: SiteState, markdown: str, page) -> str:
             known,
             holders.token,
             from_uri=src_uri,
-            sort_key=lambda k: state.formatter.html(k).lower(),
+            sort_key=lambda k: formatted(state, k).lower(),
         )
         new = new.replace(referencespage.MARKER, listing)
     return _header(PageMeta.from_meta(page.meta), new) + new
@@ -143,7 +157,7 @@ def page_content(state: SiteState, html: str, page) -> str:
     # lists every work once and stays searchable, and the copies would make every
     # page match every study title and double the index that each page downloads.
     html = html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>', 1)
-    return holders.substitute(html, state.formatter.html)
+    return holders.substitute(html, lambda key: formatted(state, key))
 
 
 def page_context(state: SiteState, context: dict, page, config) -> dict:

@@ -32,6 +32,7 @@ _RULES = [
     Rule("REF006", E, "Two entries under different ids share a DOI or PMID.", "The same work would be numbered twice.", "Merge the entries and cite one id."),
     Rule("REF007", W, "A bibliography entry is never cited.", "Unused entries drift out of date unnoticed.", "Cite it, or remove it from docs/references.yaml."),
     Rule("REF008", E, "The front matter `sources` list does not match the keys the page cites.", "Reviewers read `sources` to check a page's evidence.", "Make `sources` list exactly the keys cited in the body (the message lists them)."),
+    Rule("REF009", E, "A bibliography entry cannot be formatted by the citation style (a field has the wrong shape).", "Every page citing it would fail to build.", "Fix the field named in the message: author as a list of family/given (or literal), issued as date-parts, numbers as text."),
     # Footnotes
     Rule("FN001", E, "A footnote reference [^x] has no definition.", "The marker would show as raw text.", "Add '[^x]: text' or remove the marker."),
     Rule("FN002", E, "A footnote definition is never referenced.", "The note would be silently dropped.", "Reference it with [^x] or delete it."),
@@ -41,11 +42,13 @@ _RULES = [
     Rule("LNK003", E, "A link uses http: instead of https:.", "Plain http can be altered in transit and leaks browsing.", "Use the https address; list true exceptions in gate.yml with a reason."),
     Rule("LNK004", E, "A URL is malformed (spaces, missing host, unknown scheme).", "The link cannot work.", "Correct the address."),
     Rule("LNK005", E, "A link has no text or accessible name.", "Screen-reader users hear only 'link'.", "Give the link words that say where it goes."),
+    Rule("LNK006", E, "Two elements of a page share an id (for example the same {#id} on two headings).", "Links, the table of contents and the References page's backlinks all land on the first one.", "Give each heading its own {#id}."),
     # Images
     Rule("IMG001", E, "An image file does not exist.", "Readers see a broken image.", "Fix the path or add the file under docs/assets/."),
     Rule("IMG002", E, "An image has no alt text.", "Screen-reader users miss what it shows.", "Describe the image in the ![alt text](...) brackets."),
     Rule("IMG003", E, "An image has no visible credit and licence.", "We may only publish images we have the right to use.", "Put 'Credit/Drawing: ... Licence: ...' in the figure caption."),
     Rule("IMG004", E, "An image is larger than the size budget in gate.yml.", "Large images slow pages on phones.", "Compress or resize it; prefer SVG for drawings."),
+    Rule("IMG005", E, "An image is loaded from another site (http:, https: or //host).", "Every reader's browser would fetch it from that host, telling a third party who reads which page; over http: it can also be swapped in transit.", "Save the image, with its credit and licence, under docs/assets/ and link to that file."),
     # Front matter and review
     Rule("META001", E, "The page's front matter does not parse, or the file is not UTF-8 text.", "Nothing about the page can be checked or shown.", "Fix the YAML at the line shown."),
     Rule("META002", E, "A required front matter field is missing or has the wrong type.", "Templates and JSON-LD are built from these fields.", "Add it; see CONTRIBUTING.md for the fields."),
