@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from . import bibliography, citations, footnotes, frontmatter, jsonld, referencespage
+from . import bibliography, citations, frontmatter, jsonld, linear_markdown, referencespage
 from .citeformat import Formatter
 from .diagnostics import DiagnosticError
 from .gate.config import load_config
@@ -52,7 +52,7 @@ def _report(exc: DiagnosticError) -> None:
 def load(config) -> SiteState:
     root = Path(config.config_file_path).parent
     extra = config.extra
-    footnotes.use_in(config)  # back-links in linear time: a page may cite one work hundreds of times
+    linear_markdown.use_in(config)  # a page may cite one work hundreds of times: keep that linear
     limits = load_config(root / "gate.yml", "gate.yml")[0]["limits"]  # the gate reports gate.yml's own faults
     try:
         bib = bibliography.load(extra.get("bibliography", "docs/references.yaml"), root, limits)
