@@ -248,3 +248,14 @@ def test_byte_order_mark_page_builds_with_its_front_matter(project):
     path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
     passes(build(project))
     assert "<title>Causes and risk factors" in html_of(project)
+
+
+def test_indented_lines_inside_raw_html_are_not_code(tmp_path):
+    # Python-Markdown passes a raw HTML block through whole, indented lines included:
+    # the source SAFE check must still see a script there.
+    body = BODY + "\n<div class=\"note\">\n\n    <script>alert(1)</script>\n\n</div>\n"
+    found = diagnose(tmp_path, {"docs/page.md": page(body)})
+    assert ("SAFE001", "docs/page.md", line_of(page(body), "<script>")) in {(d.code, d.path, d.line) for d in found}
+    # Near miss: the same line as an indented code block shows the markup as text.
+    code = BODY + "\nHow a script tag looks:\n\n    <script>alert(1)</script>\n"
+    assert not [d for d in diagnose(tmp_path, {"docs/page.md": page(code)}) if d.code == "SAFE001"]

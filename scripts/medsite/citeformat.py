@@ -83,6 +83,7 @@ class Formatter:
     def __init__(self, bibliography: Bibliography, style: str = "american-medical-association", *, cache_dir=None):
         self.bibliography = bibliography
         self.style_name = style
+        self._source = None  # the CSL data citeproc last read; None while every answer came from the cache
         self._cache_file = Path(cache_dir) / f"citations-{style}.json" if cache_dir else None
         self._cache: dict[str, str] = {}
         self._signatures = {e.id: _signature(e, style) for e in bibliography.by_id.values()}
@@ -102,8 +103,8 @@ class Formatter:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # citeproc warns about CSL keys it does not use
             # One entry per source: a malformed entry then fails alone, and is blamed on itself.
-            source = CiteProcJSON([_csl_item(self.bibliography.by_id[key])])
-            bib = CitationStylesBibliography(_style(self.style_name), source, formatter.html)
+            self._source = CiteProcJSON([_csl_item(self.bibliography.by_id[key])])
+            bib = CitationStylesBibliography(_style(self.style_name), self._source, formatter.html)
             bib.register(Citation([CitationItem(key)]))
             return _NUMBER_PREFIX.sub("", str(bib.bibliography()[0]))
 

@@ -18,6 +18,11 @@ _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 # details (pymdownx), footnote definitions, definition-list bodies.
 _CONTAINER = re.compile(r"^(?:[-*+][ \t]|\d+[.)][ \t]|!!!|\?\?\?\+?|\[\^[^\]\s]+\]:|:[ \t])")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
+# A raw HTML block: Python-Markdown passes everything up to its closing tag through
+# as HTML, indented lines included (unless `markdown` asks for Markdown inside).
+_HTML_BLOCK = re.compile(
+    r"^ {0,3}<(address|article|aside|blockquote|details|div|dl|fieldset|figure|footer|form|header|main|nav|ol|"
+    r"section|table|ul|script|style|iframe|object|embed|noscript|video|audio|canvas|svg|template)\b([^>]*)", re.I)
 TAB = 4
 
 
@@ -32,8 +37,15 @@ def code_lines(lines: list[str]) -> list[bool]:
     fence = None
     containers: list[int] = []  # content indent of each open container, innermost last
     after_blank, after_heading, in_code = True, False, False
+    html_tag, html_depth = None, 0  # the open raw HTML block, and how deeply its tag nests
     for line in lines:
         text = line.rstrip("\r\n")
+        if html_tag is not None:  # raw HTML is never code: the SAFE checks must see it
+            mask.append(False)
+            html_depth += len(re.findall(rf"<{html_tag}\b", text, re.I)) - len(re.findall(rf"</{html_tag}\s*>", text, re.I))
+            if html_depth <= 0:
+                html_tag, after_blank = None, False
+            continue
         if fence is not None:
             mask.append(True)
             m = _FENCE.match(text)
@@ -57,6 +69,14 @@ def code_lines(lines: list[str]) -> list[bool]:
             mask.append(True)
             continue
         in_code = False
+        html = _HTML_BLOCK.match(text) if not containers else None
+        if html and "markdown" not in html.group(2):
+            tag = html.group(1).lower()
+            depth = len(re.findall(rf"<{tag}\b", text, re.I)) - len(re.findall(rf"</{tag}\s*>", text, re.I))
+            if depth > 0:
+                html_tag, html_depth = tag, depth
+            mask.append(False)
+            continue
         m = _FENCE.match(text)
         mask.append(bool(m))
         if m:
