@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import ROOT, copy_project
 from test_gate import BIB, BODY, diagnose, line_of, page
 
 PAGE = "docs/about-ms/causes.md"
@@ -127,8 +127,6 @@ def test_oversized_bibliography_entry_and_file(tmp_path):
 
 
 def test_limits_come_from_gate_yml(tmp_path):
-    from conftest import ROOT
-
     strict = (ROOT / "gate.yml").read_text().replace("page_kb: 512", "page_kb: 1")
     found = diagnose(tmp_path, {"gate.yml": strict, "docs/page.md": page(BODY + "More words here. " * 100)})
     assert ("INPUT002", "docs/page.md") in {(d.code, d.path) for d in found}
