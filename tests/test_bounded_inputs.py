@@ -257,3 +257,13 @@ def test_indented_lines_inside_raw_html_are_not_code(tmp_path):
     # Near miss: the same line as an indented code block shows the markup as text.
     code = BODY + "\nHow a script tag looks:\n\n    <script>alert(1)</script>\n"
     assert not [d for d in diagnose(tmp_path, {"docs/page.md": page(code)}) if d.code == "SAFE001"]
+
+
+def test_inline_code_never_spans_a_blank_line(tmp_path):
+    # Two stray backticks paragraphs apart are not code: what lies between is still checked.
+    body = BODY + "\nA stray ` backtick.\n\nA claim [@nosuchkey2020].\n\nAnother ` backtick.\n"
+    found = diagnose(tmp_path, {"docs/page.md": page(body)})
+    assert ("REF001", "docs/page.md", line_of(page(body), "[@nosuchkey2020]")) in {(d.code, d.path, d.line) for d in found}
+    # Near miss: real inline code, on one line or over two, hides its content from the checks.
+    code = BODY + "\nWrite `[@nosuchkey2020]` or ``[@other2020] with a ` tick`` or `over\n[@third2020]`.\n"
+    assert not [d for d in diagnose(tmp_path, {"docs/page.md": page(code)}) if d.code == "REF001"]

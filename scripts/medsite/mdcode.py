@@ -17,7 +17,10 @@ _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 # Lines whose following indented lines belong to them: list items, admonitions and
 # details (pymdownx), footnote definitions, definition-list bodies.
 _CONTAINER = re.compile(r"^(?:[-*+][ \t]|\d+[.)][ \t]|!!!|\?\?\?\+?|\[\^[^\]\s]+\]:|:[ \t])")
-_INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
+# Inline code as Python-Markdown reads it: a run of backticks closed by a run of the same
+# length, within one paragraph (never across a blank line).
+_INLINE_CODE = re.compile(r"(?<![`\\])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines splits on
 # A raw HTML block: Python-Markdown passes everything up to its closing tag through
 # as HTML, indented lines included (unless `markdown` asks for Markdown inside).
 _HTML_BLOCK = re.compile(
@@ -104,6 +107,10 @@ class Spans:
         self._starts = [s for s, _ in merged]
         self._ends = [e for _, e in merged]
 
+    @property
+    def ranges(self) -> list[tuple[int, int]]:
+        return list(zip(self._starts, self._ends))
+
     def __contains__(self, offset: int) -> bool:
         i = bisect.bisect_right(self._starts, offset) - 1
         return i >= 0 and offset < self._ends[i]
@@ -125,3 +132,15 @@ def code_spans(text: str) -> Spans:
     blocks = Spans(ranges)
     inline = [m.span() for m in _INLINE_CODE.finditer(text) if m.start() not in blocks] if "`" in text else []
     return Spans(ranges + inline)
+
+
+def blank_code(text: str) -> str:
+    """`text` with every character of code replaced by a space (line breaks kept, so lines
+    and columns stay where they were): what the prose checks read."""
+    pieces, pos = [], 0
+    for start, end in code_spans(text).ranges:
+        pieces.append(text[pos:start])
+        pieces.append("".join(c if c in _LINE_BREAKS else " " for c in text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +14,6 @@ from ..diagnostics import Diagnostic, DiagnosticError
 from .htmlindex import SiteIndex, index_site
 
 
-_INLINE_CODE = re.compile(r"`[^`]*`")
 
 
 class _LenientLoader(yamlsource.SafeLoader):
@@ -41,12 +39,16 @@ class SourcePage:
         """True for body lines inside fenced or indented code."""
         return mdcode.code_lines(self.body_lines)
 
+    @cached_property
+    def _blanked_lines(self) -> list[str]:
+        return mdcode.blank_code(self.page.body).splitlines() if self.page else []
+
     def prose_lines(self):
         """(file line number, text) for body lines outside code blocks, inline code blanked."""
         first = self.page.body_line if self.page else 1
-        for i, (line, in_code) in enumerate(zip(self.body_lines, self.code_mask)):
+        for i, (line, in_code) in enumerate(zip(self._blanked_lines, self.code_mask)):
             if not in_code:
-                yield first + i, (_INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line)
+                yield first + i, line
 
     @cached_property
     def citation_groups(self) -> list[citations.Group]:
