@@ -9,8 +9,8 @@ shows to editors while it keeps serving.
 from __future__ import annotations
 
 import logging
-from html import escape
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from .. import yamlsource
-from ..limits import Limits
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..limits import Limits
 
 DEFAULTS = {
     "warnings_fatal": False,
