@@ -17,6 +17,8 @@ from medsite.offerfacts import FACTS as OFFER_FACTS
 
 from conftest import ROOT
 
+BOUNDED_INPUT_CODES = {"INPUT001", "INPUT002", "LNK006", "IMG005", "REF013"}
+
 TODAY = dt.date(2026, 11, 25)
 
 MKDOCS = """site_name: Fixture
@@ -285,6 +287,7 @@ def test_every_rule_has_a_fixture_and_codes_are_unique():
     covered |= {"SAFE004", "SAFE005", "SAFE006", "SAFE007", "SAFE008", "SAFE009", "SAFE010", "GATE005"}
     covered |= {"EVID003", "EVID004", "READ001", "REF011", "REF010"}  # fixtures in test_evidence_gate.py
     covered |= {"BUILD001", "GATE003", "GATE004", "GATE006", "NAV001"}  # GATE006, NAV001: tests/test_editors_*.py
+    covered |= BOUNDED_INPUT_CODES  # tests/test_bounded_inputs.py
     assert set(rules.RULES) <= covered, set(rules.RULES) - covered
     assert len(rules._RULES) == len(rules.RULES)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cslshape, yamlsource
+from . import limits as input_limits
 from .diagnostics import Diagnostic, DiagnosticError
 
 PARSE_CODE = "REF002"
@@ -117,9 +118,21 @@ class Bibliography:
         return self.by_id.get(key)
 
 
-def parse(text: str, path: str) -> Bibliography:
-    """Parse CSL YAML text; raise DiagnosticError with path:line if it is not a list of entries."""
-    node = yamlsource.compose(text, path, code=PARSE_CODE)
+def _oversized_entries(node, path: str, limit: int) -> list[Diagnostic]:
+    return [
+        input_limits.too_large("bibliography entry", item.end_mark.index - item.start_mark.index, limit,
+                               "characters", path, item.start_mark.line + 1, "bibliography_entry_chars")
+        for item in node.value
+        if item.end_mark.index - item.start_mark.index > limit
+    ]
+
+
+def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limits()) -> Bibliography:
+    """Parse CSL YAML text; raise DiagnosticError with path:line if it is not a list of entries.
+
+    Aliases and oversized entries are refused (INPUT001, INPUT002) before any entry is built.
+    """
+    node = yamlsource.compose(text.removeprefix("\ufeff"), path, code=PARSE_CODE)
     if node is None:
         return Bibliography(path, [])
     # Accept both a bare list and Pandoc's `references:` wrapper.
@@ -138,6 +151,9 @@ def parse(text: str, path: str) -> Bibliography:
                 hint="start each entry with '- id: key'",
             )
         )
+    oversized = _oversized_entries(node, path, limits.bibliography_entry_chars)
+    if oversized:
+        raise DiagnosticError(*oversized)
     entries = []
     problems = []
     shape_problems: list[Diagnostic] = []
@@ -163,11 +179,14 @@ def parse(text: str, path: str) -> Bibliography:
     return Bibliography(path, entries, shape_problems)
 
 
-def load(path: str | Path, root: str | Path = ".") -> Bibliography:
+def load(path: str | Path, root: str | Path = ".", limits: input_limits.Limits = input_limits.Limits()) -> Bibliography:
     root = Path(root)
     full = root / path
     rel = str(Path(path))
     try:
+        oversized = input_limits.check_file(full, limits.bibliography_kb, "the bibliography", rel, "bibliography_kb")
+        if oversized:
+            raise DiagnosticError(oversized)
         text = full.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DiagnosticError(
@@ -175,4 +194,4 @@ def load(path: str | Path, root: str | Path = ".") -> Bibliography:
         ) from None
     except (UnicodeDecodeError, OSError) as exc:
         raise DiagnosticError(Diagnostic(PARSE_CODE, f"bibliography cannot be read: {exc}", rel)) from None
-    return parse(text, rel)
+    return parse(text, rel, limits)

@@ -75,6 +75,14 @@ def mkdocs_build(root: Path, staging: Path) -> tuple[bool, list[Diagnostic]]:
     return proc.returncode == 0, diagnostics
 
 
+def refused_settings(root: Path) -> list[Diagnostic]:
+    """mkdocs.yml read by our loader before MkDocs reads it: MkDocs' own loader expands
+    YAML aliases, so a ten-line alias bomb in `extra` would keep it busy for minutes."""
+    project = Project(root)
+    project.mkdocs
+    return [d for d in project.problems if d.code == "INPUT001"]
+
+
 def publish(staging: Path, site: Path) -> None:
     """Replace site/ with the staging build; the old site is removed only after the swap."""
     old = staging.parent / "previous-site"
@@ -98,10 +106,12 @@ def main(argv=None) -> int:
     shutil.rmtree(staging, ignore_errors=True)
 
     started = time.perf_counter()
-    built, diagnostics = mkdocs_build(root, staging)
+    refused = refused_settings(root)
+    built, diagnostics = (False, refused) if refused else mkdocs_build(root, staging)
     project = Project(root, staging if built else None)
     diagnostics += run_gate(project, source_only=not built)
-    # The hook and the gate both report unknown keys: one line each (the gate's copy, which knows the target).
+    # The hooks and the gate both report unknown keys and refused input; the hooks' copy,
+    # read back from MkDocs' log, lacks the target, so compare what is printed.
     diagnostics = list({d.text(): d for d in map(with_fix, diagnostics)}.values())
     diagnostics.sort(key=Diagnostic.sort_key)
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))

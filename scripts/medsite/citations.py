@@ -17,13 +17,12 @@ import secrets
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
+from .mdcode import code_spans
 
 _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 _ITEM = rf"@{_KEY}(?:\s*,\s*[^;\]]+)?"
 CITATION = re.compile(rf"\[\s*({_ITEM}(?:\s*;\s*{_ITEM})*)\s*\](?!\()")
 _ITEM_PARTS = re.compile(rf"@({_KEY})(?:\s*,\s*([^;\]]+))?")
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*#*\s*$")
 _HEADINGS = re.compile(_HEADING.pattern, re.M)
 
@@ -43,11 +42,13 @@ class Placeholders:
         self.keys: list[str] = []
         self._secret = secrets.token_hex(8)
         self._token = re.compile(rf"MEDSITECITE{self._secret}N(\d+)Z")
+        self._numbers: dict[str, int] = {}
 
     def token(self, key: str) -> str:
-        if key not in self.keys:
+        if key not in self._numbers:
+            self._numbers[key] = len(self.keys)
             self.keys.append(key)
-        return f"MEDSITECITE{self._secret}N{self.keys.index(key)}Z"
+        return f"MEDSITECITE{self._secret}N{self._numbers[key]}Z"
 
     def substitute(self, html_text: str, format_html) -> str:
         return self._token.sub(lambda m: format_html(self.keys[int(m.group(1))]), html_text)
@@ -70,39 +71,20 @@ class Group:
     cites: tuple[Cite, ...]
 
 
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges of fenced code blocks and inline code."""
-    spans = []
-    pos = 0
-    fence = None
-    fence_start = 0
-    for line in text.splitlines(keepends=True):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence, fence_start = match.group(1), pos
-        elif fence is not None and match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-            spans.append((fence_start, pos + len(line)))
-            fence = None
-        pos += len(line)
-    if fence is not None:
-        spans.append((fence_start, len(text)))
-    for match in _INLINE_CODE.finditer(text):
-        if not any(a <= match.start() < b for a, b in spans):
-            spans.append(match.span())
-    return spans
+def _heading_text(text: str) -> str:
+    """A heading as the table of contents names it: citations in it become footnote
+    markers, which are not part of its text or its id."""
+    return re.sub(r"\s{2,}", " ", CITATION.sub("", text)).strip() if "[@" in text else text
 
 
 def find(text: str, *, first_line: int = 1) -> list[Group]:
     """All citation groups outside code, with file line numbers (body starts at `first_line`)."""
     if "[" not in text:
         return []
-    code = _code_spans(text)
+    code = code_spans(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    headings = [
-        (m.start(), m.group(2), m.group(3))
-        for m in _HEADINGS.finditer(text)
-        if not any(a <= m.start() < b for a, b in code)
-    ]
+    headings = [(m.start(), _heading_text(m.group(2)), m.group(3)) for m in _HEADINGS.finditer(text) if m.start() not in code]
+    heading_starts = [offset for offset, _, _ in headings]
 
     def line_col(offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(line_starts, offset) - 1
@@ -110,9 +92,10 @@ def find(text: str, *, first_line: int = 1) -> list[Group]:
 
     groups = []
     for match in CITATION.finditer(text):
-        if any(a <= match.start() < b for a, b in code):
+        if match.start() in code:
             continue
-        heading = next(((t, a) for off, t, a in reversed(headings) if off < match.start()), (None, None))
+        above = bisect.bisect_left(heading_starts, match.start()) - 1
+        heading = headings[above][1:] if above >= 0 else (None, None)
         cites = []
         for item in _ITEM_PARTS.finditer(match.group(1)):
             line, col = line_col(match.start(1) + item.start())
@@ -126,6 +109,19 @@ def keys_in(text: str) -> list[str]:
     """The keys cited in `text`, in order, each once."""
     keys = [item.group(1) for m in CITATION.finditer(text) for item in _ITEM_PARTS.finditer(m.group(1))]
     return list(dict.fromkeys(keys))
+
+
+def stray_openers(text: str, *, first_line: int = 1) -> list[tuple[int, int]]:
+    """(line, column) of each `[@` outside code that does not start a citation, e.g. `[@key.]`:
+    it reaches readers as raw text, and the editor needs its own line, not the page's first citation."""
+    code = code_spans(text)
+    cited = {group.start for group in find(text, first_line=first_line)}
+    out = []
+    for m in re.finditer(r"\[\s*@", text):
+        if m.start() not in code and m.start() not in cited:
+            line = text.count("\n", 0, m.start())
+            out.append((line + first_line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1))
+    return out
 
 
 def unknown_key(cite: Cite, path: str, known) -> Diagnostic:
@@ -151,7 +147,7 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
     Groups with an unknown key are left as written, so the gate's OUT check and
     the REF001 diagnostic both point at them.
     """
-    order: list[str] = []
+    order: dict[str, None] = {}  # keys in first-use order
     out = []
     pos = 0
     for group in groups:
@@ -159,8 +155,7 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
             continue
         markers = []
         for cite in group.cites:
-            if cite.key not in order:
-                order.append(cite.key)
+            order.setdefault(cite.key)
             marker = f"[^{footnote_id(cite.key)}]"
             if cite.locator:
                 marker += f'<sup class="cite-locator">, {html.escape(cite.locator)}</sup>'
@@ -174,7 +169,7 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
     if order:
         definitions = "\n".join(f"[^{footnote_id(k)}]: {placeholders.token(k)}" for k in order)
         new = new.rstrip("\n") + "\n\n" + definitions + "\n"
-    return order_definitions(new), order
+    return order_definitions(new), list(order)
 
 
 _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
@@ -190,14 +185,14 @@ def order_definitions(text: str) -> str:
     reading order for citations and authors' own notes alike.
     """
     lines = text.splitlines(keepends=True)
-    code = _code_spans(text)
+    code = code_spans(text)
     body, blocks, pos, i = [], {}, 0, 0
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
     while i < len(lines):
         m = _DEFINITION.match(lines[i])
-        if m and not any(a <= offsets[i] < b for a, b in code):
+        if m and offsets[i] not in code:
             block = [lines[i]]
             i += 1
             while i < len(lines) and (
@@ -213,10 +208,10 @@ def order_definitions(text: str) -> str:
     if not blocks:
         return text
     body_text = "".join(body)
-    body_code = _code_spans(body_text)
-    order = []
+    body_code = code_spans(body_text)
+    order = {}  # footnote -> None, in order of first reference
     for ref in _REFERENCE.finditer(body_text):
-        if ref.group(1) in blocks and ref.group(1) not in order and not any(a <= ref.start() < b for a, b in body_code):
-            order.append(ref.group(1))
-    order += [k for k in blocks if k not in order]
+        if ref.group(1) in blocks and ref.group(1) not in order and ref.start() not in body_code:
+            order[ref.group(1)] = None
+    order.update(dict.fromkeys(k for k in blocks if k not in order))
     return body_text.rstrip("\n") + "\n\n" + "".join(blocks[k] for k in order)

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .bibliography import Bibliography, Entry
+from .diagnostics import Diagnostic, DiagnosticError
 
 _NUMBER_PREFIX = re.compile(r"^\s*\d+\.\s*")
 _INITIALS = re.compile(r"^[A-Z]{2,4}$")
@@ -124,7 +125,7 @@ class Formatter:
     def __init__(self, bibliography: Bibliography, style: str = "american-medical-association", *, cache_dir=None):
         self.bibliography = bibliography
         self.style_name = style
-        self._source = None
+        self._source = None  # the CSL data citeproc last read; None while every answer came from the cache
         self._cache_file = Path(cache_dir) / f"citations-{style}.json" if cache_dir else None
         self._cache: dict[str, str] = {}
         self._signatures = {e.id: _signature(e, style) for e in bibliography.by_id.values()}
@@ -141,8 +142,9 @@ class Formatter:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # citeproc warns about CSL keys it does not use
-            if self._source is None:
-                self._source = _text_source([_csl_item(e) for e in self.bibliography.by_id.values()])
+            # One entry per source: a malformed entry then fails alone, and is blamed on itself.
+            # Field values are read as text, not markup (an editor's title cannot add elements).
+            self._source = _text_source([_csl_item(self.bibliography.by_id[key])])
             bib = CitationStylesBibliography(_style(self.style_name), self._source, formatter.html)
             bib.register(Citation([CitationItem(key)]))
             return _NUMBER_PREFIX.sub("", str(bib.bibliography()[0]))
@@ -151,7 +153,13 @@ class Formatter:
         """The formatted reference with DOI, PubMed and PMC links."""
         if key not in self._cache:
             entry = self.bibliography.by_id[key]
-            parts = [_linkify(self._csl_html(key), entry)] + identifier_links(entry)
+            try:
+                parts = [_linkify(self._csl_html(key), entry)] + identifier_links(entry)
+            except Exception as exc:  # noqa: BLE001 - citeproc fails in many ways on fields of the wrong shape
+                raise DiagnosticError(Diagnostic(
+                    "REF013", f"entry '{key}' cannot be formatted: {type(exc).__name__}: {exc}", entry.path, entry.line,
+                    target=key, hint="check the shape of each field: author as a list of {family, given} or {literal}, "
+                                     "issued as {date-parts: [[year, month, day]]}, numbers as text")) from None
             self._cache[key] = '<span class="csl-entry">' + " ".join(parts) + "</span>"
             self._dirty = True
         return self._cache[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import limits as input_limits
 from . import yamlsource
 from .diagnostics import Diagnostic, DiagnosticError
 
@@ -37,8 +38,23 @@ def split(text: str) -> tuple[str | None, str, int]:
     return None, text, 1  # no closing fence: MkDocs reads it all as body
 
 
-def parse(text: str, path: str) -> Page:
-    """Parse a page; raise DiagnosticError (META001) with the line if the front matter is not YAML."""
+def _oversized_values(node, path: str, limit: int) -> list[Diagnostic]:
+    """Front matter values longer than the limit, measured as written (a title, a whole list)."""
+    return [
+        input_limits.too_large(f"front matter value '{key.value}'", value.end_mark.index - value.start_mark.index,
+                               limit, "characters", path, key.start_mark.line + 2, "front_matter_value_chars")
+        for key, value in node.value
+        if value.end_mark.index - value.start_mark.index > limit
+    ]
+
+
+def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limits()) -> Page:
+    """Parse a page; raise DiagnosticError (META001) with the line if the front matter is not YAML.
+
+    Aliases and oversized values are refused (INPUT001, INPUT002) before any value is built.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark, as Windows editors save; MkDocs ignores it too
     meta_text, body, body_line = split(text)
     if meta_text is None:
         return Page(path, body=body, body_line=body_line)
@@ -49,13 +65,19 @@ def parse(text: str, path: str) -> Page:
         raise DiagnosticError(
             Diagnostic(PARSE_CODE, "front matter must be a set of 'key: value' lines", path, 2)
         )
+    oversized = _oversized_values(node, path, limits.front_matter_value_chars)
+    if oversized:
+        raise DiagnosticError(*oversized)
     meta = yamlsource.construct(node, path, code=PARSE_CODE, line_offset=1)
     return Page(path, meta, yamlsource.key_lines(node, 1), body, body_line, True)
 
 
-def read(full_path, rel_path: str) -> Page:
+def read(full_path, rel_path: str, limits: input_limits.Limits = input_limits.Limits()) -> Page:
     """Read and parse a page file; unreadable or binary files become META001 diagnostics."""
     try:
+        oversized = input_limits.check_file(full_path, limits.page_kb, "the page", rel_path, "page_kb")
+        if oversized:
+            raise DiagnosticError(oversized)
         raw = full_path.read_bytes()
     except OSError as exc:
         raise DiagnosticError(Diagnostic(PARSE_CODE, f"cannot read the file: {exc.strerror}", rel_path)) from None
@@ -70,4 +92,4 @@ def read(full_path, rel_path: str) -> Page:
         raise DiagnosticError(
             Diagnostic(PARSE_CODE, "file is not valid UTF-8 text", rel_path, line, hint="save the file as UTF-8")
         ) from None
-    return parse(text, rel_path)
+    return parse(text, rel_path, limits)

@@ -33,10 +33,7 @@ def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, 
     """Markdown for the list; `reference_text(key)` gives the text that stands for the formatted reference."""
     blocks = []
     for key in sorted(uses_by_key, key=sort_key):
-        seen = []
-        for use in uses_by_key[key]:
-            if use not in seen:
-                seen.append(use)
+        seen = dict.fromkeys(uses_by_key[key])  # each place once, in citing order
         links = "; ".join(_link(from_uri, u) for u in seen)
         blocks.append(
             f'<div class="reference-entry" id="ref-{html.escape(key)}" markdown>\n'

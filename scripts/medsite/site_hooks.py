@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from . import bibliography, citations, frontmatter, jsonld, offerfacts, referencespage
+from . import bibliography, citations, frontmatter, jsonld, linear_markdown, offerfacts, referencespage
 from .citeformat import Formatter
 from .diagnostics import DiagnosticError
+from .gate.config import load_config
+from .limits import Limits
 from .pagemeta import PageMeta, find_reviewer, human_date
 
 log = logging.getLogger("mkdocs.plugins.medsite")
+REFUSED_INPUT = {"INPUT001", "INPUT002"}  # aliased or oversized input: MkDocs itself must never read it
 
 
 @dataclass
@@ -29,11 +33,13 @@ class SiteState:
     bib: bibliography.Bibliography
     formatter: Formatter
     extra: dict
+    limits: Limits = field(default_factory=Limits)
     uses: dict = field(default_factory=dict)  # key -> [referencespage.Use]
     placeholders: dict = field(default_factory=dict)  # src_uri -> citations.Placeholders
     cited: dict = field(default_factory=dict)  # src_uri -> [keys in first-use order]
     scanned: dict = field(default_factory=dict)  # src_uri -> (body as MkDocs passes it, its first line, groups)
     offer: offerfacts.OfferFacts | None = None  # the clinic's answers, read when a page first shows them
+    unformattable: set = field(default_factory=set)  # keys whose entry citeproc cannot format (reported once)
 
     def rel(self, src_uri: str) -> str:
         return str((self.docs_dir / src_uri).relative_to(self.root))
@@ -52,23 +58,41 @@ def _report(exc: DiagnosticError) -> None:
 def load(config) -> SiteState:
     root = Path(config.config_file_path).parent
     extra = config.extra
+    linear_markdown.use_in(config)  # a page may cite one work hundreds of times: keep that linear
+    limits = load_config(root / "gate.yml", "gate.yml")[0]["limits"]  # the gate reports gate.yml's own faults
     try:
-        bib = bibliography.load(extra.get("bibliography", "docs/references.yaml"), root)
+        bib = bibliography.load(extra.get("bibliography", "docs/references.yaml"), root, limits)
     except DiagnosticError as exc:
         _report(exc)
         raise PluginError("the bibliography cannot be used; fix the errors above") from None
     formatter = Formatter(bib, extra.get("csl_style", "american-medical-association"), cache_dir=root / ".cache" / "medsite")
-    return SiteState(root, Path(config.docs_dir), bib, formatter, dict(extra))
+    return SiteState(root, Path(config.docs_dir), bib, formatter, dict(extra), limits)
+
+
+def formatted(state: SiteState, key: str) -> str:
+    """The formatted reference; a malformed entry is reported once, at its line in the bibliography,
+    not as a failure of each page that cites it."""
+    try:
+        return state.formatter.html(key)
+    except DiagnosticError as exc:
+        if key not in state.unformattable:
+            state.unformattable.add(key)
+            _report(exc)
+        return f'<span class="csl-entry">{escape(key)}</span>'
 
 
 def scan(state: SiteState, files) -> None:
     """Before any page is rendered, note where every work is cited (for the references page)."""
     state.uses, state.scanned = {}, {}
+    refused = []
     for file in files.documentation_pages():
         try:
-            page = frontmatter.read(Path(file.abs_src_path), state.rel(file.src_uri))
-        except DiagnosticError:
-            continue  # reported when the page itself is rendered, and by the gate
+            page = frontmatter.read(Path(file.abs_src_path), state.rel(file.src_uri), state.limits)
+        except DiagnosticError as exc:
+            # Too large or aliased input must stop the build before MkDocs reads the page itself;
+            # other faults are reported when the page is rendered, and by the gate.
+            refused += [d for d in exc.diagnostics if d.code in REFUSED_INPUT]
+            continue
         title = str(page.meta.get("title") or file.name)
         # MkDocs hands hooks the body with leading blank lines removed; keep the same
         # text and its line so that rendering the page need not read or search it again.
@@ -80,6 +104,9 @@ def scan(state: SiteState, files) -> None:
             for cite in group.cites:
                 use = referencespage.Use(file.src_uri, title, cite.heading, cite.anchor)
                 state.uses.setdefault(cite.key, []).append(use)
+    if refused:
+        _report(DiagnosticError(*refused))
+        raise PluginError("pages refused as input; fix the errors above")
 
 
 def _citation_groups(state: SiteState, markdown: str, page) -> list:
@@ -137,7 +164,7 @@ def page_markdown(state: SiteState, markdown: str, page) -> str:
             known,
             holders.token,
             from_uri=src_uri,
-            sort_key=lambda k: state.formatter.html(k).lower(),
+            sort_key=lambda k: formatted(state, k).lower(),
         )
         new = new.replace(referencespage.MARKER, listing)
     if offerfacts.MARKER in new:
@@ -155,7 +182,7 @@ def page_content(state: SiteState, html: str, page) -> str:
     # lists every work once and stays searchable, and the copies would make every
     # page match every study title and double the index that each page downloads.
     html = html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>', 1)
-    return holders.substitute(html, state.formatter.html)
+    return holders.substitute(html, lambda key: formatted(state, key))
 
 
 def page_context(state: SiteState, context: dict, page, config) -> dict:

@@ -23,11 +23,59 @@ class Located:
     key_lines: dict[str, int] = field(default_factory=dict)
 
 
-# libyaml's C parser when PyYAML has it (the wheels do): same nodes and marks, much faster.
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+INPUT_CODE = "INPUT001"
+MAX_DEPTH = 40  # real front matter and CSL entries nest 4 levels deep; the composer recurses per level
 
 
-class _Loader(_Base):
+class RefusedYAML(yaml.composer.ComposerError):
+    """YAML that is valid but not accepted from editors (anchors, aliases, deep nesting)."""
+
+    def __init__(self, problem: str, mark, hint: str):
+        super().__init__(None, None, problem, mark)
+        self.hint = hint
+
+
+class _Composer(yaml.composer.Composer):
+    """Builds the node tree, refusing anchors and aliases before anything is built.
+
+    An alias repeats a value without repeating its text, so ten lines can stand
+    for a billion values (the "billion laughs"): MkDocs, Jinja or our checks would
+    then walk or print all of them. Nobody needs aliases in front matter or a
+    bibliography, so they are an error instead of a bounded expansion.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise RefusedYAML("YAML anchors (&name) and aliases (*name) are not allowed", event.start_mark,
+                              "write each value out in full where it is used")
+        if self._depth >= MAX_DEPTH:
+            raise RefusedYAML(f"YAML nested more than {MAX_DEPTH} levels deep", event.start_mark,
+                              "flatten the value; lists of lists this deep are never needed")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+if hasattr(yaml, "CSafeLoader"):
+    # libyaml's C parser when PyYAML has it (the wheels do): same events and marks, much
+    # faster. Our composer sits in front of its C composer, which has no depth limit.
+    class SafeLoader(_Composer, yaml.CSafeLoader):
+        def __init__(self, stream):
+            yaml.CSafeLoader.__init__(self, stream)
+            _Composer.__init__(self)
+else:  # pragma: no cover - pure-Python PyYAML
+    class SafeLoader(_Composer, yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                     yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        def __init__(self, stream):
+            yaml.SafeLoader.__init__(self, stream)
+
+
+class _Loader(SafeLoader):
     pass
 
 
@@ -43,6 +91,8 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _no_dates)
 def yaml_error(exc: yaml.YAMLError, path: str, *, code: str, line_offset: int = 0) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 + line_offset if mark else None
+    if isinstance(exc, RefusedYAML):
+        return Diagnostic(INPUT_CODE, exc.problem, path, line, hint=exc.hint)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)

@@ -5,8 +5,11 @@ Lines printed:
   serve-rebuild bare_s=… all_hooks_s=…
   pages=N build_s=… gate_s=… lychee_s=… ratio=…                    (synthetic sites)
     build-steps pages=N bare_s=… with_citations_s=… citation_overhead_pct=… with_csp_too_s=… page_html_kb=…
+  citations-on-one-page n=N make_site_cpu_s=… extra_cpu_s=… ms_per_citation=…   (1,000 / 2,000 / 5,000 citations)
+  citations-on-one-page base_cpu_s=… ratio_per_citation_5000_vs_1000=…   (about 1 when linear)
   verify items=… requests=… total_s=… req_per_s=… rerun_requests=…
-Set BENCH_SIZES=100,1000 to choose synthetic sizes, BENCH_RUNS for repeats.
+Set BENCH_SIZES=100,1000 to choose synthetic sizes, BENCH_RUNS for repeats,
+BENCH_CITATIONS=1000,2000,5000 for the citation counts.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 
 from ..gate.project import Project
 from ..gate.run import run as run_gate
-from . import synth
+from . import citations_scale, synth
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -125,6 +128,8 @@ def main() -> int:
         work = Path(tmp)
         real_site(runs, work)
         synthetic(sizes, work)
+    citations = [int(s) for s in os.environ.get("BENCH_CITATIONS", "1000,2000,5000").split(",") if s]
+    citations_scale.run(ROOT, tuple(citations))
     try:
         from ..verify import bench as verify_bench
 

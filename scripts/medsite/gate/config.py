@@ -9,6 +9,7 @@ from .. import yamlsource
 from . import safe_exceptions
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..wording import Family
+from ..limits import Limits
 
 DEFAULTS = {
     "warnings_fatal": False,
@@ -20,6 +21,7 @@ DEFAULTS = {
     "safe_exceptions": [],
     "readability_max_grade": 9,
     "readability_page_types": ["condition", "treatment", "clinic", "guide"],
+    "limits": None,  # medsite.limits.Limits holds the defaults
 }
 
 
@@ -66,12 +68,12 @@ def _family(item, rel: str, line, problems: list) -> Family | None:
 
 def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     """Return (config, problems). A missing file means the defaults."""
-    config = dict(DEFAULTS)
+    config = dict(DEFAULTS, limits=Limits())
     problems: list[Diagnostic] = []
     if not full.exists():
         return config, problems
     try:
-        node = yamlsource.compose(full.read_text(encoding="utf-8"), rel, code="GATE003")
+        node = yamlsource.compose(full.read_text(encoding="utf-8-sig"), rel, code="GATE003")
         data = yamlsource.construct(node, rel, code="GATE003") if node is not None else {}
     except DiagnosticError as exc:
         return config, exc.diagnostics
@@ -96,6 +98,8 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     if isinstance(grade, bool) or not isinstance(grade, (int, float)):
         problems.append(Diagnostic("GATE003", f"readability_max_grade must be a number, not {grade!r}", rel, lines.get("readability_max_grade")))
         config["readability_max_grade"] = DEFAULTS["readability_max_grade"]
+    config["limits"], limit_problems = Limits.from_settings(data.get("limits"))
+    problems += [Diagnostic("GATE003", p, rel, lines.get("limits")) for p in limit_problems]
     config["http_allowed"] = {
         str(a.get("url")): str(a.get("why") or "") for a in (config.get("http_allowed") or []) if isinstance(a, dict)
     }

@@ -33,6 +33,7 @@ class HtmlPage:
     rel: str  # "site/about-ms/symptoms/index.html"
     url: str  # "about-ms/symptoms/"
     ids: set = field(default_factory=set)
+    duplicate_ids: list = field(default_factory=list)  # ids given to more than one element, in page order
     links: list = field(default_factory=list)
     images: list = field(default_factory=list)
     leftovers: list = field(default_factory=list)
@@ -96,7 +97,10 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     tree = LexborHTMLParser(html)
     page = HtmlPage(rel, url)
     for node in tree.css("[id]"):
-        page.ids.add(node.attributes.get("id"))
+        id_ = node.attributes.get("id")
+        if id_ in page.ids and id_ not in page.duplicate_ids:
+            page.duplicate_ids.append(id_)
+        page.ids.add(id_)
     for node in tree.css("a[name]"):
         page.ids.add(node.attributes.get("name"))
     article = tree.css_first("article")

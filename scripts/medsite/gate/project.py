@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,16 +10,15 @@ from pathlib import Path
 import yaml
 from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # every extension MkDocs builds as a page
 
-from .. import bibliography, citations, frontmatter, yamlsource
+from .. import bibliography, citations, frontmatter, mdcode, yamlsource
 from ..diagnostics import Diagnostic, DiagnosticError
 from .htmlindex import SiteIndex, index_site
 
 
-_INLINE_CODE = re.compile(r"`[^`]*`")
 
 
-class _LenientLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Reads mkdocs.yml without running its Python tags (!!python/name:...)."""
+class _LenientLoader(yamlsource.SafeLoader):
+    """Reads mkdocs.yml without running its Python tags (!!python/name:...), and without aliases."""
 
 
 _LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
@@ -40,27 +38,19 @@ class SourcePage:
 
     @cached_property
     def code_mask(self) -> list[bool]:
-        """True for body lines inside fenced code."""
-        mask, fence = [], None
-        for line in self.body_lines:
-            m = re.match(r"^[ \t]*(`{3,}|~{3,})", line)
-            if fence is None and m:
-                fence = m.group(1)
-                mask.append(True)
-            elif fence is not None:
-                mask.append(True)
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                    fence = None
-            else:
-                mask.append(False)
-        return mask
+        """True for body lines inside fenced or indented code."""
+        return mdcode.code_lines(self.body_lines)
+
+    @cached_property
+    def _blanked_lines(self) -> list[str]:
+        return mdcode.blank_code(self.page.body).splitlines() if self.page else []
 
     def prose_lines(self):
-        """(file line number, text) for body lines outside fenced code, inline code blanked."""
+        """(file line number, text) for body lines outside code blocks, inline code blanked."""
         first = self.page.body_line if self.page else 1
-        for i, (line, in_code) in enumerate(zip(self.body_lines, self.code_mask)):
+        for i, (line, in_code) in enumerate(zip(self._blanked_lines, self.code_mask)):
             if not in_code:
-                yield first + i, (_INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line)
+                yield first + i, line
 
     @cached_property
     def citation_groups(self) -> list[citations.Group]:
@@ -93,7 +83,7 @@ class Project:
     def mkdocs(self) -> dict:
         path = self.root / "mkdocs.yml"
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)
+            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LenientLoader)
         except yaml.YAMLError as exc:
             self.problems.append(yamlsource.yaml_error(exc, "mkdocs.yml", code="GATE003"))
             return {}
@@ -126,7 +116,7 @@ class Project:
     def bibliography(self) -> bibliography.Bibliography | None:
         path = self.extra.get("bibliography", "docs/references.yaml")
         try:
-            return bibliography.load(path, self.root)
+            return bibliography.load(path, self.root, self.config["limits"])
         except DiagnosticError as exc:
             self.problems.extend(exc.diagnostics)
             return None
@@ -144,7 +134,7 @@ class Project:
             uri = path.relative_to(self.docs_dir).as_posix()
             rel = f"{docs_rel.as_posix()}/{uri}"
             try:
-                out.append(SourcePage(uri, rel, frontmatter.read(path, rel), full_path=path))
+                out.append(SourcePage(uri, rel, frontmatter.read(path, rel, self.config["limits"]), full_path=path))
             except DiagnosticError as exc:
                 out.append(SourcePage(uri, rel, None, exc.diagnostics[0], full_path=path))
         return out

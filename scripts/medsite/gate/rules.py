@@ -36,6 +36,7 @@ _RULES = [
     Rule("REF009", E, "A bibliography URL is not a plain https: address (javascript:, data:, http: not in gate.yml's http_allowed, no host, or quotes, spaces or angle brackets).", "The URL becomes a link and a JSON-LD url; other schemes can run code or send readers somewhere unsafe.", "Use the work's https address from the verified record; list a true http-only address in gate.yml's http_allowed with a reason."),
     Rule("REF011", W, "A cited bibliography entry has no `findings` field, so the numbers that cite it cannot be checked (EVID003).", "Only findings let the gate check that a number says what the work found.", "Add `findings:` to the entry: a list of the work's verified findings in your own words, with every number pages use from it."),
     Rule("REF010", E, "A bibliography entry's `findings` is not a list of texts.", "The number check (EVID003) cannot read it.", "Write findings as a YAML list, one finding per line: '- Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"),
+    Rule("REF013", E, "A bibliography entry cannot be formatted by the citation style (a field has the wrong shape).", "Every page citing it would fail to build.", "Fix the field named in the message: author as a list of family/given (or literal), issued as date-parts, numbers as text."),
     # Footnotes
     Rule("FN001", E, "A footnote reference [^x] has no definition.", "The marker would show as raw text.", "Add '[^x]: text' or remove the marker."),
     Rule("FN002", E, "A footnote definition is never referenced.", "The note would be silently dropped.", "Reference it with [^x] or delete it."),
@@ -46,11 +47,13 @@ _RULES = [
     Rule("LNK003", E, "A link uses http: instead of https:.", "Plain http can be altered in transit and leaks browsing.", "Use the https address; list true exceptions in gate.yml with a reason."),
     Rule("LNK004", E, "A URL is malformed (spaces, missing host, unknown scheme).", "The link cannot work.", "Correct the address."),
     Rule("LNK005", E, "A link has no text or accessible name.", "Screen-reader users hear only 'link'.", "Give the link words that say where it goes."),
+    Rule("LNK006", E, "Two elements of a page share an id (for example the same {#id} on two headings).", "Links, the table of contents and the References page's backlinks all land on the first one.", "Give each heading its own {#id}."),
     # Images
     Rule("IMG001", E, "An image file does not exist.", "Readers see a broken image.", "Fix the path or add the file under docs/assets/."),
     Rule("IMG002", E, "An image has no alt text.", "Screen-reader users miss what it shows.", "Describe the image in the ![alt text](...) brackets."),
     Rule("IMG003", E, "An image has no visible credit and licence.", "We may only publish images we have the right to use.", "Put 'Credit/Drawing: ... Licence: ...' in the figure caption."),
     Rule("IMG004", E, "An image is larger than the size budget in gate.yml.", "Large images slow pages on phones.", "Compress or resize it; prefer SVG for drawings."),
+    Rule("IMG005", E, "An image is loaded from another site (http:, https: or //host).", "Every reader's browser would fetch it from that host, telling a third party who reads which page; over http: it can also be swapped in transit.", "Save the image, with its credit and licence, under docs/assets/ and link to that file."),
     # Front matter and review
     Rule("META001", E, "The page's front matter does not parse, or the file is not UTF-8 text.", "Nothing about the page can be checked or shown.", "Fix the YAML at the line shown."),
     Rule("META002", E, "A required front matter field is missing or has the wrong type.", "Templates and JSON-LD are built from these fields.", "Add the field, or write it in the form the message gives; CONTRIBUTING.md lists every field."),
@@ -89,6 +92,9 @@ _RULES = [
     Rule("OUT001", E, "Unrendered syntax ([@, [^, {{, {%) survived into the HTML.", "Readers would see raw markup.", "Fix the citation, footnote or template syntax in the source."),
     Rule("OUT002", E, "A content page lacks its review block, disclosure or JSON-LD, or the JSON-LD disagrees with the visible page.", "Every page must show who wrote it, when it was reviewed and who publishes it.", "Check front matter; do not remove the templates' blocks."),
     Rule("OUT003", E, "The built page has an inline script, <style> element, style attribute or event handler that neither the theme nor our templates ship (it came from a page, an include, the bibliography or a setting).", "The page's Content-Security-Policy allows only what we ship, so browsers refuse it: it is either an attack or markup that silently does not work.", "Remove it from the file at the line shown; a feature that needs script or styling belongs in overrides/ or docs/assets/site.css, reviewed by a maintainer."),
+    # Bounded input
+    Rule("INPUT001", E, "YAML in front matter, the bibliography, gate.yml or mkdocs.yml uses an anchor (&name) or alias (*name), or nests more than 40 levels deep.", "An alias repeats a value without repeating its text: ten lines can stand for a billion values and stall the build for minutes.", "Write each value out in full where it is used."),
+    Rule("INPUT002", E, "A page, a front matter value, the bibliography or one of its entries is larger than its limit in gate.yml (limits:).", "Huge input makes every build slow for everyone; it is almost always a paste gone wrong.", "Shorten or split it; if it really must be that large, raise the limit in gate.yml."),
     # Suppressions and configuration
     Rule("GATE001", E, "A gate-ignore comment has no reason.", "Every exception must say why.", "Write <!-- gate-ignore CODE: reason -->."),
     Rule("GATE002", W, "A gate-ignore comment or exception was not used.", "Stale exceptions hide future problems.", "Remove the gate-ignore comment (or the exception in gate.yml): the problem it excused is gone."),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..bibliography import load as load_bibliography
 from ..diagnostics import DiagnosticError, Severity
+from ..gate.config import load_config
 from .client import HttpClient
 from .config import ConfigError, Services, production_policy, read_mkdocs, user_agent
 from .ids import normalize_doi
@@ -91,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         if not bib_path:
             return _fail(f"no bibliography: set extra.bibliography in {args.config_file} or pass --bibliography")
         try:
-            bibliography = load_bibliography(bib_path)
+            limits = load_config(Path(args.config_file).parent / "gate.yml", "gate.yml")[0]["limits"]
+            bibliography = load_bibliography(bib_path, ".", limits)
         except DiagnosticError as exc:
             for d in exc.diagnostics:
                 print(d.text(), file=sys.stderr)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .. import yamlsource
 from .client import Policy
 
 DOI_API_URL = "https://doi.org"
@@ -54,8 +55,8 @@ def production_policy(services: Services) -> Policy:
     return Policy(per_host=2, min_interval={services.hosts()["pubmed"]: NCBI_MIN_INTERVAL})
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """mkdocs.yml may carry !!python/name or !ENV tags; they do not matter here."""
+class _TolerantLoader(yamlsource.SafeLoader):
+    """mkdocs.yml may carry !!python/name or !ENV tags; they do not matter here. Aliases are refused."""
 
 
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)

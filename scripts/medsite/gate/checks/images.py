@@ -1,4 +1,4 @@
-"""IMG: images exist, have alt text, a visible credit and licence, and fit the size budget."""
+"""IMG: images are ours (no other host), exist, have alt text, a visible credit and licence, and fit the size budget."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import re
 
 from ...diagnostics import Diagnostic
 from .links import resolve
-from .source_map import find_lines
+from .source_map import find_line, find_lines
 
 CREDIT = re.compile(r"\b(?:credit|drawing|drawn by|photo|image|illustration|source)\b", re.I)
 LICENCE = re.compile(r"\blicen[cs]e\b", re.I)
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http:, https:, protocol-relative, any host
 
 
 def check_site(project):
@@ -22,8 +23,13 @@ def check_site(project):
         meta_credit = str(source_page.page.meta.get("image_credit") or "") if source_page and source_page.page else ""
         seen: dict[str, int] = {}  # file name -> uses so far on this page
         for image in page.images:
-            if image.src.startswith(("http:", "https:", "//")):
-                continue  # a third-party image is a privacy fault, caught in the browser tests and by SAFE rules
+            if _REMOTE.match(image.src):
+                # Every reader's browser would fetch it from that host: their visit is reported to a
+                # third party, and over http: the image can be swapped in transit.
+                yield Diagnostic("IMG005", f"image '{image.src}' is loaded from another site", page.rel,
+                                 target=image.src, source=find_line(source_page, [image.src]),
+                                 hint="save the image (with its licence) under docs/assets/ and link to that file")
+                continue
             # The n-th use of a picture on the page comes from the n-th Markdown line that names it,
             # so a picture used twice gets two diagnostics, each at its own line.
             name = image.src.split("/")[-1]

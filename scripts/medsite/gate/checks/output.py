@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ... import citations
 from ...diagnostics import Diagnostic
 from ...pagemeta import PageMeta
 from .source_map import find_line
@@ -26,6 +27,14 @@ def _jsonld_problems(page, meta: PageMeta):
         yield f"JSON-LD lastReviewed {data.get('lastReviewed')!r} differs from the visible review date {page.review_date!r}"
 
 
+def _stray_citation(source_page) -> str | None:
+    """Where a `[@` that is not a citation is (a valid citation on an earlier line is not the culprit)."""
+    if source_page is None or source_page.page is None:
+        return None
+    stray = citations.stray_openers(source_page.page.body, first_line=source_page.page.body_line)
+    return f"{source_page.rel}:{stray[0][0]}" if stray else find_line(source_page, ["[@"])
+
+
 def check(project):
     site = project.site
     if site is None:
@@ -34,7 +43,7 @@ def check(project):
         source_page = project.page_by_html.get(page.rel)
         for token in page.leftovers:
             yield Diagnostic("OUT001", f"unrendered '{token}' in the page text", page.rel, target=token,
-                             source=find_line(source_page, [token]))
+                             source=_stray_citation(source_page) if token == "[@" else find_line(source_page, [token]))
         if not source_page or not source_page.page:
             continue
         meta = PageMeta.from_meta(source_page.page.meta)

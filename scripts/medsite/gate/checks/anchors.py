@@ -1,0 +1,33 @@
+"""LNK006: no two elements of a page share an id.
+
+Explicit heading ids (`## Risks {#risks}`) are published as written, so the
+same id twice gives two targets for one link: the table of contents, the
+References page's backlinks and links from other pages all land on the first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import Diagnostic
+
+
+def _second_use(source_page, id_: str) -> str | None:
+    """'docs/x.md:17' for the second source line that sets this id ({#id} or id="id")."""
+    if source_page is None or source_page.page is None:
+        return None
+    pattern = re.compile(r"\{[^}]*#" + re.escape(id_) + r"(?=[\s}])|\bid=[\"']?" + re.escape(id_) + r"(?![\w-])")
+    lines = [line_no for line_no, text in source_page.prose_lines() if pattern.search(text)]
+    return f"{source_page.rel}:{lines[1]}" if len(lines) > 1 else None
+
+
+def check(project):
+    site = project.site
+    if site is None:
+        return
+    for page in site.pages.values():
+        source_page = project.page_by_html.get(page.rel)
+        for id_ in page.duplicate_ids:
+            yield Diagnostic("LNK006", f"id '{id_}' is used more than once on the page", page.rel, target=id_,
+                             source=_second_use(source_page, id_),
+                             hint="give each heading its own {#id}; links and the contents go to the first one")
