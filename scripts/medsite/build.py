@@ -1,27 +1,34 @@
-"""`make site`: build into a staging folder, gate it, and only then replace site/.
+"""`make site`: build into a staging folder of its own, gate it, and only then switch site/ to it.
 
 MkDocs runs in a subprocess with --strict (and `validation` in mkdocs.yml for
 links and anchors). Its log lines become diagnostics; a crash inside MkDocs
-becomes one BUILD001 line instead of a traceback. site/ is replaced only when
-the build and the gate both pass, so a bad change never loses the last good site.
+becomes one BUILD001 line instead of a traceback. One build runs at a time
+(buildlock); site/ is a link switched atomically to a build that passed, so a
+bad change, a second build, Ctrl-C or a full disk never loses the published
+site (publish). Whatever goes wrong ends in one plain line and a non-zero exit.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import re
-import shutil
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from . import buildlock
+from . import publish as publishing
 from .diagnostics import Diagnostic
 from .gate import cli as gate_cli
+from .gate import rules
 from .gate.project import Project
 from .gate.run import run as run_gate
 
+BUSY = 75  # another build holds the lock: try again later (EX_TEMPFAIL), not a fault in the content
 DOCS = "docs"  # the project layout's content folder, as MkDocs names pages in its messages
 LOG_LINE = re.compile(r"^(ERROR|WARNING)\s+-\s+(.*)$")
 OURS = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<code>[A-Z]+\d{3}) (?P<msg>.*)$")
@@ -58,7 +65,8 @@ def _from_log(message: str, root: Path) -> Diagnostic:
 def mkdocs_build(root: Path, staging: Path) -> tuple[bool, list[Diagnostic]]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)]
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
+                          preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     output = (proc.stdout or "") + (proc.stderr or "")
     diagnostics = []
     for raw in output.splitlines():
@@ -74,14 +82,67 @@ def mkdocs_build(root: Path, staging: Path) -> tuple[bool, list[Diagnostic]]:
     return proc.returncode == 0, diagnostics
 
 
-def publish(staging: Path, site: Path) -> None:
-    """Replace site/ with the staging build; the old site is removed only after the swap."""
-    old = staging.parent / "previous-site"
-    shutil.rmtree(old, ignore_errors=True)
-    if site.exists():
-        site.rename(old)
-    staging.rename(site)
-    shutil.rmtree(old, ignore_errors=True)
+def _die_with_parent() -> None:
+    """In the MkDocs child: be killed if this build is killed (kill -9 leaves no orphan writing a staging folder)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+
+
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM: unwinds the build like KeyboardInterrupt, to one plain line at the top."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signum)
+
+
+def _stop(signum, _frame):
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+    raise Stopped(signum)
+
+
+def _fault(code: str, message: str, path: str, args, hint: str | None = None) -> None:
+    """One diagnostic line for a fault of the build itself (not of the content)."""
+    diagnostic = Diagnostic(code, message, path, severity=rules.severity(code), hint=hint or rules.RULES[code].fix)
+    if args.format == "text":
+        print(diagnostic.text(), file=sys.stderr)
+    else:
+        gate_cli.report([diagnostic], fmt=args.format, summary=args.summary, warnings_fatal=False)
+
+
+def _build_and_gate(root: Path, staging: Path, args) -> int:
+    built, diagnostics = mkdocs_build(root, staging)
+    project = Project(root, staging if built else None)
+    diagnostics += run_gate(project, source_only=not built)
+    diagnostics = list(dict.fromkeys(diagnostics))  # the hook and the gate both report unknown keys
+    diagnostics.sort(key=Diagnostic.sort_key)
+    warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
+    status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal)
+    return 1 if status or not built else 0
+
+
+def _publish_locked(root: Path, layout: publishing.Layout, args) -> int:
+    """Everything that needs the lock: recover, stage, build, gate, switch."""
+    for note in publishing.recover(layout):
+        print(f"site: {note}", file=sys.stderr)
+    started = time.perf_counter()
+    staging = publishing.new_staging(layout)
+    try:
+        if _build_and_gate(root, staging, args):
+            print(f"site: not published; {publishing.describe(layout)}", file=sys.stderr)
+            return 1
+        publishing.checkpoint("gated")
+        build, notes = publishing.publish(layout, staging)
+    finally:
+        publishing.discard(staging)
+    for note in notes:
+        print(f"site: {note}", file=sys.stderr)
+    pages = publishing.count_pages(build)  # our own build folder: another run cannot change what we count
+    print(f"site: published {pages} pages to {layout.label}/ in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
 
 
 def main(argv=None) -> int:
@@ -91,26 +152,28 @@ def main(argv=None) -> int:
     gate_cli.add_gate_options(p)
     args = p.parse_args(argv)
     root = Path(args.root).resolve()
-    site = root / args.site_dir
-    staging = root / ".staging" / "site"
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
-
-    started = time.perf_counter()
-    built, diagnostics = mkdocs_build(root, staging)
-    project = Project(root, staging if built else None)
-    diagnostics += run_gate(project, source_only=not built)
-    diagnostics = list(dict.fromkeys(diagnostics))  # the hook and the gate both report unknown keys
-    diagnostics.sort(key=Diagnostic.sort_key)
-    warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
-    status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal)
-    if status or not built:
-        print(f"site: not published; {args.site_dir}/ keeps its last good build", file=sys.stderr)
+    layout = publishing.Layout(root / args.site_dir, args.site_dir.rstrip("/") or "site")
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop)
+    try:
+        publishing.ensure_builds_folder(layout)
+        with buildlock.held(layout.lock):
+            return _publish_locked(root, layout, args)
+    except buildlock.BuildRunning as busy:
+        _fault("BUILD003", str(busy), layout.label, args)
+        return BUSY
+    except publishing.NotAFolder as bad:
+        _fault("BUILD002", f"{bad}; {publishing.describe(layout)}", bad.path, args,
+               hint=f"remove or rename {bad.path} (the build keeps its versions there), then run `make site` again")
         return 1
-    publish(staging, site)
-    pages = sum(1 for _ in site.rglob("*.html"))
-    print(f"site: published {pages} pages to {args.site_dir}/ in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    return 0
+    except OSError as exc:
+        where = layout.shown(Path(exc.filename)) if exc.filename else layout.label
+        _fault("BUILD002", f"could not publish: {exc.strerror or exc}; {publishing.describe(layout)}", where, args)
+        return 1
+    except Stopped as stop:
+        name = "Ctrl-C" if stop.signum == signal.SIGINT else signal.Signals(stop.signum).name
+        print(f"site: stopped by {name}; {publishing.describe(layout, 'has')}", file=sys.stderr)
+        return 128 + stop.signum
 
 
 if __name__ == "__main__":

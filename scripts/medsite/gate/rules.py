@@ -74,6 +74,8 @@ _RULES = [
     Rule("GATE003", E, "The gate configuration (gate.yml) or mkdocs.yml is invalid.", "Checks cannot run as intended.", "Fix the file at the line shown."),
     Rule("GATE004", E, "A check failed on input it did not expect.", "The gate could not check everything, so nothing is published.", "Report the message to a maintainer; it names the check."),
     Rule("BUILD001", E, "MkDocs could not build the site (a template, snippet or Markdown extension failed).", "Nothing can be published.", "Read the message; it names the page or file where MkDocs stopped."),
+    Rule("BUILD002", E, "The build could not write or switch its output: a read-only or full disk, or a path of the wrong kind (a file where the build keeps a folder).", "Nothing new is published; site/ keeps what it had, which the message describes.", "Make the named path writable, free disk space, or remove the file in the way, then run `make site` again."),
+    Rule("BUILD003", E, "Another `make site` is already running in this project.", "Two builds at once could publish a mix of both; the second one stops instead.", "Wait for the other build to finish (the message gives its process id), then run `make site` again."),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

@@ -1,0 +1,288 @@
+"""Versioned builds and an atomic switch of `site`.
+
+Every build is staged in a folder of its own, `.site-builds/<stamp>-<pid>-<random>.staging`,
+so a concurrent or leftover build can never be mixed into it. When the gate
+passes, the folder drops its `.staging` suffix, and `site` (a symbolic link) is
+switched to it by renaming a new link over the old one: `os.replace` is atomic,
+so at every instant `site/` is the old complete build or the new complete one.
+
+The build that `site` pointed to before is kept: a reader that resolved the
+old link mid-switch can finish, and a rollback is one link away. Older builds
+and anything an interrupted run left behind are removed by the next run
+(`recover`), which holds the build lock; only names this module creates are
+ever deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+STAGING = ".staging"
+BUILD_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-[\w-]+$")
+LEGACY_STAGING = ".staging"  # the folder the build used before versioned builds: .staging/site, .staging/previous-site
+STOP_AT = "MEDSITE_BUILD_STOP_AT"
+
+
+def checkpoint(step: str) -> None:
+    """Test hook: stop this process (SIGSTOP) at a named step.
+
+    A test sets MEDSITE_BUILD_STOP_AT=<step>, waits for the process to stop,
+    sends it a real signal (SIGINT, SIGKILL...) and continues it, so the signal
+    lands exactly between two file-system operations that a timer cannot hit.
+    """
+    if os.environ.get(STOP_AT) == step:
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+
+@dataclass(frozen=True)
+class Layout:
+    site: Path  # the link readers use, e.g. <root>/site
+    label: str  # how messages name it, e.g. "site"
+
+    @property
+    def builds(self) -> Path:
+        return self.site.parent / f".{self.site.name}-builds"
+
+    @property
+    def lock(self) -> Path:
+        return self.builds / "lock"
+
+    def shown(self, path: Path) -> str:
+        """A path as messages show it: relative to the folder that holds site."""
+        return os.path.relpath(path, self.site.parent)
+
+
+class NotAFolder(Exception):
+    """A path that must be a folder is something else (a file, a broken link)."""
+
+    def __init__(self, path: str, kind: str):
+        self.path, self.kind = path, kind
+        super().__init__(f"{path} is {kind}, not a folder")
+
+
+# --- reading the state ------------------------------------------------------------------
+
+
+def _kind(path: Path) -> str:
+    if path.is_symlink():
+        return "a broken link" if not path.exists() else "a link"
+    return "a folder" if path.is_dir() else "a file"
+
+
+def current(layout: Layout) -> Path | None:
+    """The build folder that site links to, when it is one of ours and exists."""
+    if not layout.site.is_symlink() or not layout.site.is_dir():
+        return None
+    target = Path(os.path.realpath(layout.site))
+    builds = Path(os.path.realpath(layout.builds))
+    return target if target.parent == builds and BUILD_NAME.match(target.name) else None
+
+
+def complete_builds(layout: Layout) -> list[Path]:
+    """Builds that passed the gate (no .staging suffix), oldest first."""
+    if not layout.builds.is_dir():
+        return []
+    found = [p for p in layout.builds.iterdir() if BUILD_NAME.match(p.name) and p.is_dir() and not p.is_symlink()]
+    return sorted(found, key=lambda p: p.name)
+
+
+def count_pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def _built_at(folder: Path) -> str:
+    m = BUILD_NAME.match(Path(os.path.realpath(folder)).name)
+    if m:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.strptime(m["stamp"], "%Y%m%d-%H%M%S"))
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(folder.stat().st_mtime))
+
+
+def describe(layout: Layout, verb: str = "keeps") -> str:
+    """What site actually is now, in words: never a claim of a good build that is not there."""
+    site, label = layout.site, layout.label
+    try:
+        if site.is_symlink() and not site.exists():
+            return f"{label} is a broken link, so nothing is published there"
+        if not os.path.lexists(site):
+            return f"there is no {label}/ yet"
+        if not site.is_dir():
+            return f"{label} is a file, not a built site"
+        return f"{label}/ {verb} the build of {_built_at(site)} ({count_pages(site)} pages)"
+    except OSError as exc:
+        return f"{label}/ cannot be read ({exc.strerror})"
+
+
+# --- changing it ------------------------------------------------------------------------
+
+
+@contextmanager
+def _signals_held():
+    """Delay Ctrl-C and SIGTERM across steps that must not be separated; they arrive right after."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder tree of ours; a read-only leftover is made writable first."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+        return
+
+    def make_writable_and_retry(func, failed, _exc_info):
+        os.chmod(os.path.dirname(failed) or ".", 0o755)
+        if os.path.isdir(failed) and not os.path.islink(failed):
+            os.chmod(failed, 0o755)
+        func(failed)
+
+    shutil.rmtree(path, onerror=make_writable_and_retry)
+
+
+def _temp_link(layout: Layout) -> Path:
+    return layout.site.with_name(f".{layout.site.name}.tmp-{os.getpid()}")
+
+
+def _link_to(layout: Layout, build: Path) -> Path:
+    """A new link to `build`, beside site, ready to be renamed over it (relative, so the project can move)."""
+    tmp = _temp_link(layout)
+    tmp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(build, layout.site.parent), tmp)
+    return tmp
+
+
+def switch(layout: Layout, build: Path) -> None:
+    """Point site at `build` in one atomic step."""
+    tmp = _link_to(layout, build)
+    checkpoint("linked")
+    try:
+        os.replace(tmp, layout.site)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def ensure_builds_folder(layout: Layout) -> None:
+    if os.path.lexists(layout.builds) and not layout.builds.is_dir():
+        raise NotAFolder(layout.shown(layout.builds), _kind(layout.builds))
+    layout.builds.mkdir(exist_ok=True)
+
+
+def new_staging(layout: Layout) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = Path(tempfile.mkdtemp(prefix=f"{stamp}-{os.getpid()}-", suffix=STAGING, dir=layout.builds))
+    path.chmod(0o755)  # mkdtemp makes it private; a web server serving site/ must be able to read it
+    return path
+
+
+def discard(staging: Path) -> None:
+    """Remove an unpublished staging folder (never a published build: those have no .staging suffix)."""
+    if staging.name.endswith(STAGING):
+        try:
+            _remove(staging)
+        except OSError:
+            pass  # the next run removes it
+
+
+def publish(layout: Layout, staging: Path) -> tuple[Path, list[str]]:
+    """Make the gated staging folder the published site; returns the build and notes on old builds."""
+    previous = current(layout)
+    build = staging.with_name(staging.name[: -len(STAGING)])
+    os.rename(staging, build)
+    checkpoint("renamed")
+    try:
+        switch(layout, build)
+    except OSError:
+        _remove(build)  # never published; site still points where it did
+        raise
+    checkpoint("switched")
+    return build, prune(layout, keep={build, previous})
+
+
+def prune(layout: Layout, keep: set) -> list[str]:
+    """Remove builds and leftovers of ours except `keep`; what cannot be removed is reported, not fatal."""
+    notes = []
+    keep = {Path(os.path.realpath(p)) for p in keep if p is not None}
+    for entry in sorted(layout.builds.iterdir()):
+        name = entry.name[: -len(STAGING)] if entry.name.endswith(STAGING) else entry.name
+        if not BUILD_NAME.match(name) or Path(os.path.realpath(entry)) in keep:
+            continue
+        try:
+            _remove(entry)
+        except OSError as exc:
+            notes.append(f"could not remove the old build {layout.shown(entry)} ({exc.strerror}); remove it by hand")
+    return notes
+
+
+# --- recovering from an interrupted or older run ----------------------------------------
+
+
+def _adopt(layout: Layout, folder: Path, tag: str) -> Path:
+    """Move a complete site folder into the builds and point site at it.
+
+    site cannot be turned from a folder into a link in one step, so the link is
+    made first and the move and the switch run back to back with Ctrl-C held
+    off; if the process is killed between them, the next run finds no site and
+    restores this build (see recover).
+    """
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    dest, n = layout.builds / f"{stamp}-{tag}", 1
+    while os.path.lexists(dest):
+        n += 1
+        dest = layout.builds / f"{stamp}-{tag}{n}"
+    tmp = _link_to(layout, dest)
+    try:
+        with _signals_held():
+            os.rename(folder, dest)
+            checkpoint("adopted")
+            os.replace(tmp, layout.site)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def recover(layout: Layout) -> list[str]:
+    """Bring any state an earlier run left into the normal one; returns notes for the user.
+
+    Called with the build lock held, so nothing here races another build.
+    """
+    notes = []
+    for leftover in layout.site.parent.glob(f".{layout.site.name}.tmp-*"):
+        if leftover.is_symlink():
+            leftover.unlink(missing_ok=True)
+
+    legacy = layout.site.parent / LEGACY_STAGING
+    if os.path.lexists(legacy):
+        previous = legacy / "previous-site"
+        if not os.path.lexists(layout.site) and previous.is_dir() and not previous.is_symlink():
+            # The old script was stopped between its two renames: this is the last published site.
+            build = _adopt(layout, previous, "restored")
+            notes.append(f"{layout.label}/ was missing; restored the site left in {layout.shown(previous)} as {layout.shown(build)}")
+        _remove(legacy)
+        notes.append(f"removed {layout.shown(legacy)}, left by an earlier run")
+
+    if layout.site.is_dir() and not layout.site.is_symlink():
+        build = _adopt(layout, layout.site, "moved")
+        notes.append(f"moved the folder {layout.label}/ to {layout.shown(build)}; {layout.label} is now a link to the published build")
+
+    builds = complete_builds(layout)
+    if not layout.site.exists() and builds:  # missing, or a broken link
+        was = "a broken link" if layout.site.is_symlink() else "missing"
+        switch(layout, builds[-1])
+        notes.append(f"{layout.label}/ was {was}; restored the newest complete build, {layout.shown(builds[-1])}")
+
+    now = current(layout)
+    others = [b for b in complete_builds(layout) if b != now]
+    notes += prune(layout, keep={now, others[-1] if others else None})
+    return notes
