@@ -10,13 +10,27 @@ site (publish). Whatever goes wrong ends in one plain line and a non-zero exit.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+
+
+def _stopped_while_starting(signum, _frame):
+    """Ctrl-C while the modules below load: nothing is locked or written yet, so leave at once."""
+    name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    print(f"site: stopped by {name} before the build started; nothing was changed", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(128 + signum)
+
+
+if __name__ == "__main__":  # before the slow imports, so an early Ctrl-C is one plain line too
+    signal.signal(signal.SIGINT, _stopped_while_starting)
+    signal.signal(signal.SIGTERM, _stopped_while_starting)
+
 import argparse
 import ctypes
-import os
 import re
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -167,7 +181,7 @@ def main(argv=None) -> int:
                hint=f"remove or rename {bad.path} (the build keeps its versions there), then run `make site` again")
         return 1
     except OSError as exc:
-        where = layout.shown(Path(exc.filename)) if exc.filename else layout.label
+        where = publishing.folder_at_fault(exc, layout)
         _fault("BUILD002", f"could not publish: {exc.strerror or exc}; {publishing.describe(layout)}", where, args)
         return 1
     except Stopped as stop:

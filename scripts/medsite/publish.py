@@ -60,6 +60,14 @@ class Layout:
         return os.path.relpath(path, self.site.parent)
 
 
+def folder_at_fault(exc: OSError, layout: Layout) -> str:
+    """The path an OSError is about, as messages show it: the thing itself, or the folder it was to be made in."""
+    if not exc.filename:
+        return layout.label
+    path = Path(os.fsdecode(exc.filename))
+    return layout.shown(path if os.path.lexists(path) else path.parent)
+
+
 class NotAFolder(Exception):
     """A path that must be a folder is something else (a file, a broken link)."""
 
@@ -157,7 +165,10 @@ def _link_to(layout: Layout, build: Path) -> Path:
     """A new link to `build`, beside site, ready to be renamed over it (relative, so the project can move)."""
     tmp = _temp_link(layout)
     tmp.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(build, layout.site.parent), tmp)
+    try:
+        os.symlink(os.path.relpath(build, layout.site.parent), tmp)
+    except OSError as exc:  # name the folder that refused the link, not the link's target
+        raise OSError(exc.errno, exc.strerror, str(tmp)) from None
     return tmp
 
 
@@ -206,7 +217,13 @@ def publish(layout: Layout, staging: Path) -> tuple[Path, list[str]]:
         _remove(build)  # never published; site still points where it did
         raise
     checkpoint("switched")
-    return build, prune(layout, keep={build, previous})
+    return build, prune(layout, keep={build, previous or _newest_other(layout, build)})
+
+
+def _newest_other(layout: Layout, build: Path | None) -> Path | None:
+    """The rollback build when site did not point at one: the newest complete build besides `build`."""
+    others = [b for b in complete_builds(layout) if b != build]
+    return others[-1] if others else None
 
 
 def prune(layout: Layout, keep: set) -> list[str]:
@@ -283,6 +300,5 @@ def recover(layout: Layout) -> list[str]:
         notes.append(f"{layout.label}/ was {was}; restored the newest complete build, {layout.shown(builds[-1])}")
 
     now = current(layout)
-    others = [b for b in complete_builds(layout) if b != now]
-    notes += prune(layout, keep={now, others[-1] if others else None})
+    notes += prune(layout, keep={now, _newest_other(layout, now)})
     return notes
