@@ -159,16 +159,8 @@ def _publish_locked(root: Path, layout: publishing.Layout, args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="medsite.build", description=__doc__.splitlines()[0])
-    p.add_argument("--root", default=".")
-    p.add_argument("--site-dir", default="site")
-    gate_cli.add_gate_options(p)
-    args = p.parse_args(argv)
-    root = Path(args.root).resolve()
-    layout = publishing.Layout(root / args.site_dir, args.site_dir.rstrip("/") or "site")
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _stop)
+def _run(root: Path, layout: publishing.Layout, args) -> int:
+    """The build, with every fault of the build itself turned into one diagnostic line."""
     try:
         publishing.ensure_builds_folder(layout)
         with buildlock.held(layout.lock):
@@ -184,6 +176,20 @@ def main(argv=None) -> int:
         where = publishing.folder_at_fault(exc, layout)
         _fault("BUILD002", f"could not publish: {exc.strerror or exc}; {publishing.describe(layout)}", where, args)
         return 1
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="medsite.build", description=__doc__.splitlines()[0])
+    p.add_argument("--root", default=".")
+    p.add_argument("--site-dir", default="site")
+    gate_cli.add_gate_options(p)
+    args = p.parse_args(argv)
+    root = Path(args.root).resolve()
+    layout = publishing.Layout(root / args.site_dir, args.site_dir.rstrip("/") or "site")
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop)
+    try:  # outermost, so that a signal while a fault is being reported is still caught here
+        return _run(root, layout, args)
     except Stopped as stop:
         name = "Ctrl-C" if stop.signum == signal.SIGINT else signal.Signals(stop.signum).name
         print(f"site: stopped by {name}; {publishing.describe(layout, 'has')}", file=sys.stderr)

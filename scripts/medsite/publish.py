@@ -186,7 +186,7 @@ def switch(layout: Layout, build: Path) -> None:
 def ensure_builds_folder(layout: Layout) -> None:
     if os.path.lexists(layout.builds) and not layout.builds.is_dir():
         raise NotAFolder(layout.shown(layout.builds), _kind(layout.builds))
-    layout.builds.mkdir(exist_ok=True)
+    layout.builds.mkdir(parents=True, exist_ok=True)
 
 
 def new_staging(layout: Layout) -> Path:
