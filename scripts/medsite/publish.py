@@ -286,8 +286,11 @@ def recover(layout: Layout) -> list[str]:
             # The old script was stopped between its two renames: this is the last published site.
             build = _adopt(layout, previous, "restored")
             notes.append(f"{layout.label}/ was missing; restored the site left in {layout.shown(previous)} as {layout.shown(build)}")
-        _remove(legacy)
-        notes.append(f"removed {layout.shown(legacy)}, left by an earlier run")
+        try:
+            _remove(legacy)
+            notes.append(f"removed {layout.shown(legacy)}, left by an earlier run")
+        except OSError as exc:  # harmless where it is: say so and go on
+            notes.append(f"could not remove {layout.shown(legacy)}, left by an earlier run ({exc.strerror}); remove it by hand")
 
     if layout.site.is_dir() and not layout.site.is_symlink():
         build = _adopt(layout, layout.site, "moved")
