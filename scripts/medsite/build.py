@@ -5,32 +5,21 @@ links and anchors). Its log lines become diagnostics; a crash inside MkDocs
 becomes one BUILD001 line instead of a traceback. One build runs at a time
 (buildlock); site/ is a link switched atomically to a build that passed, so a
 bad change, a second build, Ctrl-C or a full disk never loses the published
-site (publish). Whatever goes wrong ends in one plain line and a non-zero exit.
+site (publish, stopping). Whatever goes wrong ends in one plain line and a non-zero exit.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
+from . import stopping
 
-
-def _stopped_while_starting(signum, _frame):
-    """Ctrl-C while the modules below load: nothing is locked or written yet, so leave at once."""
-    name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-    print(f"site: stopped by {name} before the build started; nothing was changed", file=sys.stderr)
-    sys.stderr.flush()
-    os._exit(128 + signum)
-
-
-if __name__ == "__main__":  # before the slow imports, so an early Ctrl-C is one plain line too
-    signal.signal(signal.SIGINT, _stopped_while_starting)
-    signal.signal(signal.SIGTERM, _stopped_while_starting)
+if __name__ == "__main__":  # before the slow imports below, so that an early Ctrl-C is one plain line too
+    stopping.while_starting()
 
 import argparse
-import ctypes
+import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -80,7 +69,7 @@ def mkdocs_build(root: Path, staging: Path) -> tuple[bool, list[Diagnostic]]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)]
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
-                          preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                          preexec_fn=stopping.die_with_parent)
     output = (proc.stdout or "") + (proc.stderr or "")
     diagnostics = []
     for raw in output.splitlines():
@@ -94,28 +83,6 @@ def mkdocs_build(root: Path, staging: Path) -> tuple[bool, list[Diagnostic]]:
         message = f"{error} {last}".strip() if error != last else error
         diagnostics.append(Diagnostic("BUILD001", f"MkDocs stopped: {message}", "mkdocs.yml"))
     return proc.returncode == 0, diagnostics
-
-
-def _die_with_parent() -> None:
-    """In the MkDocs child: be killed if this build is killed (kill -9 leaves no orphan writing a staging folder)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        pass
-
-
-class Stopped(BaseException):
-    """Ctrl-C or SIGTERM: unwinds the build like KeyboardInterrupt, to one plain line at the top."""
-
-    def __init__(self, signum: int):
-        self.signum = signum
-        super().__init__(signum)
-
-
-def _stop(signum, _frame):
-    for each in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(each, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
-    raise Stopped(signum)
 
 
 def _fault(code: str, message: str, path: str, args, hint: str | None = None) -> None:
@@ -186,14 +153,12 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     root = Path(args.root).resolve()
     layout = publishing.Layout(root / args.site_dir, args.site_dir.rstrip("/") or "site")
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _stop)
+    stopping.while_running()
     try:  # outermost, so that a signal while a fault is being reported is still caught here
         return _run(root, layout, args)
-    except Stopped as stop:
-        name = "Ctrl-C" if stop.signum == signal.SIGINT else signal.Signals(stop.signum).name
-        print(f"site: stopped by {name}; {publishing.describe(layout, 'has')}", file=sys.stderr)
-        return 128 + stop.signum
+    except stopping.Stopped as stop:
+        print(f"site: stopped by {stopping.name(stop.signum)}; {publishing.describe(layout, 'has')}", file=sys.stderr)
+        return stop.exit_code
 
 
 if __name__ == "__main__":
