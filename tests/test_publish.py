@@ -175,6 +175,7 @@ def test_a_second_build_while_one_runs_says_so_and_the_first_publishes(tmp_path,
         "finish (the message gives its process id), then run `make site` again."
     ]
     published_line(first, pages)
+    assert os.path.realpath(root / "site") != str(root / ".site-builds" / SEED)
     assert poller.looks > 0 and poller.faults == []
     assert site_faults(root, pages) == []
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,12 +39,32 @@ def _open(path: Path) -> tuple[int, bool]:
         return os.open(path, os.O_RDONLY | os.O_CLOEXEC), False
 
 
-def _holder(fd: int) -> int | None:
+def _read_pid(fd: int) -> int | None:
     try:
         text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
     except OSError:
         return None
     return int(text) if text.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _holder(fd: int) -> int | None:
+    """The holder's pid. It writes it just after locking, so the file may briefly hold none or the last holder's."""
+    for _ in range(50):
+        pid = _read_pid(fd)
+        if pid and _alive(pid):
+            return pid
+        time.sleep(0.01)
+    return None
 
 
 @contextmanager
