@@ -258,6 +258,11 @@ def test_interrupts_at_any_point_leave_a_complete_site_and_the_next_build_recove
     assert not [name for name in builds_left(root) if name.endswith(".staging")]
     assert poller.looks > 0 and poller.faults == []
     assert site_faults(root, pages) == []
+    # And the next build publishes and prunes what the stopped one had no time to.
+    published_line(run_build(root), pages)
+    assert os.path.realpath(site) != str(new)
+    assert builds_left(root) == sorted([new.name, os.path.basename(os.path.realpath(site))])
+    assert site_faults(root, pages) == []
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL])

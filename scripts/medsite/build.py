@@ -96,8 +96,10 @@ def _fault(code: str, message: str, path: str, args, hint: str | None = None) ->
 
 def _build_and_gate(root: Path, staging: Path, args) -> int:
     built, diagnostics = mkdocs_build(root, staging)
+    stopping.check()
     project = Project(root, staging if built else None)
     diagnostics += run_gate(project, source_only=not built)
+    stopping.check()
     diagnostics = list(dict.fromkeys(diagnostics))  # the hook and the gate both report unknown keys
     diagnostics.sort(key=Diagnostic.sort_key)
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
@@ -116,9 +118,11 @@ def _publish_locked(root: Path, layout: publishing.Layout, args) -> int:
             print(f"site: not published; {publishing.describe(layout)}", file=sys.stderr)
             return 1
         publishing.checkpoint("gated")
+        stopping.check()
         build, notes = publishing.publish(layout, staging)
     finally:
         publishing.discard(staging)
+    stopping.check()  # a signal swallowed while switching: say so, though the new build is already published
     for note in notes:
         print(f"site: {note}", file=sys.stderr)
     pages = publishing.count_pages(build)  # our own build folder: another run cannot change what we count

@@ -5,6 +5,12 @@ then leaves at once (`while_starting`). Once the build runs, a signal raises
 `Stopped` (`while_running`), which unwinds the build like KeyboardInterrupt:
 MkDocs is killed, the lock closed, the staging folder removed, and the entry
 point prints one line saying what site/ now holds.
+
+Python runs a signal handler between any two bytecodes, including inside
+callbacks whose exceptions it cannot raise (a fork hook, a finaliser); there
+it prints "Exception ignored" and goes on. So the handler also records the
+signal, that report is silenced, and `check()` at the build's milestones
+raises `Stopped` for a signal that was swallowed.
 """
 
 from __future__ import annotations
@@ -39,10 +45,25 @@ def _leave_now(signum, _frame):
     os._exit(128 + signum)
 
 
+_received: list[int] = []  # the signal that stopped the build, once it came
+
+
 def _raise_stopped(signum, _frame):
     for each in SIGNALS:
         signal.signal(each, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+    _received.append(signum)
     raise Stopped(signum)
+
+
+def _report_unraisable(unraisable, default=sys.unraisablehook):
+    if not isinstance(unraisable.exc_value, Stopped):  # a swallowed Stopped is raised again by check()
+        default(unraisable)
+
+
+def check() -> None:
+    """Raise Stopped if a signal came in a place where Python could not raise it."""
+    if _received:
+        raise Stopped(_received[0])
 
 
 def while_starting() -> None:
@@ -51,6 +72,7 @@ def while_starting() -> None:
 
 
 def while_running() -> None:
+    sys.unraisablehook = _report_unraisable
     for each in SIGNALS:
         signal.signal(each, _raise_stopped)
 
