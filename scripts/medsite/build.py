@@ -14,6 +14,7 @@ from . import stopping
 
 if __name__ == "__main__":  # before the slow imports below, so that an early Ctrl-C is one plain line too
     stopping.while_starting()
+    stopping.checkpoint("starting")
 
 import argparse
 import os
@@ -117,7 +118,7 @@ def _publish_locked(root: Path, layout: publishing.Layout, args) -> int:
         if _build_and_gate(root, staging, args):
             print(f"site: not published; {publishing.describe(layout)}", file=sys.stderr)
             return 1
-        publishing.checkpoint("gated")
+        stopping.checkpoint("gated")
         stopping.check()
         build, notes = publishing.publish(layout, staging)
     finally:

@@ -25,23 +25,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .stopping import checkpoint
+
 STAGING = ".staging"
 BUILD_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-[\w-]+$")
 LEGACY_STAGING = ".staging"  # the folder the build used before versioned builds: .staging/site, .staging/previous-site
-STOP_AT = "MEDSITE_BUILD_STOP_AT"
-
-
-def checkpoint(step: str) -> None:
-    """Test hook: stop this process (SIGSTOP) at a named step.
-
-    A test sets MEDSITE_BUILD_STOP_AT=<step>, waits for the process to stop,
-    sends it a real signal (SIGINT, SIGKILL...) and continues it, so the signal
-    lands exactly between two file-system operations that a timer cannot hit.
-    """
-    if os.environ.get(STOP_AT) == step:
-        os.kill(os.getpid(), signal.SIGSTOP)
-
-
 @dataclass(frozen=True)
 class Layout:
     site: Path  # the link readers use, e.g. <root>/site

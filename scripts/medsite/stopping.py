@@ -21,6 +21,7 @@ import signal
 import sys
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_AT = "MEDSITE_BUILD_STOP_AT"
 
 
 class Stopped(BaseException):
@@ -85,3 +86,14 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def checkpoint(step: str) -> None:
+    """Test hook: stop this process (SIGSTOP) at a named step.
+
+    A test sets MEDSITE_BUILD_STOP_AT=<step>, waits for the process to stop,
+    sends it a real signal (SIGINT, SIGKILL...) and continues it, so the signal
+    lands exactly between two steps that a timer cannot hit.
+    """
+    if os.environ.get(STOP_AT) == step:
+        os.kill(os.getpid(), signal.SIGSTOP)
