@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import buildlock
 from . import publish as publishing
+from .recover import recover
 from .diagnostics import Diagnostic
 from .gate import cli as gate_cli
 from .gate import rules
@@ -110,7 +111,7 @@ def _build_and_gate(root: Path, staging: Path, args) -> int:
 
 def _publish_locked(root: Path, layout: publishing.Layout, args) -> int:
     """Everything that needs the lock: recover, stage, build, gate, switch."""
-    for note in publishing.recover(layout):
+    for note in recover(layout):
         print(f"site: {note}", file=sys.stderr)
     started = time.perf_counter()
     staging = publishing.new_staging(layout)

@@ -8,9 +8,8 @@ so at every instant `site/` is the old complete build or the new complete one.
 
 The build that `site` pointed to before is kept: a reader that resolved the
 old link mid-switch can finish, and a rollback is one link away. Older builds
-and anything an interrupted run left behind are removed by the next run
-(`recover`), which holds the build lock; only names this module creates are
-ever deleted.
+are pruned, and anything an interrupted run left behind is repaired by the
+next run (see recover.py); only names this module creates are ever deleted.
 """
 
 from __future__ import annotations
@@ -29,7 +28,8 @@ from .stopping import checkpoint
 
 STAGING = ".staging"
 BUILD_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-[\w-]+$")
-LEGACY_STAGING = ".staging"  # the folder the build used before versioned builds: .staging/site, .staging/previous-site
+
+
 @dataclass(frozen=True)
 class Layout:
     site: Path  # the link readers use, e.g. <root>/site
@@ -120,7 +120,7 @@ def describe(layout: Layout, verb: str = "keeps") -> str:
 
 
 @contextmanager
-def _signals_held():
+def signals_held():
     """Delay Ctrl-C and SIGTERM across steps that must not be separated; they arrive right after."""
     held = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
@@ -130,7 +130,7 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
     """Remove a file, link or folder tree of ours; a read-only leftover is made writable first."""
     if path.is_symlink() or not path.is_dir():
         path.unlink(missing_ok=True)
@@ -149,7 +149,7 @@ def _temp_link(layout: Layout) -> Path:
     return layout.site.with_name(f".{layout.site.name}.tmp-{os.getpid()}")
 
 
-def _link_to(layout: Layout, build: Path) -> Path:
+def link_to(layout: Layout, build: Path) -> Path:
     """A new link to `build`, beside site, ready to be renamed over it (relative, so the project can move)."""
     tmp = _temp_link(layout)
     tmp.unlink(missing_ok=True)
@@ -162,7 +162,7 @@ def _link_to(layout: Layout, build: Path) -> Path:
 
 def switch(layout: Layout, build: Path) -> None:
     """Point site at `build` in one atomic step."""
-    tmp = _link_to(layout, build)
+    tmp = link_to(layout, build)
     checkpoint("linked")
     try:
         os.replace(tmp, layout.site)
@@ -188,7 +188,7 @@ def discard(staging: Path) -> None:
     """Remove an unpublished staging folder (never a published build: those have no .staging suffix)."""
     if staging.name.endswith(STAGING):
         try:
-            _remove(staging)
+            remove(staging)
         except OSError:
             pass  # the next run removes it
 
@@ -202,13 +202,13 @@ def publish(layout: Layout, staging: Path) -> tuple[Path, list[str]]:
     try:
         switch(layout, build)
     except OSError:
-        _remove(build)  # never published; site still points where it did
+        remove(build)  # never published; site still points where it did
         raise
     checkpoint("switched")
-    return build, prune(layout, keep={build, previous or _newest_other(layout, build)})
+    return build, prune(layout, keep={build, previous or newest_other(layout, build)})
 
 
-def _newest_other(layout: Layout, build: Path | None) -> Path | None:
+def newest_other(layout: Layout, build: Path | None) -> Path | None:
     """The rollback build when site did not point at one: the newest complete build besides `build`."""
     others = [b for b in complete_builds(layout) if b != build]
     return others[-1] if others else None
@@ -223,73 +223,7 @@ def prune(layout: Layout, keep: set) -> list[str]:
         if not BUILD_NAME.match(name) or Path(os.path.realpath(entry)) in keep:
             continue
         try:
-            _remove(entry)
+            remove(entry)
         except OSError as exc:
             notes.append(f"could not remove the old build {layout.shown(entry)} ({exc.strerror}); remove it by hand")
-    return notes
-
-
-# --- recovering from an interrupted or older run ----------------------------------------
-
-
-def _adopt(layout: Layout, folder: Path, tag: str) -> Path:
-    """Move a complete site folder into the builds and point site at it.
-
-    site cannot be turned from a folder into a link in one step, so the link is
-    made first and the move and the switch run back to back with Ctrl-C held
-    off; if the process is killed between them, the next run finds no site and
-    restores this build (see recover).
-    """
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    dest, n = layout.builds / f"{stamp}-{tag}", 1
-    while os.path.lexists(dest):
-        n += 1
-        dest = layout.builds / f"{stamp}-{tag}{n}"
-    tmp = _link_to(layout, dest)
-    try:
-        with _signals_held():
-            os.rename(folder, dest)
-            checkpoint("adopted")
-            os.replace(tmp, layout.site)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    return dest
-
-
-def recover(layout: Layout) -> list[str]:
-    """Bring any state an earlier run left into the normal one; returns notes for the user.
-
-    Called with the build lock held, so nothing here races another build.
-    """
-    notes = []
-    for leftover in layout.site.parent.glob(f".{layout.site.name}.tmp-*"):
-        if leftover.is_symlink():
-            leftover.unlink(missing_ok=True)
-
-    legacy = layout.site.parent / LEGACY_STAGING
-    if os.path.lexists(legacy):
-        previous = legacy / "previous-site"
-        if not os.path.lexists(layout.site) and previous.is_dir() and not previous.is_symlink():
-            # The old script was stopped between its two renames: this is the last published site.
-            build = _adopt(layout, previous, "restored")
-            notes.append(f"{layout.label}/ was missing; restored the site left in {layout.shown(previous)} as {layout.shown(build)}")
-        try:
-            _remove(legacy)
-            notes.append(f"removed {layout.shown(legacy)}, left by an earlier run")
-        except OSError as exc:  # harmless where it is: say so and go on
-            notes.append(f"could not remove {layout.shown(legacy)}, left by an earlier run ({exc.strerror}); remove it by hand")
-
-    if layout.site.is_dir() and not layout.site.is_symlink():
-        build = _adopt(layout, layout.site, "moved")
-        notes.append(f"moved the folder {layout.label}/ to {layout.shown(build)}; {layout.label} is now a link to the published build")
-
-    builds = complete_builds(layout)
-    if not layout.site.exists() and builds:  # missing, or a broken link
-        was = "a broken link" if layout.site.is_symlink() else "missing"
-        switch(layout, builds[-1])
-        notes.append(f"{layout.label}/ was {was}; restored the newest complete build, {layout.shown(builds[-1])}")
-
-    now = current(layout)
-    notes += prune(layout, keep={now, _newest_other(layout, now)})
     return notes
