@@ -5,7 +5,8 @@ links and anchors). Its log lines become diagnostics; a crash inside MkDocs
 becomes one BUILD001 line instead of a traceback. One build runs at a time
 (buildlock); site/ is a link switched atomically to a build that passed, so a
 bad change, a second build, Ctrl-C or a full disk never loses the published
-site (publish, stopping). Whatever goes wrong ends in one plain line and a non-zero exit.
+site (publish, recover, stopping). Whatever goes wrong ends in one plain line and a
+non-zero exit.
 """
 
 from __future__ import annotations
