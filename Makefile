@@ -24,7 +24,7 @@ $(STAMP): requirements.txt
 
 GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMARY)) $(if $(VERBOSE),--verbose) $(GATE_ARGS)
 
-site: $(STAMP) ## Build into a staging folder, run the gate, then replace site/ only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
+site: $(STAMP) ## Build into a folder of its own, run the gate, then switch site/ to it only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
 	@$(RUN) medsite.build $(GATE_OPTS)
 
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) showing what the checks will say
@@ -86,4 +86,4 @@ lock: $(STAMP) ## Re-pin requirements.txt with hashes from requirements.in
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
 
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf site .staging .cache .pytest_cache
+	rm -rf site .site-builds .staging .cache .pytest_cache

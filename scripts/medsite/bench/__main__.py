@@ -56,7 +56,7 @@ def gate_seconds(project: Path, site: Path) -> float:
 
 def real_site(runs: int, work: Path) -> None:
     project = work / "real"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".staging", "node_modules", ".git", "__pycache__", "screenshots", ".cache"))
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-builds", ".staging", "node_modules", ".git", "__pycache__", "screenshots", ".cache"))
     configs = {name: synth.variant_config(project, name) for name in ("bare", "citations")}
     configs["all_hooks"] = project / "mkdocs.yml"
     times = {name: [timed(mkdocs(cfg, work / f"out-{name}"), project) for _ in range(runs)] for name, cfg in configs.items()}

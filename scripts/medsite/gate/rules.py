@@ -103,6 +103,8 @@ _RULES = [
     Rule("GATE005", E, "A gate-ignore comment names a SAFE code.", "Safety findings cannot be switched off from inside a page.", "Remove the comment and the unsafe markup; a real need is a reviewed safe_exceptions entry in gate.yml (file, exact markup, why)."),
     Rule("GATE006", E, "`make check` was asked to check a site/ built before the latest change to the sources.", "It would check old pages and report all is well.", "Run `make site`: it builds and checks in one go."),
     Rule("BUILD001", E, "MkDocs could not build the site (a template, snippet or Markdown extension failed).", "Nothing can be published.", "Read the message; it names the page or file where MkDocs stopped."),
+    Rule("BUILD002", E, "The build could not write or switch its output: a read-only or full disk, or a path of the wrong kind (a file where the build keeps a folder).", "Nothing new is published; site/ keeps what it had, which the message describes.", "Make the named path writable, free disk space, or remove the file in the way, then run `make site` again."),
+    Rule("BUILD003", E, "Another `make site` is already running in this project.", "Two builds at once could publish a mix of both; the second one stops instead.", "Wait for the other build to finish (the message gives its process id), then run `make site` again."),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
