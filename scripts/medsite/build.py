@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic
 from .gate import cli as gate_cli
 from .gate.project import Project
 from .gate.run import run as run_gate
+from .search_index import build_index as build_search_index
 
 DOCS = "docs"  # the project layout's content folder, as MkDocs names pages in its messages
 LOG_LINE = re.compile(r"^(ERROR|WARNING)\s+-\s+(.*)$")
@@ -98,6 +99,8 @@ def main(argv=None) -> int:
 
     started = time.perf_counter()
     built, diagnostics = mkdocs_build(root, staging)
+    if built:  # after the engine, before the gate: search is indexed from the staging HTML, whichever engine wrote it
+        diagnostics += build_search_index(staging)
     project = Project(root, staging if built else None)
     diagnostics += run_gate(project, source_only=not built)
     diagnostics = list(dict.fromkeys(diagnostics))  # the hook and the gate both report unknown keys
