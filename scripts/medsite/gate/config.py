@@ -15,6 +15,7 @@ DEFAULTS = {
     "number_citation_page_types": ["condition", "treatment", "clinic", "guide"],
     "words_to_avoid": [],
     "verification_max_age_days": 180,
+    "first_load_kb": 64,
 }
 
 
