@@ -22,6 +22,9 @@ from .diagnostics import Diagnostic
 
 BUNDLE_DIR = "pagefind"  # under the site root; the search script (overrides/assets/javascripts) expects it here
 EXCLUDE = "a.headerlink"
+# Pagefind also writes its three ready-made interfaces; the site uses its own dialog
+# (overrides/assets/javascripts/site-search.js), so they would be published unused.
+UNUSED_UI = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*")
 NO_BODY = "Did not find a data-pagefind-body element"
 
 
@@ -48,4 +51,7 @@ def build_index(site: Path) -> list[Diagnostic]:
         # Without the templates' marker Pagefind would index every page whole, menus and reference lists included.
         return [Diagnostic("BUILD002", "no page has data-pagefind-body, so search would index menus and reference lists", where,
                            hint="keep the data-pagefind-body wrapper of the content block in overrides/main.html")]
+    for pattern in UNUSED_UI:
+        for path in (site / BUNDLE_DIR).glob(pattern):
+            path.unlink()
     return []
