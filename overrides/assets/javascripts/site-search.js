@@ -10,7 +10,7 @@
 
 const ROOT = new URL("../../", import.meta.url); // this file is assets/javascripts/site-search.js
 const HIGHLIGHT = "highlight"; // query parameter that asks a page to mark the searched words
-const MAX_RESULTS = 10;
+const PAGE = 10; // results shown at once
 
 let dialog, input, list, status, opener;
 let pagefind; // the Pagefind module, loaded on first open
@@ -114,19 +114,34 @@ function excerpt(html) {
   return out;
 }
 
-function render(results, query) {
-  list.replaceChildren(
-    ...results.map((data) => {
-      const item = element("li", { class: "site-search__result" });
-      const link = element("a", { href: data.url, class: "site-search__link" });
-      link.append(element("span", { class: "site-search__title" }, data.meta.title || data.url));
-      link.append(excerpt(data.excerpt));
-      item.append(link);
-      return item;
-    }),
-  );
-  const count = results.length;
-  status.textContent = count ? `${count === MAX_RESULTS ? `Top ${count}` : count} result${count === 1 ? "" : "s"} for “${query}”` : `No results for “${query}”`;
+function item(data) {
+  const entry = element("li", { class: "site-search__result" });
+  const link = element("a", { href: data.url, class: "site-search__link" });
+  link.append(element("span", { class: "site-search__title" }, data.meta.title || data.url));
+  link.append(excerpt(data.excerpt));
+  entry.append(link);
+  return entry;
+}
+
+// Show results PAGE at a time; each shown result costs one small fragment request.
+async function show(found, from, number) {
+  const data = await Promise.all(found.slice(from, from + PAGE).map((result) => result.data()));
+  if (number !== latest) return;
+  if (from === 0) list.replaceChildren(...data.map(item));
+  else {
+    list.querySelector(".site-search__more-item")?.remove();
+    list.append(...data.map(item));
+  }
+  if (found.length > from + PAGE) {
+    const more = element("button", { type: "button", class: "site-search__more" }, "Show more results");
+    more.addEventListener("click", () => {
+      const next = list.querySelectorAll(".site-search__result").length;
+      show(found, from + PAGE, number).then(() => list.querySelectorAll(".site-search__link")[next]?.focus());
+    });
+    const entry = element("li", { class: "site-search__more-item" });
+    entry.append(more);
+    list.append(entry);
+  }
 }
 
 async function search(text) {
@@ -137,14 +152,25 @@ async function search(text) {
     status.textContent = "";
     return;
   }
-  const engine = await loadPagefind();
-  const found = await engine.search(query);
+  let found;
+  try {
+    found = await (await loadPagefind()).search(query);
+  } catch (error) {
+    // No index (the `make serve` preview has none: `make site` builds it) or a network failure.
+    pagefind = undefined; // try again on the next key
+    if (number === latest) status.textContent = "Search is not available right now. Please try again later.";
+    throw error;
+  }
   if (number !== latest || !found) return;
-  const results = await Promise.all(found.results.slice(0, MAX_RESULTS).map((result) => result.data()));
-  if (number === latest) render(results, query);
+  await show(found.results, 0, number);
+  if (number !== latest) return;
+  const count = found.results.length;
+  status.textContent = count ? `${count} result${count === 1 ? "" : "s"} for “${query}”` : `No results for “${query}”`;
 }
 
 export async function open(button) {
+  if (dialog && dialog.open) return;
+  const before = document.activeElement;
   if (!dialog) {
     const styled = stylesheet();
     build();
@@ -152,7 +178,8 @@ export async function open(button) {
     await styled;
   }
   if (dialog.open) return;
-  opener = button;
+  // Focus goes back where it was when the dialog closes (to the button, if nothing had focus).
+  opener = before && before !== document.body ? before : button;
   dialog.showModal();
   input.focus();
   input.select();
