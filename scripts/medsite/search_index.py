@@ -21,7 +21,10 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 
 BUNDLE_DIR = "pagefind"  # under the site root; the search script (overrides/assets/javascripts) expects it here
-EXCLUDE = "a.headerlink"
+# Not words a reader searches for: the "¶" permalink after each heading (Python-Markdown's toc),
+# and the disclaimer callout that opens every treatment page (includes/treatment-disclaimer.md),
+# which would otherwise fill the excerpt of every treatment page with the same sentences.
+EXCLUDE = ("a.headerlink", ".admonition.disclaimer")
 # Pagefind also writes its three ready-made interfaces; the site uses its own dialog
 # (overrides/assets/javascripts/site-search.js), so they would be published unused.
 UNUSED_UI = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*")
@@ -31,8 +34,7 @@ NO_BODY = "Did not find a data-pagefind-body element"
 def command(site: Path) -> list[str]:
     # The binary ships in the pinned pagefind-bin wheel: no download at build time.
     return [sys.executable, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", BUNDLE_DIR,
-            # The "¶" permalink after each heading (Python-Markdown's toc) is not words.
-            "--exclude-selectors", EXCLUDE]
+            "--exclude-selectors", ", ".join(EXCLUDE)]
 
 
 def build_index(site: Path) -> list[Diagnostic]:
