@@ -83,6 +83,18 @@ class Words:
         pytest.fail("no word occurs on exactly one page")
 
     @cached_property
+    def common(self) -> str:
+        """The longest word in the text of more than ten pages (more than one screen of results)."""
+        counts = {}
+        for page in self.pages:
+            for word in page.text_words:
+                counts[word] = counts.get(word, 0) + 1
+        many = sorted((w for w, n in counts.items() if n > 10 and len(w) >= 5), key=lambda w: (-len(w), w))
+        if not many:
+            pytest.fail("no word occurs on more than ten pages")
+        return many[0]
+
+    @cached_property
     def reference_only(self) -> str:
         """A word of the per-page reference lists that, in the index, only the References page has."""
         references = next(p for p in self.pages if p.path == "references/")
@@ -193,3 +205,17 @@ def test_a_word_only_in_reference_lists_finds_only_the_references_page(open_tab,
     tab.goto("")
     open_search(tab)
     assert type_query(tab, word) == ["/references/"], word
+
+
+def test_more_results_than_fit_load_on_request(open_tab, words):
+    tab = open_tab()
+    tab.goto("")
+    open_search(tab)
+    shown = type_query(tab, words.common)
+    assert len(shown) == 10, shown
+    status = tab.page.locator("#site-search-status").text_content()
+    assert int(status.split()[0]) > 10, status
+    tab.page.get_by_role("button", name="Show more results").click()
+    wait_until(tab.page, f"document.querySelectorAll({RESULT_LINKS!r}).length > 10")
+    # Focus moves to the first newly shown result, so a keyboard user carries on from there.
+    assert tab.page.evaluate(f"document.activeElement === document.querySelectorAll({RESULT_LINKS!r})[10]")
