@@ -282,6 +282,8 @@ def measure(site: Path, label: str, instance) -> dict:
     with serve(site, use_gzip=True) as base:
         load = browser_metrics.first_load(instance, base + path)
         costs = browser_metrics.search_costs(instance, base + path, words[0], words[1:])
+    # Timings depend on how busy the machine is: print its load with them.
+    costs["load_average"] = os.getloadavg()[0]
     bundle = sum(f.stat().st_size for f in (site / search_index.BUNDLE_DIR).rglob("*") if f.is_file())
     return {
         "site": label,
@@ -296,6 +298,7 @@ def measure(site: Path, label: str, instance) -> dict:
 
 def lighthouse_rows(site: Path, forms, out_dir: Path) -> list:
     pages = {"home": "", "longest": longest_page(site), "references": "references/"}
+    out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
     with serve(site, use_gzip=True) as base:
         for label, path in pages.items():
@@ -326,7 +329,8 @@ def print_sizes(results: list[dict]) -> None:
         times = sorted(r["keystroke_ms"])
         if times:
             print(f"  {r['site']} key→results over {len(times)} key presses: median {statistics.median(times):.0f} ms, "
-                  f"90th percentile {times[int(len(times) * 0.9) - 1]:.0f} ms, max {times[-1]:.0f} ms")
+                  f"90th percentile {times[max(0, int(len(times) * 0.9) - 1)]:.0f} ms, max {times[-1]:.0f} ms "
+                  f"(machine load average {r['load_average']:.1f} on {os.cpu_count()} CPUs)")
     for r in results:
         print(f"first_load pages={r['pages']} kb={r['first_load_bytes'] / 1024:.1f}")
 

@@ -14,7 +14,10 @@ const PAGE = 10; // results shown at once
 
 let dialog, input, list, status, opener;
 let pagefind; // the Pagefind module, loaded on first open
-let latest = 0; // number of the newest query, so a slow older answer never replaces a newer one
+let latest = 0; // number of the newest search, so a slow older answer never replaces a newer one
+let running = false; // a search is being computed
+let wanted = null; // the newest text typed while it was
+const MIN_LENGTH = 2; // one letter matches most words of a big site and tells the reader nothing
 
 function stylesheet() {
   const link = document.createElement("link");
@@ -72,7 +75,7 @@ function build() {
   // A click on the backdrop (outside the dialog's box) closes it, as Material's search did.
   dialog.addEventListener("click", (event) => event.target === dialog && dialog.close());
   dialog.addEventListener("close", () => opener && opener.focus());
-  input.addEventListener("input", () => search(input.value));
+  input.addEventListener("input", () => schedule(input.value));
   input.addEventListener("keydown", onInputKey);
   list.addEventListener("keydown", onResultKey);
 }
@@ -144,10 +147,24 @@ async function show(found, from, number) {
   }
 }
 
+// One search at a time, and then only the newest text: Pagefind answers queries in turn, so
+// searching on every key of a fast typist would queue answers nobody waits for any more.
+async function schedule(text) {
+  wanted = text;
+  if (running) return;
+  running = true;
+  while (wanted !== null) {
+    const next = wanted;
+    wanted = null;
+    await search(next).catch(() => {});
+  }
+  running = false;
+}
+
 async function search(text) {
   const query = text.trim();
   const number = ++latest;
-  if (!query) {
+  if (query.length < MIN_LENGTH) {
     list.replaceChildren();
     status.textContent = "";
     return;
@@ -158,12 +175,12 @@ async function search(text) {
   } catch (error) {
     // No index (the `make serve` preview has none: `make site` builds it) or a network failure.
     pagefind = undefined; // try again on the next key
-    if (number === latest) status.textContent = "Search is not available right now. Please try again later.";
+    status.textContent = "Search is not available right now. Please try again later.";
     throw error;
   }
-  if (number !== latest || !found) return;
+  if (wanted !== null || !found) return; // the reader has typed more: answer that instead
   await show(found.results, 0, number);
-  if (number !== latest) return;
+  if (number !== latest || wanted !== null) return;
   const count = found.results.length;
   status.textContent = count ? `${count} result${count === 1 ? "" : "s"} for “${query}”` : `No results for “${query}”`;
 }

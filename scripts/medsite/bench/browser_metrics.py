@@ -9,7 +9,9 @@
   by Pagefind's worker.
 - keystroke_ms: time from a key press in the search box to the results for what
   is typed, timed inside the page (event time of the keydown to the status line
-  naming the query), over many queries after the first.
+  naming the query), over many queries after the first, typed at about eight keys
+  a second. A key whose results are overtaken by the next key gives no sample;
+  the later key's sample then includes the wait, as the reader sees it.
 """
 
 from __future__ import annotations
