@@ -80,17 +80,23 @@ def test_perf001_near_miss_within_the_budget(tmp_path):
     assert not [d.text() for d in run(project) if d.code == "PERF001"]
 
 
+def test_a_budget_that_is_not_a_number_is_a_configuration_error(tmp_path):
+    project = project_with_budget(tmp_path, "'lots'")
+    found = [d for d in run(project) if d.code in ("GATE003", "GATE004", "PERF001")]
+    assert [(d.code, d.path) for d in found] == [("GATE003", "gate.yml")], [d.text() for d in found]
+
+
 def test_first_load_lists_exactly_what_the_page_fetches(tmp_path):
     project = project_with_budget(tmp_path, 64)
     page = project.site.pages["site/page/index.html"]
-    parts = budget.first_load(project.site, page, budget._Sizes(project.site.root))
+    parts = budget.first_load(project.site, page, budget.Sizes(project.site.root))
     assert sorted(name for name, _ in parts) == sorted(f"site/{rel}" for rel in COUNTED)
 
 
 def test_the_real_site_loads_no_search_code_or_index_at_first(site):
     """Every page's first load is the same theme files plus its HTML: search adds nothing until it is opened."""
     project = Project(site.parent, site)
-    sizes = budget._Sizes(site)
+    sizes = budget.Sizes(site)
     assets = set()
     for page in project.site.pages.values():
         names = [name for name, _ in budget.first_load(project.site, page, sizes)]

@@ -42,7 +42,7 @@ _SRC = re.compile(r"\bsrc\s*:([^;}]*)", re.I)
 _URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""", re.I)
 
 
-class _Sizes:
+class Sizes:
     """Compressed size of each site file, computed once per run."""
 
     def __init__(self, root: Path):
@@ -74,7 +74,7 @@ def _stylesheet(rel: str) -> SimpleNamespace:
     return SimpleNamespace(url=rel[len("site/"):])
 
 
-def first_load(site, page, sizes: _Sizes) -> list[tuple[str, int]]:
+def first_load(site, page, sizes: Sizes) -> list[tuple[str, int]]:
     """(file, compressed bytes) for the page's HTML and everything it loads before any interaction."""
     out = [(page.rel, sizes.of(page.rel))]
     seen = {page.rel}
@@ -103,8 +103,12 @@ def check(project):
     if site is None:
         return
     budget_kb = project.config.get("first_load_kb", DEFAULT_KB)
+    if isinstance(budget_kb, bool) or not isinstance(budget_kb, (int, float)) or budget_kb <= 0:
+        yield Diagnostic("GATE003", f"first_load_kb must be a positive number of kilobytes, not {budget_kb!r}",
+                         project.gate_config_path, hint=f"write, for example, first_load_kb: {DEFAULT_KB}")
+        return
     budget = float(budget_kb) * 1024
-    sizes = _Sizes(site.root)
+    sizes = Sizes(site.root)
     for page in site.pages.values():
         source_page = project.page_by_html.get(page.rel)
         if not source_page or not source_page.page or not PageMeta.from_meta(source_page.page.meta).is_content:
