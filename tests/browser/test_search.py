@@ -219,3 +219,14 @@ def test_more_results_than_fit_load_on_request(open_tab, words):
     wait_until(tab.page, f"document.querySelectorAll({RESULT_LINKS!r}).length > 10")
     # Focus moves to the first newly shown result, so a keyboard user carries on from there.
     assert tab.page.evaluate(f"document.activeElement === document.querySelectorAll({RESULT_LINKS!r})[10]")
+
+
+def test_search_works_from_the_not_found_page_at_any_depth(open_tab, words):
+    """The 404 page is served at whatever address was asked for; its search must still find the site root."""
+    _, word = words.unique
+    tab = open_tab()
+    tab.goto("no/such/page/here/", expect_status=404)
+    tab.console.clear()  # Chromium logs the 404 status of the page itself
+    open_search(tab)
+    assert type_query(tab, word)
+    assert tab.recorder.foreign == [] and tab.violations() == [] and tab.console.messages == []
