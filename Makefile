@@ -48,7 +48,7 @@ $(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock
 	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-bench-web: site browser $(LIGHTHOUSE_STAMP) ## Lighthouse 12 on the home page and the longest content page (mobile, desktop), served with gzip
+bench-web: site browser $(LIGHTHOUSE_STAMP) ## What readers pay (first load, first search, key-to-results) on the real and synthetic sites (BENCH_WEB_SIZES=1000,5000), and Lighthouse 12
 	CHROME_PATH=/usr/bin/chromium $(RUN) medsite.bench_web
 
 test: $(STAMP) browser node ## Run every test

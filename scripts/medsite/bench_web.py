@@ -1,15 +1,24 @@
-"""`make bench-web`: Lighthouse on the built site, served as a real host would serve it.
+"""`make bench-web`: what readers pay, on the real site and on synthetic sites of 1,000 and 5,000 pages.
 
-The site (default ``site/``) is served from 127.0.0.1 with gzip and with the
-headers of ``site/_headers`` (what Netlify or Cloudflare Pages would send).
-Lighthouse 12 (pinned in bench/lighthouse/package.json) runs on the home page
-and on the longest content page, with its mobile and desktop settings, in
-Debian's Chromium. The four category scores and the first-load transfer size
-are printed; the JSON reports go to bench-results/ (gitignored).
+Every site is built (engine, then the search index) and served from 127.0.0.1
+with gzip and the headers of ``site/_headers``, as a static host would. For each
+site, in Debian's Chromium (bench/browser_metrics.py says exactly what is counted):
 
-This is a benchmark, not a test: it prints numbers and fails only when
-Lighthouse cannot run. The static server here is also what the browser tests
-use, so they see the same bytes and headers.
+- first load of a typical content page (the one with the median compressed HTML):
+  compressed HTML, CSS, JavaScript and fonts, before any interaction; goal 64 KB
+  or less, and flat (within 5%) from the real site to 5,000 pages;
+- the bytes the first search query fetches;
+- the median time from a key press in the search box to its results (goal
+  100 ms or less at 5,000 pages).
+
+Then Lighthouse 12 (pinned in bench/lighthouse) on the real site's home page,
+longest content page and References page, mobile settings; goal 100 in all four
+categories. It prints a table, and one machine-readable line per site:
+``first_load pages=N kb=X``. JSON reports go to bench-results/ (gitignored).
+
+This is a benchmark, not a test: it prints numbers and fails only when something
+cannot run. The static server here is also what the browser tests use, so they
+see the same bytes and headers.
 """
 
 from __future__ import annotations
@@ -20,23 +29,25 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import chromium, csp
+from . import chromium, csp, search_index
 
 ROOT = Path(__file__).resolve().parents[2]
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = chromium.PATH
 CHROMIUM_FLAGS = ("--headless=new", *chromium.QUIET_FLAGS, "--disable-default-apps", "--disable-extensions")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-TARGET_BYTES = 64 * 1024
 
 _COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 
@@ -211,47 +222,123 @@ def breakdown(report: dict) -> dict[str, int]:
         url, kind = item.get("url", ""), (item.get("resourceType") or "Other")
         if url.startswith("data:"):
             continue
-        if url.endswith("search_index.json"):
-            kind = "search index"
-        elif "/workers/" in url:
-            kind = "search worker"
+        if "/pagefind/" in url or "site-search" in url:
+            kind = "search"
         out[kind] = out.get(kind, 0) + int(item.get("transferSize") or 0)
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="medsite.bench_web", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site-dir", default=str(ROOT / "site"))
-    parser.add_argument("--out", default=str(ROOT / "bench-results" / "lighthouse"))
-    parser.add_argument("--form", choices=("mobile", "desktop", "both"), default="both")
-    args = parser.parse_args(argv)
+def content_pages(site_dir: Path) -> list[Path]:
+    """HTML files of the content pages (they carry the review block), sorted by path."""
+    return [p for p in sorted(site_dir.rglob("index.html")) if "health-footer" in p.read_text(encoding="utf-8")]
 
-    site = Path(args.site_dir)
-    if not (site / "index.html").is_file():
-        print(f"{site}/index.html is missing: run `make site` first", file=sys.stderr)
-        return 2
-    if not LIGHTHOUSE.is_file():
-        print(f"{LIGHTHOUSE} is missing: `make bench-web` installs it (npm ci in bench/lighthouse)", file=sys.stderr)
-        return 2
-    if not shutil.which("node"):
-        print("node is not installed", file=sys.stderr)
-        return 2
-    out_dir = Path(args.out)
+
+def typical_page(site_dir: Path) -> str:
+    """URL path of the content page whose compressed HTML is the median one."""
+    sized = sorted((len(gzip.compress(p.read_bytes(), 6, mtime=0)), p) for p in content_pages(site_dir))
+    page = sized[len(sized) // 2][1]
+    rel = page.parent.relative_to(site_dir).as_posix()
+    return "" if rel == "." else rel + "/"
+
+
+def page_words(site_dir: Path, path: str, count: int) -> list[str]:
+    """``count`` different words of a page's searchable text, spread through the alphabet."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    html = (site_dir / path / "index.html").read_text(encoding="utf-8")
+    body = LexborHTMLParser(html).css_first("[data-pagefind-body]")
+    for node in body.css("[data-pagefind-ignore], a.headerlink"):
+        node.decompose()
+    words = sorted({w for w in re.findall(r"[a-z]{5,}", body.text(separator=" ").lower())})
+    step = max(1, len(words) // count)
+    return words[::step][:count]
+
+
+def build_site(project: Path, out: Path) -> Path:
+    """The engine, then the search index: what `make site` publishes, without the gate (see `make bench`)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "--site-dir", str(out)]
+    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"mkdocs build failed in {project}:\n{proc.stderr[-3000:]}")
+    problems = search_index.build_index(out)
+    if problems:
+        raise RuntimeError("\n".join(d.text() for d in problems))
+    return out
+
+
+def synthetic_site(pages: int, work: Path) -> Path:
+    from .bench import synth
+
+    project = synth.make_site(ROOT, work / f"synth-{pages}", pages)
+    return build_site(project, project / "site")
+
+
+def measure(site: Path, label: str, instance) -> dict:
+    from .bench import browser_metrics
+
+    path = typical_page(site)
+    words = page_words(site, path, 12)
+    with serve(site, use_gzip=True) as base:
+        load = browser_metrics.first_load(instance, base + path)
+        costs = browser_metrics.search_costs(instance, base + path, words[0], words[1:])
+    # Timings depend on how busy the machine is: print its load with them.
+    costs["load_average"] = os.getloadavg()[0]
+    bundle = sum(f.stat().st_size for f in (site / search_index.BUNDLE_DIR).rglob("*") if f.is_file())
+    return {
+        "site": label,
+        "pages": sum(1 for p in site.rglob("index.html")),
+        "page": "/" + path,
+        "first_load_bytes": load["bytes"],
+        "first_load_parts": load["parts"],
+        "search_bundle_bytes": bundle,
+        **costs,
+    }
+
+
+def lighthouse_rows(site: Path, forms, out_dir: Path) -> list:
+    pages = {"home": "", "longest": longest_page(site), "references": "references/"}
     out_dir.mkdir(parents=True, exist_ok=True)
-    forms = ("mobile", "desktop") if args.form == "both" else (args.form,)
-    pages = {"home": "", "longest": longest_page(site)}
-
     rows = []
     with serve(site, use_gzip=True) as base:
         for label, path in pages.items():
             for form in forms:
-                name = f"{label}-{form}"
-                report = run_lighthouse(base + path, form=form, out=out_dir / f"{name}.json")
+                report = run_lighthouse(base + path, form=form, out=out_dir / f"{label}-{form}.json")
                 rows.append((label, "/" + path, form, summarize(report)))
+    return rows
 
-    width = max(len(f"{label} /{path}") for label, path in pages.items()) + 2
+
+def print_sizes(results: list[dict]) -> None:
+    header = f"{'site':<12} {'pages':>6}  {'first load':>10}  {'1st query':>10} {'requests':>8}  {'key→results':>12}  {'index on disk':>13}  page"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        median = r["keystroke_median_ms"]
+        print(
+            f"{r['site']:<12} {r['pages']:>6}  {r['first_load_bytes'] / 1024:>7.1f} KB  {r['first_query_bytes'] / 1024:>7.1f} KB"
+            f" {r['first_query_requests']:>8}  {(f'{median:.0f} ms' if median is not None else '?'):>12}"
+            f"  {r['search_bundle_bytes'] / 1024 / 1024:>10.1f} MB  {r['page']}"
+        )
+    loads = [r["first_load_bytes"] for r in results]
+    spread = (max(loads) - min(loads)) / min(loads) * 100 if loads else 0
+    verdict = "flat" if spread <= 5 else "NOT flat"
+    print(f"First load: {min(loads) / 1024:.1f}-{max(loads) / 1024:.1f} KB, spread {spread:.1f}% ({verdict}; goal: within 5%, and 64 KB or less)")
+    for r in results:
+        parts = ", ".join(f"{url.rstrip('/').rsplit('/', 1)[-1] + ('/' if url.endswith('/') else '')} {n / 1024:.1f}" for url, n in sorted(r["first_load_parts"], key=lambda x: -x[1]))
+        print(f"  {r['site']} first load by file (KB): {parts}")
+        times = sorted(r["keystroke_ms"])
+        if times:
+            print(f"  {r['site']} key→results over {len(times)} key presses: median {statistics.median(times):.0f} ms, "
+                  f"90th percentile {times[max(0, int(len(times) * 0.9) - 1)]:.0f} ms, max {times[-1]:.0f} ms "
+                  f"(machine load average {r['load_average']:.1f} on {os.cpu_count()} CPUs)")
+    for r in results:
+        print(f"first_load pages={r['pages']} kb={r['first_load_bytes'] / 1024:.1f}")
+
+
+def print_lighthouse(rows: list, forms) -> None:
+    width = max(len(f"{label} {path}") for label, path, _, _ in rows) + 2
     header = f"{'page':<{width}} {'form':<8} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5} {'transfer':>10}"
-    print(f"Lighthouse {lighthouse_version()} on {site} (served with gzip), {CHROMIUM}")
+    print(f"Lighthouse {lighthouse_version()} (served with gzip), {CHROMIUM}")
     print(header)
     print("-" * len(header))
     for label, path, form, summary in rows:
@@ -269,14 +356,47 @@ def main(argv: list[str] | None = None) -> int:
         for cat, ids in summary["failing"].items():
             if ids:
                 print(f"  {label} {form} {cat}: not full marks on {', '.join(ids)}")
-    content = [r for r in rows if r[0] == "longest" and r[3]["transfer_bytes"] is not None]
-    if content:
-        worst = max(r[3]["transfer_bytes"] for r in content)
-        verdict = "within" if worst <= TARGET_BYTES else "OVER"
-        print(f"First-load transfer of the longest content page: {worst / 1024:.1f} KB ({verdict} the 64 KB budget)")
-        print("  (Lighthouse counts the search worker's script only in part; gzip it yourself for the full figure.)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="medsite.bench_web", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site-dir", default=str(ROOT / "site"), help="the real site, built by `make site`")
+    parser.add_argument("--out", default=str(ROOT / "bench-results" / "web"))
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_WEB_SIZES", "1000,5000"), help="synthetic site sizes (comma-separated; empty for none)")
+    parser.add_argument("--form", choices=("mobile", "desktop", "both"), default="mobile")
+    parser.add_argument("--no-lighthouse", action="store_true")
+    args = parser.parse_args(argv)
+
+    site = Path(args.site_dir)
+    if not (site / "index.html").is_file() or not (site / search_index.BUNDLE_DIR).is_dir():
+        print(f"{site} has no built site with its search index: run `make site` first", file=sys.stderr)
+        return 2
+    if not args.no_lighthouse and (not LIGHTHOUSE.is_file() or not shutil.which("node")):
+        print(f"{LIGHTHOUSE} or node is missing: `make bench-web` installs it (npm ci in bench/lighthouse)", file=sys.stderr)
+        return 2
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    from .bench import browser_metrics
+
+    results = []
+    with browser_metrics.browser() as instance:
+        results.append(measure(site, "real", instance))
+        for pages in sizes:
+            started = time.perf_counter()
+            synthetic = synthetic_site(pages, out_dir / "sites")
+            print(f"built synthetic site of {pages} pages in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            results.append(measure(synthetic, f"synth-{pages}", instance))
+    print_sizes(results)
+    rows = []
+    if not args.no_lighthouse:
+        forms = ("mobile", "desktop") if args.form == "both" else (args.form,)
+        rows = lighthouse_rows(site, forms, out_dir / "lighthouse")
+        print_lighthouse(rows, forms)
     (out_dir / "summary.json").write_text(
-        json.dumps([{"page": p, "form": f, **s} for _, p, f, s in rows], indent=2), encoding="utf-8"
+        json.dumps({"sizes": results, "lighthouse": [{"page": p, "form": f, **s} for _, p, f, s in rows]}, indent=2),
+        encoding="utf-8",
     )
     print(f"Reports: {out_dir}")
     return 0

@@ -35,6 +35,7 @@ from .gate import rules
 from .gate.project import Project
 from .gate.rules import with_fix
 from .gate.run import run as run_gate
+from .search_index import build_index as build_search_index
 
 BUSY = 75  # another build holds the lock: try again later (EX_TEMPFAIL), not a fault in the content
 DOCS = "docs"  # the project layout's content folder, as MkDocs names pages in its messages
@@ -115,6 +116,8 @@ def _build_and_gate(root: Path, staging: Path, args) -> int:
     refused = refused_settings(root)
     built, diagnostics = (False, refused) if refused else mkdocs_build(root, staging)
     stopping.check()
+    if built:  # after the engine, before the gate: search is indexed from the staging HTML, whichever engine wrote it
+        diagnostics += build_search_index(staging)
     project = Project(root, staging if built else None)
     diagnostics += run_gate(project, source_only=not built)
     stopping.check()

@@ -55,7 +55,7 @@ _JS_TYPES = {
 # Fixed part of the policy, in the order it is written. Why each source is needed:
 #   img-src data:   Material draws its icons as CSS masks from data: SVG URLs
 #                   (and site.css adds two for the callouts).
-#   worker-src:     the search index runs in a Web Worker loaded from the site.
+#   worker-src:     search (Pagefind) runs in a Web Worker loaded from the site.
 #   style-src:      Material and site.css are external files; the templates ship
 #                   no inline <style> and no style="" attributes, and Material's
 #                   script styles elements through the CSSOM (el.style.x = …),
@@ -129,10 +129,17 @@ def scan(html: str) -> Inline:
     return Inline(unique(scripts), unique(styles), unique(attrs), unique(handlers))
 
 
+# Search (Pagefind, scripts/medsite/search_index.py) runs its engine as WebAssembly, compiled in
+# the browser from the site's own pagefind/wasm.*.pagefind. Under a script-src without it, Chromium
+# refuses to compile WebAssembly and search fails. It allows compiling WebAssembly only: eval(),
+# new Function() and string timers stay blocked (that would be 'unsafe-eval', which we never allow).
+WASM_SOURCE = "'wasm-unsafe-eval'"
+
+
 def policy(inline: Inline, *, header: bool = False) -> str:
     """The policy text for a page (or, with ``header``, for the _headers file)."""
     directives: list[tuple[str, tuple[str, ...]]] = list(_FIXED[:1])
-    directives.append(("script-src", ("'self'", *inline.scripts)))
+    directives.append(("script-src", ("'self'", WASM_SOURCE, *inline.scripts)))
     style = ["'self'", *inline.styles]
     if inline.style_attrs:
         style += ["'unsafe-hashes'", *inline.style_attrs]

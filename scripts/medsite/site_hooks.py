@@ -180,8 +180,10 @@ def page_content(state: SiteState, html: str, page) -> str:
         return html
     # Keep each page's reference list out of the search index: the References page
     # lists every work once and stays searchable, and the copies would make every
-    # page match every study title and double the index that each page downloads.
-    html = html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>', 1)
+    # page match every study title. data-pagefind-ignore is what Pagefind reads
+    # (scripts/medsite/search_index.py); data-search-exclude is the same for an
+    # engine's own search.
+    html = html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude data-pagefind-ignore>', 1)
     return holders.substitute(html, lambda key: formatted(state, key))
 
 

@@ -64,16 +64,12 @@ def wait_until(page, expression: str, *, timeout: float = 3.0, interval: float =
 
 
 def search(page, query: str) -> int:
-    """Type a query into Material's search once its worker is ready; return the number of results."""
-    box = page.locator("input.md-search__input")
-    box.click()  # on the desktop layout the search box sits in the header
-    # Until the index is loaded Material says "Initializing search" and drops keystrokes.
-    wait_until(
-        page,
-        "(() => { const m = document.querySelector('.md-search-result__meta');"
-        " return !!m && !/initializ/i.test(m.textContent) })()",
-        timeout=10,
-    )
+    """Open the site search from the header button, type a query; return the number of results shown."""
+    page.locator("button.site-search__button").click()
+    wait_until(page, "!!document.querySelector('dialog.site-search[open]')", timeout=10)
+    box = page.locator("#site-search-input")
+    box.fill("")
     box.press_sequentially(query)
-    wait_until(page, "document.querySelectorAll('.md-search-result__item').length > 0", timeout=10)
-    return page.evaluate("document.querySelectorAll('.md-search-result__item').length")
+    # The status line names the query once its results (or "No results") are on screen.
+    wait_until(page, f"(document.getElementById('site-search-status') || {{}}).textContent?.includes({query!r})", timeout=10)
+    return page.evaluate("document.querySelectorAll('.site-search__result').length")

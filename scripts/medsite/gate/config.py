@@ -22,6 +22,7 @@ DEFAULTS = {
     "readability_max_grade": 9,
     "readability_page_types": ["condition", "treatment", "clinic", "guide"],
     "limits": None,  # medsite.limits.Limits holds the defaults
+    "first_load_kb": 64,
 }
 
 

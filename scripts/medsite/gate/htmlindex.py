@@ -44,6 +44,7 @@ class HtmlPage:
     review_date: str | None = None  # <time datetime> of "Page last reviewed"
     body_text: str = ""  # the prose readers read through (readability.body_text)
     reader_texts: list = field(default_factory=list)  # (place, text) of everything else a reader sees; see _reader_texts
+    first_load: list = field(default_factory=list)  # URLs the HTML makes a browser fetch at once (see _first_load)
 
 
 @dataclass
@@ -93,9 +94,35 @@ def _reader_texts(tree, article) -> list[tuple[str, str]]:
     return [(place, text) for place, text in out if text and text.strip()]
 
 
+_SCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript"}
+_FETCHED_RELS = {"stylesheet", "preload", "modulepreload"}
+
+
+def _first_load(tree) -> list[str]:
+    """URLs that the HTML itself makes a browser fetch before the reader does anything.
+
+    Stylesheets (not alternate ones), preloads and module preloads, and every script
+    loaded by URL, whether plain, async, defer or module: all are fetched while the
+    page loads (async and defer change when a script runs, not whether it is fetched).
+    Images are not included (IMG004 budgets them), nor anything a script fetches later.
+    """
+    urls = []
+    for node in tree.css("link[href][rel], script[src]"):
+        attrs = node.attributes
+        if node.tag == "script":
+            if (attrs.get("type") or "").strip().lower() in _SCRIPT_TYPES:
+                urls.append(attrs.get("src") or "")
+            continue
+        rels = set((attrs.get("rel") or "").lower().split())
+        if rels & _FETCHED_RELS and "alternate" not in rels:
+            urls.append(attrs.get("href") or "")
+    return [u for u in urls if u]
+
+
 def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     tree = LexborHTMLParser(html)
     page = HtmlPage(rel, url)
+    page.first_load = _first_load(tree)  # before anything below removes nodes from the tree
     for node in tree.css("[id]"):
         id_ = node.attributes.get("id")
         if id_ in page.ids and id_ not in page.duplicate_ids:

@@ -47,6 +47,8 @@ CONTENT_EXTRA_ATTRS = {
     ("img", "title"): "tooltips on figures",
     ("img", "loading"): "lazy loading of figures",
     ("div", "data-search-exclude"): "keeps each page's reference list out of the search index (our hook)",
+    ("div", "data-pagefind-ignore"): "the same for Pagefind, which builds the site's search index (search_index.py)",
+    ("div", "data-pagefind-body"): "marks the page's own text for Pagefind's index (overrides/main.html)",
 }
 
 
@@ -106,6 +108,7 @@ CHROME_ATTRS = {
     "script": {"src", "id"},
     "time": {"datetime"},
     "ol": {"start"},
+    "button": {"data-site-search"},  # the header's search button, which loads search on first use
 }
 # Not "referrer": a page must not loosen the site-wide no-referrer policy that keeps readers' health reading private.
 META_NAMES = frozenset({"viewport", "description", "author", "generator", "robots", "theme-color", "color-scheme"})
