@@ -27,11 +27,18 @@ def git(root, *args):
     subprocess.run(["git", *args], cwd=root, env=GIT_ENV, check=True, capture_output=True)
 
 
+# One source verified once, so the lock file records a last verification (an empty lock has none,
+# and then every unverified source is summarised alike).
+ONCE_VERIFIED = {"version": 1, "items": [{"kind": "doi", "id": "10.1056/nejmra1401483", "checked": "2026-11-25",
+                                          "status": "ok", "evidence": {}, "sources": ["docs/references.yaml#reich2018"]}]}
+
+
 @pytest.fixture
 def project(tmp_path):
     """A copy of the real project, committed, as a clone of the repository is."""
     (tmp_path / "project").mkdir()
     root = copy_project(tmp_path / "project")
+    (root / "verification.lock.json").write_text(json.dumps(ONCE_VERIFIED), encoding="utf-8")
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-qm", "snapshot")
@@ -76,6 +83,26 @@ def test_a_source_added_after_the_last_verification_keeps_its_own_line(project):
     assert sum("VER020" in entry for entry in out) == 2  # its own line, and the summary of the old ones
     github = run_build(project, "--format", "github").stdout
     assert f"::warning file=docs/references.yaml,line={line},title=VER020::DOI 10.1234/added.after" in github
+
+
+def test_an_empty_lock_summarises_every_unverified_source_even_a_new_one(tmp_path):
+    """Before the first verification there is no "after": one line for all, new sources included."""
+    (tmp_path / "project").mkdir()
+    root = copy_project(tmp_path / "project")
+    (root / "verification.lock.json").write_text(json.dumps({"version": 1, "items": []}), encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "snapshot")
+    add_new_entry(root)
+    out = lines(run_build(root))
+    assert sum("VER020" in entry for entry in out) == 1
+
+
+def test_undisclosed_offer_facts_are_one_line_unless_verbose(project):
+    quiet = [line for line in lines(run_build(project)) if "OFFER001" in line]
+    loud = [line for line in lines(run_build(project, "--verbose")) if "OFFER001" in line]
+    assert len(quiet) == 1 and len(loud) > 1
+    assert f"the clinic has not disclosed {len(loud)} facts about its offer" in quiet[0]
 
 
 def test_without_git_history_every_unverified_source_is_summarised(tmp_path):

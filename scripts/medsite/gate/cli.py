@@ -75,7 +75,7 @@ def main(argv=None) -> int:
     if not args.source_only:
         from .staleness import stale_site
 
-        stale = stale_site(root.resolve(), project.site_dir.resolve())
+        stale = stale_site(root.resolve(), root.resolve() / args.site_dir)  # site/ is a link: name it as the editor does
         if stale:
             report([stale], fmt=args.format, summary=args.summary, warnings_fatal=False, json_file=args.json_file)
             return 2
