@@ -238,10 +238,24 @@ def test_malformed_bibliography_entry_is_blamed_on_the_bibliography(project):
     text = bib.read_text()
     line = text[: text.index("- id: filippi2018")].count("\n") + 1
     bib.write_text(text.replace("- id: filippi2018\n  type: article-journal\n  author:\n",
-                                "- id: filippi2018\n  type: article-journal\n  author: Filippi M\n  authors:\n", 1))
+                                "- id: filippi2018\n  type: article-journal\n  author: {surname: Filippi}\n  authors:\n", 1))
     result = build(project)
-    refused(result, project, f"docs/references.yaml:{line}: REF013 entry 'filippi2018' cannot be formatted")
+    refused(result, project, f"docs/references.yaml:{line + 2}: REF012 entry 'filippi2018'")
     assert "BUILD001" not in result.stdout  # no page is blamed for it
+
+
+def test_an_entry_the_style_cannot_format_is_ref013_at_the_entry():
+    """What gets past the shape check and still fails in citeproc is blamed on the entry, not on a page."""
+    from medsite.bibliography import Bibliography, Entry
+    from medsite.citeformat import Formatter
+    from medsite.diagnostics import DiagnosticError
+
+    entry = Entry("odd2020", {"id": "odd2020", "type": "article-journal", "title": "T", "author": "not a list"},
+                  "docs/references.yaml", 7)
+    with pytest.raises(DiagnosticError) as caught:
+        Formatter(Bibliography("docs/references.yaml", [entry])).html("odd2020")
+    [d] = caught.value.diagnostics
+    assert (d.code, d.path, d.line, d.target) == ("REF013", "docs/references.yaml", 7, "odd2020")
 
 
 def test_organisation_author_near_miss_formats(project):

@@ -85,7 +85,7 @@ def line_of(root, rel: str, needle: str) -> int:
 
 
 def html_of(root, rel: str) -> LexborHTMLParser:
-    for base in (root / "site", root / ".staging" / "site"):
+    for base in (root / "site", root / ".site-builds" / "rejected"):
         if (base / rel).exists():
             return LexborHTMLParser((base / rel).read_text())
     raise AssertionError(f"{rel} was not built")

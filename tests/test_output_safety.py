@@ -106,14 +106,14 @@ def test_near_miss_passes(ok, case):
 def test_near_miss_site_has_no_safety_finding_at_all(ok):
     root, diagnostics = ok
     assert not [d for d in diagnostics if d["code"].startswith("SAFE")], diagnostics
-    assert (root / ".staging/site/other/index.html").is_file(), "the .markdown page was built"
+    assert (root / ".site-builds/rejected/other/index.html").is_file(), "the .markdown page was built"
 
 
 def test_markup_in_the_copyright_setting_is_refused_or_escaped(bad_build):
     """mkdocs.yml reaches every page's footer: a located error, or (once escaped) plain text."""
     root, diagnostics = bad_build
     located = [d for d in diagnostics if d["code"] == "SAFE005" and (d["source"] or "").startswith("mkdocs.yml:")]
-    footer = LexborHTMLParser((root / ".staging/site/index.html").read_text()).css_first(".md-copyright")
+    footer = LexborHTMLParser((root / ".site-builds/rejected/index.html").read_text()).css_first(".md-copyright")
     if located:
         assert located[0]["source"] == "mkdocs.yml:4", located[0]
         assert "more published file" in located[0]["message"], "one finding for all the pages it reaches"
@@ -126,7 +126,7 @@ def test_markup_in_an_extra_setting_is_refused_or_escaped(bad_build):
     root, diagnostics = bad_build
     line = line_of((root / "mkdocs.yml").read_text(), "p.png")
     located = [d for d in diagnostics if d["code"] == "SAFE005" and d["source"] == f"mkdocs.yml:{line}"]
-    box = LexborHTMLParser((root / ".staging/site/cite/index.html").read_text()).css_first(".health-footer")
+    box = LexborHTMLParser((root / ".site-builds/rejected/cite/index.html").read_text()).css_first(".health-footer")
     assert located or (box.css_first("[onerror]") is None and "onerror" in box.text())
 
 

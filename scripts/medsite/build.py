@@ -139,11 +139,15 @@ def _publish_locked(root: Path, layout: publishing.Layout, args) -> int:
     staging = publishing.new_staging(layout)
     try:
         if _build_and_gate(root, staging, args):
+            kept = publishing.keep_rejected(layout, staging)
+            if kept:
+                print(f"site: the refused build is in {layout.shown(kept)}/ for a look (never published)", file=sys.stderr)
             print(f"site: not published; {publishing.describe(layout)}", file=sys.stderr)
             return 1
         stopping.checkpoint("gated")
         stopping.check()
         build, notes = publishing.publish(layout, staging)
+        publishing.drop_rejected(layout)
     finally:
         publishing.discard(staging)
     stopping.check()  # a signal swallowed while switching: say so, though the new build is already published

@@ -184,6 +184,35 @@ def new_staging(layout: Layout) -> Path:
     return path
 
 
+REJECTED = "rejected"  # the last build the gate refused, kept for a look (never served as site/)
+
+
+def rejected(layout: Layout) -> Path:
+    return layout.builds / REJECTED
+
+
+def keep_rejected(layout: Layout, staging: Path) -> Path | None:
+    """Keep a refused build as `<builds>/rejected` (replacing the previous one), so an editor, the
+    pull-request preview and the tests can see what the gate refused. Best effort: never fatal."""
+    target = rejected(layout)
+    try:
+        if target.exists():
+            remove(target)
+        os.rename(staging, target)
+        return target
+    except OSError:
+        return None
+
+
+def drop_rejected(layout: Layout) -> None:
+    """After a published build, an older refused one would only mislead."""
+    if rejected(layout).exists():
+        try:
+            remove(rejected(layout))
+        except OSError:
+            pass
+
+
 def discard(staging: Path) -> None:
     """Remove an unpublished staging folder (never a published build: those have no .staging suffix)."""
     if staging.name.endswith(STAGING):

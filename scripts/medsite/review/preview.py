@@ -170,13 +170,13 @@ def render(pages: list[tuple[str, str, str, list]], *, number: int | None, passe
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="make pr-preview", description=__doc__.splitlines()[0])
     p.add_argument("--site-dir", action="append", default=None,
-                   help="built site to take pages from; the first that exists wins (default: .staging/site, then site)")
+                   help="built site to take pages from; the first that exists wins (default: the refused build .site-builds/rejected, then site)")
     p.add_argument("--diagnostics", default="gate.json")
     p.add_argument("--output", default="preview.html")
     p.add_argument("--page", action="append", default=[], metavar="DOC",
                    help="a page to include, relative to docs/ (default: the pages the pull request changes)")
     args = p.parse_args(argv)
-    site = built_dir(args.site_dir or [".staging/site", "site"])
+    site = built_dir(args.site_dir or [".site-builds/rejected", "site"])
     try:
         pr = from_env()
         number, base = pr.number, pr.base_sha
