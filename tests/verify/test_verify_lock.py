@@ -163,12 +163,6 @@ def test_malformed_lock_files_are_reported_not_crashed_on(tmp_path, text, why):
     assert [(d.code, d.path, d.severity) for d in diags] == [("VER030", "verification.lock.json", Severity.ERROR)]
 
 
-def test_lock_diagnostics_is_importable_from_the_lock_module_too(tmp_path):
-    from medsite.verify.lock import lock_diagnostics as from_lock
-
-    assert from_lock(tmp_path / "missing.json", None, {"https://a.example/": [("site/i.html", 1)]}, TODAY, 180)[0].code == "VER020"
-
-
 def test_lock_diagnostics_errors_and_warnings(tmp_path):
     old = (TODAY - timedelta(days=200)).isoformat()
     lock = Lock([

@@ -41,7 +41,6 @@ VERSION = 1
 KINDS = ("doi", "pmid", "url")
 STATUSES = ("ok", "broken", "retracted", "unverifiable", "transient")
 DEFINITIVE = frozenset({"ok", "broken", "retracted"})
-FAILING = frozenset({"broken", "retracted"})
 DEFAULT_MAX_AGE_DAYS = 180
 
 
@@ -209,9 +208,3 @@ class Lock:
             if not item.sources:
                 del self.items[key]
 
-
-def lock_diagnostics(*args, **kwargs):
-    """Same as `medsite.verify.lock_diagnostics` (lockcheck.py), importable from here too."""
-    from .lockcheck import lock_diagnostics as judge
-
-    return judge(*args, **kwargs)

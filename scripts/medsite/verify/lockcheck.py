@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, sort_diagnostics
-from .doi import CORRECTIONS, SERIOUS
 from .ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
 from .lock import DEFAULT_MAX_AGE_DAYS, Item, Lock, LockError
+from .notices import CORRECTIONS, SERIOUS
 from .rules import RULES
 
 _READABLE = {"expression_of_concern": "an expression of concern", "partial_retraction": "a partial retraction",
