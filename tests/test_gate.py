@@ -10,12 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT
 from medsite.gate import cli, rules
 from medsite.gate.project import Project
 from medsite.gate.run import run
 from medsite.offerfacts import FACTS as OFFER_FACTS
-
-from conftest import ROOT
 
 BOUNDED_INPUT_CODES = {"INPUT001", "INPUT002", "LNK006", "IMG005", "REF013"}
 

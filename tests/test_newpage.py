@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_project, run_build
 
+from conftest import copy_project, run_build
 from medsite import newpage
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,11 +16,10 @@ from hypothesis import strategies as st
 from mkdocs.utils import markdown_extensions
 from selectolax.lexbor import LexborHTMLParser
 
+from conftest import ROOT
 from medsite.gate.project import PAGE_SUFFIXES, Project
 from medsite.gate.run import run
-from conftest import ROOT
 from safety_fixtures import BAD, TEXT, gate_build, line_of, make_site, page, with_includes
-
 
 EMBED = '<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Our explainer video"></iframe>'
 EXCEPTIONS = f"""
@@ -239,7 +238,7 @@ def test_the_gate_reads_every_extension_mkdocs_builds(tmp_path):
     files = {f"docs/page{suffix}": page("Text.\n") for suffix in markdown_extensions}
     project = _project(tmp_path, files)
     assert sorted(p.rel for p in project.pages) == sorted(files)
-    assert {p.html_rel for p in project.pages} == {f"site/page/index.html"}  # MkDocs writes them to one place, too
+    assert {p.html_rel for p in project.pages} == {"site/page/index.html"}  # MkDocs writes them to one place, too
 
 
 def test_a_published_page_without_a_checked_source_is_an_error(tmp_path):

@@ -10,10 +10,9 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
+from conftest import ROOT
 from medsite import bibliography, frontmatter
 from medsite.pagemeta import PageMeta, human_date
-
-from conftest import ROOT
 
 
 def nav_pages(nav) -> list[str]:

@@ -24,6 +24,7 @@ see the same bytes and headers.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import mimetypes
@@ -60,13 +61,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
     response_headers: dict[str, str] = {}  # from site/_headers
     extra: dict[str, tuple[str, bytes]] = {}  # path -> (content type, body): test fixtures
 
-    def log_message(self, format, *args):  # noqa: A002 - quiet
+    def log_message(self, format, *args):
         pass
 
-    def do_HEAD(self):  # noqa: N802
+    def do_HEAD(self):
         self._serve(head=True)
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self._serve(head=False)
 
     def _serve(self, *, head: bool) -> None:
@@ -112,10 +113,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if not head:
-            try:
+            # The browser may move on before the body is sent: as on a real host.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the browser moved on before the body was sent: as on a real host
 
 
 @contextmanager
@@ -349,7 +349,7 @@ def print_lighthouse(rows: list, forms) -> None:
             f"{label + ' ' + path:<{width}} {form:<8} {s['performance']!s:>5} {s['accessibility']!s:>5} "
             f"{s['best-practices']!s:>5} {s['seo']!s:>5} {size:>10}"
         )
-    for label, path, form, summary in rows:
+    for label, _path, form, summary in rows:
         if form == forms[0]:
             parts = ", ".join(f"{kind} {size / 1024:.1f}" for kind, size in summary["breakdown"].items())
             print(f"  {label} transfer by kind (KB): {parts}")

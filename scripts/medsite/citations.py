@@ -186,7 +186,7 @@ def order_definitions(text: str) -> str:
     """
     lines = text.splitlines(keepends=True)
     code = code_spans(text)
-    body, blocks, pos, i = [], {}, 0, 0
+    body, blocks, i = [], {}, 0
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))

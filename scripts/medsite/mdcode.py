@@ -109,7 +109,7 @@ class Spans:
 
     @property
     def ranges(self) -> list[tuple[int, int]]:
-        return list(zip(self._starts, self._ends))
+        return list(zip(self._starts, self._ends, strict=True))
 
     def __contains__(self, offset: int) -> bool:
         i = bisect.bisect_right(self._starts, offset) - 1
@@ -120,7 +120,7 @@ def code_spans(text: str) -> Spans:
     """Character ranges of code blocks (fenced or indented) and inline code in `text`."""
     lines = text.splitlines(keepends=True)
     ranges, pos, start = [], 0, None
-    for line, in_code in zip(lines, code_lines(lines)):
+    for line, in_code in zip(lines, code_lines(lines), strict=True):
         if in_code and start is None:
             start = pos
         elif not in_code and start is not None:

@@ -89,7 +89,7 @@ class PageMeta:
     sources: list = field(default_factory=list)
 
     @classmethod
-    def from_meta(cls, meta: dict) -> "PageMeta":
+    def from_meta(cls, meta: dict) -> PageMeta:
         sources = meta.get("sources") or []
         return cls(
             title=str(meta.get("title") or "").strip(),

@@ -61,7 +61,7 @@ class Family:
     allow: list[tuple[re.Pattern, str]] = field(default_factory=list)  # (phrase in the same sentence, why)
 
     @classmethod
-    def build(cls, words, patterns=(), allow=()) -> "Family":
+    def build(cls, words, patterns=(), allow=()) -> Family:
         phrases = [tuple(s for s, _, _ in tokens(str(w))) for w in words]
         phrases = [p for p in phrases if p]
         name = str(words[0]) if words else (patterns[0].pattern if patterns else "?")

@@ -12,6 +12,7 @@ site instead (for example `site/` after `make site`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,8 +184,6 @@ def open_tab(browser, base_url):
 
     yield open_
     for tab in opened:
-        try:
+        with contextlib.suppress(Exception):  # already closed
             tab.context.close()
-        except Exception:  # noqa: BLE001 - already closed
-            pass
 

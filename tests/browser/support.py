@@ -39,7 +39,7 @@ def _luminance(rgb) -> float:
 def contrast_ratio(fg, bg) -> float:
     """WCAG contrast of ``fg`` (alpha-blended onto ``bg``) against an opaque ``bg``."""
     alpha = fg[3] if len(fg) > 3 else 1.0
-    blended = tuple(alpha * f + (1 - alpha) * b for f, b in zip(fg[:3], bg[:3]))
+    blended = tuple(alpha * f + (1 - alpha) * b for f, b in zip(fg[:3], bg[:3], strict=False))
     hi, lo = sorted((_luminance(blended), _luminance(bg)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 

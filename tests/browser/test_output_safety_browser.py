@@ -86,7 +86,7 @@ def test_injected_markup_neither_runs_nor_calls_out(browser, injected_sites):
             context.route("**/*", recorder.route)
             dialogs: list[str] = []
             page = context.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
             for path in _pages(site):
                 page.goto(base + path, wait_until="load")
                 page.evaluate(PROVOKE)

@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 import pytest
-
 from verify_support import FIXTURES, ROOT
+
 from medsite.verify.__main__ import main
 
 MKDOCS = """\

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from verify_support import UA, fast_policy
+
 from medsite.bibliography import parse
 from medsite.diagnostics import Severity
 from medsite.verify import lock_diagnostics

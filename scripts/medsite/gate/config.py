@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 from .. import yamlsource
-from . import safe_exceptions
 from ..diagnostics import Diagnostic, DiagnosticError
-from ..wording import Family
 from ..limits import Limits
+from ..wording import Family
+from . import safe_exceptions
 
 DEFAULTS = {
     "warnings_fatal": False,

@@ -8,13 +8,11 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
-from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # every extension MkDocs builds as a page
+from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # noqa: N812 - a constant: every extension MkDocs builds as a page
 
 from .. import bibliography, citations, frontmatter, mdcode, yamlsource
 from ..diagnostics import Diagnostic, DiagnosticError
 from .htmlindex import SiteIndex, index_site
-
-
 
 
 class _LenientLoader(yamlsource.SafeLoader):
@@ -48,7 +46,7 @@ class SourcePage:
     def prose_lines(self):
         """(file line number, text) for body lines outside code blocks, inline code blanked."""
         first = self.page.body_line if self.page else 1
-        for i, (line, in_code) in enumerate(zip(self._blanked_lines, self.code_mask)):
+        for i, (line, in_code) in enumerate(zip(self._blanked_lines, self.code_mask, strict=False)):
             if not in_code:
                 yield first + i, line
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..bibliography import load as load_bibliography
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     policy = production_policy(services)
     policy.read_timeout = args.timeout
     client = HttpClient(ua, policy)
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     show = not args.no_progress
 
     def progress(label: str, total: int) -> Progress:

@@ -33,7 +33,7 @@ class Services:
     pubmed: str = PUBMED_API_URL
 
     @classmethod
-    def from_env(cls, env=None) -> "Services":
+    def from_env(cls, env=None) -> Services:
         env = os.environ if env is None else env
         return cls(
             doi=(env.get("DOI_API_URL") or DOI_API_URL).rstrip("/"),

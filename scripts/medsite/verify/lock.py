@@ -100,7 +100,7 @@ class Item:
         return data
 
     @classmethod
-    def from_json(cls, data: object, index: int) -> "Item":
+    def from_json(cls, data: object, index: int) -> Item:
         where = f"item {index + 1}"
         if not isinstance(data, dict):
             raise LockError(f"{where} is not an object")
@@ -132,7 +132,7 @@ class Lock:
     # -- reading and writing ---------------------------------------------------
 
     @classmethod
-    def parse(cls, text: str) -> "Lock":
+    def parse(cls, text: str) -> Lock:
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -144,7 +144,7 @@ class Lock:
         return cls([Item.from_json(raw, i) for i, raw in enumerate(data["items"])])
 
     @classmethod
-    def load(cls, path: str | Path) -> "Lock":
+    def load(cls, path: str | Path) -> Lock:
         """The lock at path; an empty lock if the file does not exist yet."""
         try:
             text = Path(path).read_text(encoding="utf-8")

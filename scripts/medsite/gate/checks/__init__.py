@@ -1,7 +1,25 @@
 """The gate's checks: each module yields diagnostics for one family of codes and never prints or exits."""
 
-from . import (anchors, budget, evidence, footnotes, images, links, meta, offer, output, output_safety, provenance,
-               readability, references, relative, safety, settings, verification, wording_site)
+from . import (
+               anchors,
+               budget,
+               evidence,
+               footnotes,
+               images,
+               links,
+               meta,
+               offer,
+               output,
+               output_safety,
+               provenance,
+               readability,
+               references,
+               relative,
+               safety,
+               settings,
+               verification,
+               wording_site,
+)
 
 # Verification reads the lock for the bibliography always, and for the site's links when there is a site.
 SOURCE_CHECKS = [references.check, footnotes.check, meta.check, safety.check, settings.check, evidence.check, provenance.check,

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 
-from ...diagnostics import Diagnostic
-from ...pagemeta import KNOWN_FIELDS, REQUIRED_FIELDS, markup_in, REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, find_reviewer, to_date
-from ...citations import _HEADING
 from markdown.extensions.toc import slugify
+
+from ...citations import _HEADING
+from ...diagnostics import Diagnostic
+from ...pagemeta import (
+    KNOWN_FIELDS,
+    REQUIRED_FIELDS,
+    REQUIRED_SECTIONS,
+    REVIEW_MONTHS,
+    add_months,
+    find_reviewer,
+    markup_in,
+    to_date,
+)
 
 SNIPPET = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"')
 MEDICAL_HELP = "medical-help.md"

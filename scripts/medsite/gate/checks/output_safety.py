@@ -14,8 +14,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ...diagnostics import Diagnostic
 from .. import safety_policy as policy

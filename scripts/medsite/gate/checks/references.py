@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
-from ...diagnostics import Diagnostic
-from ..rules import severity
 from ... import citations, urls
 from ...bibliography import DOI, PMCID, PMID
+from ...diagnostics import Diagnostic
+from ..rules import severity
 
 CONTAINER_TYPES = {"article-journal", "article-magazine", "article-newspaper", "chapter", "paper-conference"}
 
