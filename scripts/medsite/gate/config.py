@@ -8,22 +8,13 @@ from pathlib import Path
 from .. import yamlsource
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..limits import Limits
+from ..settings import GATE_DEFAULTS
 from ..wording import Family
 from . import safe_exceptions
 
-DEFAULTS = {
-    "warnings_fatal": False,
-    "image_max_kb": 200,
-    "http_allowed": [],
-    "number_citation_page_types": ["condition", "treatment", "clinic", "guide"],
-    "words_to_avoid": [],
-    "verification_max_age_days": 180,
-    "safe_exceptions": [],
-    "readability_max_grade": 9,
-    "readability_page_types": ["condition", "treatment", "clinic", "guide"],
-    "limits": None,  # medsite.limits.Limits holds the defaults
-    "first_load_kb": 64,
-}
+DEFAULTS = GATE_DEFAULTS
+# Whole-number settings: anything else is reported and the default used, so no check meets a string.
+COUNTS = ("image_max_kb", "verification_max_age_days")
 
 
 def _compile(pattern, path: str, line: int, problems: list):
@@ -95,6 +86,12 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
         if family:
             words.append(family)
     config["words_to_avoid"] = words
+    for key in COUNTS:
+        value = config.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(Diagnostic("GATE003", f"{key} must be a whole number of 0 or more, not {value!r}", rel,
+                                       lines.get(key), hint=f"write, for example, {key}: {DEFAULTS[key]}"))
+            config[key] = DEFAULTS[key]
     grade = config.get("readability_max_grade")
     if isinstance(grade, bool) or not isinstance(grade, (int, float)):
         problems.append(Diagnostic("GATE003", f"readability_max_grade must be a number, not {grade!r}", rel, lines.get("readability_max_grade")))

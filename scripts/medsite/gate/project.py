@@ -7,19 +7,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # noqa: N812 - a constant: every extension MkDocs builds as a page
 
-from .. import bibliography, citations, frontmatter, mdcode, yamlsource
+from .. import bibliography, citations, frontmatter, mdcode, settings
 from ..diagnostics import Diagnostic, DiagnosticError
 from .htmlindex import SiteIndex, index_site
-
-
-class _LenientLoader(yamlsource.SafeLoader):
-    """Reads mkdocs.yml without running its Python tags (!!python/name:...), and without aliases."""
-
-
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 @dataclass
@@ -79,20 +71,13 @@ class Project:
 
     @cached_property
     def mkdocs(self) -> dict:
-        path = self.root / "mkdocs.yml"
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LenientLoader)
-        except yaml.YAMLError as exc:
-            self.problems.append(yamlsource.yaml_error(exc, "mkdocs.yml", code="GATE003"))
-            return {}
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problems.append(Diagnostic("GATE003", f"cannot read mkdocs.yml: {exc}", "mkdocs.yml"))
-            return {}
-        return data if isinstance(data, dict) else {}
+        data, problems = settings.read_mkdocs(self.root / settings.MKDOCS)
+        self.problems.extend(problems)
+        return data
 
     @property
     def extra(self) -> dict:
-        return self.mkdocs.get("extra") or {}
+        return settings.extra(self.mkdocs)
 
     @cached_property
     def docs_dir(self) -> Path:
@@ -112,7 +97,7 @@ class Project:
 
     @cached_property
     def bibliography(self) -> bibliography.Bibliography | None:
-        path = self.extra.get("bibliography", "docs/references.yaml")
+        path = settings.bibliography_path(self.mkdocs)
         try:
             return bibliography.load(path, self.root, self.config["limits"])
         except DiagnosticError as exc:

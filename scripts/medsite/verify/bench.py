@@ -27,11 +27,14 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from ..bibliography import parse
+from ..settings import GATE_DEFAULTS
 from .client import HttpClient
 from .config import Services, production_policy, user_agent
 from .lock import Lock
 from .pubmed import BATCH
 from .runner import verify_references
+
+MAX_AGE_DAYS = GATE_DEFAULTS["verification_max_age_days"]
 
 
 class _Services:
@@ -107,12 +110,12 @@ def run(n: int = 300, latency: float = 0.0, *, quiet: bool = False) -> dict:
             path = Path(tmp, "verification.lock.json")
             lock = Lock()
             started = time.perf_counter()
-            summary = verify_references(bib, lock, today=today, max_age_days=180, client=client,
+            summary = verify_references(bib, lock, today=today, max_age_days=MAX_AGE_DAYS, client=client,
                                         services=services, contact="bench@example.org")
             total = time.perf_counter() - started
             lock.save(path)
             first_requests = app.requests
-            rerun = verify_references(bib, Lock.load(path), today=today, max_age_days=180, client=client,
+            rerun = verify_references(bib, Lock.load(path), today=today, max_age_days=MAX_AGE_DAYS, client=client,
                                       services=services, contact="bench@example.org")
             rerun_requests = app.requests - first_requests
         statuses = dict(sum((ks.checked for ks in summary.kinds.values()), Counter()))

@@ -41,7 +41,6 @@ VERSION = 1
 KINDS = ("doi", "pmid", "url")
 STATUSES = ("ok", "broken", "retracted", "unverifiable", "transient")
 DEFINITIVE = frozenset({"ok", "broken", "retracted"})
-DEFAULT_MAX_AGE_DAYS = 180
 
 
 class LockError(Exception):

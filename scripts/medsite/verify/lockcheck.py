@@ -16,8 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, sort_diagnostics
+from ..settings import GATE_DEFAULTS
 from .ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
-from .lock import DEFAULT_MAX_AGE_DAYS, Item, Lock, LockError
+from .lock import Item, Lock, LockError
 from .notices import CORRECTIONS, SERIOUS
 from .rules import RULES
 
@@ -110,7 +111,7 @@ def lock_diagnostics(
     bibliography,
     external_urls: Mapping[str, Sequence[tuple[str, int | None]]],
     today: date | None = None,
-    max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+    max_age_days: int = GATE_DEFAULTS["verification_max_age_days"],
     *,
     display_path: str | None = None,
 ) -> list[Diagnostic]:

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ... import settings
 from ...diagnostics import Diagnostic
 from .. import safety_policy as policy
 from .. import theme
@@ -108,8 +109,7 @@ def _scan(project, site: _Site):
 
 
 def _bibliography(project) -> str | None:
-    rel = project.extra.get("bibliography") if isinstance(project.extra, dict) else None
-    return rel if isinstance(rel, str) else None
+    return settings.bibliography_path(project.mkdocs)
 
 
 def _locate(finder: SourceFinder, finding: Finding, page_rel, docs_rel) -> str | None:
