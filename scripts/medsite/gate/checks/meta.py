@@ -6,8 +6,8 @@ import re
 
 from markdown.extensions.toc import slugify
 
-from ...citations import _HEADING
 from ...diagnostics import Diagnostic
+from ...mdcode import HEADING, SNIPPET
 from ...pagemeta import (
     KNOWN_FIELDS,
     REQUIRED_FIELDS,
@@ -19,7 +19,6 @@ from ...pagemeta import (
     to_date,
 )
 
-SNIPPET = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"')
 MEDICAL_HELP = "medical-help.md"
 # Pages that must show the "when to get medical help" callout besides treatment and clinic pages.
 MEDICAL_HELP_PAGES = {"about-ms/symptoms.md"}
@@ -113,7 +112,7 @@ def _section_checks(page):
     page_type = page.page.meta.get("page_type")
     ids, snippets = set(), {}
     for line_no, text in page.prose_lines():
-        m = _HEADING.match(text)
+        m = HEADING.match(text)
         if m:
             ids.add(m.group(3) or slugify(m.group(2), "-"))
         s = SNIPPET.match(text)
