@@ -6,21 +6,14 @@ from this registry, so the documentation cannot drift from the checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from dataclasses import replace
 
 from ..diagnostics import Severity
+from ..rule import Rule, registry
+from ..verify.rules import RULES as VERIFY_RULES  # the online verification's codes (VER)
 
 E, W = Severity.ERROR, Severity.WARNING
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    severity: Severity
-    what: str
-    why: str
-    fix: str
-
 
 _RULES = [
     # Bibliography and citations
@@ -110,29 +103,37 @@ _RULES = [
     Rule("BUILD003", E, "Another `make site` is already running in this project.", "Two builds at once could publish a mix of both; the second one stops instead.", "Wait for the other build to finish (the message gives its process id), then run `make site` again."),
 ]
 
-RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+RULES: dict[str, Rule] = registry(_RULES)
+ALL_RULES: dict[str, Rule] = registry(_RULES + list(VERIFY_RULES.values()))
 
 
 def severity(code: str) -> Severity:
-    rule = RULES.get(code)
+    rule = ALL_RULES.get(code)
     return rule.severity if rule else Severity.ERROR
 
 
 def fix_text(code: str) -> str | None:
     """How to fix a code, from this registry or the online verification one."""
-    if code in RULES:
-        return RULES[code].fix
-    from ..verify.rules import RULES as VERIFY_RULES
-
-    return VERIFY_RULES[code].fix if code in VERIFY_RULES else None
+    rule = ALL_RULES.get(code)
+    return rule.fix if rule else None
 
 
 def with_fix(diagnostic):
-    """The diagnostic with the registry's fix when the check gave no more specific one."""
-    if diagnostic.hint:
+    """The diagnostic as its rule says: the rule's severity (set once, here, for every check),
+    and the rule's fix when the check gave no more specific one."""
+    rule = ALL_RULES.get(diagnostic.code)
+    if rule is None:
         return diagnostic
-    fix = fix_text(diagnostic.code)
-    return replace(diagnostic, hint=fix) if fix else diagnostic
+    return replace(diagnostic, severity=rule.severity, hint=diagnostic.hint or rule.fix)
+
+
+def _table_order(rule: Rule) -> tuple[int, int]:
+    """Families in the order the registry introduces them, codes by number within a family."""
+    family, number = re.fullmatch(r"([A-Z]+)(\d+)", rule.code).groups()
+    return FAMILIES.index(family), int(number)
+
+
+FAMILIES = list(dict.fromkeys(re.match(r"[A-Z]+", code).group(0) for code in ALL_RULES))
 
 
 def markdown_table() -> str:
@@ -144,10 +145,7 @@ def markdown_table() -> str:
         "| Code | Severity | What it means | Why it matters | How to fix it |",
         "|---|---|---|---|---|",
     ]
-    from ..verify.rules import RULES as VERIFY_RULES  # the online verification codes (VER)
-
-    verify = [Rule(code, r.severity, r.summary, r.why, r.fix) for code, r in sorted(VERIFY_RULES.items())]
-    for r in list(RULES.values()) + verify:
+    for r in sorted(ALL_RULES.values(), key=_table_order):
         lines.append(f"| {r.code} | {r.severity.value} | {r.what} | {r.why} | {r.fix} |")
     return "\n".join(lines) + "\n"
 
