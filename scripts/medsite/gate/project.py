@@ -141,6 +141,13 @@ class Project:
     def page_by_html(self) -> dict[str, SourcePage]:
         return {p.html_rel: p for p in self.pages}
 
+    def built_pages(self):
+        """(built page, the source page it came from or None) for each page of the checked site; none without one."""
+        if self.site is None:
+            return
+        for page in self.site.pages.values():
+            yield page, self.page_by_html.get(page.rel)
+
     @cached_property
     def site(self) -> SiteIndex | None:
         if self.site_dir is None or not self.site_dir.is_dir():
