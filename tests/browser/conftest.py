@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright import sync_api as playwright_api
 
-from medsite import bench_web, chromium
+from medsite import chromium, static_host
 
 from .support import DESKTOP, page_html
 
@@ -121,7 +121,7 @@ def fixture_pages() -> dict:
 
 @pytest.fixture(scope="session")
 def base_url(site_dir, fixture_pages) -> str:
-    with bench_web.serve(site_dir, use_gzip=True, extra=fixture_pages) as base:
+    with static_host.serve(site_dir, use_gzip=True, extra=fixture_pages) as base:
         yield base
 
 
