@@ -6,6 +6,8 @@ import pytest
 
 from conftest import copy_project, run_build
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 
 @pytest.fixture()
 def project(tmp_path):

@@ -18,6 +18,8 @@ from selectolax.lexbor import LexborHTMLParser
 from conftest import ROOT, run_build
 from medsite import jsonld
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 IMG = "<img src=x onerror=alert(1)>"
 BREAKOUT = '"><script>alert(2)</script>'
 CLOSE = "</script><!-- \u2028 line \u2029 end"

@@ -22,6 +22,8 @@ import yaml
 from conftest import copy_project, run_build
 from medsite import newpage
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
 FIELDS = {"title", "description", "page_type", "last_reviewed", "next_review_due", "reviewed_by", "sources"}

@@ -14,6 +14,8 @@ from medsite.diagnostics import DiagnosticError, Severity
 from medsite.gate.project import Project
 from medsite.gate.run import run
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 CLINIC_PAGE = "stem-cells/our-clinic/index.html"
 OFFER_FILE = "data/clinic-offer.yaml"
 

@@ -21,6 +21,8 @@ from medsite.gate.project import PAGE_SUFFIXES, Project
 from medsite.gate.run import run
 from safety_fixtures import BAD, TEXT, gate_build, line_of, make_site, page, with_includes
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 EMBED = '<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Our explainer video"></iframe>'
 EXCEPTIONS = f"""
 safe_exceptions:

@@ -29,6 +29,8 @@ from medsite.gate.project import Project
 from medsite.gate.run import run
 from safety_fixtures import NAMES, POSITIONS, VECTORS, executable_bits, theme_scripts, vector_site
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 
 def _build(root: Path) -> Path:
     """MkDocs in this process (not strict: it publishes what a careless build would), from the project folder."""

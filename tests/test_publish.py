@@ -21,6 +21,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import copy_project, run_build
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 SEED = "20260101-000000-seed"  # a build folder name as the build makes them
 CSP = 'meta[http-equiv="Content-Security-Policy"]'
 DROP_ROOT_POWERS = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"]
