@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from conftest import ROOT
 from medsite import bibliography, frontmatter
 from medsite.pagemeta import PageMeta, human_date
+from medsite.pageurls import html_file
 
 
 def nav_pages(nav) -> list[str]:
@@ -28,8 +29,7 @@ CONTENT_PAGES = [p for p in NAV if PageMeta.from_meta(frontmatter.read(ROOT / "d
 
 
 def html_path(site: Path, uri: str) -> Path:
-    stem = uri[:-3]
-    return site / ("index.html" if stem == "index" else f"{stem}/index.html")
+    return site / html_file(uri)
 
 
 def parse(site: Path, uri: str) -> LexborHTMLParser:

@@ -22,6 +22,7 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from medsite import chromium, static_host
+from medsite.pageurls import file_url
 
 from .support import DESKTOP, page_html
 
@@ -130,8 +131,7 @@ def site_pages(site_dir) -> list[str]:
     """URL paths of every HTML page of the built site ('' is the home page)."""
     pages = []
     for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        pages.append(file_url(path.relative_to(site_dir).as_posix()))
     assert "" in pages and "404.html" in pages, pages
     return pages
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # noqa: N812 - a constant: every extension MkDocs builds as a page
 
-from .. import bibliography, citations, frontmatter, mdcode, settings
+from .. import bibliography, citations, frontmatter, mdcode, pageurls, settings
 from ..diagnostics import Diagnostic, DiagnosticError
 from .htmlindex import SiteIndex, index_site
 
@@ -48,12 +48,8 @@ class SourcePage:
 
     @property
     def html_rel(self) -> str:
-        """Where MkDocs writes this page (use_directory_urls; README is the folder's index)."""
-        stem = self.uri.rsplit(".", 1)[0]
-        folder, _, name = stem.rpartition("/")
-        if name in ("index", "README"):
-            return f"site/{folder}/index.html" if folder else "site/index.html"
-        return f"site/{stem}/index.html"
+        """Where MkDocs writes this page, as the checks name built files ('site/...')."""
+        return f"site/{pageurls.html_file(self.uri)}"
 
     @cached_property
     def raw_lines(self) -> list[str]:
