@@ -19,6 +19,10 @@ class Rule:
     what: str  # what it reports
     why: str  # why it matters
     fix: str  # how to fix it, in plain words
+    # Example Markdown lines in a page's body: `bad` is reported, `good` (the fix applied) passes.
+    # GATE-CODES.md shows them, and tests/test_codehealth_examples.py runs both through the gate.
+    bad: str = ""
+    good: str = ""
 
 
 def registry(rules: list[Rule]) -> dict[str, Rule]:
