@@ -21,6 +21,7 @@ import yaml
 
 from conftest import copy_project, run_build
 from medsite import newpage
+from medsite.settings import read_mkdocs
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
@@ -67,15 +68,9 @@ def front_matter(path: Path) -> dict:
     return yaml.safe_load(text.split("---\n", 2)[1])
 
 
-class _AnyTag(yaml.SafeLoader):
-    """mkdocs.yml may carry !!python/name tags; the nav never does."""
-
-
-_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def nav_section(root: Path, section: str) -> list[dict]:
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
+    config, problems = read_mkdocs(root / "mkdocs.yml")
+    assert problems == [], [d.text() for d in problems]
     for item in config["nav"]:
         if isinstance(item, dict) and section in item:
             return item[section]
