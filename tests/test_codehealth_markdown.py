@@ -92,3 +92,4 @@ def near_dir(tmp_path):
     path = tmp_path / "near"
     path.mkdir(exist_ok=True)
     return path
+

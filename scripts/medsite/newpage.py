@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError
-from .pagemeta import REQUIRED_SECTIONS, REVIEW_MONTHS, add_months
+from .pagemeta import REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, review_months
 
 PAGE_TYPES = tuple(REVIEW_MONTHS)
 
@@ -47,9 +47,6 @@ SECTIONS = {
     "stem-cells": "Stem-cell therapy",
     "about": "About this site",
 }
-
-# Editorial policy (docs/about/editorial-policy.md#review): stem-cell pages are reviewed at least every 12 months, whatever their type.
-YEARLY_FOLDERS = frozenset({"stem-cells"})
 
 FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 
@@ -83,14 +80,9 @@ def section_markdown(section_id: str) -> str:
 # --- dates -------------------------------------------------------------------
 
 
-def review_months(page_type: str, folder: str) -> int:
-    months = REVIEW_MONTHS[page_type]
-    return min(months, 12) if folder in YEARLY_FOLDERS else months
-
-
 def next_review_due(today: date, page_type: str, folder: str) -> date:
-    """The latest date the gate allows; 29 February becomes 28 February in a common year."""
-    return add_months(today, review_months(page_type, folder))
+    """The latest date the gate allows (pagemeta.review_months); 29 February becomes 28 February in a common year."""
+    return add_months(today, review_months(page_type, f"{folder}/"))
 
 
 # --- checking the request ------------------------------------------------------
@@ -144,7 +136,7 @@ def yaml_scalar(text: str) -> str:
 
 
 def front_matter(title: str, kind: str, folder: str, today: date) -> str:
-    months = review_months(kind, folder)
+    months = review_months(kind, f"{folder}/")
     interval = f"{months // 12} years" if months % 12 == 0 and months > 12 else f"{months} months"
     return "\n".join([
         "---",

@@ -16,6 +16,7 @@ from ...pagemeta import (
     add_months,
     find_reviewer,
     markup_in,
+    review_months,
     to_date,
 )
 
@@ -93,7 +94,7 @@ def _review_checks(page, today, team):
     if last and last > today:
         yield Diagnostic("META006", f"last_reviewed {last} is in the future", rel, line("last_reviewed"))
     if last and due:
-        months = REVIEW_MONTHS.get(page_type)
+        months = review_months(page_type, page.uri)
         if due <= last:
             yield Diagnostic("META004", f"next_review_due {due} is not after last_reviewed {last}", rel, line("next_review_due"))
         elif months and due > add_months(last, months):
