@@ -10,13 +10,13 @@ import contextlib
 import gzip
 import mimetypes
 import posixpath
-import threading
 import urllib.parse
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from . import csp
+from .localserver import running
 
 _COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 
@@ -105,11 +105,5 @@ def serve(site_dir: str | Path, *, use_gzip: bool = True, apply_headers: bool = 
     )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running(server, "site-server") as base:
+        yield base + "/"

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ..bibliography import parse
+from ..localserver import running
 from ..settings import GATE_DEFAULTS
 from .client import HttpClient
 from .config import Services, production_policy, user_agent
@@ -87,15 +88,8 @@ class _QuietHandler(WSGIRequestHandler):
 @contextmanager
 def _serve(app):
     # The standard library's WSGI server, one thread per request: the benchmark needs nothing test-only.
-    server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running(make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)) as base:
+        yield base
 
 
 def _bibliography(entries: int):
