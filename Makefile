@@ -85,7 +85,7 @@ pr-comment: $(STAMP) ## (CI) Add or update the pull request's comment with the c
 	@$(RUN) medsite.review.comment
 
 codes: $(STAMP) ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
-	$(RUN) medsite.gate.rules > GATE-CODES.md.tmp
+	$(RUN) medsite.gate.codes > GATE-CODES.md.tmp
 	mv GATE-CODES.md.tmp GATE-CODES.md
 
 lock: $(STAMP) ## Re-pin requirements.txt with hashes from requirements.in

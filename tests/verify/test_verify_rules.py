@@ -9,7 +9,7 @@ import pytest
 from verify_support import ROOT
 
 from medsite.diagnostics import Severity
-from medsite.gate.rules import markdown_table
+from medsite.gate.codes import markdown_table
 from medsite.verify.ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
 from medsite.verify.report import Progress, Summary
 from medsite.verify.rules import RULES

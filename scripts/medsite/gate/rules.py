@@ -1,12 +1,11 @@
-"""Every gate code, once: severity, what it means, why it matters and how to fix it.
+"""Every gate code, once: severity, what it means, why it matters, how to fix it, and an example.
 
 The table of codes for editors (GATE-CODES.md, `make codes`) is generated
-from this registry, so the documentation cannot drift from the checks.
+from this registry by medsite.gate.codes, so the documentation cannot drift from the checks.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..diagnostics import Severity
@@ -149,37 +148,3 @@ def with_fix(diagnostic):
     if rule is None:
         return diagnostic
     return replace(diagnostic, severity=rule.severity, hint=diagnostic.hint or rule.fix)
-
-
-def _table_order(rule: Rule) -> tuple[int, int]:
-    """Families in the order the registry introduces them, codes by number within a family."""
-    family, number = re.fullmatch(r"([A-Z]+)(\d+)", rule.code).groups()
-    return FAMILIES.index(family), int(number)
-
-
-FAMILIES = list(dict.fromkeys(re.match(r"[A-Z]+", code).group(0) for code in ALL_RULES))
-
-
-def markdown_table() -> str:
-    lines = [
-        "# Gate codes",
-        "",
-        "Generated from `scripts/medsite/gate/rules.py` by `make codes`; do not edit by hand.",
-        "",
-        "| Code | Severity | What it means | Why it matters | How to fix it |",
-        "|---|---|---|---|---|",
-    ]
-    ordered = sorted(ALL_RULES.values(), key=_table_order)
-    for r in ordered:
-        example = f" [Example](#{r.code.lower()})" if r.bad else ""
-        lines.append(f"| {r.code} | {r.severity.value} | {r.what} | {r.why} | {r.fix}{example} |")
-    lines += ["", "## Examples", "",
-              "In a page's Markdown: the first is reported, the second is the fix (the tests run both through the gate).", ""]
-    for r in (r for r in ordered if r.bad):
-        lines += [f"### {r.code}", "", "Reported:", "", "```markdown", r.bad, "```", "", "Passes:", "",
-                  "```markdown", r.good, "```", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-if __name__ == "__main__":
-    print(markdown_table(), end="")

@@ -1,7 +1,7 @@
 """The VER rule registry: the online verification's codes, one `Rule` each (medsite.rule).
 
 The editors' table of codes, GATE-CODES.md, is rendered from this registry together with
-the gate's (medsite.gate.rules.markdown_table).
+the gate's (medsite.gate.codes).
 """
 
 from __future__ import annotations
