@@ -148,3 +148,10 @@ def with_fix(diagnostic):
     if rule is None:
         return diagnostic
     return replace(diagnostic, severity=rule.severity, hint=diagnostic.hint or rule.fix)
+
+
+if __name__ == "__main__":
+    # `python -m medsite.gate.rules > GATE-CODES.md` is an older spelling of `make codes`: keep it working.
+    import runpy
+
+    runpy.run_module("medsite.gate.codes", run_name="__main__")
