@@ -63,9 +63,9 @@ def test_heading_inside_a_fence_is_not_a_section(tmp_path):
 
 
 def test_snippet_line_inside_a_fence_is_not_an_include(tmp_path):
-    shown = page(BODY_WITH('```text\n--8<-- "missing.md"\n```\n'))
+    shown = page(body_with('```text\n--8<-- "missing.md"\n```\n'))
     assert codes(diagnose(tmp_path, {"docs/page.md": shown}), "META010") == []
-    real = page(BODY_WITH('--8<-- "missing.md"\n'))
+    real = page(body_with('--8<-- "missing.md"\n'))
     assert codes(diagnose(near_dir(tmp_path), {"docs/page.md": real}), "META010") == [
         ("META010", "docs/page.md", line_of(real, '--8<-- "missing.md"'))]
 
@@ -76,7 +76,7 @@ def test_heading_pattern_reads_the_id_and_the_text():
     assert mdcode.HEADING.match("#hashtag") is None
 
 
-def BODY_WITH(extra: str) -> str:  # noqa: N802 - reads as a constant with a hole
+def body_with(extra: str) -> str:
     return "\nMS affects the brain [@smith2020]. Some people get better [@jones2021].\n\n" + extra
 
 
