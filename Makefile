@@ -12,7 +12,7 @@ RUN := PYTHONPATH=scripts $(PY) -m
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help site serve check test bench bench-web verify verify-references verify-links \
-        new-page cite codes lock browser node clean pr-preview pr-comment
+        new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -51,8 +51,14 @@ $(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock
 bench-web: site browser $(LIGHTHOUSE_STAMP) ## What readers pay (first load, first search, key-to-results) on the real and synthetic sites (BENCH_WEB_SIZES=1000,5000), and Lighthouse 12
 	CHROME_PATH=/usr/bin/chromium $(RUN) medsite.bench_web
 
-test: $(STAMP) browser node ## Run every test
+test: $(STAMP) browser node ## Run every test (ruff included, in tests/test_codehealth.py)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Quick loop: every test except the browser tests and real-site builds (marked slow)
+	$(PY) -m pytest -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml)
+	$(VENV)/bin/ruff check scripts tests
 
 bench: $(STAMP) ## Benchmarks: build time, gate vs lychee on synthetic sites, verification throughput
 	$(RUN) medsite.bench
@@ -79,7 +85,7 @@ pr-comment: $(STAMP) ## (CI) Add or update the pull request's comment with the c
 	@$(RUN) medsite.review.comment
 
 codes: $(STAMP) ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
-	$(RUN) medsite.gate.rules > GATE-CODES.md.tmp
+	$(RUN) medsite.gate.codes > GATE-CODES.md.tmp
 	mv GATE-CODES.md.tmp GATE-CODES.md
 
 lock: $(STAMP) ## Re-pin requirements.txt with hashes from requirements.in

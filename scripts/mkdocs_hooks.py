@@ -7,8 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from medsite import csp_step, site_hooks, templates  # noqa: E402
-from medsite.preview import preview  # noqa: E402
+from medsite import csp_step, site_hooks, templates
+from medsite.preview import preview
 
 _state: site_hooks.SiteState | None = None
 _csp: csp_step.CspStep | None = None  # one per build: its secret marks what the templates ship

@@ -50,3 +50,14 @@ def built_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def site(built_project) -> Path:
     return built_project / "site"
+
+
+# Fixtures that build the real site: a test using one is left out of `make test-fast`.
+BUILDS_THE_REAL_SITE = {"built_project", "site"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark as slow (see pyproject.toml) the browser tests and every test that needs the real site built."""
+    for item in items:
+        if "browser" in item.path.parts or BUILDS_THE_REAL_SITE & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -163,10 +163,10 @@ def executable_bits(document: str, allowed_scripts: set[str]) -> list[str]:
             found.append(f"<{tag}> loading from elsewhere")
         if tag == "script" and attrs.get("type", "").strip().lower() in _JS_TYPES:
             body = _same_base(node.text(deep=True).strip())
-            if attrs.get("src") or body not in allowed_scripts:
-                if not (attrs.get("src", "").startswith(("assets/", "../assets/", "../../assets/", "/assets/"))
-                        and attrs["src"].rsplit("/", 1)[-1].startswith("bundle.")):
-                    found.append(f"script: {attrs.get('src') or body[:60]}")
+            bundle = (attrs.get("src", "").startswith(("assets/", "../assets/", "../../assets/", "/assets/"))
+                      and attrs["src"].rsplit("/", 1)[-1].startswith("bundle."))
+            if (attrs.get("src") or body not in allowed_scripts) and not bundle:
+                found.append(f"script: {attrs.get('src') or body[:60]}")
         if tag in {"iframe", "frame", "object", "embed", "applet", "base", "portal"}:
             found.append(f"<{tag}>")
         if tag == "meta" and attrs.get("http-equiv", "").strip().lower() in {"refresh", "set-cookie"}:

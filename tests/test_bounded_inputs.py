@@ -19,6 +19,8 @@ import pytest
 from conftest import ROOT, copy_project
 from test_gate import BIB, BODY, diagnose, line_of, page
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 PAGE = "docs/about-ms/causes.md"
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
+from conftest import ROOT
 from medsite import bibliography, citations
 from medsite.citeformat import Formatter
-
-from conftest import ROOT
 
 BIB = bibliography.load("docs/references.yaml", ROOT)
 

@@ -12,6 +12,8 @@ from selectolax.lexbor import LexborHTMLParser
 from conftest import copy_project, run_build
 from medsite import csp, shipped
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 PAGE = "docs/about-ms/causes.md"
 SCRIPT = "window.pwned = 1"
 STYLE = ".health-footer{display:none}"

@@ -11,6 +11,8 @@ from conftest import copy_project, run_build
 from medsite.bibliography import parse
 from medsite.citeformat import Formatter
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 HEAD = "- id: a2018\n  type: article-journal\n  title: A trial\n  container-title: J Neurol\n"
 
 

@@ -19,6 +19,8 @@ from conftest import copy_project
 from medsite.review.comment import MARKER
 from test_workflows import REPO, make_env, steps, the_workflow
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 REPO_NAME = "acme/ms-site"
 NUMBER = 7
 PREVIEW_URL = "https://github.com/acme/ms-site/actions/runs/42/artifacts/4242"

@@ -16,6 +16,8 @@ import pytest
 from conftest import copy_project, run_build
 from medsite.preview import BOX_CLASS, MARK_CLASS
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -16,6 +16,8 @@ from medsite.cite.append import appended_text
 from medsite.diagnostics import Diagnostic, Severity
 from medsite.gate.fold import fold_unverified
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
 NEW_ENTRY = {"id": "newcomer2030", "type": "article-journal", "author": [{"family": "Newcomer", "given": "A"}],

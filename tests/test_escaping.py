@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
 
 import pytest
 import yaml
@@ -18,6 +17,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT, run_build
 from medsite import jsonld
+
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
 IMG = "<img src=x onerror=alert(1)>"
 BREAKOUT = '"><script>alert(2)</script>'

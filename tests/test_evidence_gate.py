@@ -10,7 +10,6 @@ import pytest
 
 from medsite import bibliography, citeformat, numbers
 from medsite.gate import rules
-
 from test_gate import BIB, BODY, TODAY, diagnose, html, line_of, page
 
 ADDED = 17  # the first line appended to BODY (as in test_gate)

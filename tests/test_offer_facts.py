@@ -8,12 +8,13 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
+from conftest import ROOT, copy_project, run_build
 from medsite import offerfacts
 from medsite.diagnostics import DiagnosticError, Severity
 from medsite.gate.project import Project
 from medsite.gate.run import run
 
-from conftest import ROOT, copy_project, run_build
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
 CLINIC_PAGE = "stem-cells/our-clinic/index.html"
 OFFER_FILE = "data/clinic-offer.yaml"

@@ -29,6 +29,9 @@ from medsite.gate.project import Project
 from medsite.gate.run import run
 from safety_fixtures import NAMES, POSITIONS, VECTORS, executable_bits, theme_scripts, vector_site
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
+
 def _build(root: Path) -> Path:
     """MkDocs in this process (not strict: it publishes what a careless build would), from the project folder."""
     out = root / "out"
@@ -72,7 +75,7 @@ def test_no_injection_vector_reaches_readers(shipped_scripts, vectors):
     try:
         markers = {name: str(7001 + i) for i, name in enumerate(NAMES)}
         placed = {name: vector.replace("{n}", markers[name])
-                  for name, vector in zip(NAMES, vectors)}
+                  for name, vector in zip(NAMES, vectors, strict=False)}
         vector_site(root, placed)
         out = _build(root)
         errors = [d for d in run(Project(root, out)) if d.severity is Severity.ERROR]

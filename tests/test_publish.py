@@ -21,6 +21,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import PROJECT_PARTS, ROOT, copy_project, run_build
 
+pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
+
 SEED = "20260101-000000-seed"  # a build folder name as the build makes them
 CSP = 'meta[http-equiv="Content-Security-Policy"]'
 DROP_ROOT_POWERS = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"]
@@ -221,7 +223,7 @@ def test_interrupts_at_any_point_leave_a_complete_site_and_the_next_build_recove
         for signum, delay in ((signal.SIGINT, 0.0), (signal.SIGKILL, 0.5), (signal.SIGTERM, 1.0)):
             before = Path(os.path.realpath(site))
             proc = start_build(root)
-            wait_until(lambda: holds_lock(root, proc), "the build to take the lock")
+            wait_until(lambda proc=proc: holds_lock(root, proc), "the build to take the lock")
             time.sleep(delay)
             proc.send_signal(signum)
             result = finish(proc)
@@ -301,7 +303,7 @@ def test_moving_an_old_site_folder_is_never_lost(tmp_path, good_site, pages, sig
     after = run_build(root)
     assert after.returncode == 1  # the broken mkdocs.yml
     assert site_faults(root, pages) == []
-    assert f"site: not published; site/ keeps the build of " in plain(after)
+    assert "site: not published; site/ keeps the build of " in plain(after)
 
 
 # --- (c) leftovers and paths of the wrong kind --------------------------------------------------
@@ -400,7 +402,7 @@ def unprivileged() -> list[str]:
 
 
 def chmod_tree(path: Path, mode: int) -> None:
-    for dirpath, dirnames, filenames in os.walk(path):
+    for dirpath, _dirnames, filenames in os.walk(path):
         for name in filenames:
             os.chmod(os.path.join(dirpath, name), mode & 0o666)
         os.chmod(dirpath, mode)

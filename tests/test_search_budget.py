@@ -10,7 +10,6 @@ from medsite import search_index
 from medsite.gate.checks import budget
 from medsite.gate.project import Project
 from medsite.gate.run import run
-
 from test_gate import TODAY, make_project
 
 CSS = (

@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from selectolax.lexbor import LexborHTMLParser
 
+from conftest import ROOT
 from medsite import bibliography, frontmatter
 from medsite.pagemeta import PageMeta, human_date
-
-from conftest import ROOT
+from medsite.pageurls import html_file
+from medsite.settings import read_mkdocs
 
 
 def nav_pages(nav) -> list[str]:
@@ -24,13 +24,12 @@ def nav_pages(nav) -> list[str]:
     return out
 
 
-NAV = nav_pages(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"])
+NAV = nav_pages(read_mkdocs(ROOT / "mkdocs.yml")[0]["nav"])
 CONTENT_PAGES = [p for p in NAV if PageMeta.from_meta(frontmatter.read(ROOT / "docs" / p, p).meta).is_content]
 
 
 def html_path(site: Path, uri: str) -> Path:
-    stem = uri[:-3]
-    return site / ("index.html" if stem == "index" else f"{stem}/index.html")
+    return site / html_file(uri)
 
 
 def parse(site: Path, uri: str) -> LexborHTMLParser:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import copy_project
 
 REPO = Path(__file__).resolve().parents[1]

@@ -17,8 +17,8 @@ categories. It prints a table, and one machine-readable line per site:
 ``first_load pages=N kb=X``. JSON reports go to bench-results/ (gitignored).
 
 This is a benchmark, not a test: it prints numbers and fails only when something
-cannot run. The static server here is also what the browser tests use, so they
-see the same bytes and headers.
+cannot run. It serves sites with medsite.static_host, as the browser tests do, so
+both see the same bytes and headers.
 """
 
 from __future__ import annotations
@@ -26,126 +26,23 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import mimetypes
 import os
-import posixpath
 import re
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import chromium, csp, search_index
+from . import chromium, search_index
+from .static_host import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = chromium.PATH
 CHROMIUM_FLAGS = ("--headless=new", *chromium.QUIET_FLAGS, "--disable-default-apps", "--disable-extensions")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-
-_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
-
-
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Serve a built site like a static host: gzip, the _headers file, and 404.html for misses."""
-
-    site_dir: Path
-    use_gzip: bool = True
-    response_headers: dict[str, str] = {}  # from site/_headers
-    extra: dict[str, tuple[str, bytes]] = {}  # path -> (content type, body): test fixtures
-
-    def log_message(self, format, *args):  # noqa: A002 - quiet
-        pass
-
-    def do_HEAD(self):  # noqa: N802
-        self._serve(head=True)
-
-    def do_GET(self):  # noqa: N802
-        self._serve(head=False)
-
-    def _serve(self, *, head: bool) -> None:
-        url_path = urllib.parse.urlsplit(self.path).path
-        if url_path in self.extra:
-            ctype, body = self.extra[url_path]
-            return self._send(200, ctype, body, head=head, site_headers=False)
-        parts = [p for p in posixpath.normpath(urllib.parse.unquote(url_path)).split("/") if p not in ("", ".", "..")]
-        target = self.site_dir.joinpath(*parts)
-        if target.is_dir():
-            if not url_path.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", url_path + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return None
-            target = target / "index.html"
-        status = 200
-        if not target.is_file():
-            status, target = 404, self.site_dir / "404.html"
-            if not target.is_file():
-                return self._send(404, "text/plain; charset=utf-8", b"not found\n", head=head)
-        ctype, encoding = mimetypes.guess_type(target.name)
-        if encoding or not ctype:
-            ctype = "application/octet-stream"  # e.g. sitemap.xml.gz: sent as the bytes it is
-        elif ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml"):
-            ctype += "; charset=utf-8"
-        return self._send(status, ctype, target.read_bytes(), head=head)
-
-    def _send(self, status: int, ctype: str, body: bytes, *, head: bool, site_headers: bool = True) -> None:
-        accepts = self.headers.get("Accept-Encoding", "")
-        compress = self.use_gzip and "gzip" in accepts and ctype.startswith(_COMPRESSIBLE) and len(body) > 256
-        if compress:
-            body = gzip.compress(body, compresslevel=6, mtime=0)
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        if compress:
-            self.send_header("Content-Encoding", "gzip")
-        self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Cache-Control", "no-cache")
-        for name, value in self.response_headers.items() if site_headers else ():
-            self.send_header(name, value)
-        self.end_headers()
-        if not head:
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the browser moved on before the body was sent: as on a real host
-
-
-@contextmanager
-def serve(site_dir: str | Path, *, use_gzip: bool = True, apply_headers: bool = True, extra=None):
-    """Serve ``site_dir`` on 127.0.0.1 at a random port; yields the base URL (ending in /).
-
-    ``extra`` maps URL paths to (content type, bytes) for test fixture pages; the
-    dict may be filled in after the server has started.
-    """
-    site = Path(site_dir).resolve()
-    headers: dict[str, str] = {}
-    headers_path = site / csp.HEADERS_FILE
-    if apply_headers and headers_path.is_file():
-        headers = csp.read_headers(headers_path.read_text(encoding="utf-8"))
-    handler = type(
-        "BoundSiteHandler",
-        (SiteHandler,),
-        {"site_dir": site, "use_gzip": use_gzip, "response_headers": headers, "extra": extra if extra is not None else {}},
-    )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
 
 def content_text_length(html: str) -> int:
     from selectolax.lexbor import LexborHTMLParser
@@ -349,7 +246,7 @@ def print_lighthouse(rows: list, forms) -> None:
             f"{label + ' ' + path:<{width}} {form:<8} {s['performance']!s:>5} {s['accessibility']!s:>5} "
             f"{s['best-practices']!s:>5} {s['seo']!s:>5} {size:>10}"
         )
-    for label, path, form, summary in rows:
+    for label, _path, form, summary in rows:
         if form == forms[0]:
             parts = ", ".join(f"{kind} {size / 1024:.1f}" for kind, size in summary["breakdown"].items())
             print(f"  {label} transfer by kind (KB): {parts}")

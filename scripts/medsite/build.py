@@ -25,16 +25,15 @@ import sys
 import time
 from pathlib import Path
 
-from . import buildlog
-from . import buildlock
+from . import buildlock, buildlog
 from . import publish as publishing
-from .recover import recover
 from .diagnostics import Diagnostic
 from .gate import cli as gate_cli
 from .gate import rules
 from .gate.project import Project
 from .gate.rules import with_fix
 from .gate.run import run as run_gate
+from .recover import recover
 from .search_index import build_index as build_search_index
 
 BUSY = 75  # another build holds the lock: try again later (EX_TEMPFAIL), not a fault in the content
@@ -98,7 +97,7 @@ def refused_settings(root: Path) -> list[Diagnostic]:
     """mkdocs.yml read by our loader before MkDocs reads it: MkDocs' own loader expands
     YAML aliases, so a ten-line alias bomb in `extra` would keep it busy for minutes."""
     project = Project(root)
-    project.mkdocs
+    _ = project.mkdocs  # reading it records any refusal in project.problems
     return [d for d in project.problems if d.code == "INPUT001"]
 
 

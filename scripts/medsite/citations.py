@@ -16,6 +16,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from . import mdcode
 from .diagnostics import Diagnostic
 from .mdcode import code_spans
 
@@ -23,8 +24,7 @@ _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 _ITEM = rf"@{_KEY}(?:\s*,\s*[^;\]]+)?"
 CITATION = re.compile(rf"\[\s*({_ITEM}(?:\s*;\s*{_ITEM})*)\s*\](?!\()")
 _ITEM_PARTS = re.compile(rf"@({_KEY})(?:\s*,\s*([^;\]]+))?")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*#*\s*$")
-_HEADINGS = re.compile(_HEADING.pattern, re.M)
+_HEADINGS = re.compile(mdcode.HEADING.pattern, re.M)
 
 
 
@@ -172,10 +172,6 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
     return order_definitions(new), list(order)
 
 
-_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-_REFERENCE = re.compile(r"(?<!!)\[\^([^\]\s]+)\](?!:)")
-
-
 def order_definitions(text: str) -> str:
     """Move every footnote definition to the end, in order of first reference.
 
@@ -186,12 +182,12 @@ def order_definitions(text: str) -> str:
     """
     lines = text.splitlines(keepends=True)
     code = code_spans(text)
-    body, blocks, pos, i = [], {}, 0, 0
+    body, blocks, i = [], {}, 0
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
     while i < len(lines):
-        m = _DEFINITION.match(lines[i])
+        m = mdcode.FOOTNOTE_DEFINITION.match(lines[i])
         if m and offsets[i] not in code:
             block = [lines[i]]
             i += 1
@@ -210,7 +206,7 @@ def order_definitions(text: str) -> str:
     body_text = "".join(body)
     body_code = code_spans(body_text)
     order = {}  # footnote -> None, in order of first reference
-    for ref in _REFERENCE.finditer(body_text):
+    for ref in mdcode.FOOTNOTE_REFERENCE.finditer(body_text):
         if ref.group(1) in blocks and ref.group(1) not in order and ref.start() not in body_code:
             order[ref.group(1)] = None
     order.update(dict.fromkeys(k for k in blocks if k not in order))

@@ -187,25 +187,19 @@ def normalise(csl: dict, *, entry_id: str, path: str, line_of) -> tuple[dict, li
         out.pop(key, None)
         problems.append(Diagnostic(CODE, f"entry '{entry_id}': '{key}' {what}", path, line_of(key), target=key, hint=fix))
 
-    for key in NAME_FIELDS:
-        if key in csl and csl[key] not in (None, "", []):
-            found = names(csl[key])
-            if found is None:
-                refuse(key, "is not a list of names", NAME_FIX)
-            else:
-                out[key] = found
-    for key in DATE_FIELDS:
-        if key in csl and csl[key] not in (None, ""):
-            found = date(csl[key])
-            if found is None:
-                refuse(key, "is not a date this site can read", DATE_FIX)
-            else:
-                out[key] = found
-    for key in TEXT_FIELDS:
-        if key in csl and csl[key] is not None and not isinstance(csl[key], str):
-            text = _text(csl[key])
-            if text is None:
-                refuse(key, "should be text, but is a list or a group of fields", TEXT_FIX)
-            else:
-                out[key] = text
+    # (fields, whether a value needs reading into the one shape, the reader, what is wrong when it cannot, fix)
+    kinds = (
+        (NAME_FIELDS, lambda v: v not in (None, "", []), names, "is not a list of names", NAME_FIX),
+        (DATE_FIELDS, lambda v: v not in (None, ""), date, "is not a date this site can read", DATE_FIX),
+        (TEXT_FIELDS, lambda v: v is not None and not isinstance(v, str), _text,
+         "should be text, but is a list or a group of fields", TEXT_FIX),
+    )
+    for fields, needs_reading, read, what, fix in kinds:
+        for key in fields:
+            if key in csl and needs_reading(csl[key]):
+                found = read(csl[key])
+                if found is None:
+                    refuse(key, what, fix)
+                else:
+                    out[key] = found
     return out, problems

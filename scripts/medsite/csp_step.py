@@ -10,9 +10,9 @@ from, and is left out of every policy, so browsers refuse it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import csp, shipped
 from .diagnostics import Diagnostic
@@ -48,7 +48,7 @@ class CspStep:
     pages: dict = field(default_factory=dict)  # output path -> csp.Inline
 
     @classmethod
-    def for_config(cls, config, report) -> "CspStep":
+    def for_config(cls, config, report) -> CspStep:
         root = Path(config.config_file_path).parent
         return cls(root, Path(config.docs_dir), root / "includes", csp.is_dev_server(config), report)
 

@@ -23,7 +23,7 @@ class Limits:
     bibliography_entry_chars: int = 10_000  # one bibliography entry as written
 
     @classmethod
-    def from_settings(cls, settings) -> tuple["Limits", list[str]]:
+    def from_settings(cls, settings) -> tuple[Limits, list[str]]:
         """Limits from gate.yml's `limits:` mapping; returns (limits, problems in words)."""
         if not isinstance(settings, dict):
             return cls(), ["'limits' must be a mapping of names to numbers"] if settings is not None else []

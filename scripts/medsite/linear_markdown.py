@@ -57,7 +57,7 @@ class _LinearAbbrTreeprocessor(AbbrTreeprocessor):
         # Upstream's body, with `index` (el's position in parent) passed in instead of searched for.
         for i in range(len(el) - 1, -1, -1):  # backwards, so inserting after child i leaves 0..i in place
             self.iter_element(el[i], el, i)
-        if text := el.text:
+        if text := el.text:  # noqa: SIM102 - upstream's body, kept as written to diff against it
             if not isinstance(text, AtomicString):
                 for m in reversed(list(self.RE.finditer(text))):
                     if self.abbrs[m.group(0)]:

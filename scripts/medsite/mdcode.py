@@ -1,8 +1,10 @@
-"""Where a Markdown page has code: fenced blocks, indented blocks and inline code.
+"""Markdown's structure as the citation step and the gate both read it.
 
-Citations, footnote markers and evidence rules must leave code alone, and the
-citation step (in MkDocs) and the gate must agree on what code is, so both ask
-this module. It follows Python-Markdown's rules (4-space tab length): a block
+Where a page has code (fenced blocks, indented blocks and inline code), and the
+line patterns of headings, footnotes and snippet includes. Citations, footnote
+markers and evidence rules must leave code alone, and the citation step (in
+MkDocs) and the gate must agree on what code is and what a heading or footnote
+is, so both ask this module. It follows Python-Markdown's rules (4-space tab length): a block
 indented 4 more than its container, after a blank line, is code; inside a list
 item, admonition or footnote the container's own content sits 4 deeper, so
 those blocks need 8.
@@ -27,6 +29,14 @@ _HTML_BLOCK = re.compile(
     r"^ {0,3}<(address|article|aside|blockquote|details|div|dl|fieldset|figure|footer|form|header|main|nav|ol|"
     r"section|table|ul|script|style|iframe|object|embed|noscript|video|audio|canvas|svg|template)\b([^>]*)", re.I)
 TAB = 4
+
+# An ATX heading line: level marks, text, and an optional attribute list's {#id}.
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*#*\s*$")
+# A footnote definition ("[^name]: text") and a reference to one ("[^name]", not an image, not a definition).
+FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+FOOTNOTE_REFERENCE = re.compile(r"(?<!!)\[\^([^\]\s]+)\](?!:)")
+# A pymdownx.snippets include line: --8<-- "file.md" (any number of dashes on each side).
+SNIPPET = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"')
 
 
 def _indent(line: str) -> int:
@@ -109,7 +119,7 @@ class Spans:
 
     @property
     def ranges(self) -> list[tuple[int, int]]:
-        return list(zip(self._starts, self._ends))
+        return list(zip(self._starts, self._ends, strict=True))
 
     def __contains__(self, offset: int) -> bool:
         i = bisect.bisect_right(self._starts, offset) - 1
@@ -120,7 +130,7 @@ def code_spans(text: str) -> Spans:
     """Character ranges of code blocks (fenced or indented) and inline code in `text`."""
     lines = text.splitlines(keepends=True)
     ranges, pos, start = [], 0, None
-    for line, in_code in zip(lines, code_lines(lines)):
+    for line, in_code in zip(lines, code_lines(lines), strict=True):
         if in_code and start is None:
             start = pos
         elif not in_code and start is not None:

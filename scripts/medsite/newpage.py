@@ -35,8 +35,10 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from . import yamlsource
 from .diagnostics import Diagnostic, DiagnosticError
-from .pagemeta import REQUIRED_SECTIONS, REVIEW_MONTHS, add_months
+from .pagemeta import REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, review_months
+from .settings import compose_mkdocs
 
 PAGE_TYPES = tuple(REVIEW_MONTHS)
 
@@ -47,9 +49,6 @@ SECTIONS = {
     "stem-cells": "Stem-cell therapy",
     "about": "About this site",
 }
-
-# Editorial policy (docs/about/editorial-policy.md#review): stem-cell pages are reviewed at least every 12 months, whatever their type.
-YEARLY_FOLDERS = frozenset({"stem-cells"})
 
 FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 
@@ -83,14 +82,9 @@ def section_markdown(section_id: str) -> str:
 # --- dates -------------------------------------------------------------------
 
 
-def review_months(page_type: str, folder: str) -> int:
-    months = REVIEW_MONTHS[page_type]
-    return min(months, 12) if folder in YEARLY_FOLDERS else months
-
-
 def next_review_due(today: date, page_type: str, folder: str) -> date:
-    """The latest date the gate allows; 29 February becomes 28 February in a common year."""
-    return add_months(today, review_months(page_type, folder))
+    """The latest date the gate allows (pagemeta.review_months); 29 February becomes 28 February in a common year."""
+    return add_months(today, review_months(page_type, f"{folder}/"))
 
 
 # --- checking the request ------------------------------------------------------
@@ -144,7 +138,7 @@ def yaml_scalar(text: str) -> str:
 
 
 def front_matter(title: str, kind: str, folder: str, today: date) -> str:
-    months = review_months(kind, folder)
+    months = review_months(kind, f"{folder}/")
     interval = f"{months // 12} years" if months % 12 == 0 and months > 12 else f"{months} months"
     return "\n".join([
         "---",
@@ -176,82 +170,74 @@ def render_page(title: str, kind: str, folder: str, today: date) -> str:
 
 # --- the nav in mkdocs.yml ---------------------------------------------------------
 
-NAV_KEY = re.compile(r"^nav:\s*(?:#.*)?$")
-NAV_ITEM = re.compile(
-    r"""^(?P<indent>[ ]*)-[ ]+(?P<key>'[^']*'|"[^"]*"|[^'"#:][^#:]*?)[ ]*:(?:[ ]+(?P<value>[^#]*?))?[ ]*(?:\#.*)?$"""
-)
+def _nav(text: str) -> yaml.SequenceNode:
+    """The `nav:` list of mkdocs.yml as YAML nodes, which know the line and column of every item."""
+    try:
+        root = compose_mkdocs(text)
+    except yaml.YAMLError as exc:
+        raise DiagnosticError(yamlsource.yaml_error(exc, "mkdocs.yml", code="NEW005")) from None
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        if getattr(key, "value", None) == "nav" and isinstance(value, yaml.SequenceNode) and not value.flow_style:
+            return value
+    raise usage_error("NEW005", "mkdocs.yml has no 'nav:' list", "mkdocs.yml", "add the nav back from git")
 
 
-def _indent(line: str) -> int:
+def _listed(node) -> set[str]:
+    """Every page path anywhere in a nav (sub)list."""
+    found: set[str] = set()
+    for item in node.value:
+        values = [v for _, v in item.value] if isinstance(item, yaml.MappingNode) else [item]
+        for value in values:
+            if isinstance(value, yaml.ScalarNode):
+                found.add(str(value.value))
+            elif isinstance(value, yaml.SequenceNode):
+                found |= _listed(value)
+    return found
+
+
+def _last_scalar(node: yaml.Node) -> yaml.Node:
+    """The last scalar inside a node: its end mark is where the text ends (a block's is where the next one starts)."""
+    while isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.value:
+        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
+    return node
+
+
+def _dash_indent(lines: list[str], node: yaml.Node) -> int:
+    line = lines[node.start_mark.line]
     return len(line) - len(line.lstrip(" "))
 
 
-def _is_content(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and not stripped.startswith("#")
+def add_to_nav(text: str, section: str, title: str, path: str) -> str:
+    """mkdocs.yml text with `- title: path` appended to `section`; unchanged if the path is listed.
 
-
-def _unquote(text: str) -> str:
-    text = text.strip()
-    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
-
-
-def nav_block(lines: list[str]) -> range:
-    """The line numbers (0-based) after `nav:` that belong to it."""
-    start = next((i for i, line in enumerate(lines) if NAV_KEY.match(line.rstrip("\r\n"))), None)
-    if start is None:
-        raise usage_error("NEW005", "mkdocs.yml has no 'nav:'", "mkdocs.yml", "add the nav back from git")
-    end = start + 1
-    while end < len(lines):
-        line = lines[end]
-        if _is_content(line) and _indent(line) == 0 and not line.startswith("-"):
-            break
-        end += 1
-    return range(start + 1, end)
-
-
-def nav_lists(lines: list[str], block: range, path: str) -> bool:
-    for i in block:
-        line = lines[i].rstrip("\r\n")
-        match = NAV_ITEM.match(line)
-        listed = _unquote(match["value"] or "") if match else _unquote(line.strip().removeprefix("- "))
-        if listed == path:
-            return True
-    return False
-
-
-def section_end(lines: list[str], block: range, section: str) -> tuple[int, int]:
-    """Where to insert a new item of `section` (line number) and at what indent."""
-    for i in block:
-        match = NAV_ITEM.match(lines[i].rstrip("\r\n"))
-        if not (match and _unquote(match["key"]) == section and not match["value"]):
+    Only that one line is inserted, so comments and formatting elsewhere stay as they are.
+    """
+    nav = _nav(text)
+    if path in _listed(nav):
+        return text
+    lines = text.splitlines(keepends=True)
+    for item in nav.value:
+        if not (isinstance(item, yaml.MappingNode) and len(item.value) == 1):
             continue
-        own = len(match["indent"])
-        last, child = i, None
-        for j in range(i + 1, block.stop):
-            if not _is_content(lines[j]):
-                continue
-            if _indent(lines[j]) <= own:
-                break
-            last = j
-            child = _indent(lines[j]) if child is None else child
-        return last + 1, own + 4 if child is None else child
+        key, value = item.value[0]
+        if str(key.value) != section:
+            continue
+        if isinstance(value, yaml.SequenceNode) and value.value and not value.flow_style:
+            last = _last_scalar(value)
+            at = last.end_mark.line + (1 if last.end_mark.column else 0)
+            indent = _dash_indent(lines, value.value[0])
+        elif isinstance(value, yaml.ScalarNode) and not value.value:  # "- Section:" with nothing under it yet
+            at, indent = key.start_mark.line + 1, _dash_indent(lines, key) + 4
+        else:
+            break
+        at = min(at, len(lines))
+        if at > 0 and not lines[at - 1].endswith("\n"):
+            lines[at - 1] += "\n"
+        newline = "\r\n" if at > 0 and lines[at - 1].endswith("\r\n") else "\n"
+        lines.insert(at, f"{' ' * indent}- {yaml_scalar(title)}: {path}{newline}")
+        return "".join(lines)
     raise usage_error("NEW005", f"the nav in mkdocs.yml has no section '{section}'", "mkdocs.yml",
                       f"add a section '- {section}:' to the nav, or choose another folder")
-
-
-def add_to_nav(text: str, section: str, title: str, path: str) -> str:
-    """mkdocs.yml text with `- title: path` appended to `section`; unchanged if the path is listed."""
-    lines = text.splitlines(keepends=True)
-    block = nav_block(lines)
-    if nav_lists(lines, block, path):
-        return text
-    at, indent = section_end(lines, block, section)
-    if at > 0 and not lines[at - 1].endswith("\n"):
-        lines[at - 1] += "\n"
-    newline = "\r\n" if lines[at - 1].endswith("\r\n") else "\n"
-    lines.insert(at, f"{' ' * indent}- {yaml_scalar(title)}: {path}{newline}")
-    return "".join(lines)
 
 
 # --- files -----------------------------------------------------------------------

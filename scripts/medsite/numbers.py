@@ -35,7 +35,6 @@ import math
 import re
 from dataclasses import dataclass
 
-
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s+(?P<{n}>thousand|million|billion)\b)?"
 _PCT = r"(?P<{n}>\s?%|\s+per\s?cent\b|\s+percent\b)?"
@@ -163,7 +162,7 @@ def _range_ends(text: str, m) -> list[Quantity]:
     pct = bool(m.group("lop") or m.group("hip"))
     times = bool(m.group("hit"))
     ends = []
-    for end, scale, own_pct in (("lo", m.group("los") or m.group("his"), m.group("lop")), ("hi", m.group("his"), m.group("hip"))):
+    for end, scale, _own_pct in (("lo", m.group("los") or m.group("his"), m.group("lop")), ("hi", m.group("his"), m.group("hip"))):
         number = m.group(end)
         value, unit = _scaled(number, scale)
         kind, form = ("r", "percent") if pct else ("x", "multiple") if times else ("n", "number")

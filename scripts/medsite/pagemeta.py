@@ -20,6 +20,18 @@ REVIEW_MONTHS = {
     "about": 36,
     "policy": 36,
 }
+# Folders whose pages are reviewed at least every 12 months, whatever their type (editorial policy, #review).
+YEARLY_FOLDERS = frozenset({"stem-cells"})
+
+
+def review_months(page_type: str, uri: str) -> int | None:
+    """The longest review interval for a page of this type at this docs-relative path; None for an unknown type."""
+    months = REVIEW_MONTHS.get(page_type)
+    if months is None:
+        return None
+    return min(months, 12) if uri.split("/", 1)[0] in YEARLY_FOLDERS else months
+
+
 # Types that carry the treatment disclaimer and must have the treatment sections.
 TREATMENT_TYPES = {"treatment", "clinic", "guide"}
 REQUIRED_SECTIONS = {
@@ -89,7 +101,7 @@ class PageMeta:
     sources: list = field(default_factory=list)
 
     @classmethod
-    def from_meta(cls, meta: dict) -> "PageMeta":
+    def from_meta(cls, meta: dict) -> PageMeta:
         sources = meta.get("sources") or []
         return cls(
             title=str(meta.get("title") or "").strip(),

@@ -112,7 +112,7 @@ def _mark_citations(output: str, unknown: list[Diagnostic]) -> str:
             continue
         group = re.compile(r"\[[^\[\]<>]*@" + re.escape(html.escape(d.target)) + r"(?![\w:.#$%&\-+?<>~/])[^\[\]<>]*\]")
         title = html.escape(f"{d.code} {d.message}; fix: {d.hint or ''}", quote=True)
-        output = group.sub(lambda m: f'<mark class="{MARK_CLASS}" title="{title}">{m.group(0)}</mark>', output)
+        output = group.sub(lambda m, title=title: f'<mark class="{MARK_CLASS}" title="{title}">{m.group(0)}</mark>', output)
     return output
 
 

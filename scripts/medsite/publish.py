@@ -14,6 +14,7 @@ next run (see recover.py); only names this module creates are ever deleted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -216,10 +217,8 @@ def drop_rejected(layout: Layout) -> None:
 def discard(staging: Path) -> None:
     """Remove an unpublished staging folder (never a published build: those have no .staging suffix)."""
     if staging.name.endswith(STAGING):
-        try:
+        with contextlib.suppress(OSError):  # the next run removes it
             remove(staging)
-        except OSError:
-            pass  # the next run removes it
 
 
 def publish(layout: Layout, staging: Path) -> tuple[Path, list[str]]:

@@ -15,6 +15,7 @@ raises `Stopped` for a signal that was swallowed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -82,10 +83,8 @@ def die_with_parent() -> None:
     """For a child process (MkDocs): be killed when the build is, so kill -9 leaves no orphan writing files."""
     if sys.platform != "linux":
         return
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def checkpoint(step: str) -> None:

@@ -59,9 +59,11 @@ class Family:
     phrases: list[tuple[str, ...]] = field(default_factory=list)  # stems of each word or phrase
     patterns: list[re.Pattern] = field(default_factory=list)
     allow: list[tuple[re.Pattern, str]] = field(default_factory=list)  # (phrase in the same sentence, why)
+    allow_used: set[int] = field(default_factory=set)  # which `allow` phrases excused a word (GATE002 for the rest)
+    line: int | None = None  # of the family's entry in gate.yml
 
     @classmethod
-    def build(cls, words, patterns=(), allow=()) -> "Family":
+    def build(cls, words, patterns=(), allow=()) -> Family:
         phrases = [tuple(s for s, _, _ in tokens(str(w))) for w in words]
         phrases = [p for p in phrases if p]
         name = str(words[0]) if words else (patterns[0].pattern if patterns else "?")
@@ -94,7 +96,11 @@ _WORD_START = re.compile(r"(?<![^\W\d_])[^\W_]{1,3}")
 
 def _spans(text: str, family: Family, starts) -> list[tuple[int, int]]:
     spans = starts + [m.span() for p in family.patterns for m in p.finditer(text)]
-    if not spans or any(a.search(text) for a, _ in family.allow):
+    if not spans:
+        return []
+    excused = [i for i, (a, _) in enumerate(family.allow) if a.search(text)]
+    if excused:
+        family.allow_used.update(excused)
         return []
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):  # "clinically proven" once, not also "proven"

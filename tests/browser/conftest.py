@@ -12,6 +12,7 @@ site instead (for example `site/` after `make site`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright import sync_api as playwright_api
 
-from medsite import bench_web, chromium
+from medsite import chromium, static_host
+from medsite.pageurls import file_url
 
 from .support import DESKTOP, page_html
 
@@ -120,7 +122,7 @@ def fixture_pages() -> dict:
 
 @pytest.fixture(scope="session")
 def base_url(site_dir, fixture_pages) -> str:
-    with bench_web.serve(site_dir, use_gzip=True, extra=fixture_pages) as base:
+    with static_host.serve(site_dir, use_gzip=True, extra=fixture_pages) as base:
         yield base
 
 
@@ -129,8 +131,7 @@ def site_pages(site_dir) -> list[str]:
     """URL paths of every HTML page of the built site ('' is the home page)."""
     pages = []
     for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        pages.append(file_url(path.relative_to(site_dir).as_posix()))
     assert "" in pages and "404.html" in pages, pages
     return pages
 
@@ -183,8 +184,6 @@ def open_tab(browser, base_url):
 
     yield open_
     for tab in opened:
-        try:
+        with contextlib.suppress(Exception):  # already closed
             tab.context.close()
-        except Exception:  # noqa: BLE001 - already closed
-            pass
 

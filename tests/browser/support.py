@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from medsite.pageurls import url_file
+
 MOBILE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
 def page_html(site_dir: Path, path: str) -> str:
     """The built HTML of a URL path ('' is the home page, '404.html' the not-found page)."""
-    file = site_dir / (path + "index.html" if path == "" or path.endswith("/") else path)
-    return file.read_text(encoding="utf-8")
+    return (site_dir / url_file(path)).read_text(encoding="utf-8")
 
 
 def slug(path: str) -> str:
@@ -39,7 +40,7 @@ def _luminance(rgb) -> float:
 def contrast_ratio(fg, bg) -> float:
     """WCAG contrast of ``fg`` (alpha-blended onto ``bg``) against an opaque ``bg``."""
     alpha = fg[3] if len(fg) > 3 else 1.0
-    blended = tuple(alpha * f + (1 - alpha) * b for f, b in zip(fg[:3], bg[:3]))
+    blended = tuple(alpha * f + (1 - alpha) * b for f, b in zip(fg[:3], bg[:3], strict=False))
     hi, lo = sorted((_luminance(blended), _luminance(bg)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from medsite.review import preview
 from tests.browser.conftest import Console
+
+from medsite.review import preview
 
 
 def test_the_one_file_preview_is_self_contained_and_says_not_published(browser, site_dir, tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from medsite import bench_web
+from medsite import static_host
 from safety_fixtures import BAD, NAMES, VECTORS, make_site, mkdocs_build, vector_site, with_includes
 
 from .conftest import Recorder
@@ -80,13 +80,13 @@ def test_injected_markup_neither_runs_nor_calls_out(browser, injected_sites):
                      "what we ship, and this test then applies in full")
     failures = []
     for site in injected_sites:
-        with bench_web.serve(site, use_gzip=False) as base:
+        with static_host.serve(site, use_gzip=False) as base:
             context = browser.new_context(service_workers="block")
             recorder = Recorder(origin=base.rstrip("/"))
             context.route("**/*", recorder.route)
             dialogs: list[str] = []
             page = context.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
             for path in _pages(site):
                 page.goto(base + path, wait_until="load")
                 page.evaluate(PROVOKE)
@@ -103,7 +103,7 @@ def test_the_browser_check_catches_a_script_that_runs(browser, tmp_path):
     site.mkdir()
     (site / "index.html").write_text(
         "<!doctype html><title>x</title><script>alert('ran');fetch('https://elsewhere.example/x')</script>", encoding="utf-8")
-    with bench_web.serve(site, use_gzip=False) as base:
+    with static_host.serve(site, use_gzip=False) as base:
         context = browser.new_context(service_workers="block")
         recorder = Recorder(origin=base.rstrip("/"))
         context.route("**/*", recorder.route)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 from pytest_httpserver import HTTPServer
-
 from verify_support import UA, FakeServices, fast_policy
+
 from medsite.verify.client import HttpClient
 
 

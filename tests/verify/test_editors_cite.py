@@ -8,12 +8,11 @@ import json
 import socket
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
+from verify_support import ROOT, UA, fast_policy
 from werkzeug import Response
 
-from verify_support import ROOT, UA, fast_policy, fixture_json
 from medsite.bibliography import load as load_bibliography
 from medsite.cite.__main__ import main
 from medsite.cite.append import appended_text

@@ -7,9 +7,9 @@ import shutil
 import socket
 
 import pytest
+from verify_support import FIXTURES, fast_policy
 
 import medsite.verify.__main__ as verify_cli
-from verify_support import FIXTURES, fast_policy
 from medsite.verify.__main__ import main
 
 MKDOCS = """\

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import verify_support  # noqa: F401  (puts scripts/ on sys.path)
+
 from medsite.verify.bench import run
 
 

@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 import pytest
-
 from verify_support import FIXTURES, ROOT
+
 from medsite.verify.__main__ import main
 
 MKDOCS = """\
@@ -97,7 +97,7 @@ def _fast_policy_init(original):
     (lambda p: (p / "mkdocs.yml").write_text("site_name: x\n"), ["references"], "contact e-mail"),
     (lambda p: None, ["links", "--site-dir", "no-such-site"], "make site"),
     (lambda p: None, ["references", "--max-age-days", "-1"], "max-age-days"),
-    (lambda p: (p / "mkdocs.yml").write_text("extra: [\n"), ["references"], "cannot be read"),
+    (lambda p: (p / "mkdocs.yml").write_text("extra: [\n"), ["references"], "mkdocs.yml:2: GATE003 YAML does not parse"),
 ])
 def test_usage_and_configuration_errors_exit_2_without_a_traceback(project, capsys, setup, args, message):
     setup(project)

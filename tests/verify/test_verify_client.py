@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from verify_support import UA, fast_policy
 from werkzeug import Response
 
-from verify_support import UA, fast_policy
 from medsite.verify.client import HttpClient, Outcome, classify_status, parse_retry_after
 
 
@@ -24,7 +24,7 @@ def test_status_codes_map_to_the_four_classes(code, outcome):
 
 
 def test_retry_after_in_seconds_and_as_http_date():
-    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("7") == 7.0
     stamp = (now + timedelta(seconds=90)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert parse_retry_after(stamp, now=now) == pytest.approx(90)

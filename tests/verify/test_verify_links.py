@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from verify_support import UA, fast_policy
 
-from verify_support import UA
 from medsite.verify import lock_diagnostics
+from medsite.verify.client import HttpClient
 from medsite.verify.links import LycheeOptions, check_urls, collect_external_urls, lychee_binary, parse_report
 from medsite.verify.lock import Lock
 from medsite.verify.runner import verify_links
-from verify_support import fast_policy
-from medsite.verify.client import HttpClient
 
 TODAY = date(2026, 11, 25)
 FAST = LycheeOptions(timeout=3, max_retries=1, retry_wait=0, max_concurrency=8, host_concurrency=2,

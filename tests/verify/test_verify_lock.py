@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from verify_support import UA, fast_policy
+
 from medsite.bibliography import parse
 from medsite.diagnostics import Severity
 from medsite.verify import lock_diagnostics
@@ -161,12 +161,6 @@ def test_malformed_lock_files_are_reported_not_crashed_on(tmp_path, text, why):
     path.write_text(text)
     diags = lock_diagnostics(path, None, {}, TODAY, 180, display_path="verification.lock.json")
     assert [(d.code, d.path, d.severity) for d in diags] == [("VER030", "verification.lock.json", Severity.ERROR)]
-
-
-def test_lock_diagnostics_is_importable_from_the_lock_module_too(tmp_path):
-    from medsite.verify.lock import lock_diagnostics as from_lock
-
-    assert from_lock(tmp_path / "missing.json", None, {"https://a.example/": [("site/i.html", 1)]}, TODAY, 180)[0].code == "VER020"
 
 
 def test_lock_diagnostics_errors_and_warnings(tmp_path):

@@ -6,9 +6,9 @@ import time
 from datetime import date
 
 import pytest
+from verify_support import UA, fast_policy
 from werkzeug import Response
 
-from verify_support import UA, fast_policy
 from medsite.bibliography import parse
 from medsite.diagnostics import Severity
 from medsite.verify.client import HttpClient

@@ -6,12 +6,12 @@ import io
 import re
 
 import pytest
-
 from verify_support import ROOT
+
 from medsite.diagnostics import Severity
+from medsite.gate.codes import markdown_table
 from medsite.verify.ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
 from medsite.verify.report import Progress, Summary
-from medsite.gate.rules import markdown_table
 from medsite.verify.rules import RULES
 
 SOURCES = ROOT / "scripts" / "medsite" / "verify"
@@ -20,8 +20,8 @@ SOURCES = ROOT / "scripts" / "medsite" / "verify"
 def test_every_rule_is_complete_and_codes_are_well_formed():
     for code, rule in RULES.items():
         assert re.fullmatch(r"VER\d{3}", code)
-        severity, summary, fix = rule[:3]
-        assert isinstance(severity, Severity) and summary and fix and rule.why
+        assert rule.code == code
+        assert isinstance(rule.severity, Severity) and rule.what and rule.fix and rule.why
 
 
 def test_every_code_the_package_emits_is_registered_and_documented():

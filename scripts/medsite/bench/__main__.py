@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..gate.project import Project
 from ..gate.run import run as run_gate
+from ..verify import bench as verify_bench
 from . import citations_scale, synth
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -130,12 +131,7 @@ def main() -> int:
         synthetic(sizes, work)
     citations = [int(s) for s in os.environ.get("BENCH_CITATIONS", "1000,2000,5000").split(",") if s]
     citations_scale.run(ROOT, tuple(citations))
-    try:
-        from ..verify import bench as verify_bench
-
-        verify_bench.main()
-    except ImportError:
-        print("verify: benchmark not available")
+    verify_bench.main()
     return 0
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ..bibliography import Bibliography, load as load_bibliography
+from ..bibliography import Bibliography
+from ..bibliography import load as load_bibliography
 from ..diagnostics import DiagnosticError
 from ..verify.client import HttpClient
 from ..verify.config import ConfigError, Services, production_policy, read_mkdocs, user_agent
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None, *, client: HttpClient | None = None) -> 
     except (append.AppendError, DiagnosticError, OSError, UnicodeDecodeError) as exc:
         return _fail(f"{exc}; nothing was added", 1)
 
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     for check in found.checks:
         item = lock.record(check, today)
         item.sources = sorted(set(item.sources) | {f"{bib.path}#{key}"})

@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from .. import settings
 from ..diagnostics import has_errors
 from . import formatters
 from .project import Project
@@ -55,7 +56,7 @@ def shown(diagnostics, project, verbose: bool):
     """The diagnostics to print: never-verified warnings folded into one line unless verbose (fold.py)."""
     from .fold import for_display
 
-    bib = project.extra.get("bibliography", "docs/references.yaml") if isinstance(project.extra, dict) else None
+    bib = settings.bibliography_path(project.mkdocs)
     return for_display(diagnostics, project.root, bib, verbose=verbose)
 
 

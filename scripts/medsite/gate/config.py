@@ -5,25 +5,34 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import yamlsource
-from . import safe_exceptions
-from ..diagnostics import Diagnostic, DiagnosticError
-from ..wording import Family
-from ..limits import Limits
+import yaml
 
-DEFAULTS = {
-    "warnings_fatal": False,
-    "image_max_kb": 200,
-    "http_allowed": [],
-    "number_citation_page_types": ["condition", "treatment", "clinic", "guide"],
-    "words_to_avoid": [],
-    "verification_max_age_days": 180,
-    "safe_exceptions": [],
-    "readability_max_grade": 9,
-    "readability_page_types": ["condition", "treatment", "clinic", "guide"],
-    "limits": None,  # medsite.limits.Limits holds the defaults
-    "first_load_kb": 64,
-}
+from .. import yamlsource
+from ..diagnostics import Diagnostic, DiagnosticError
+from ..limits import Limits
+from ..settings import GATE_DEFAULTS
+from ..wording import Family
+from . import safe_exceptions
+
+DEFAULTS = GATE_DEFAULTS
+# Whole-number settings: anything else is reported and the default used, so no check meets a string.
+COUNTS = ("image_max_kb", "verification_max_age_days")
+
+
+class HttpAllowed(dict):
+    """gate.yml's http_allowed (url -> why), remembering which addresses it was asked about,
+    so that an entry that allowed nothing can be reported (GATE002)."""
+
+    def __init__(self, *args, line: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.used: set[str] = set()
+
+    def __contains__(self, url) -> bool:
+        found = super().__contains__(url)
+        if found:
+            self.used.add(url)
+        return found
 
 
 def _compile(pattern, path: str, line: int, problems: list):
@@ -67,6 +76,14 @@ def _family(item, rel: str, line, problems: list) -> Family | None:
     return Family.build(words, patterns, allow)
 
 
+def _item_lines(node, key: str) -> list[int]:
+    """The line of each item of the list under `key` in the top-level mapping."""
+    for k, value in getattr(node, "value", []) if isinstance(node, yaml.MappingNode) else []:
+        if getattr(k, "value", None) == key and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
 def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     """Return (config, problems). A missing file means the defaults."""
     config = dict(DEFAULTS, limits=Limits())
@@ -89,21 +106,29 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
         else:
             config[key] = value
     words = []
-    for item in config.get("words_to_avoid") or []:
-        line = lines.get("words_to_avoid")
+    item_lines = _item_lines(node, "words_to_avoid")
+    for n, item in enumerate(config.get("words_to_avoid") or []):
+        line = item_lines[n] if n < len(item_lines) else lines.get("words_to_avoid")
         family = _family(item, rel, line, problems)
         if family:
+            family.line = line
             words.append(family)
     config["words_to_avoid"] = words
+    for key in COUNTS:
+        value = config.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(Diagnostic("GATE003", f"{key} must be a whole number of 0 or more, not {value!r}", rel,
+                                       lines.get(key), hint=f"write, for example, {key}: {DEFAULTS[key]}"))
+            config[key] = DEFAULTS[key]
     grade = config.get("readability_max_grade")
     if isinstance(grade, bool) or not isinstance(grade, (int, float)):
         problems.append(Diagnostic("GATE003", f"readability_max_grade must be a number, not {grade!r}", rel, lines.get("readability_max_grade")))
         config["readability_max_grade"] = DEFAULTS["readability_max_grade"]
     config["limits"], limit_problems = Limits.from_settings(data.get("limits"))
     problems += [Diagnostic("GATE003", p, rel, lines.get("limits")) for p in limit_problems]
-    config["http_allowed"] = {
-        str(a.get("url")): str(a.get("why") or "") for a in (config.get("http_allowed") or []) if isinstance(a, dict)
-    }
+    config["http_allowed"] = HttpAllowed(
+        {str(a.get("url")): str(a.get("why") or "") for a in _as_list(config.get("http_allowed")) if isinstance(a, dict)},
+        line=lines.get("http_allowed"))
     config["safe_exceptions"], safe_problems = safe_exceptions.parse(
         _as_list(config.get("safe_exceptions")), rel, lines.get("safe_exceptions"))
     problems.extend(safe_problems)

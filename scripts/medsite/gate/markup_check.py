@@ -11,9 +11,9 @@ which would be noise. nh3 still supplies the content policy's data.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterator
 from xml.parsers import expat
 
 from selectolax.lexbor import LexborHTMLParser

@@ -7,21 +7,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # every extension MkDocs builds as a page
+from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # noqa: N812 - a constant: every extension MkDocs builds as a page
 
-from .. import bibliography, citations, frontmatter, mdcode, yamlsource
+from .. import bibliography, citations, frontmatter, mdcode, pageurls, settings
 from ..diagnostics import Diagnostic, DiagnosticError
 from .htmlindex import SiteIndex, index_site
-
-
-
-
-class _LenientLoader(yamlsource.SafeLoader):
-    """Reads mkdocs.yml without running its Python tags (!!python/name:...), and without aliases."""
-
-
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 @dataclass
@@ -48,7 +38,7 @@ class SourcePage:
     def prose_lines(self):
         """(file line number, text) for body lines outside code blocks, inline code blanked."""
         first = self.page.body_line if self.page else 1
-        for i, (line, in_code) in enumerate(zip(self._blanked_lines, self.code_mask)):
+        for i, (line, in_code) in enumerate(zip(self._blanked_lines, self.code_mask, strict=False)):
             if not in_code:
                 yield first + i, line
 
@@ -58,12 +48,8 @@ class SourcePage:
 
     @property
     def html_rel(self) -> str:
-        """Where MkDocs writes this page (use_directory_urls; README is the folder's index)."""
-        stem = self.uri.rsplit(".", 1)[0]
-        folder, _, name = stem.rpartition("/")
-        if name in ("index", "README"):
-            return f"site/{folder}/index.html" if folder else "site/index.html"
-        return f"site/{stem}/index.html"
+        """Where MkDocs writes this page, as the checks name built files ('site/...')."""
+        return f"site/{pageurls.html_file(self.uri)}"
 
     @cached_property
     def raw_lines(self) -> list[str]:
@@ -81,20 +67,13 @@ class Project:
 
     @cached_property
     def mkdocs(self) -> dict:
-        path = self.root / "mkdocs.yml"
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LenientLoader)
-        except yaml.YAMLError as exc:
-            self.problems.append(yamlsource.yaml_error(exc, "mkdocs.yml", code="GATE003"))
-            return {}
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problems.append(Diagnostic("GATE003", f"cannot read mkdocs.yml: {exc}", "mkdocs.yml"))
-            return {}
-        return data if isinstance(data, dict) else {}
+        data, problems = settings.read_mkdocs(self.root / settings.MKDOCS)
+        self.problems.extend(problems)
+        return data
 
     @property
     def extra(self) -> dict:
-        return self.mkdocs.get("extra") or {}
+        return settings.extra(self.mkdocs)
 
     @cached_property
     def docs_dir(self) -> Path:
@@ -114,7 +93,7 @@ class Project:
 
     @cached_property
     def bibliography(self) -> bibliography.Bibliography | None:
-        path = self.extra.get("bibliography", "docs/references.yaml")
+        path = settings.bibliography_path(self.mkdocs)
         try:
             return bibliography.load(path, self.root, self.config["limits"])
         except DiagnosticError as exc:
@@ -157,6 +136,13 @@ class Project:
     @cached_property
     def page_by_html(self) -> dict[str, SourcePage]:
         return {p.html_rel: p for p in self.pages}
+
+    def built_pages(self):
+        """(built page, the source page it came from or None) for each page of the checked site; none without one."""
+        if self.site is None:
+            return
+        for page in self.site.pages.values():
+            yield page, self.page_by_html.get(page.rel)
 
     @cached_property
     def site(self) -> SiteIndex | None:

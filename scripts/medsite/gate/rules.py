@@ -1,30 +1,24 @@
-"""Every gate code, once: severity, what it means, why it matters and how to fix it.
+"""Every gate code, once: severity, what it means, why it matters, how to fix it, and an example.
 
 The table of codes for editors (GATE-CODES.md, `make codes`) is generated
-from this registry, so the documentation cannot drift from the checks.
+from this registry by medsite.gate.codes, so the documentation cannot drift from the checks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..diagnostics import Severity
+from ..rule import Rule, registry
+from ..verify.rules import RULES as VERIFY_RULES  # the online verification's codes (VER)
 
 E, W = Severity.ERROR, Severity.WARNING
 
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    severity: Severity
-    what: str
-    why: str
-    fix: str
-
-
 _RULES = [
     # Bibliography and citations
-    Rule("REF001", E, "A page cites a key that is not in the bibliography.", "Readers would see a citation that leads nowhere.", "Use a key from docs/references.yaml (the message suggests the closest), or add the verified work first."),
+    Rule("REF001", E, "A page cites a key that is not in the bibliography.", "Readers would see a citation that leads nowhere.", "Use a key from docs/references.yaml (the message suggests the closest), or add the verified work first.",
+         bad='MS affects the brain [@smith2002].',
+         good='MS affects the brain [@smith2020].'),
     Rule("REF002", E, "The bibliography file is missing, does not parse, or has an entry without an id.", "No page can be built with citations.", "Fix the YAML at the line shown; every entry starts with '- id: key'."),
     Rule("REF003", E, "A bibliography entry lacks a required field (authors or organisation, title, journal or publisher, year; URL for web pages).", "An incomplete reference cannot be found or judged by readers.", "Add the field from the verified record, or record a reasoned exception with gate-ignore."),
     Rule("REF004", E, "A DOI, PMID or PMCID is malformed.", "Broken identifiers send readers to the wrong place or nowhere.", "Copy the identifier exactly: DOI '10.xxxx/...' using only letters, digits and - . _ ; ( ) / : (cite a legacy DOI with other characters by PMID or URL), PMID digits only, PMCID 'PMC' plus digits."),
@@ -38,8 +32,12 @@ _RULES = [
     Rule("REF010", E, "A bibliography entry's `findings` is not a list of texts.", "The number check (EVID003) cannot read it.", "Write findings as a YAML list, one finding per line: '- Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"),
     Rule("REF013", E, "A bibliography entry cannot be formatted by the citation style (a field has the wrong shape).", "Every page citing it would fail to build.", "Fix the field named in the message: author as a list of family/given (or literal), issued as date-parts, numbers as text."),
     # Footnotes
-    Rule("FN001", E, "A footnote reference [^x] has no definition.", "The marker would show as raw text.", "Add '[^x]: text' or remove the marker."),
-    Rule("FN002", E, "A footnote definition is never referenced.", "The note would be silently dropped.", "Reference it with [^x] or delete it."),
+    Rule("FN001", E, "A footnote reference [^x] has no definition.", "The marker would show as raw text.", "Add '[^x]: text' or remove the marker.",
+         bad='Relapses vary.[^n1]',
+         good="Relapses vary.[^n1]\n\n[^n1]: The editors' own note."),
+    Rule("FN002", E, "A footnote definition is never referenced.", "The note would be silently dropped.", "Reference it with [^x] or delete it.",
+         bad="[^n1]: The editors' own note.",
+         good="Relapses vary.[^n1]\n\n[^n1]: The editors' own note."),
     # Links
     Rule("NAV001", E, "A page in docs/ is not in the menu (`nav:` in mkdocs.yml).", "Readers cannot find a page that no menu or link leads to.", "Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file."),
     Rule("LNK001", E, "An internal link points to a page or file that does not exist.", "Readers hit a dead end.", "Fix the path; link to the .md file in the source."),
@@ -64,14 +62,24 @@ _RULES = [
     Rule("META007", E, "reviewed_by names someone not in extra.editorial_team.", "Never invent a reviewer or credential.", "Leave it empty (the page then says 'Awaiting clinical review') or add the real person to mkdocs.yml first."),
     Rule("META008", E, "A treatment or clinic page lacks a required section (regulatory status, evidence, risks, alternatives, questions; cost on the clinic page) or the medical-help callout.", "The editorial policy (docs/about/editorial-policy.md) requires these for every treatment page.", "Add the heading with its id, e.g. '## Is it approved? {#regulatory-status}', and the snippet line."),
     Rule("META009", E, "page_type is not one of condition, treatment, clinic, guide, about, policy.", "The type decides review intervals and required sections.", "Use one of the listed types."),
-    Rule("META011", E, "Placeholder text (TODO, TBC, FIXME, lorem ipsum) is left in the page or its front matter.", "Half-written pages must not be published.", "Write the text, or remove the placeholder."),
-    Rule("META010", E, "A snippet include (--8<--) names a file that does not exist in includes/.", "The build would stop.", "Fix the file name."),
+    Rule("META011", E, "Placeholder text (TODO, TBC, FIXME, lorem ipsum) is left in the page or its front matter.", "Half-written pages must not be published.", "Write the text, or remove the placeholder.",
+         bad='TODO: write about relapses.',
+         good='Relapses are periods when symptoms get worse [@smith2020].'),
+    Rule("META010", E, "A snippet include (--8<--) names a file that does not exist in includes/.", "The build would stop.", "Fix the file name.",
+         bad='--8<-- "medical-hlep.md"',
+         good='--8<-- "medical-help.md"'),
     Rule("META012", E, "A front matter value contains markup: <, >, a straight double quote, or & that starts a character reference (&lt; &#60;).", "The theme prints title and description into <title>, meta tags and headings without escaping, and undoes character references; markup there can run script or redirect readers.", "Write plain text: use curly quotes “ ” instead of \", 'and' or & followed by a space, and no angle brackets."),
     Rule("META013", E, "The front matter has a key the site does not use.", "MkDocs and the theme act on keys such as `template` (which picks the page's template) and `location` (printed into a redirect script), so unknown keys are refused.", "Remove the key; the fields every page uses are listed in CONTRIBUTING.md."),
     # Safety of editor content
-    Rule("SAFE001", E, "A raw HTML tag outside the allowlist (<script>, <iframe>, <object>, <form>, <style>, <base>, <meta>, unknown tags...) in a page or snippet (an early message; SAFE004 on the published page is the authority).", "Editor content must not run code, redirect readers or load third parties.", "Remove it; ask a maintainer if a feature is needed (see safe_exceptions in CONTRIBUTING.md)."),
-    Rule("SAFE002", E, "An inline event handler (onclick=, onerror=...) in a page or snippet.", "It runs script.", "Remove the attribute."),
-    Rule("SAFE003", E, "A javascript:, data: or vbscript: URL in a page or snippet.", "These URLs can run code.", "Link to a real https page or a file in docs/."),
+    Rule("SAFE001", E, "A raw HTML tag outside the allowlist (<script>, <iframe>, <object>, <form>, <style>, <base>, <meta>, unknown tags...) in a page or snippet (an early message; SAFE004 on the published page is the authority).", "Editor content must not run code, redirect readers or load third parties.", "Remove it; ask a maintainer if a feature is needed (see safe_exceptions in CONTRIBUTING.md).",
+         bad='<iframe src="https://video.example/ms"></iframe>',
+         good="[The clinic's video about MS](https://video.example/ms)"),
+    Rule("SAFE002", E, "An inline event handler (onclick=, onerror=...) in a page or snippet.", "It runs script.", "Remove the attribute.",
+         bad='<img src="nerve.png" alt="A nerve" onerror="alert(1)">',
+         good='![A nerve](nerve.png)'),
+    Rule("SAFE003", E, "A javascript:, data: or vbscript: URL in a page or snippet.", "These URLs can run code.", "Link to a real https page or a file in docs/.",
+         bad='[Read more](javascript:alert(1))',
+         good='[Read more](https://www.nhs.uk/conditions/multiple-sclerosis/)'),
     Rule("SAFE004", E, "The published output has an element outside the allowlist (script, iframe, object, form, base, style, meta refresh, math, an unknown tag...).", "Only markup that cannot run code, redirect readers or load other sites may reach readers, however it was written (raw HTML, snippet, front matter, bibliography, mkdocs.yml).", "Remove the markup at the source line shown; write plain Markdown. A real need (an embed) is a reviewed safe_exceptions entry in gate.yml."),
     Rule("SAFE005", E, "A published element has an attribute outside the allowlist: an event handler (onclick=, onload=...), style=, or one the site does not use.", "Handlers run script; inline styles can hide the disclosure and are refused by the site's security policy.", "Remove the attribute at the source line shown (including {: ...} attribute lists); style pages with classes from site.css."),
     Rule("SAFE006", E, "A published link, image or other URL uses a scheme that is not allowed (javascript:, data:, vbscript:..., also when written with character references like &#106;), or an SVG link points outside the drawing.", "These URLs run code when followed.", "Link to an https page, a mailto: address, or a file of the site."),
@@ -80,8 +88,12 @@ _RULES = [
     Rule("SAFE009", E, "The published site has a page whose source the gate does not check.", "Every page must pass every check before readers see it.", "Write pages as .md files under docs/; report this to a maintainer, as the gate and MkDocs disagree about what a page is."),
     Rule("SAFE010", E, "An SVG file does not parse, or contains a processing instruction (xml-stylesheet) or entity declarations.", "A browser renders an SVG file as a document; these features load or expand content outside the allowlist.", "Save the drawing as plain SVG (an editor's 'plain SVG' or 'optimised SVG' export)."),
     # Evidence lint
-    Rule("EVID001", E, "A word to avoid, in any form (cures, cured, curing), appears where readers see it: the title, description, a heading, alt text or the body (see docs/about/editorial-policy.md).", "These words overstate evidence and are red flags to regulators.", "Say what was studied, in whom, what it showed and what is unknown; the word families and their allowed uses are in gate.yml."),
-    Rule("EVID002", E, "A number or percentage is stated without a citation in the same sentence.", "Numbers are the claims readers trust most.", "Add [@key] before the full stop, or write the number in words if it is not a factual claim."),
+    Rule("EVID001", E, "A word to avoid, in any form (cures, cured, curing), appears where readers see it: the title, description, a heading, alt text or the body (see docs/about/editorial-policy.md).", "These words overstate evidence and are red flags to regulators.", "Say what was studied, in whom, what it showed and what is unknown; the word families and their allowed uses are in gate.yml.",
+         bad='This treatment is proven to work [@smith2020].',
+         good='In one trial, more people improved with this treatment [@smith2020].'),
+    Rule("EVID002", E, "A number or percentage is stated without a citation in the same sentence.", "Numbers are the claims readers trust most.", "Add [@key] before the full stop, or write the number in words if it is not a factual claim.",
+         bad='About 40% of people improved.',
+         good='About 40% of people improved [@smith2020].'),
     # The clinic's own offer (docs/about/editorial-policy.md, the clinic facts)
     Rule("OFFER001", W, "The clinic has not supplied one of the facts about its own offer (trial registration, ethics approval, licence, manufacture and testing, dose, sessions, routes, who gives the spinal injection, price, follow-up, side-effect record).", "Readers are told to ask every clinic these questions; the clinic page shows 'Not disclosed by the clinic' until the clinic answers them itself.", "Ask the clinic for the answer in writing and fill in the fact in the offer file (extra.clinic_offer); never guess it."),
     Rule("OFFER002", E, "The clinic's offer file is missing, does not parse, names an unknown fact, gives a fact twice, or gives an answer that is not text.", "The clinic page's panel of offer facts cannot be trusted, so every fact is shown as not disclosed and nothing is published.", "Fix the file at the line shown: one 'fact: \"answer\"' line per fact, using the fact names listed in the message."),
@@ -98,8 +110,12 @@ _RULES = [
     # Performance
     Rule("PERF001", E, "A content page's first load (its HTML and the CSS, JavaScript and fonts it loads before the reader does anything, gzip-compressed as a host sends them) is over first_load_kb in gate.yml.", "Readers on phones and slow connections pay for every kilobyte before they can read, and the first page must not grow with the site.", "The message lists each part and its compressed size: shorten or split a very long page, or load a script or stylesheet only when a reader needs it, as search does."),
     # Suppressions and configuration
-    Rule("GATE001", E, "A gate-ignore comment has no reason.", "Every exception must say why.", "Write <!-- gate-ignore CODE: reason -->."),
-    Rule("GATE002", W, "A gate-ignore comment or exception was not used.", "Stale exceptions hide future problems.", "Remove the gate-ignore comment (or the exception in gate.yml): the problem it excused is gone."),
+    Rule("GATE001", E, "A gate-ignore comment has no reason.", "Every exception must say why.", "Write <!-- gate-ignore CODE: reason -->.",
+         bad='<!-- gate-ignore EVID002 -->\nAbout 40% of people improved.',
+         good="<!-- gate-ignore EVID002: the number is the study's title, quoted -->\nAbout 40% of people improved."),
+    Rule("GATE002", W, "A gate-ignore comment or exception was not used.", "Stale exceptions hide future problems.", "Remove the gate-ignore comment (or the exception in gate.yml): the problem it excused is gone.",
+         bad='<!-- gate-ignore EVID002: the number is quoted -->\nNothing numeric here.',
+         good="<!-- gate-ignore EVID002: the number is the study's title, quoted -->\nAbout 40% of people improved."),
     Rule("GATE003", E, "The gate configuration (gate.yml) or mkdocs.yml is invalid.", "Checks cannot run as intended.", "Fix the file at the line shown."),
     Rule("GATE004", E, "A check failed on input it did not expect.", "The gate could not check everything, so nothing is published.", "Report the message to a maintainer; it names the check."),
     Rule("GATE005", E, "A gate-ignore comment names a SAFE code.", "Safety findings cannot be switched off from inside a page.", "Remove the comment and the unsafe markup; a real need is a reviewed safe_exceptions entry in gate.yml (file, exact markup, why)."),
@@ -110,47 +126,32 @@ _RULES = [
     Rule("BUILD003", E, "Another `make site` is already running in this project.", "Two builds at once could publish a mix of both; the second one stops instead.", "Wait for the other build to finish (the message gives its process id), then run `make site` again."),
 ]
 
-RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+RULES: dict[str, Rule] = registry(_RULES)
+ALL_RULES: dict[str, Rule] = registry(_RULES + list(VERIFY_RULES.values()))
 
 
 def severity(code: str) -> Severity:
-    rule = RULES.get(code)
+    rule = ALL_RULES.get(code)
     return rule.severity if rule else Severity.ERROR
 
 
 def fix_text(code: str) -> str | None:
     """How to fix a code, from this registry or the online verification one."""
-    if code in RULES:
-        return RULES[code].fix
-    from ..verify.rules import RULES as VERIFY_RULES
-
-    return VERIFY_RULES[code].fix if code in VERIFY_RULES else None
+    rule = ALL_RULES.get(code)
+    return rule.fix if rule else None
 
 
 def with_fix(diagnostic):
-    """The diagnostic with the registry's fix when the check gave no more specific one."""
-    if diagnostic.hint:
+    """The diagnostic as its rule says: the rule's severity (set once, here, for every check),
+    and the rule's fix when the check gave no more specific one."""
+    rule = ALL_RULES.get(diagnostic.code)
+    if rule is None:
         return diagnostic
-    fix = fix_text(diagnostic.code)
-    return replace(diagnostic, hint=fix) if fix else diagnostic
-
-
-def markdown_table() -> str:
-    lines = [
-        "# Gate codes",
-        "",
-        "Generated from `scripts/medsite/gate/rules.py` by `make codes`; do not edit by hand.",
-        "",
-        "| Code | Severity | What it means | Why it matters | How to fix it |",
-        "|---|---|---|---|---|",
-    ]
-    from ..verify.rules import RULES as VERIFY_RULES  # the online verification codes (VER)
-
-    verify = [Rule(code, r.severity, r.summary, r.why, r.fix) for code, r in sorted(VERIFY_RULES.items())]
-    for r in list(RULES.values()) + verify:
-        lines.append(f"| {r.code} | {r.severity.value} | {r.what} | {r.why} | {r.fix} |")
-    return "\n".join(lines) + "\n"
+    return replace(diagnostic, severity=rule.severity, hint=diagnostic.hint or rule.fix)
 
 
 if __name__ == "__main__":
-    print(markdown_table(), end="")
+    # `python -m medsite.gate.rules > GATE-CODES.md` is an older spelling of `make codes`: keep it working.
+    import runpy
+
+    runpy.run_module("medsite.gate.codes", run_name="__main__")

@@ -6,8 +6,8 @@ import gc
 
 from ..diagnostics import Diagnostic, sort_diagnostics
 from . import suppress
-from .rules import with_fix
 from .checks import SITE_CHECKS, SOURCE_CHECKS
+from .rules import with_fix
 
 
 def _guarded(check, project):

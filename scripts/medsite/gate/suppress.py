@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Diagnostic
-from .rules import severity
 
 UNSUPPRESSIBLE = ("SAFE",)
 COMMENT = re.compile(r"<!--\s*gate-ignore\s+([A-Z]+\d{3})\s*(?::\s*(.*?))?\s*-->")
@@ -48,5 +47,5 @@ def apply(project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         if not c[3]:
             kept.append(Diagnostic("GATE001", f"gate-ignore {c[2]} has no reason", c[0], c[1], hint=f"write <!-- gate-ignore {c[2]}: why -->"))
         elif c not in used:
-            kept.append(Diagnostic("GATE002", f"gate-ignore {c[2]} suppresses nothing", c[0], c[1], severity=severity("GATE002")))
+            kept.append(Diagnostic("GATE002", f"gate-ignore {c[2]} suppresses nothing", c[0], c[1]))
     return kept

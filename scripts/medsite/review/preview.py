@@ -144,7 +144,7 @@ def render(pages: list[tuple[str, str, str, list]], *, number: int | None, passe
     label = f"pull request #{number}" if number else "this change"
     toc = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t, _, _ in pages)
     body = []
-    for anchor, title, article, errors in pages:
+    for anchor, _title, article, errors in pages:
         problems = ""
         if errors:
             items = "".join(f"<li><code>{html.escape(d.source or d.location)}</code> {html.escape(d.code)} "

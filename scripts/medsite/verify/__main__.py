@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..bibliography import load as load_bibliography
 from ..diagnostics import DiagnosticError, Severity
 from ..gate.config import load_config
+from ..settings import GATE_DEFAULTS
 from .client import HttpClient
 from .config import ConfigError, Services, production_policy, read_mkdocs, user_agent
 from .ids import normalize_doi
 from .links import LycheeOptions, lychee_binary
-from .lock import DEFAULT_MAX_AGE_DAYS, Lock, LockError
+from .lock import Lock, LockError
 from .lockcheck import lock_diagnostics
 from .reachable import nothing_definite, offline_reason
 from .report import Progress, Summary
@@ -37,8 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=("references", "links", "all"),
                    help="references: DOIs and PMIDs of the bibliography; links: external links of the built site")
     p.add_argument("--lock", default="verification.lock.json", help="lock file (default: %(default)s)")
-    p.add_argument("--max-age-days", type=int, default=DEFAULT_MAX_AGE_DAYS,
-                   help="re-check results older than this (default: %(default)s)")
+    p.add_argument("--max-age-days", type=int,
+                   help="re-check results older than this (default: verification_max_age_days in gate.yml, "
+                        f"else {GATE_DEFAULTS['verification_max_age_days']})")
     p.add_argument("--site-dir", default="site", help="built site to take external links from (default: %(default)s)")
     p.add_argument("--config-file", default="mkdocs.yml", help="MkDocs config to read defaults from (default: %(default)s)")
     p.add_argument("--bibliography", help="CSL YAML bibliography (default: extra.bibliography in mkdocs.yml)")
@@ -71,6 +73,14 @@ def _offline(reason: str, lock: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # gate.yml beside mkdocs.yml: the same settings, and so the same notion of "due", as the gate's VER021.
+    gate, gate_problems = load_config(Path(args.config_file).parent / "gate.yml", "gate.yml")
+    if gate_problems:
+        for d in gate_problems:
+            print(d.text(), file=sys.stderr)
+        return _fail("gate.yml cannot be used")
+    if args.max_age_days is None:
+        args.max_age_days = gate["verification_max_age_days"]
     if args.max_age_days < 0:
         return _fail("--max-age-days must be 0 or more")
     if args.timeout <= 0:
@@ -92,8 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if not bib_path:
             return _fail(f"no bibliography: set extra.bibliography in {args.config_file} or pass --bibliography")
         try:
-            limits = load_config(Path(args.config_file).parent / "gate.yml", "gate.yml")[0]["limits"]
-            bibliography = load_bibliography(bib_path, ".", limits)
+            bibliography = load_bibliography(bib_path, ".", gate["limits"])
         except DiagnosticError as exc:
             for d in exc.diagnostics:
                 print(d.text(), file=sys.stderr)
@@ -113,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     policy = production_policy(services)
     policy.read_timeout = args.timeout
     client = HttpClient(ua, policy)
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     show = not args.no_progress
 
     def progress(label: str, total: int) -> Progress:

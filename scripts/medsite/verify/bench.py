@@ -22,16 +22,20 @@ from collections import Counter
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
-
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
+from socketserver import ThreadingMixIn
+from urllib.parse import parse_qs
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ..bibliography import parse
+from ..localserver import running
+from ..settings import GATE_DEFAULTS
 from .client import HttpClient
 from .config import Services, production_policy, user_agent
 from .lock import Lock
 from .pubmed import BATCH
 from .runner import verify_references
+
+MAX_AGE_DAYS = GATE_DEFAULTS["verification_max_age_days"]
 
 
 class _Services:
@@ -43,12 +47,11 @@ class _Services:
         self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
-        request = Request(environ)
         with self._lock:
             self.requests += 1
         if self.latency:
             time.sleep(self.latency)
-        path = request.path
+        path = environ.get("PATH_INFO", "")
         if path.startswith("/api/handles/"):
             doi = path[len("/api/handles/"):]
             body = {"responseCode": 1, "handle": doi, "values": [
@@ -58,7 +61,7 @@ class _Services:
             n = doi.rsplit(".", 1)[-1]
             body = {"status": "ok", "message-type": "work", "message": {"DOI": doi, "title": [f"Benchmark work {n}"]}}
         elif path == "/esummary.fcgi":
-            ids = [i for i in request.args.get("id", "").split(",") if i]
+            ids = [i for i in parse_qs(environ.get("QUERY_STRING", "")).get("id", [""])[0].split(",") if i]
             result: dict = {"uids": ids}
             for pmid in ids:
                 n = int(pmid) - 1_000_000
@@ -66,20 +69,27 @@ class _Services:
                                 "articleids": [{"idtype": "doi", "value": f"10.5555/bench.{n}"}]}
             body = {"header": {"type": "esummary"}, "result": result}
         else:
-            return Response("not found", status=404)(environ, start_response)
-        return Response(json.dumps(body), content_type="application/json")(environ, start_response)
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        data = json.dumps(body).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args) -> None:
+        pass  # one line per request would drown the figures
 
 
 @contextmanager
 def _serve(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    # The standard library's WSGI server, one thread per request: the benchmark needs nothing test-only.
+    with running(make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)) as base:
+        yield base
 
 
 def _bibliography(entries: int):
@@ -92,9 +102,6 @@ def _bibliography(entries: int):
 
 def run(n: int = 300, latency: float = 0.0, *, quiet: bool = False) -> dict:
     """Verify n items (n/2 entries with a DOI and a PMID each); returns the figures and prints one line."""
-    import logging
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     entries = max(1, n // 2)
     app = _Services(latency)
     with ExitStack() as stack:
@@ -107,12 +114,12 @@ def run(n: int = 300, latency: float = 0.0, *, quiet: bool = False) -> dict:
             path = Path(tmp, "verification.lock.json")
             lock = Lock()
             started = time.perf_counter()
-            summary = verify_references(bib, lock, today=today, max_age_days=180, client=client,
+            summary = verify_references(bib, lock, today=today, max_age_days=MAX_AGE_DAYS, client=client,
                                         services=services, contact="bench@example.org")
             total = time.perf_counter() - started
             lock.save(path)
             first_requests = app.requests
-            rerun = verify_references(bib, Lock.load(path), today=today, max_age_days=180, client=client,
+            rerun = verify_references(bib, Lock.load(path), today=today, max_age_days=MAX_AGE_DAYS, client=client,
                                       services=services, contact="bench@example.org")
             rerun_requests = app.requests - first_requests
         statuses = dict(sum((ks.checked for ks in summary.kinds.values()), Counter()))

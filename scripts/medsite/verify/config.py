@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
-from .. import yamlsource
+from .. import settings
 from .client import Policy
 
 DOI_API_URL = "https://doi.org"
@@ -33,7 +31,7 @@ class Services:
     pubmed: str = PUBMED_API_URL
 
     @classmethod
-    def from_env(cls, env=None) -> "Services":
+    def from_env(cls, env=None) -> Services:
         env = os.environ if env is None else env
         return cls(
             doi=(env.get("DOI_API_URL") or DOI_API_URL).rstrip("/"),
@@ -55,13 +53,6 @@ def production_policy(services: Services) -> Policy:
     return Policy(per_host=2, min_interval={services.hosts()["pubmed"]: NCBI_MIN_INTERVAL})
 
 
-class _TolerantLoader(yamlsource.SafeLoader):
-    """mkdocs.yml may carry !!python/name or !ENV tags; they do not matter here. Aliases are refused."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 class ConfigError(Exception):
     pass
 
@@ -75,15 +66,14 @@ class SiteConfig:
 
 
 def read_mkdocs(path: str | Path = "mkdocs.yml") -> SiteConfig:
-    try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except FileNotFoundError:
+    """What the verifier needs from mkdocs.yml, read by the project's one reader (medsite.settings)."""
+    path = Path(path)
+    if not path.exists():
         return SiteConfig(None, None, None, None)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top")
-    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    data, problems = settings.read_mkdocs(path, str(path))
+    if problems:
+        raise ConfigError(problems[0].text())
+    extra = settings.extra(data)
     publisher = extra.get("publisher") if isinstance(extra.get("publisher"), dict) else {}
 
     def text(value):

@@ -20,9 +20,7 @@ from urllib.parse import quote
 from .client import HttpClient, Outcome
 from .config import Services
 from .lock import Check
-
-SERIOUS = frozenset({"retraction", "partial_retraction", "withdrawal", "removal", "expression_of_concern"})
-CORRECTIONS = frozenset({"correction", "partial_correction", "erratum", "corrigendum", "addendum", "clarification"})
+from .notices import SERIOUS
 
 
 def update_type(raw: object) -> str:

@@ -41,8 +41,6 @@ VERSION = 1
 KINDS = ("doi", "pmid", "url")
 STATUSES = ("ok", "broken", "retracted", "unverifiable", "transient")
 DEFINITIVE = frozenset({"ok", "broken", "retracted"})
-FAILING = frozenset({"broken", "retracted"})
-DEFAULT_MAX_AGE_DAYS = 180
 
 
 class LockError(Exception):
@@ -101,7 +99,7 @@ class Item:
         return data
 
     @classmethod
-    def from_json(cls, data: object, index: int) -> "Item":
+    def from_json(cls, data: object, index: int) -> Item:
         where = f"item {index + 1}"
         if not isinstance(data, dict):
             raise LockError(f"{where} is not an object")
@@ -133,7 +131,7 @@ class Lock:
     # -- reading and writing ---------------------------------------------------
 
     @classmethod
-    def parse(cls, text: str) -> "Lock":
+    def parse(cls, text: str) -> Lock:
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -145,7 +143,7 @@ class Lock:
         return cls([Item.from_json(raw, i) for i, raw in enumerate(data["items"])])
 
     @classmethod
-    def load(cls, path: str | Path) -> "Lock":
+    def load(cls, path: str | Path) -> Lock:
         """The lock at path; an empty lock if the file does not exist yet."""
         try:
             text = Path(path).read_text(encoding="utf-8")
@@ -209,9 +207,3 @@ class Lock:
             if not item.sources:
                 del self.items[key]
 
-
-def lock_diagnostics(*args, **kwargs):
-    """Same as `medsite.verify.lock_diagnostics` (lockcheck.py), importable from here too."""
-    from .lockcheck import lock_diagnostics as judge
-
-    return judge(*args, **kwargs)

@@ -16,9 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, sort_diagnostics
-from .doi import CORRECTIONS, SERIOUS
+from ..settings import GATE_DEFAULTS
 from .ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
-from .lock import DEFAULT_MAX_AGE_DAYS, Item, Lock, LockError
+from .lock import Item, Lock, LockError
+from .notices import CORRECTIONS, SERIOUS
 from .rules import RULES
 
 _READABLE = {"expression_of_concern": "an expression of concern", "partial_retraction": "a partial retraction",
@@ -105,12 +106,22 @@ def judge_url(item: Item, locations: Sequence[tuple[str, int | None]]) -> list[D
             for p, ln in locations]
 
 
+def _identifiers(entry):
+    """(kind, lock id, as written, field name, judge(item, line)) for the DOI and the PMID of one entry."""
+    if entry.doi:
+        yield ("doi", normalize_doi(entry.doi), entry.doi, "DOI",
+               lambda item, line: judge_doi(item, entry.title, entry.path, line, entry.doi))
+    if entry.pmid:
+        pmid = entry.pmid.strip()
+        yield ("pmid", pmid, pmid, "PMID", lambda item, line: judge_pmid(item, entry.title, entry.doi, entry.path, line))
+
+
 def lock_diagnostics(
     lock_path: str | Path,
     bibliography,
     external_urls: Mapping[str, Sequence[tuple[str, int | None]]],
     today: date | None = None,
-    max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+    max_age_days: int = GATE_DEFAULTS["verification_max_age_days"],
     *,
     display_path: str | None = None,
 ) -> list[Diagnostic]:
@@ -133,28 +144,16 @@ def lock_diagnostics(
     bib_dois: set[str] = set()
     bib_pmids: set[str] = set()
     for entry in getattr(bibliography, "entries", None) or []:
-        if entry.doi:
-            doi = normalize_doi(entry.doi)
-            bib_dois.add(doi)
-            line = entry.line_of("DOI")
-            item = lock.get("doi", doi)
+        for kind, ident, written, field, judge in _identifiers(entry):
+            (bib_dois if kind == "doi" else bib_pmids).add(ident)
+            line = entry.line_of(field)
+            item = lock.get(kind, ident)
+            label = f"{field} {written}"
             if item is None:
-                out.append(_diag("VER020", f"DOI {entry.doi} ({entry.id}) has never been verified online",
-                                 entry.path, line, doi))
+                out.append(_diag("VER020", f"{label} ({entry.id}) has never been verified online", entry.path, line, ident))
             else:
-                out += judge_doi(item, entry.title, entry.path, line, entry.doi)
-                out += _state(item, f"DOI {entry.doi}", entry.path, line, today, max_age_days)
-        if entry.pmid:
-            pmid = entry.pmid.strip()
-            bib_pmids.add(pmid)
-            line = entry.line_of("PMID")
-            item = lock.get("pmid", pmid)
-            if item is None:
-                out.append(_diag("VER020", f"PMID {pmid} ({entry.id}) has never been verified online",
-                                 entry.path, line, pmid))
-            else:
-                out += judge_pmid(item, entry.title, entry.doi, entry.path, line)
-                out += _state(item, f"PMID {pmid}", entry.path, line, today, max_age_days)
+                out += judge(item, line)
+                out += _state(item, label, entry.path, line, today, max_age_days)
 
     grouped: dict[str, list[tuple[str, int | None]]] = {}
     for url, locations in external_urls.items():

@@ -56,7 +56,7 @@ class Summary:
     def kind(self, name: str) -> KindSummary:
         return self.kinds.setdefault(name, KindSummary())
 
-    def merge(self, other: "Summary") -> None:
+    def merge(self, other: Summary) -> None:
         for name, ks in other.kinds.items():
             mine = self.kind(name)
             mine.items += ks.items
@@ -74,8 +74,12 @@ class Summary:
                 continue
             ks = self.kinds[name]
             rows.append([name, ks.items, ks.fresh, sum(ks.checked.values()), *(ks.checked[s] for s in STATUSES), ks.kept])
-        widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-        fmt = lambda r: "  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
+        widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
+
+        def fmt(row) -> str:
+            cells = zip(row, widths, strict=False)
+            return "  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(cells))
+
         lines = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
         sent = f"requests sent: {self.requests}"
         if self.lychee_links:

@@ -22,11 +22,7 @@ def _second_use(source_page, id_: str) -> str | None:
 
 
 def check(project):
-    site = project.site
-    if site is None:
-        return
-    for page in site.pages.values():
-        source_page = project.page_by_html.get(page.rel)
+    for page, source_page in project.built_pages():
         for id_ in page.duplicate_ids:
             yield Diagnostic("LNK006", f"id '{id_}' is used more than once on the page", page.rel, target=id_,
                              source=_second_use(source_page, id_),

@@ -29,9 +29,10 @@ from types import SimpleNamespace
 
 from ...diagnostics import Diagnostic
 from ...pagemeta import PageMeta
+from ...settings import GATE_DEFAULTS
 from .links import resolve
 
-DEFAULT_KB = 64
+DEFAULT_KB = GATE_DEFAULTS["first_load_kb"]
 GZIP_LEVEL = 6
 TEXT_SUFFIXES = (".html", ".htm", ".css", ".js", ".mjs", ".svg", ".json", ".txt", ".xml")
 

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from ...diagnostics import Diagnostic
-
-DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-REFERENCE = re.compile(r"(?<!!)\[\^([^\]\s]+)\](?!:)")
+from ...mdcode import FOOTNOTE_DEFINITION, FOOTNOTE_REFERENCE
 
 
 def check(project):
     for page in project.pages:
         defined, referenced = {}, {}
         for line_no, line in page.prose_lines():
-            m = DEFINITION.match(line)
+            m = FOOTNOTE_DEFINITION.match(line)
             if m:
                 defined.setdefault(m.group(1), line_no)
                 line = line[m.end():]
-            for ref in REFERENCE.finditer(line):
+            for ref in FOOTNOTE_REFERENCE.finditer(line):
                 referenced.setdefault(ref.group(1), (line_no, ref.start() + 1))
         for name, (line_no, col) in referenced.items():
             if name not in defined:

@@ -17,7 +17,7 @@ def check_site(project):
     site = project.site
     if site is None:
         return
-    budget = int(project.config.get("image_max_kb") or 200) * 1024
+    budget = project.config["image_max_kb"] * 1024
     for page in site.pages.values():
         source_page = project.page_by_html.get(page.rel)
         meta_credit = str(source_page.page.meta.get("image_credit") or "") if source_page and source_page.page else ""

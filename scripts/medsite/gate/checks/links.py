@@ -6,8 +6,8 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from ...diagnostics import Diagnostic
 from ...buildlog import anchor_hint
+from ...diagnostics import Diagnostic
 from .source_map import find_line, href_needles
 
 OK_SCHEMES = {"https", "mailto", "tel"}
@@ -25,8 +25,10 @@ def resolve(site, page, href: str):
     path = path.partition("?")[0]
     if path.startswith("/"):
         absolute = path
+    elif path:
+        absolute = posixpath.join("/" + base, path)
     else:
-        absolute = posixpath.join("/" + base, path) if path else "/" + page.url
+        absolute = "/" + page.url
     key = posixpath.normpath(absolute) + ("/" if absolute.endswith("/") and absolute != "/" else "")
     cache = site.resolved
     if key not in cache:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import re
 
-from ...diagnostics import Diagnostic
-from ...pagemeta import KNOWN_FIELDS, REQUIRED_FIELDS, markup_in, REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, find_reviewer, to_date
-from ...citations import _HEADING
 from markdown.extensions.toc import slugify
 
-SNIPPET = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"')
+from ...diagnostics import Diagnostic
+from ...mdcode import HEADING, SNIPPET
+from ...pagemeta import (
+    KNOWN_FIELDS,
+    REQUIRED_FIELDS,
+    REQUIRED_SECTIONS,
+    REVIEW_MONTHS,
+    add_months,
+    find_reviewer,
+    markup_in,
+    review_months,
+    to_date,
+)
+
 MEDICAL_HELP = "medical-help.md"
 # Pages that must show the "when to get medical help" callout besides treatment and clinic pages.
 MEDICAL_HELP_PAGES = {"about-ms/symptoms.md"}
@@ -84,7 +94,7 @@ def _review_checks(page, today, team):
     if last and last > today:
         yield Diagnostic("META006", f"last_reviewed {last} is in the future", rel, line("last_reviewed"))
     if last and due:
-        months = REVIEW_MONTHS.get(page_type)
+        months = review_months(page_type, page.uri)
         if due <= last:
             yield Diagnostic("META004", f"next_review_due {due} is not after last_reviewed {last}", rel, line("next_review_due"))
         elif months and due > add_months(last, months):
@@ -103,7 +113,7 @@ def _section_checks(page):
     page_type = page.page.meta.get("page_type")
     ids, snippets = set(), {}
     for line_no, text in page.prose_lines():
-        m = _HEADING.match(text)
+        m = HEADING.match(text)
         if m:
             ids.add(m.group(3) or slugify(m.group(2), "-"))
         s = SNIPPET.match(text)

@@ -36,11 +36,7 @@ def _stray_citation(source_page) -> str | None:
 
 
 def check(project):
-    site = project.site
-    if site is None:
-        return
-    for page in site.pages.values():
-        source_page = project.page_by_html.get(page.rel)
+    for page, source_page in project.built_pages():
         for token in page.leftovers:
             yield Diagnostic("OUT001", f"unrendered '{token}' in the page text", page.rel, target=token,
                              source=_stray_citation(source_page) if token == "[@" else find_line(source_page, [token]))

@@ -14,14 +14,14 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from ... import settings
 from ...diagnostics import Diagnostic
 from .. import safety_policy as policy
 from .. import theme
 from ..markup_check import Finding, html_findings, svg_findings
-from ..rules import RULES, severity
 from .source_map import SourceFinder
 
 # Pages the theme renders without a Markdown source.
@@ -108,8 +108,7 @@ def _scan(project, site: _Site):
 
 
 def _bibliography(project) -> str | None:
-    rel = project.extra.get("bibliography") if isinstance(project.extra, dict) else None
-    return rel if isinstance(rel, str) else None
+    return settings.bibliography_path(project.mkdocs)
 
 
 def _locate(finder: SourceFinder, finding: Finding, page_rel, docs_rel) -> str | None:
@@ -150,7 +149,7 @@ def check(project):
     for exception in exceptions:
         if exception not in used:
             yield Diagnostic("GATE002", f"safe_exceptions entry for {exception.file} ({exception.markup[:60]!r}) allowed nothing",
-                             project.gate_config_path, exception.line, severity=severity("GATE002"),
+                             project.gate_config_path, exception.line,
                              hint="remove the entry, or correct its file or markup")
 
 
@@ -167,6 +166,5 @@ def _grouped(located: list[_Located]):
             message += f" (and in {others} more published file{'s' if others > 1 else ''})"
         if source is None and first.finding.needles:
             message += "; no source line holds this markup, so look at the published file"
-        yield Diagnostic(code, message, first.site_rel, first.finding.line if source is None else None,
-                         severity=severity(code), target=target, hint=RULES[code].fix if code in RULES else None,
+        yield Diagnostic(code, message, first.site_rel, first.finding.line if source is None else None, target=target,
                          source=source)

@@ -43,7 +43,7 @@ def check(project):
     site = project.site
     if site is None:
         return
-    limit = project.config.get("readability_max_grade", 9)
+    limit = project.config["readability_max_grade"]
     types = set(project.config.get("readability_page_types") or [])
     for html_page in site.pages.values():
         source = project.page_by_html.get(html_page.rel)

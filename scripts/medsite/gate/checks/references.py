@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
-from ...diagnostics import Diagnostic
-from ..rules import severity
 from ... import citations, urls
 from ...bibliography import DOI, PMCID, PMID
+from ...diagnostics import Diagnostic
 
 CONTAINER_TYPES = {"article-journal", "article-magazine", "article-newspaper", "chapter", "paper-conference"}
 
@@ -72,7 +69,7 @@ def check(project):
             if code in entry.gate_ignore and entry.gate_ignore[code]:
                 used_ignores.add((entry.id, code))
                 continue
-            yield Diagnostic(code, message, bib.path, line, severity=severity(code), target=target)
+            yield Diagnostic(code, message, bib.path, line, target=target)
         for code, reason in entry.gate_ignore.items():
             if not reason:
                 yield Diagnostic("GATE001", f"gate-ignore {code} on '{entry.id}' has no reason", bib.path, entry.line_of("gate-ignore"))
@@ -83,7 +80,7 @@ def check(project):
                                  bib.path, entry.line_of("gate-ignore"), hint="remove it and the markup from the entry")
             elif entry.gate_ignore[code] and (entry.id, code) not in used_ignores:
                 yield Diagnostic("GATE002", f"gate-ignore {code} on '{entry.id}' is not needed", bib.path,
-                                 entry.line_of("gate-ignore"), severity=severity("GATE002"))
+                                 entry.line_of("gate-ignore"))
     seen_ids, seen_doi, seen_pmid = {}, {}, {}
     for entry in bib.entries:
         if entry.id in seen_ids:
@@ -104,11 +101,10 @@ def check(project):
     for entry in bib.entries:
         if entry.id in used and not entry.has_findings:
             yield Diagnostic("REF011", f"'{entry.id}' has no findings field; numbers citing it cannot be checked", bib.path,
-                             entry.line, severity=severity("REF011"), target=entry.id,
+                             entry.line, target=entry.id,
                              hint="add findings: a list of the work's verified findings in your own words, with every number pages use")
         if entry.id not in used:
-            yield Diagnostic("REF007", f"entry '{entry.id}' is never cited", bib.path, entry.line,
-                             severity=severity("REF007"), target=entry.id)
+            yield Diagnostic("REF007", f"entry '{entry.id}' is never cited", bib.path, entry.line, target=entry.id)
     for page in project.pages:
         if not page.page or not page.page.has_front_matter or "sources" not in page.page.meta:
             continue

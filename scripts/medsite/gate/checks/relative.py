@@ -23,7 +23,6 @@ import re
 
 from ... import numbers
 from ...diagnostics import Diagnostic
-from ..rules import severity
 from .prose import sentences
 
 _COMPARATIVE = r"(?:fewer|less|lower|higher|more|greater|smaller|reduction|decrease|increase|drop|fall|rise)\b"
@@ -66,5 +65,5 @@ def check(project):
             m = RELATIVE.search(s.text)
             if m and not has_absolute(s.text):
                 yield Diagnostic("EVID004", f"relative figure '{m.group(0)}' without the absolute figures in the same sentence",
-                                 page.rel, s.line, severity=severity("EVID004"), target=m.group(0),
+                                 page.rel, s.line, target=m.group(0),
                                  hint="give how many people it happened to in each group, e.g. '27 in 100 on the medicine and 46 in 100 on placebo'")

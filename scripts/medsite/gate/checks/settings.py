@@ -16,7 +16,7 @@ import yaml
 from ... import urls
 from ...diagnostics import Diagnostic
 from ...pagemeta import markup_in
-from ..project import _LenientLoader
+from ...settings import compose_mkdocs
 
 PATH = "mkdocs.yml"
 PLAIN_TEXT = {("site_name",), ("site_description",), ("site_author",), ("copyright",), ("repo_name",)}
@@ -72,7 +72,7 @@ def _problem(path, text, http_allowed) -> str | None:
 def check(project):
     try:
         text = (project.root / PATH).read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=_LenientLoader)
+        root = compose_mkdocs(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return  # reported as GATE003 where the project reads mkdocs.yml
     if not isinstance(root, yaml.MappingNode):

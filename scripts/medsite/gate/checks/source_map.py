@@ -7,6 +7,8 @@ import posixpath
 from functools import cached_property
 from urllib.parse import unquote, urlsplit
 
+from ... import settings
+
 
 def find_line(page, needles) -> str | None:
     """'docs/x.md:17' for the first prose line containing any of the needles."""
@@ -64,7 +66,7 @@ class SourceFinder:
         kinds = {"includes": [(inc.rel, _numbered(inc.full_path)) for inc in self.project.includes]}
         bib = self._bibliography_rel()
         kinds["bibliography"] = [(bib, _numbered(self.project.root / bib))] if bib else []
-        kinds["settings"] = [("mkdocs.yml", _numbered(self.project.root / "mkdocs.yml"))]
+        kinds["settings"] = [(settings.MKDOCS, _numbered(self.project.root / settings.MKDOCS))]
         kinds["fronts"] = [self._page_files(page)[0] for page in self.project.pages]
         kinds["pages"] = [self._page_files(page)[1] for page in self.project.pages]
         return kinds
@@ -85,9 +87,8 @@ class SourceFinder:
         return {page.rel: self._page_files(page) for page in self.project.pages}
 
     def _bibliography_rel(self) -> str | None:
-        extra = self.project.extra if isinstance(self.project.extra, dict) else {}
-        rel = extra.get("bibliography", "docs/references.yaml")
-        return rel if isinstance(rel, str) and (self.project.root / rel).is_file() else None
+        rel = settings.bibliography_path(self.project.mkdocs)
+        return rel if (self.project.root / rel).is_file() else None
 
     def _files(self, kind: str, page_rel: str | None):
         if kind in ("front", "body"):

@@ -35,6 +35,6 @@ def external_urls(project) -> dict:
 def check(project):
     if project.bibliography is None or not (project.root / LOCK).exists():
         return []
-    max_age = int(project.config.get("verification_max_age_days") or 180)
+    max_age = project.config["verification_max_age_days"]
     return lock_diagnostics(project.root / LOCK, project.bibliography, external_urls(project), project.today, max_age,
                             display_path=LOCK)

@@ -60,7 +60,7 @@ def check(project):
         for place, text in texts:
             seen = menu_seen if place == "navigation" else page_seen
             for sentence in SENTENCE_END.split(text):
-                for family, word in find_all(sentence, families):
+                for _family, word in find_all(sentence, families):
                     if word.lower() in already or (word.lower(), place) in seen:
                         continue
                     seen.add((word.lower(), place))

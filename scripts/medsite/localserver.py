@@ -1,0 +1,20 @@
+"""Run a standard-library server on 127.0.0.1 in a thread for as long as a `with` block lasts."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from socketserver import BaseServer
+
+
+@contextmanager
+def running(server: BaseServer, name: str = "local-server"):
+    """Serve in a daemon thread; yields the base URL without a trailing slash; always shuts down and closes."""
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
