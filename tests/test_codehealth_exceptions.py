@@ -42,3 +42,11 @@ def test_source_only_runs_do_not_guess(tmp_path):
     # Without the built site an http: address may only be in the pages MkDocs makes: say nothing.
     files = site_files("<p>No old links here.</p>", {"gate.yml": GATE_YML})
     assert unused(diagnose(tmp_path, files)) == []
+
+
+def test_a_standing_allowed_phrase_is_policy_not_a_stale_exception(tmp_path):
+    standing = GATE_YML.replace("        why: '\"There is no cure for MS\" is accurate'\n",
+                                "        why: '\"There is no cure for MS\" is accurate'\n        standing: true\n")
+    assert standing != GATE_YML
+    files = site_files("<p>No old links here.</p>", {"gate.yml": standing})
+    assert unused(diagnose(tmp_path, files, site=True)) == [(1, "http://old.example.org/", "warning")]

@@ -208,10 +208,8 @@ def keep_rejected(layout: Layout, staging: Path) -> Path | None:
 def drop_rejected(layout: Layout) -> None:
     """After a published build, an older refused one would only mislead."""
     if rejected(layout).exists():
-        try:
+        with contextlib.suppress(OSError):
             remove(rejected(layout))
-        except OSError:
-            pass
 
 
 def discard(staging: Path) -> None:

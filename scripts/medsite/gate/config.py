@@ -73,7 +73,10 @@ def _family(item, rel: str, line, problems: list) -> Family | None:
         if not compiled:
             return None
         patterns.append(compiled)
-    return Family.build(words, patterns, allow)
+    family = Family.build(words, patterns, allow)
+    family.standing = {n for n, a in enumerate(a for a in item.get("allow") or [] if isinstance(a, dict) and a.get("why"))
+                       if a.get("standing") is True}
+    return family
 
 
 def _item_lines(node, key: str) -> list[int]:

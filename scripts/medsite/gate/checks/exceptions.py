@@ -1,5 +1,8 @@
 """GATE002 for gate.yml exceptions that excused nothing: http_allowed addresses and words_to_avoid `allow` phrases.
 
+An `allow` phrase marked `standing: true` is a standing rule of the editorial policy (an accurate
+form such as "there is no cure"), not an exception made for one page, and is never reported.
+
 Runs last, after the checks that consult them, and only when the built site was
 checked too: an http: address may appear only in the built pages, and an allowed
 phrase only in a menu label. (Unused gate-ignore comments are reported by
@@ -23,7 +26,7 @@ def check(project):
                              hint="remove the entry; if the address moved to https, nothing else is needed")
     for family in project.config["words_to_avoid"]:
         for n, (pattern, _why) in enumerate(family.allow):
-            if n not in family.allow_used:
+            if n not in family.allow_used and n not in family.standing:
                 yield Diagnostic("GATE002", f"words_to_avoid allows '{pattern.pattern}' for '{family.name}', "
                                  "but no sentence needed it", path, family.line, target=pattern.pattern,
                                  hint="remove the allowed phrase, or correct its pattern")
