@@ -10,14 +10,17 @@ needs MkDocs' own hooks:
   Zensical the same policy is made after the build (medsite.csp_after);
 - autoescaping for overrides/ (Jinja only; the templates also say it themselves);
 - the linear-time footnotes and abbr (they replace MkDocs' extension instances);
-- `make serve`'s gate findings shown in the page (medsite.preview).
+- `make serve`'s gate findings shown in the page (medsite.preview), and its refusal of
+  pages no engine may read (`make site` refuses them before the engine runs).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from medsite import csp_step, linear_markdown, templates
+from mkdocs.exceptions import PluginError
+
+from medsite import csp_step, engines, linear_markdown, templates
 from medsite.mdx import report
 from medsite.preview import preview
 
@@ -37,6 +40,16 @@ def on_config(config, **kwargs):
     _csp = csp_step.CspStep.for_config(config, report.send)
     linear_markdown.use_in(config)  # a page may cite one work hundreds of times: keep that linear
     return config
+
+
+def on_files(files, *, config):
+    # `make site` refuses these before any engine runs (medsite.engines); `make serve` needs it here.
+    refused = engines.refused_pages(Path(config.config_file_path).parent, Path(config.docs_dir).name)
+    for diagnostic in refused:
+        report.send(diagnostic)
+    if refused:
+        raise PluginError("pages refused as input; fix the errors above")
+    return files
 
 
 def on_env(env, *, config, files):

@@ -57,7 +57,7 @@ def _fault(code: str, message: str, path: str, args, hint: str | None = None) ->
 
 
 def _build_and_gate(root: Path, staging: Path, args) -> int:
-    refused = refused_settings(root)
+    refused = refused_settings(root) or engines.refused_pages(root)
     built, diagnostics = (False, refused) if refused else engines.build(args.engine, root, staging)
     stopping.check()
     if built and args.engine == "zensical":  # its templates cannot carry the CSP step's marks: after the build

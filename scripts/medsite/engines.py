@@ -38,6 +38,26 @@ _ZENSICAL_ERROR = re.compile(r"^(?:RuntimeError|Error): (?P<msg>.*)$")
 _ZENSICAL_PAGE = re.compile(r"'(?P<page>[^']+\.md)'")
 
 
+REFUSED_INPUT = {"INPUT001", "INPUT002"}  # aliased or oversized input: no engine may read it
+
+
+def refused_pages(root: Path, docs_dir: str = DOCS) -> list[Diagnostic]:
+    """Pages whose front matter no engine may read: YAML aliases (a few lines can expand to
+    gigabytes in the engine's own loader) or oversized values. Checked before the engine runs;
+    the gate reports every other fault of a page."""
+    from . import frontmatter
+    from .gate.config import load_config
+
+    limits = load_config(root / "gate.yml", "gate.yml")[0]["limits"]
+    refused = []
+    for path in sorted((root / docs_dir).rglob("*.md")):
+        try:
+            frontmatter.read(path, path.relative_to(root).as_posix(), limits)
+        except Exception as exc:  # noqa: BLE001 - only DiagnosticError carries diagnostics; the gate reports the rest
+            refused += [d for d in getattr(exc, "diagnostics", []) if d.code in REFUSED_INPUT]
+    return refused
+
+
 def _line_containing(path: Path, needle: str) -> int | None:
     try:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -71,12 +91,17 @@ def _ours(message: str) -> bool:
 def _stopped(output: str, engine: str) -> Diagnostic:
     lines = [_ANSI.sub("", line).strip() for line in output.splitlines()]
     lines = [line for line in lines if line]
+    if engine == "mkdocs":  # MkDocs says "Error: <what>" and then where, on the last line
+        error = next((line for line in lines if line.startswith("Error:")), "")
+        last = lines[-1] if lines else "mkdocs failed"
+        message = f"{error} {last}".strip() if error != last else error
+        return Diagnostic("BUILD001", f"MkDocs stopped: {message}", "mkdocs.yml")
     reason = next((m["msg"] for m in map(_ZENSICAL_ERROR.match, reversed(lines)) if m), None)
     reason = reason or (lines[-1] if lines else f"{engine} failed")
     page = _ZENSICAL_PAGE.search(reason)
     path = f"{DOCS}/{page['page']}" if page else "mkdocs.yml"
     reason = reason.removeprefix("Python error: ")
-    return Diagnostic("BUILD001", f"{'MkDocs' if engine == 'mkdocs' else 'Zensical'} stopped: {reason}", path,
+    return Diagnostic("BUILD001", f"Zensical stopped: {reason}", path,
                       hint="read the message: it names the page, template or setting where the engine stopped")
 
 
