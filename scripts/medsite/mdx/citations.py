@@ -48,7 +48,7 @@ class CitationsExtension(Extension):
                                  f"else {sitedata.DEFAULT_BIBLIOGRAPHY})"],
             "csl_style": ["", f"CSL style (default: extra.csl_style, else {sitedata.DEFAULT_STYLE})"],
             "root": ["", "Project folder when no engine runs (default: the current folder)"],
-            "on_diagnostic": [None, "Callable given each Diagnostic (default: medsite.mdx.report.send)"],
+            "on_diagnostic": ["", "Callable given each Diagnostic (default: medsite.mdx.report.send)"],
         }
         super().__init__(**kwargs)
         self.reset()
