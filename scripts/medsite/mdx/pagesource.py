@@ -15,6 +15,7 @@ and the extensions work on the text alone (diagnostics then name no file).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -50,10 +51,10 @@ class PageSource:
 
 
 def _zensical(md) -> PageSource | None:
-    try:
-        from zensical.extensions.context import ContextPreprocessor
-    except ImportError:  # an environment with MkDocs only
+    context = sys.modules.get("zensical.extensions.context")
+    if context is None:  # not running under Zensical (importing it would load its 21 MB library for nothing)
         return None
+    ContextPreprocessor = context.ContextPreprocessor  # noqa: N806 (Zensical's class)
     ctx = ContextPreprocessor.from_markdown(md)
     if ctx is None or ctx.page is None:
         return None
