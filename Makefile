@@ -93,4 +93,4 @@ lock: venv ## Re-pin requirements.txt with hashes from requirements.in
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
 
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf site .site-builds .staging .cache .pytest_cache
+	rm -rf site .site-builds .staging .cache .medsite-cache .pytest_cache

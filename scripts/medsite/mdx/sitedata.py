@@ -22,6 +22,9 @@ from ..limits import Limits
 
 DEFAULT_BIBLIOGRAPHY = "docs/references.yaml"
 DEFAULT_STYLE = "american-medical-association"
+# Formatted references, kept between builds. Not under .cache/: `zensical build --clean` empties
+# that folder, and every Zensical build would then run the CSL processor for every work again.
+CACHE_DIR = ".medsite-cache"
 
 
 @dataclass
@@ -69,7 +72,7 @@ def load(root: Path, bib_rel: str, style: str, report: Callable[[Diagnostic], No
             report(diagnostic)
         data = SiteData(None, None, limits, exc.diagnostics)
     else:
-        data = SiteData(bib, Formatter(bib, style, cache_dir=root / ".cache" / "medsite"), limits)
+        data = SiteData(bib, Formatter(bib, style, cache_dir=root / CACHE_DIR), limits)
     _loaded.clear()  # one site per process; an edit replaces the old data
     _loaded[signature] = data
     return data
