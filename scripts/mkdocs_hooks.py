@@ -16,6 +16,7 @@ needs MkDocs' own hooks:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -44,6 +45,8 @@ def on_config(config, **kwargs):
 
 def on_files(files, *, config):
     # `make site` refuses these before any engine runs (medsite.engines); `make serve` needs it here.
+    if os.environ.get(report.ENV):  # set by `make site`, which has already checked
+        return files
     refused = engines.refused_pages(Path(config.config_file_path).parent, Path(config.docs_dir).name)
     for diagnostic in refused:
         report.send(diagnostic)

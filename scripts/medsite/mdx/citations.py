@@ -41,6 +41,28 @@ PRIORITY = 36
 FOOTNOTE_DIV = '<div class="footnote">'
 
 
+_parsed: dict = {}  # (path, mtime, size) -> frontmatter.Page or DiagnosticError, for this process
+
+
+def read_front_matter(path: Path, rel: str, limits) -> frontmatter.Page:
+    """Our parse of a page file, once per process while the file is unchanged: each page is read
+    when it renders and again when the References page lists where works are cited."""
+    try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key not in _parsed or key is None:
+        try:
+            _parsed[key] = frontmatter.read(path, rel, limits)
+        except DiagnosticError as exc:
+            _parsed[key] = exc
+    found = _parsed[key]
+    if isinstance(found, DiagnosticError):
+        raise found
+    return found
+
+
 class CitationsExtension(Extension):
     def __init__(self, **kwargs):
         self.config = {
@@ -88,7 +110,7 @@ class CitationsExtension(Extension):
         if self.page is None:
             return
         try:
-            parsed = frontmatter.read(self.page.abs_path, self.page.rel, self.data.limits)
+            parsed = read_front_matter(self.page.abs_path, self.page.rel, self.data.limits)
         except DiagnosticError:
             return  # the gate reports the page's own faults (META001, INPUT00x) with their lines
         self.meta = parsed.meta
@@ -173,7 +195,7 @@ def scan_uses(docs_dir: Path, limits, root: Path) -> dict:
         except ValueError:
             rel = path.as_posix()
         try:
-            page = frontmatter.read(path, rel, limits)
+            page = read_front_matter(path, rel, limits)
         except DiagnosticError:
             continue  # reported by the gate, and when the page itself is rendered
         title = str(page.meta.get("title") or Path(src_uri).stem)
