@@ -4,9 +4,9 @@ Why not `pip install -e .`: the hashed pins carry no build backend that can do i
 (the venv's own setuptools 65 needs `wheel` for editable installs; setuptools 70.1+
 does not). Once requirements.in pins `setuptools>=70.1`, `make site` can run
 `pip install --no-deps --no-build-isolation -e .` instead and this file goes.
-Written when missing or naming a folder that is gone, and by a git checkout whose path differs
-(several worktrees may share one .venv: the last `make` wins). A copy of the project without
-.git (the tests build copies with the same .venv) never takes it over.
+Written only when missing or naming a folder that is gone: tests run `make` in copies of the
+project (some with their own .git) using the same .venv, and must not take it over. Point it at
+another checkout with `--force` (e.g. several worktrees sharing one .venv).
 """
 
 import sys
@@ -17,7 +17,7 @@ scripts = Path(__file__).resolve().parent
 path_file = Path(sysconfig.get_paths()["purelib"]) / "medsite.pth"
 line = f"{scripts}\n"
 current = path_file.read_text(encoding="utf-8").strip() if path_file.exists() else ""
-is_checkout = (scripts.parent / ".git").exists()
-if not current or not Path(current, "medsite").is_dir() or (is_checkout and current != str(scripts)):
+force = "--force" in sys.argv[1:]
+if not current or not Path(current, "medsite").is_dir() or (force and current != str(scripts)):
     path_file.write_text(line, encoding="utf-8")
     print(f"medsite: {path_file} -> {scripts}", file=sys.stderr)

@@ -74,6 +74,7 @@ class CitationsExtension(Extension):
         }
         super().__init__(**kwargs)
         self.reset()
+        self.converted = False  # a fresh instance needs no reset before its first page
 
     def reset(self) -> None:
         self.page: pagesource.PageSource | None = None
@@ -83,6 +84,7 @@ class CitationsExtension(Extension):
         self.data: sitedata.SiteData | None = None
         self.placeholders = citations.Placeholders()
         self.diagnostics: list = []  # what this page reported, for callers and tests
+        self.furnished = False  # page.meta.health written (medsite.mdx.furniture)
 
     def report(self, diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -135,7 +137,9 @@ class _CitePreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         ext = self.ext
-        ext.reset()
+        if ext.converted:  # the same Markdown instance used again (engines make one per page)
+            ext.reset()
+        ext.converted = True
         ext.page = pagesource.find(self.md)
         ext.data = sitedata.load(ext.root(), ext.setting("bibliography", sitedata.DEFAULT_BIBLIOGRAPHY),
                                  ext.setting("csl_style", sitedata.DEFAULT_STYLE), ext.report)

@@ -110,12 +110,14 @@ def health(cites: CitationsExtension) -> dict | None:
 
 
 class _HealthPostprocessor(Postprocessor):
-    """Runs last, when the citations are known (the JSON-LD lists them)."""
+    """Runs last, when the citations are known (the JSON-LD lists them). The toc extension also
+    runs postprocessors on every heading's text: the values are computed once per page."""
 
     def run(self, text: str) -> str:
         cites = citations_of(self.md)
-        if cites is None or cites.page is None:
+        if cites is None or cites.page is None or cites.furnished:
             return text
+        cites.furnished = True
         cites.page.meta.pop("health", None)
         if cites.meta is not None:
             values = health(cites)
