@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from medsite.gate.project import Project
 from medsite.gate.run import run as run_gate
 from medsite.mdx.citations import CitationsExtension
 
-from conftest import ROOT, copy_project, run_build
+from conftest import copy_project, run_build
 
 ENGINES = engines.ENGINES
 # What differs between the engines by design, and is left out of "0 gate errors" (see the docstring).

@@ -24,18 +24,16 @@ import sys
 import time
 from pathlib import Path
 
-from . import buildlock
-from . import engines
+from . import buildlock, csp_after, engines
 from . import publish as publishing
-from .recover import recover
 from .diagnostics import Diagnostic
 from .gate import cli as gate_cli
 from .gate import rules
 from .gate.project import Project
 from .gate.rules import with_fix
 from .gate.run import run as run_gate
+from .recover import recover
 from .search_index import build_index as build_search_index
-from . import csp_after
 
 BUSY = 75  # another build holds the lock: try again later (EX_TEMPFAIL), not a fault in the content
 def refused_settings(root: Path) -> list[Diagnostic]:
