@@ -8,29 +8,36 @@ PYTHON_SYS ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-RUN := PYTHONPATH=scripts $(PY) -m
+RUN := $(PY) -m
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help site serve check test bench bench-web verify verify-references verify-links \
+ENGINE ?= mkdocs
+
+.PHONY: venv help site serve check test bench bench-web verify verify-references verify-links \
         new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
 
+# medsite itself (pyproject.toml, code in scripts/medsite) is installed in development mode by
+# scripts/develop_install.py, on every run: the .venv may be shared by several checkouts.
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	@touch $@
 
+venv: $(STAMP)
+	@$(PY) scripts/develop_install.py
+
 GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMARY)) $(if $(VERBOSE),--verbose) $(GATE_ARGS)
 
-site: $(STAMP) ## Build into a folder of its own, run the gate, then switch site/ to it only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
-	@$(RUN) medsite.build $(GATE_OPTS)
+site: venv ## Build into a folder of its own, run the gate, then switch site/ to it only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
+	@$(RUN) medsite.build --engine $(ENGINE) $(GATE_OPTS)
 
-serve: $(STAMP) ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) showing what the checks will say
+serve: venv ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) showing what the checks will say
 	@$(RUN) medsite.serve $(if $(PORT),--port "$$PORT")
 
-check: $(STAMP) ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
+check: venv ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
 	@$(RUN) medsite.gate --site-dir site $(GATE_OPTS)
 
 browser: ## Install Debian's Chromium and ChromeDriver if missing (for browser tests)
@@ -51,45 +58,45 @@ $(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock
 bench-web: site browser $(LIGHTHOUSE_STAMP) ## What readers pay (first load, first search, key-to-results) on the real and synthetic sites (BENCH_WEB_SIZES=1000,5000), and Lighthouse 12
 	CHROME_PATH=/usr/bin/chromium $(RUN) medsite.bench_web
 
-test: $(STAMP) browser node ## Run every test (ruff included, in tests/test_codehealth.py)
+test: venv browser node ## Run every test (ruff included, in tests/test_codehealth.py)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## Quick loop: every test except the browser tests and real-site builds (marked slow)
+test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml)
+lint: venv ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml)
 	$(VENV)/bin/ruff check scripts tests
 
-bench: $(STAMP) ## Benchmarks: build time, gate vs lychee on synthetic sites, verification throughput
+bench: venv ## Benchmarks: build time, gate vs lychee on synthetic sites, verification throughput
 	$(RUN) medsite.bench
 
-verify-references: $(STAMP) ## Check DOIs and PMIDs online and refresh the lock file
+verify-references: venv ## Check DOIs and PMIDs online and refresh the lock file
 	@$(RUN) medsite.verify references
 
-verify-links: $(STAMP) site ## Check external links in the built site online and refresh the lock file
+verify-links: venv site ## Check external links in the built site online and refresh the lock file
 	@$(RUN) medsite.verify links
 
-verify: $(STAMP) ## Both online checks
+verify: venv ## Both online checks
 	$(MAKE) verify-references verify-links
 
-new-page: $(STAMP) ## Create a page with all required front matter: make new-page PAGE=treatments/x.md TITLE="..." TYPE=treatment
+new-page: venv ## Create a page with all required front matter: make new-page PAGE=treatments/x.md TITLE="..." TYPE=treatment
 	$(RUN) medsite.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
 
-cite: $(STAMP) ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652)
+cite: venv ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652)
 	@$(RUN) medsite.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
 
-pr-preview: $(STAMP) ## (CI) One-file preview of the pages a pull request changes, built also when the checks fail
+pr-preview: venv ## (CI) One-file preview of the pages a pull request changes, built also when the checks fail
 	@$(RUN) medsite.review.preview
 
-pr-comment: $(STAMP) ## (CI) Add or update the pull request's comment with the checks' findings (PREVIEW_URL=...)
+pr-comment: venv ## (CI) Add or update the pull request's comment with the checks' findings (PREVIEW_URL=...)
 	@$(RUN) medsite.review.comment
 
-codes: $(STAMP) ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
+codes: venv ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
 	$(RUN) medsite.gate.codes > GATE-CODES.md.tmp
 	mv GATE-CODES.md.tmp GATE-CODES.md
 
-lock: $(STAMP) ## Re-pin requirements.txt with hashes from requirements.in
+lock: venv ## Re-pin requirements.txt with hashes from requirements.in
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
 
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf site .site-builds .staging .cache .pytest_cache
+	rm -rf site .site-builds .staging .cache .medsite-cache .pytest_cache

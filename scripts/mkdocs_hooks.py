@@ -1,16 +1,30 @@
-"""MkDocs hooks: a thin adapter over medsite.site_hooks (MkDocs loads this file on its own)."""
+"""MkDocs hooks: only what MkDocs alone needs (MkDocs loads this file by path; Zensical ignores `hooks:`).
+
+Citations, the References page, the title and disclaimer, the offer-facts panel
+and the review block's values are Markdown extensions that both engines run
+(medsite.mdx, listed under `markdown_extensions` in mkdocs.yml). What stays here
+needs MkDocs' own hooks:
+
+- the CSP step's secret mark on the inline scripts our templates ship, set by
+  wrapping MkDocs' Jinja loader (on_env), checked as each page is written; on
+  Zensical the same policy is made after the build (medsite.csp_after);
+- autoescaping for overrides/ (Jinja only; the templates also say it themselves);
+- the linear-time footnotes and abbr (they replace MkDocs' extension instances);
+- `make serve`'s gate findings shown in the page (medsite.preview), and its refusal of
+  pages no engine may read (`make site` refuses them before the engine runs).
+"""
 
 from __future__ import annotations
 
-import sys
+import os
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mkdocs.exceptions import PluginError
 
-from medsite import csp_step, site_hooks, templates
+from medsite import csp_step, engines, linear_markdown, templates
+from medsite.mdx import report
 from medsite.preview import preview
 
-_state: site_hooks.SiteState | None = None
 _csp: csp_step.CspStep | None = None  # one per build: its secret marks what the templates ship
 
 
@@ -23,32 +37,27 @@ def on_pre_build(*, config):
 
 
 def on_config(config, **kwargs):
-    global _state, _csp
-    _csp = csp_step.CspStep.for_config(config, site_hooks.report)
-    _state = site_hooks.load(config)
+    global _csp
+    _csp = csp_step.CspStep.for_config(config, report.send)
+    linear_markdown.use_in(config)  # a page may cite one work hundreds of times: keep that linear
     return config
+
+
+def on_files(files, *, config):
+    # `make site` refuses these before any engine runs (medsite.engines); `make serve` needs it here.
+    if os.environ.get(report.ENV):  # set by `make site`, which has already checked
+        return files
+    refused = engines.refused_pages(Path(config.config_file_path).parent, Path(config.docs_dir).name)
+    for diagnostic in refused:
+        report.send(diagnostic)
+    if refused:
+        raise PluginError("pages refused as input; fix the errors above")
+    return files
 
 
 def on_env(env, *, config, files):
     templates.autoescape_ours(env, config.theme.custom_dir)
     return _csp.install(env)
-
-
-def on_files(files, *, config):
-    site_hooks.scan(_state, files)
-    return files
-
-
-def on_page_markdown(markdown: str, *, page, config, files) -> str:
-    return site_hooks.page_markdown(_state, markdown, page)
-
-
-def on_page_content(html: str, *, page, config, files) -> str:
-    return site_hooks.page_content(_state, html, page)
-
-
-def on_page_context(context, *, page, config, nav):
-    return site_hooks.page_context(_state, context, page, config)
 
 
 def on_post_page(output: str, *, page, config) -> str:
@@ -61,5 +70,4 @@ def on_post_template(output: str, *, template_name, config) -> str:
 
 
 def on_post_build(*, config) -> None:
-    site_hooks.post_build(_state)
     _csp.post_build(config.site_dir)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
 
 PROJECT_PARTS = ["mkdocs.yml", "gate.yml", "docs", "includes", "overrides", "scripts", "data"]
 

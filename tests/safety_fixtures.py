@@ -46,6 +46,8 @@ markdown_extensions:
   - pymdownx.snippets:
       base_path: [includes]
       check_paths: true
+  - medsite.mdx.citations
+  - medsite.mdx.furniture
 extra:
   generator: false
   bibliography: docs/references.yaml

@@ -1,8 +1,9 @@
 """`make site`: build into a staging folder of its own, gate it, and only then switch site/ to it.
 
-MkDocs runs in a subprocess with --strict (and `validation` in mkdocs.yml for
-links and anchors). Its log lines become diagnostics; a crash inside MkDocs
-becomes one BUILD001 line instead of a traceback. One build runs at a time
+The engine (MkDocs by default, or Zensical: --engine) runs in a subprocess
+(medsite.engines); our extensions' diagnostics come back as objects, the engine's
+own warnings from its log, and a crash inside it is one BUILD001 line instead of
+a traceback. One build runs at a time
 (buildlock); site/ is a link switched atomically to a build that passed, so a
 bad change, a second build, Ctrl-C or a full disk never loses the published
 site (publish, recover, stopping). Whatever goes wrong ends in one plain line and a
@@ -19,13 +20,11 @@ if __name__ == "__main__":  # before the slow imports below, so that an early Ct
 
 import argparse
 import os
-import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from . import buildlock, buildlog
+from . import buildlock, csp_after, engines
 from . import publish as publishing
 from .diagnostics import Diagnostic
 from .gate import cli as gate_cli
@@ -37,62 +36,6 @@ from .recover import recover
 from .search_index import build_index as build_search_index
 
 BUSY = 75  # another build holds the lock: try again later (EX_TEMPFAIL), not a fault in the content
-DOCS = "docs"  # the project layout's content folder, as MkDocs names pages in its messages
-LOG_LINE = re.compile(r"^(ERROR|WARNING)\s+-\s+(.*)$")
-OURS = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<code>[A-Z]+\d{3}) (?P<msg>.*)$")
-MISSING_LINK = re.compile(r"Doc file '(?P<doc>[^']+)' contains a link '(?P<link>[^']+)', but (?P<why>.*)")
-DOC_FILE = re.compile(r"Doc file '(?P<doc>[^']+)'|page '(?P<page>[^']+)'|Error reading page '(?P<read>[^']+)'")
-
-
-def _line_containing(path: Path, needle: str) -> int | None:
-    try:
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if needle in line:
-                return i
-    except (OSError, UnicodeDecodeError):
-        pass
-    return None
-
-
-def _from_log(message: str, root: Path) -> Diagnostic:
-    """One MkDocs log line as a diagnostic; under --strict every warning stops the build, so all are errors."""
-    m = OURS.match(message)
-    if m:  # our own hooks already speak the gate's format: `message; fix: hint`
-        msg, _, hint = m["msg"].partition("; fix: ")
-        return Diagnostic(m["code"], msg, m["path"], int(m["line"]), int(m["col"]) if m["col"] else None, hint=hint or None)
-    m = MISSING_LINK.match(message)
-    if m:
-        path = f"{DOCS}/{m['doc']}"
-        code = "LNK002" if "anchor" in m["why"] else "LNK001"
-        link = m["link"]
-        return Diagnostic(code, f"link '{link}': {m['why'].rstrip('.')}", path, _line_containing(root / path, link.split("#")[0] or link), target=link)
-    m = DOC_FILE.search(message)
-    path = f"{DOCS}/{next(g for g in m.groups() if g)}" if m else "mkdocs.yml"
-    return Diagnostic("BUILD001", message.strip(), path)
-
-
-def mkdocs_build(root: Path, staging: Path) -> tuple[bool, list[Diagnostic]]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)]
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
-                          preexec_fn=stopping.die_with_parent)
-    output = (proc.stdout or "") + (proc.stderr or "")
-    diagnostics = []
-    for message in buildlog.records(output):  # multi-line records kept whole (buildlog.py)
-        diagnostics.extend(buildlog.explain(message, DOCS, staging, lambda first: _from_log(first, root)))
-    if proc.returncode != 0 and not diagnostics:
-        lines = [line.strip() for line in output.splitlines() if line.strip()]
-        error = next((line for line in lines if line.startswith("Error:")), "")
-        last = lines[-1] if lines else "mkdocs failed"
-        message = f"{error} {last}".strip() if error != last else error
-        diagnostics.append(Diagnostic("BUILD001", f"MkDocs stopped: {message}", "mkdocs.yml"))
-    # Under --strict MkDocs writes the whole site and only then aborts on the warnings it logged
-    # (ours among them), so that output is complete and the gate checks it too: an injected script
-    # is then reported by the output checks as well as by the step that refused to allow it.
-    wrote_everything = proc.returncode == 0 or "in strict mode!" in output
-    return wrote_everything, diagnostics
-
-
 def refused_settings(root: Path) -> list[Diagnostic]:
     """mkdocs.yml read by our loader before MkDocs reads it: MkDocs' own loader expands
     YAML aliases, so a ten-line alias bomb in `extra` would keep it busy for minutes."""
@@ -112,16 +55,17 @@ def _fault(code: str, message: str, path: str, args, hint: str | None = None) ->
 
 
 def _build_and_gate(root: Path, staging: Path, args) -> int:
-    refused = refused_settings(root)
-    built, diagnostics = (False, refused) if refused else mkdocs_build(root, staging)
+    refused = refused_settings(root) or engines.refused_pages(root)
+    built, diagnostics = (False, refused) if refused else engines.build(args.engine, root, staging)
     stopping.check()
+    if built and args.engine == "zensical":  # its templates cannot carry the CSP step's marks: after the build
+        diagnostics += csp_after.protect_site(root, staging)
     if built:  # after the engine, before the gate: search is indexed from the staging HTML, whichever engine wrote it
         diagnostics += build_search_index(staging)
     project = Project(root, staging if built else None)
     diagnostics += run_gate(project, source_only=not built)
     stopping.check()
-    # The hooks and the gate both report unknown keys and refused input; the hooks' copy,
-    # read back from MkDocs' log, lacks the target, so compare what is printed.
+    # The extension and the gate both report unknown keys (the same Diagnostic): print each once.
     diagnostics = list({d.text(): d for d in map(with_fix, diagnostics)}.values())
     diagnostics.sort(key=Diagnostic.sort_key)
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
@@ -180,8 +124,10 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="medsite.build", description=__doc__.splitlines()[0])
     p.add_argument("--root", default=".")
     p.add_argument("--site-dir", default="site")
+    p.add_argument("--engine", choices=engines.ENGINES, default="mkdocs", help="the engine that renders the pages")
     gate_cli.add_gate_options(p)
     args = p.parse_args(argv)
+    os.environ["MEDSITE_ENGINE"] = args.engine  # the gate allows the chosen engine's own template scripts (gate/theme.py)
     root = Path(args.root).resolve()
     layout = publishing.Layout(root / args.site_dir, args.site_dir.rstrip("/") or "site")
     stopping.while_running()

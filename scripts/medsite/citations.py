@@ -141,17 +141,23 @@ def footnote_id(key: str) -> str:
     return f"cite-{key}"
 
 
-def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholders) -> tuple[str, list[str]]:
+def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholders,
+                 unknown=None) -> tuple[str, list[str]]:
     """Replace known citations with footnote references; return new text and the keys in first-use order.
 
     Groups with an unknown key are left as written, so the gate's OUT check and
-    the REF001 diagnostic both point at them.
+    the REF001 diagnostic both point at them; `unknown(group, written)`, when given,
+    returns what stands in their place instead (the Markdown extension marks them).
     """
     order: dict[str, None] = {}  # keys in first-use order
     out = []
     pos = 0
     for group in groups:
         if not all(c.key in known for c in group.cites):
+            if unknown is not None:
+                out.append(text[pos : group.start])
+                out.append(unknown(group, text[group.start : group.end]))
+                pos = group.end
             continue
         markers = []
         for cite in group.cites:

@@ -194,11 +194,13 @@ def _is_shipped(node, secret: str | None) -> bool:
     return secret is not None and node.attributes.get(SHIPPED_ATTR) == secret
 
 
-def sort_out(html: str, secret: str | None) -> tuple[Inline, tuple[Stray, ...]]:
+def sort_out(html: str, secret: str | None, shipped=None) -> tuple[Inline, tuple[Stray, ...]]:
     """Hash the inline scripts and styles that carry this build's mark; list everything else inline.
 
     Style attributes and event handlers cannot carry a mark (and no template of
     ours or Material's, as configured, writes one), so each is a stray.
+    `shipped(text)`, when given, says instead which inline scripts the templates ship
+    (Zensical's templates cannot carry marks: medsite.csp_after).
     """
     tree = LexborHTMLParser(html)
     scripts, styles, strays = [], [], []
@@ -206,7 +208,7 @@ def sort_out(html: str, secret: str | None) -> tuple[Inline, tuple[Stray, ...]]:
         if "src" in node.attributes or not is_executable(node.attributes.get("type")):
             continue
         text = node.text(deep=True)
-        if _is_shipped(node, secret):
+        if shipped(text) if shipped is not None else _is_shipped(node, secret):
             scripts.append(sha256_source(text))
         else:
             first = next((line.strip() for line in text.splitlines() if line.strip()), "")
@@ -228,13 +230,13 @@ def sort_out(html: str, secret: str | None) -> tuple[Inline, tuple[Stray, ...]]:
     return Inline(unique(scripts), unique(styles)), unique(strays)
 
 
-def protect(html: str, secret: str | None) -> tuple[str, Inline, tuple[Stray, ...]]:
+def protect(html: str, secret: str | None, shipped=None) -> tuple[str, Inline, tuple[Stray, ...]]:
     """A page with its own policy injected and the marks removed, what it allows, and its strays.
 
     With ``secret`` None (HTML no template rendered, such as a static file copied
     from docs/) nothing inline is ours: every inline script or style is a stray.
     """
-    inline, strays = sort_out(html, secret)
+    inline, strays = sort_out(html, secret, shipped)
     clean = unmark(html, secret) if secret else html
     return inject(clean, policy(inline)), inline, strays
 

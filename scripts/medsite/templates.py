@@ -19,8 +19,12 @@ def autoescape_ours(env, custom_dir: str | Path | None):
     root = Path(custom_dir).resolve()
     previous = env.autoescape
 
+    ours: dict[str, bool] = {}  # Jinja asks again for every context it makes (thousands per build)
+
     def select(name: str | None) -> bool:
-        if name and (root / name).resolve().is_relative_to(root) and (root / name).is_file():
+        if name and name not in ours:
+            ours[name] = (root / name).resolve().is_relative_to(root) and (root / name).is_file()
+        if name and ours[name]:
             return True
         return previous(name) if callable(previous) else bool(previous)
 

@@ -7,6 +7,7 @@ Lines printed:
     build-steps pages=N bare_s=… with_citations_s=… citation_overhead_pct=… with_csp_too_s=… page_html_kb=…
   citations-on-one-page n=N make_site_cpu_s=… extra_cpu_s=… ms_per_citation=…   (1,000 / 2,000 / 5,000 citations)
   citations-on-one-page base_cpu_s=… ratio_per_citation_5000_vs_1000=…   (about 1 when linear)
+  engines site=… pages=N engine=… bare_s=… ours_s=… ours_overhead_pct=… make_site_s=…   (medsite.bench.engines)
   verify items=… requests=… total_s=… req_per_s=… rerun_requests=…
 Set BENCH_SIZES=100,1000 to choose synthetic sizes, BENCH_RUNS for repeats,
 BENCH_CITATIONS=1000,2000,5000 for the citation counts.
@@ -29,7 +30,7 @@ from pathlib import Path
 from ..gate.project import Project
 from ..gate.run import run as run_gate
 from ..verify import bench as verify_bench
-from . import citations_scale, synth
+from . import citations_scale, engines, synth
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -62,7 +63,7 @@ def real_site(runs: int, work: Path) -> None:
     configs["all_hooks"] = project / "mkdocs.yml"
     times = {name: [timed(mkdocs(cfg, work / f"out-{name}"), project) for _ in range(runs)] for name, cfg in configs.items()}
     build = [sys.executable, "-m", "medsite.build", "--root", str(project)]
-    env_site = {**ENV, "PYTHONPATH": str(project / "scripts")}
+    env_site = ENV
     site_s = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -129,6 +130,7 @@ def main() -> int:
         work = Path(tmp)
         real_site(runs, work)
         synthetic(sizes, work)
+    engines.main()  # per engine: bare, with our steps, make site (real and synthetic sites)
     citations = [int(s) for s in os.environ.get("BENCH_CITATIONS", "1000,2000,5000").split(",") if s]
     citations_scale.run(ROOT, tuple(citations))
     verify_bench.main()

@@ -103,29 +103,23 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
     return dest
 
 
-CITATION_HOOKS = """# Benchmark only: the citation hooks of scripts/mkdocs_hooks.py without the CSP step.
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "scripts"))
-import mkdocs_hooks  # noqa: E402
-from mkdocs_hooks import on_config, on_files, on_page_content, on_page_context, on_page_markdown  # noqa: E402,F401
-from medsite import site_hooks  # noqa: E402
+OURS = ("medsite.mdx.citations", "medsite.mdx.furniture")
 
 
-def on_post_build(*, config):
-    site_hooks.post_build(mkdocs_hooks._state)
-"""
+def _without_ours(extensions: list) -> list:
+    return [e for e in extensions if not (isinstance(e, str) and e in OURS)
+            and not (isinstance(e, dict) and set(e) & set(OURS))]
 
 
-def variant_config(project: Path, name: str) -> Path:
-    """The same site with fewer hooks: "bare" (a plain `mkdocs build`) or "citations" (no CSP step)."""
+def variant_config(project: Path, name: str, site_dir: str | None = None) -> Path:
+    """The same site with fewer of our steps: "bare" (no hooks, none of our Markdown extensions:
+    what the engine alone costs) or "citations" (our extensions, no hooks: no CSP step)."""
     config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    config.pop("hooks", None)
     if name == "bare":
-        config.pop("hooks", None)
-    else:
-        (project / "citation_hooks.py").write_text(CITATION_HOOKS)
-        config["hooks"] = ["citation_hooks.py"]
+        config["markdown_extensions"] = _without_ours(config.get("markdown_extensions", []))
+    if site_dir:  # Zensical has no --site-dir, and wants it inside the project
+        config["site_dir"] = site_dir
     path = project / f"mkdocs.{name}.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path

@@ -170,6 +170,11 @@ def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] =
     if themed:
         for area in tree.css("article, .md-copyright__highlight"):
             content_ids.update(n.mem_id for n in area.traverse(include_text=False))
+        # Zensical's theme puts its skip-link target, an empty <a id="__skip" tabindex="-1">, first in the
+        # article; page content sits in main.html's wrapper <div>, so an editor cannot write this child.
+        for skip in tree.css('article > a[id="__skip"]'):
+            if not skip.text(deep=True).strip() and skip.child is None:
+                content_ids.discard(skip.mem_id)
     for svg in tree.css("svg"):
         svg_ids.update(n.mem_id for n in svg.traverse(include_text=False))
     for node in tree.root.traverse(include_text=False):

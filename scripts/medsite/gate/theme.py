@@ -8,6 +8,7 @@ content can add neither.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,11 @@ def template_dirs(root: Path, mkdocs: dict) -> list[Path]:
     material = material_dir()
     if material and material.is_dir():
         dirs.append(material)
+    if os.environ.get("MEDSITE_ENGINE") == "zensical":  # set by `make site ENGINE=zensical` (medsite.build)
+        from ..csp_after import zensical_templates
+
+        if zensical_templates() and zensical_templates().is_dir():
+            dirs.append(zensical_templates())
     return dirs
 
 

@@ -1,0 +1,45 @@
+"""The CSP step after the build, for engines whose templates cannot carry our marks (Zensical).
+
+On MkDocs the templates' inline scripts are marked as they are loaded (medsite.shipped,
+through a Jinja loader wrapper) and only marked scripts are hashed. Zensical renders with
+MiniJinja in Rust: no loader to wrap. So "only what we ship" holds here by the gate's
+allowlist: an inline script is allowed only if a template of Zensical's theme or of
+overrides/ has it, with at most a base URL or a scope where the template prints one
+(medsite.gate.theme.known_inline_script). Anything else is OUT003, as on MkDocs, and
+left out of every policy. Each page gets its policy; site/_headers the union.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import csp
+from .csp_step import CspStep
+from .diagnostics import Diagnostic
+from .gate import theme
+
+
+def zensical_templates() -> Path | None:
+    try:
+        import zensical
+    except ImportError:
+        return None
+    return Path(zensical.__file__).parent / "templates"
+
+
+def protect_site(root: Path, site: Path) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    dirs = [d for d in (root / "overrides", zensical_templates()) if d and d.is_dir()]
+    step = CspStep(root, root / "docs", root / "includes", report=found.append)
+    shipped = lambda text: theme.known_inline_script(text, dirs)  # noqa: E731
+    for path in sorted(site.rglob("*.html")):
+        dest = path.relative_to(site).as_posix()
+        html = path.read_text(encoding="utf-8", errors="replace")
+        protected, inline, strays = csp.protect(html, None, shipped)
+        source = root / "docs" / (dest[: -len("/index.html")] + ".md" if dest.endswith("/index.html") else dest)
+        step._report(strays, dest, source if source.is_file() else None)
+        step.pages[dest] = inline
+        path.write_text(protected, encoding="utf-8")
+    text = csp.policy(csp.merge(step.pages.values()), header=True)
+    (site / csp.HEADERS_FILE).write_text(csp.headers_file(text), encoding="utf-8")
+    return found

@@ -1,0 +1,234 @@
+"""One pipeline, two engines (issue 11): the citation extension on its own, the real site built by
+MkDocs and by Zensical compared page by page, and bad input failing the same way on both.
+
+The parity check compares parsed text, not bytes: MiniJinja (Zensical) and Jinja2 spell escapes
+differently. It ignores, by design: navigation, header and footer markup (Zensical's theme draws
+them differently: search button, TOC label, skip link), Zensical's own search files (search.json;
+the site's search is Pagefind's, built after either engine), and the first-load budget on
+Zensical (PERF001: its theme's script alone is 56 KB gzip against Material's 35 KB; named below).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import markdown
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import copy_project, run_build
+from medsite import csp, csp_after, engines
+from medsite.gate.project import Project
+from medsite.gate.run import run as run_gate
+from medsite.mdx.citations import CitationsExtension
+
+ENGINES = engines.ENGINES
+# What differs between the engines by design, and is left out of "0 gate errors" (see the docstring).
+BY_DESIGN = {"zensical": {"PERF001"}, "mkdocs": set()}
+
+BIB = textwrap.dedent("""\
+    - id: alpha2020
+      type: article-journal
+      author:
+        - family: Alpha
+          given: Ann
+      title: A first study of things
+      container-title: Journal of Tests
+      issued:
+        date-parts: [[2020]]
+      DOI: 10.1000/alpha.2020
+    - id: beta2021
+      type: article-journal
+      author:
+        - family: Beta
+          given: Bo
+      title: A second study_with_underscores
+      container-title: Journal of Tests
+      issued:
+        date-parts: [[2021]]
+      DOI: 10.1000/beta.2021
+    """)
+
+
+# --- the extension in a plain Python-Markdown pipeline -------------------------------------------
+
+def render(tmp_path: Path, text: str):
+    (tmp_path / "refs.yaml").write_text(BIB)
+    found = []
+    ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=found.append)
+    html = markdown.markdown(text, extensions=["footnotes", ext])
+    return LexborHTMLParser(html), found
+
+
+def test_plain_markdown_numbers_citations_as_footnotes(tmp_path):
+    tree, found = render(tmp_path, "One [@alpha2020]. Two [@beta2021; @alpha2020, p. 12].\n")
+    assert found == []
+    assert [a.text() for a in tree.css("sup a.footnote-ref")] == ["1", "2", "1"]
+    items = [li.text(deep=True) for li in tree.css(".footnote li")]
+    assert len(items) == 2
+    assert items[0].strip().startswith("Alpha A. A first study of things.") and "10.1000/alpha.2020" in items[0]
+    assert "study_with_underscores" in items[1]  # the formatted reference went in after Markdown: no <em>
+    assert tree.css_first(".cite-locator").text() == ", p. 12"
+    assert "data-pagefind-ignore" in tree.css_first(".footnote").attributes
+
+
+def test_unknown_key_is_marked_in_the_page_and_reported_without_a_file(tmp_path):
+    tree, found = render(tmp_path, "Fine [@alpha2020].\n\nNot here [@alpha2021] at all.\n")
+    [d] = found
+    assert (d.code, d.path, d.line, d.column, d.target) == ("REF001", "<markdown>", 3, 11, "alpha2021")
+    assert "did you mean 'alpha2020'" in d.message
+    mark = tree.css_first("mark.cite-error")
+    assert mark.text() == "[@alpha2021] (unknown citation key 'alpha2021')"
+    assert [a.text() for a in tree.css("sup a.footnote-ref")] == ["1"]  # the known one still works
+
+
+def test_near_miss_citations_in_code_are_not_reported(tmp_path):
+    tree, found = render(tmp_path, "Code `[@nobody]` and a known one [@beta2021].\n")
+    assert found == [] and tree.css_first("mark") is None
+
+
+def test_broken_bibliography_marks_citations_and_reports_once(tmp_path):
+    (tmp_path / "refs.yaml").write_text("- id: [unclosed\n")
+    found = []
+    for _ in range(2):  # two pages of one build: the file is reported once
+        ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=found.append)
+        html = markdown.markdown("X [@alpha2020].\n", extensions=["footnotes", ext])
+        assert '<mark class="cite-error">' in html
+    assert [(d.code, d.path) for d in found] == [("REF002", "refs.yaml")]
+
+
+# --- the real site, one build per engine -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """The real site built by each engine into its staging folder, with the post-steps `make site` runs."""
+    root = copy_project(tmp_path_factory.mktemp("engines"))
+    out, before = {}, os.environ.get("MEDSITE_ENGINE")
+    for engine in ENGINES:
+        staging = root / ".site-builds" / engine
+        os.environ["MEDSITE_ENGINE"] = engine  # the gate allows the engine's own template scripts
+        try:
+            built, diagnostics = engines.build(engine, root, staging)
+            assert built, [d.text() for d in diagnostics]
+            if engine == "zensical":
+                diagnostics += csp_after.protect_site(root, staging)
+            diagnostics += run_gate(Project(root, staging))
+        finally:
+            os.environ.pop("MEDSITE_ENGINE", None) if before is None else os.environ.update(MEDSITE_ENGINE=before)
+        out[engine] = (staging, diagnostics)
+    return out
+
+
+def pages(staging: Path) -> list[str]:
+    return sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.html") if p.name != "search.json")
+
+
+def text(node) -> str:
+    return " ".join(node.text(deep=True).split()) if node is not None else ""
+
+
+def view(path: Path) -> dict:
+    tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
+    ld = tree.css_first('script[type="application/ld+json"]')
+    return {
+        "markers": [a.text() for a in tree.css("article sup a.footnote-ref")],
+        "references": [text(li) for li in tree.css("article .footnote li")],
+        "review": text(tree.css_first(".health-footer")),
+        "disclosure": text(tree.css_first(".health-footer__disclosure")),
+        "jsonld": json.loads(ld.text()) if ld else None,
+        "article": text(tree.css_first("article [data-pagefind-body]")),
+        "references_page": [text(e) for e in tree.css(".reference-entry")],
+    }
+
+
+def test_both_engines_write_the_same_pages(builds):
+    assert pages(builds["mkdocs"][0]) == pages(builds["zensical"][0])
+
+
+def test_each_page_says_the_same_on_both_engines(builds):
+    mk, zs = builds["mkdocs"][0], builds["zensical"][0]
+    checked = 0
+    for page in pages(mk):
+        a, b = view(mk / page), view(zs / page)
+        assert a == b, page
+        checked += bool(a["markers"])
+    assert checked >= 10  # the comparison saw real citations, not empty pages
+    review = view(mk / "stem-cells/our-clinic/index.html")
+    assert review["jsonld"]["@type"] == "MedicalWebPage" and review["jsonld"]["citation"]
+    assert "Disclosure:" in review["disclosure"]
+    assert view(mk / "references/index.html")["references_page"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_policy_allows_every_inline_script_on_each_page(builds, engine):
+    staging = builds[engine][0]
+    for page in pages(staging):
+        tree = LexborHTMLParser((staging / page).read_text(encoding="utf-8"))
+        meta = tree.css_first('meta[http-equiv="Content-Security-Policy"]')
+        assert meta is not None, page
+        allowed = csp.parse(meta.attributes["content"]).get("script-src", [])
+        for script in tree.css("script"):
+            if "src" in script.attributes or not csp.is_executable(script.attributes.get("type")):
+                continue
+            assert csp.sha256_source(script.text(deep=True)) in allowed, (page, script.text()[:60])
+    assert (staging / csp.HEADERS_FILE).is_file()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_gate_finds_no_errors_on_either_engine(builds, engine):
+    errors = [d.text() for d in builds[engine][1] if d.severity.value == "error" and d.code not in BY_DESIGN[engine]]
+    assert errors == []
+
+
+# --- bad input fails the same way on both engines -----------------------------------------------
+
+PAGE = "docs/about-ms/symptoms.md"
+
+
+def _append_line(root: Path, rel: str, text: str) -> int:
+    path = root / rel
+    body = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    path.write_text(body + text + "\n", encoding="utf-8")
+    return body.count("\n") + 1
+
+
+# Each breaks one input and returns the pattern of the line both engines must print.
+def unknown_key(root):
+    line = _append_line(root, PAGE, "A claim [@nosuchkey2020].")
+    return re.escape(f"{PAGE}:{line}:10: REF001 unknown citation key 'nosuchkey2020'")
+
+
+def malformed_bibliography(root):
+    _append_line(root, "docs/references.yaml", "- id: [broken")
+    return r"docs/references\.yaml:\d+: REF002 YAML does not parse"  # the line where the parser gave up
+
+
+def broken_front_matter(root):
+    path = root / PAGE
+    path.write_text(path.read_text().replace("title:", 'title: "unclosed\n', 1))
+    return re.escape(PAGE) + r":\d+: META001 YAML does not parse"
+
+
+def missing_template_variable(root):
+    path = root / "overrides/main.html"
+    path.write_text(path.read_text().replace("{% block content %}", "{% block content %}{{ config.extra.nope.deeper }}", 1))
+    return r"BUILD001 .*(attribute 'nope'|undefined value \(in main\.html)"  # each engine's words, one line
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("breakage", [unknown_key, malformed_bibliography, broken_front_matter, missing_template_variable])
+def test_bad_input_fails_alike(tmp_path, engine, breakage):
+    root = copy_project(tmp_path)
+    (root / "site").mkdir()
+    (root / "site" / "marker.txt").write_text("last good build")
+    expected = breakage(root)
+    result = run_build(root, "--engine", engine)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert re.search(expected, output), output
+    assert "Traceback" not in output
+    assert (root / "site" / "marker.txt").read_text() == "last good build"
