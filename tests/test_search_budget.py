@@ -85,6 +85,18 @@ def test_a_budget_that_is_not_a_number_is_a_configuration_error(tmp_path):
     assert [(d.code, d.path) for d in found] == [("GATE003", "gate.yml")], [d.text() for d in found]
 
 
+def test_a_zensical_build_is_held_to_its_own_budget(tmp_path, monkeypatch):
+    """Each engine's theme ships its own script: first_load_kb_zensical applies when Zensical built the site."""
+    project = project_with_budget(tmp_path, 64)
+    (project.root / "gate.yml").write_text("first_load_kb: 64\nfirst_load_kb_zensical: 1\n")
+    project = Project(project.root, project.site_dir, today=TODAY)
+    assert not [d for d in run(project) if d.code == "PERF001"], "MkDocs' budget (64) still applies by default"
+    monkeypatch.setenv("MEDSITE_ENGINE", "zensical")
+    project = Project(project.root, project.site_dir, today=TODAY)
+    [found] = [d for d in run(project) if d.code == "PERF001"]
+    assert "over the 1 KB budget" in found.message
+
+
 def test_first_load_lists_exactly_what_the_page_fetches(tmp_path):
     project = project_with_budget(tmp_path, 64)
     page = project.site.pages["site/page/index.html"]

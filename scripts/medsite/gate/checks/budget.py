@@ -23,6 +23,7 @@ is compressed once per run, however many pages load it.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -103,10 +104,14 @@ def check(project):
     site = project.site
     if site is None:
         return
-    budget_kb = project.config.get("first_load_kb", DEFAULT_KB)
+    setting = "first_load_kb"
+    # Each engine's theme ships its own script and styles, so each may have its own budget.
+    if os.environ.get("MEDSITE_ENGINE") == "zensical" and project.config.get("first_load_kb_zensical") is not None:
+        setting = "first_load_kb_zensical"
+    budget_kb = project.config.get(setting, DEFAULT_KB)
     if isinstance(budget_kb, bool) or not isinstance(budget_kb, (int, float)) or budget_kb <= 0:
-        yield Diagnostic("GATE003", f"first_load_kb must be a positive number of kilobytes, not {budget_kb!r}",
-                         project.gate_config_path, hint=f"write, for example, first_load_kb: {DEFAULT_KB}")
+        yield Diagnostic("GATE003", f"{setting} must be a positive number of kilobytes, not {budget_kb!r}",
+                         project.gate_config_path, hint=f"write, for example, {setting}: {DEFAULT_KB}")
         return
     budget = float(budget_kb) * 1024
     sizes = Sizes(site.root)
