@@ -19,17 +19,9 @@ from .diagnostics import Diagnostic
 from .gate import theme
 
 
-def zensical_templates() -> Path | None:
-    try:
-        import zensical
-    except ImportError:
-        return None
-    return Path(zensical.__file__).parent / "templates"
-
-
 def protect_site(root: Path, site: Path) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    dirs = [d for d in (root / "overrides", zensical_templates()) if d and d.is_dir()]
+    dirs = [d for d in (root / "overrides", theme.zensical_templates()) if d and d.is_dir()]
     step = CspStep(root, root / "docs", root / "includes", report=found.append)
     shipped = lambda text: theme.known_inline_script(text, dirs)  # noqa: E731
     for path in sorted(site.rglob("*.html")):

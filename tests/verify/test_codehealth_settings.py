@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, timedelta
 
 import pytest
-from verify_support import FIXTURES
 
 from medsite.verify.__main__ import main
 
-MKDOCS = """\
-site_name: Test
-site_url: https://ms.example.org/
-extra:
-  bibliography: references.yaml
-  publisher:
-    contact_email: editors@example.org
-"""
-
 
 @pytest.fixture
-def project(tmp_path, monkeypatch, fake):
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS)
-    shutil.copy(FIXTURES / "references.yaml", tmp_path / "references.yaml")
-    monkeypatch.chdir(tmp_path)
-    for name, url in (("DOI_API_URL", fake.services.doi), ("CROSSREF_API_URL", fake.services.crossref),
-                      ("PUBMED_API_URL", fake.services.pubmed.replace("127.0.0.1", "localhost"))):
-        monkeypatch.setenv(name, url)
+def project(cli_project, fake):
     fake.doi("10.1234/good", "A sound trial of something")
     fake.doi("10.1234/retracted", "A trial that was retracted")
     fake.pmid("1001", "A sound trial of something.", doi="10.1234/good")
-    return tmp_path
+    return cli_project
 
 
 def age_lock(project, days: int) -> None:

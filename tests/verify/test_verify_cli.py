@@ -4,37 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
-from verify_support import FIXTURES, ROOT
+from verify_support import ROOT
 
 from medsite.verify.__main__ import main
 
-MKDOCS = """\
-site_name: Test
-site_url: https://ms.example.org/
-extra:
-  bibliography: references.yaml
-  publisher:
-    contact_email: editors@example.org
-"""
-
 
 @pytest.fixture
-def project(tmp_path, monkeypatch, fake):
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS)
-    shutil.copy(FIXTURES / "references.yaml", tmp_path / "references.yaml")
-    monkeypatch.chdir(tmp_path)
-    # PubMed on "localhost", the others on "127.0.0.1": different hosts, as in production, so
-    # NCBI's 3-requests-a-second limit applies to PubMed alone.
-    pubmed = fake.services.pubmed.replace("127.0.0.1", "localhost")
-    for name, url in (("DOI_API_URL", fake.services.doi), ("CROSSREF_API_URL", fake.services.crossref),
-                      ("PUBMED_API_URL", pubmed)):
-        monkeypatch.setenv(name, url)
-    return tmp_path
+def project(cli_project):
+    return cli_project
 
 
 def serve_all_good(fake):

@@ -28,6 +28,14 @@ def material_dir() -> Path | None:
     return Path(material.__file__).parent / "templates"
 
 
+def zensical_templates() -> Path | None:
+    try:
+        import zensical
+    except ImportError:  # Zensical is optional: MkDocs builds need only Material's templates
+        return None
+    return Path(zensical.__file__).parent / "templates"
+
+
 def template_dirs(root: Path, mkdocs: dict) -> list[Path]:
     theme = mkdocs.get("theme") if isinstance(mkdocs.get("theme"), dict) else {}
     dirs = []
@@ -38,10 +46,9 @@ def template_dirs(root: Path, mkdocs: dict) -> list[Path]:
     if material and material.is_dir():
         dirs.append(material)
     if os.environ.get("MEDSITE_ENGINE") == "zensical":  # set by `make site ENGINE=zensical` (medsite.build)
-        from ..csp_after import zensical_templates
-
-        if zensical_templates() and zensical_templates().is_dir():
-            dirs.append(zensical_templates())
+        zensical = zensical_templates()
+        if zensical and zensical.is_dir():
+            dirs.append(zensical)
     return dirs
 
 
