@@ -58,11 +58,14 @@ $(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock
 bench-web: site browser $(LIGHTHOUSE_STAMP) ## What readers pay (first load, first search, key-to-results) on the real and synthetic sites (BENCH_WEB_SIZES=1000,5000), and Lighthouse 12
 	CHROME_PATH=/usr/bin/chromium $(RUN) medsite.bench_web
 
-test: venv browser node ## Run every test (ruff included, in tests/test_codehealth.py)
-	$(PY) -m pytest $(PYTEST_ARGS)
+# Test files run on TEST_WORKERS processes (pytest-xdist); a file's tests stay together, so its fixtures are built once.
+TEST_WORKERS ?= 2
+
+test: venv browser node ## Run every test (ruff included, in tests/test_codehealth.py) on TEST_WORKERS=2 processes
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
-	$(PY) -m pytest -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
 
 lint: venv ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml)
 	$(VENV)/bin/ruff check scripts tests

@@ -27,6 +27,8 @@ from medsite.gate.project import Project
 from medsite.gate.run import run as run_gate
 from medsite.mdx.citations import CitationsExtension
 
+pytestmark = pytest.mark.slow  # builds sites with both engines: left out of `make test-fast`
+
 ENGINES = engines.ENGINES
 # What differs between the engines by design, and is left out of "0 gate errors": nothing today.
 BY_DESIGN = {"zensical": set(), "mkdocs": set()}
