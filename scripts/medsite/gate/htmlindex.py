@@ -146,7 +146,9 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
             caption = cap.text(deep=True) if cap else ""
         page.images.append(Image(node.attributes.get("src") or "", node.attributes.get("alt"), caption))
     if article:
-        for node in article.css("pre, code, script, style"):
+        # Code is not read as text; an unknown citation key is marked in the page (mark.cite-error)
+        # and reported once, as REF001 at its own line, not again as unrendered '[@'.
+        for node in article.css("pre, code, script, style, mark.cite-error"):
             node.decompose()
         page.reader_texts = _reader_texts(tree, article)
         text = article.text(deep=True)
