@@ -37,8 +37,8 @@ site: venv ## Build into a folder of its own, run the gate, then switch site/ to
 serve: venv ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) showing what the checks will say
 	@$(RUN) medsite.serve $(if $(PORT),--port "$$PORT")
 
-check: venv ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
-	@$(RUN) medsite.gate --site-dir site $(GATE_OPTS)
+check: venv ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1; ENGINE=zensical for a Zensical-built site)
+	@MEDSITE_ENGINE=$(ENGINE) $(RUN) medsite.gate --site-dir site $(GATE_OPTS)
 
 browser: ## Install Debian's Chromium and ChromeDriver if missing (for browser tests)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }

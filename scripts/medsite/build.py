@@ -36,13 +36,14 @@ from .recover import recover
 from .search_index import build_index as build_search_index
 
 BUSY = 75  # another build holds the lock: try again later (EX_TEMPFAIL), not a fault in the content
+
+
 def refused_settings(root: Path) -> list[Diagnostic]:
     """mkdocs.yml read by our loader before MkDocs reads it: MkDocs' own loader expands
     YAML aliases, so a ten-line alias bomb in `extra` would keep it busy for minutes."""
     project = Project(root)
     _ = project.mkdocs  # reading it records any refusal in project.problems
     return [d for d in project.problems if d.code == "INPUT001"]
-
 
 
 def _fault(code: str, message: str, path: str, args, hint: str | None = None) -> None:
