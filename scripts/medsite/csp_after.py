@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import csp
+from mkdocs.utils import markdown_extensions
+
+from . import csp, pageurls
 from .csp_step import CspStep
 from .diagnostics import Diagnostic
 from .gate import theme
@@ -24,12 +26,16 @@ def protect_site(root: Path, site: Path) -> list[Diagnostic]:
     dirs = [d for d in (root / "overrides", theme.zensical_templates()) if d and d.is_dir()]
     step = CspStep(root, root / "docs", root / "includes", report=found.append)
     shipped = lambda text: theme.known_inline_script(text, dirs)  # noqa: E731
+    docs = root / "docs"
+    # Each published page's Markdown source, from the one page-to-file mapping (pageurls).
+    sources = {pageurls.html_file(p.relative_to(docs).as_posix()): p
+               for p in docs.rglob("*") if p.is_file() and p.name.endswith(markdown_extensions)}
     for path in sorted(site.rglob("*.html")):
         dest = path.relative_to(site).as_posix()
         html = path.read_text(encoding="utf-8", errors="replace")
         protected, inline, strays = csp.protect(html, None, shipped)
-        source = root / "docs" / (dest[: -len("/index.html")] + ".md" if dest.endswith("/index.html") else dest)
-        step._report(strays, dest, source if source.is_file() else None)
+        static = docs / dest  # an .html file copied from docs/ as it is
+        step.report_strays(strays, dest, sources.get(dest) or (static if static.is_file() else None))
         step.pages[dest] = inline
         path.write_text(protected, encoding="utf-8")
     text = csp.policy(csp.merge(step.pages.values()), header=True)

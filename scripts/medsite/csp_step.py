@@ -61,7 +61,7 @@ class CspStep:
         except ValueError:
             return path.as_posix()
 
-    def _report(self, strays, dest: str, source: Path | None) -> None:
+    def report_strays(self, strays, dest: str, source: Path | None) -> None:
         includes = sorted(p for p in self.includes_dir.rglob("*") if p.is_file()) if self.includes_dir.is_dir() else []
         for stray in strays:
             candidates = ([source] if source else []) + includes
@@ -72,7 +72,7 @@ class CspStep:
 
     def protect(self, html: str, dest: str, source: Path | None, *, secret: str | None) -> str:
         protected, inline, strays = csp.protect(html, secret)
-        self._report(strays, dest, source)
+        self.report_strays(strays, dest, source)
         self.pages[dest] = inline
         if self.preview:  # the same page, unmarked, without the policy the live-reload script would break
             return shipped.unmark(html, secret) if secret else html

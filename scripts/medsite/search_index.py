@@ -9,7 +9,7 @@ What is indexed is decided in the HTML: the templates wrap each page's own text
 in ``data-pagefind-body`` (so navigation, header and the review block that every
 page repeats are left out, and pages without it, like the 404 page, are not
 indexed), and the per-page reference lists carry ``data-pagefind-ignore``
-(site_hooks.page_content), so a study title finds the References page only.
+(the citations extension, medsite.mdx.citations), so a study title finds the References page only.
 """
 
 from __future__ import annotations

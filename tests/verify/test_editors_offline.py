@@ -55,15 +55,20 @@ def assert_one_line_offline(capsys):
     assert "was left unchanged" in line and "Traceback" not in line
 
 
-def test_offline_exits_3_in_one_line_and_leaves_the_lock_byte_for_byte(project, monkeypatch, capsys):
-    dead = dead_url()
-    point_at(monkeypatch, dead, dead, dead)
+def assert_offline_run_keeps_the_lock(project, capsys):
+    """With an earlier lock in place, `verify references` exits 3 in one line and leaves the file byte for byte."""
     lock = project / "verification.lock.json"
     lock.write_text(json.dumps(OLD_LOCK, indent=1) + "\n")
     before = lock.read_bytes()
     assert main(["references", "--no-progress"]) == 3
     assert_one_line_offline(capsys)
     assert lock.read_bytes() == before
+
+
+def test_offline_exits_3_in_one_line_and_leaves_the_lock_byte_for_byte(project, monkeypatch, capsys):
+    dead = dead_url()
+    point_at(monkeypatch, dead, dead, dead)
+    assert_offline_run_keeps_the_lock(project, capsys)
 
 
 def test_offline_with_no_lock_yet_writes_none(project, monkeypatch, capsys):
@@ -81,12 +86,7 @@ def test_services_that_answer_but_fail_every_check_change_nothing(project, monke
         server.expect_request(path).respond_with_data("busy", status=503)
     point_at(monkeypatch, server.url_for("/doi").rstrip("/"), server.url_for("/crossref").rstrip("/"),
              server.url_for("/pubmed").rstrip("/"))
-    lock = project / "verification.lock.json"
-    lock.write_text(json.dumps(OLD_LOCK, indent=1) + "\n")
-    before = lock.read_bytes()
-    assert main(["references", "--no-progress"]) == 3
-    assert_one_line_offline(capsys)
-    assert lock.read_bytes() == before
+    assert_offline_run_keeps_the_lock(project, capsys)
 
 
 def test_nothing_due_needs_no_network(project, monkeypatch, capsys):
