@@ -17,6 +17,15 @@ from pathlib import Path
 from . import cslshape, yamlsource
 from . import limits as input_limits
 from .diagnostics import Diagnostic, DiagnosticError
+from .rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("REF002", ERROR,
+         what='The bibliography file is missing, does not parse, or has an entry without an id.',
+         why='No page can be built with citations.',
+         fix="Fix the YAML at the line shown; every entry starts with '- id: key'."),
+)
 
 PARSE_CODE = "REF002"
 _YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")

@@ -28,7 +28,6 @@ from . import buildlock, csp_after, engines
 from . import publish as publishing
 from .diagnostics import Diagnostic
 from .gate import cli as gate_cli
-from .gate import rules
 from .gate.project import Project
 from .gate.rules import with_fix
 from .gate.run import run as run_gate
@@ -48,7 +47,7 @@ def refused_settings(root: Path) -> list[Diagnostic]:
 
 def _fault(code: str, message: str, path: str, args, hint: str | None = None) -> None:
     """One diagnostic line for a fault of the build itself (not of the content)."""
-    diagnostic = Diagnostic(code, message, path, severity=rules.severity(code), hint=hint or rules.RULES[code].fix)
+    diagnostic = with_fix(Diagnostic(code, message, path, hint=hint))
     if args.format == "text":
         print(diagnostic.text(), file=sys.stderr)
     else:
@@ -109,15 +108,15 @@ def _run(root: Path, layout: publishing.Layout, args) -> int:
         with buildlock.held(layout.lock):
             return _publish_locked(root, layout, args)
     except buildlock.BuildRunning as busy:
-        _fault("BUILD003", str(busy), layout.label, args)
+        _fault(busy.code, str(busy), layout.label, args)
         return BUSY
     except publishing.NotAFolder as bad:
-        _fault("BUILD002", f"{bad}; {publishing.describe(layout)}", bad.path, args,
+        _fault(publishing.FAULT, f"{bad}; {publishing.describe(layout)}", bad.path, args,
                hint=f"remove or rename {bad.path} (the build keeps its versions there), then run `make site` again")
         return 1
     except OSError as exc:
         where = publishing.folder_at_fault(exc, layout)
-        _fault("BUILD002", f"could not publish: {exc.strerror or exc}; {publishing.describe(layout)}", where, args)
+        _fault(publishing.FAULT, f"could not publish: {exc.strerror or exc}; {publishing.describe(layout)}", where, args)
         return 1
 
 

@@ -20,9 +20,21 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("BUILD003", ERROR,
+         what='Another `make site` is already running in this project.',
+         why='Two builds at once could publish a mix of both; the second one stops instead.',
+         fix='Wait for the other build to finish (the message gives its process id), then run `make site` again.'),
+)
+
 
 class BuildRunning(Exception):
     """Another process holds the build lock."""
+
+    code = "BUILD003"  # what build.py reports it as
 
     def __init__(self, pid: int | None):
         self.pid = pid

@@ -21,6 +21,15 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from .diagnostics import Diagnostic
+from .rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("NAV001", ERROR,
+         what='A page in docs/ is not in the menu (`nav:` in mkdocs.yml).',
+         why='Readers cannot find a page that no menu or link leads to.',
+         fix='Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file.'),
+)
 
 LOG_LINE = re.compile(r"^(ERROR|WARNING)\s+-\s+(.*)$")
 _OTHER_LEVEL = re.compile(r"^(INFO|DEBUG)\s+-\s")

@@ -24,6 +24,15 @@ from pathlib import Path
 
 from .bibliography import Bibliography, Entry
 from .diagnostics import Diagnostic, DiagnosticError
+from .rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("REF013", ERROR,
+         what='A bibliography entry cannot be formatted by the citation style (a field has the wrong shape).',
+         why='Every page citing it would fail to build.',
+         fix='Fix the field named in the message: author as a list of family/given (or literal), issued as date-parts, numbers as text.'),
+)
 
 _NUMBER_PREFIX = re.compile(r"^\s*\d+\.\s*")
 _INITIALS = re.compile(r"^[A-Z]{2,4}$")

@@ -16,7 +16,15 @@ from pathlib import Path
 
 from . import csp, shipped
 from .diagnostics import Diagnostic
-from .gate.rules import RULES
+from .rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("OUT003", ERROR,
+         what='The built page has an inline script, <style> element, style attribute or event handler that neither the theme nor our templates ship (it came from a page, an include, the bibliography or a setting).',
+         why="The page's Content-Security-Policy allows only what we ship, so browsers refuse it: it is either an attack or markup that silently does not work.",
+         fix='Remove it from the file at the line shown; a feature that needs script or styling belongs in overrides/ or docs/assets/site.css, reviewed by a maintainer.'),
+)
 
 CODE = "OUT003"
 

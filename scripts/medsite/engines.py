@@ -27,6 +27,15 @@ from pathlib import Path
 from . import buildlog, stopping
 from .diagnostics import Diagnostic
 from .mdx import report
+from .rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("BUILD001", ERROR,
+         what='MkDocs could not build the site (a template, snippet or Markdown extension failed).',
+         why='Nothing can be published.',
+         fix='Read the message; it names the page or file where MkDocs stopped.'),
+)
 
 ENGINES = ("mkdocs", "zensical")
 DOCS = "docs"  # the project layout's content folder, as MkDocs names pages in its messages

@@ -8,6 +8,15 @@ from dataclasses import dataclass, field
 from . import limits as input_limits
 from . import yamlsource
 from .diagnostics import Diagnostic, DiagnosticError
+from .rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("META001", ERROR,
+         what="The page's front matter does not parse, or the file is not UTF-8 text.",
+         why='Nothing about the page can be checked or shown.',
+         fix='Fix the YAML at the line shown.'),
+)
 
 PARSE_CODE = "META001"
 _FENCE = re.compile(r"^---[ \t]*$")

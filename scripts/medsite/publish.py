@@ -25,7 +25,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .rule import ERROR, Rule, declare
 from .stopping import checkpoint
+
+# What build.py reports a fault of writing or switching the output as.
+FAULT = "BUILD002"
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("BUILD002", ERROR,
+         what='The build could not write or switch its output: a read-only or full disk, or a path of the wrong kind (a file where the build keeps a folder).',
+         why='Nothing new is published; site/ keeps what it had, which the message describes.',
+         fix='Make the named path writable, free disk space, or remove the file in the way, then run `make site` again.'),
+)
 
 STAGING = ".staging"
 BUILD_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-[\w-]+$")

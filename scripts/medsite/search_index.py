@@ -19,6 +19,15 @@ import sys
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("BUILD004", ERROR,
+         what='Pagefind could not build the search index, or no page marks its text for indexing (data-pagefind-body).',
+         why="Readers could not search the published site, or search would match every page's menus and reference lists.",
+         fix="Read the message; if data-pagefind-body is missing, restore the wrapper in overrides/main.html's content block."),
+)
 
 BUNDLE_DIR = "pagefind"  # under the site root; the search script (overrides/assets/javascripts) expects it here
 # Not words a reader searches for: the "¶" permalink after each heading (Python-Markdown's toc),

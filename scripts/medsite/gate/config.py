@@ -10,9 +10,18 @@ import yaml
 from .. import yamlsource
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..limits import Limits
+from ..rule import ERROR, Rule, declare
 from ..settings import GATE_DEFAULTS
 from ..wording import Family
 from . import safe_exceptions
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("GATE003", ERROR,
+         what='The gate configuration (gate.yml) or mkdocs.yml is invalid.',
+         why='Checks cannot run as intended.',
+         fix='Fix the file at the line shown.'),
+)
 
 DEFAULTS = GATE_DEFAULTS
 # Whole-number settings: anything else is reported and the default used, so no check meets a string.

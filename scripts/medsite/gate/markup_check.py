@@ -18,8 +18,33 @@ from xml.parsers import expat
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..rule import ERROR, Rule, declare
 from . import safety_policy as policy
 from .safe_exceptions import signature
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("SAFE004", ERROR,
+         what='The published output has an element outside the allowlist (script, iframe, object, form, base, style, meta refresh, math, an unknown tag...).',
+         why='Only markup that cannot run code, redirect readers or load other sites may reach readers, however it was written (raw HTML, snippet, front matter, bibliography, mkdocs.yml).',
+         fix='Remove the markup at the source line shown; write plain Markdown. A real need (an embed) is a reviewed safe_exceptions entry in gate.yml.'),
+    Rule("SAFE005", ERROR,
+         what='A published element has an attribute outside the allowlist: an event handler (onclick=, onload=...), style=, or one the site does not use.',
+         why="Handlers run script; inline styles can hide the disclosure and are refused by the site's security policy.",
+         fix='Remove the attribute at the source line shown (including {: ...} attribute lists); style pages with classes from site.css.'),
+    Rule("SAFE006", ERROR,
+         what='A published link, image or other URL uses a scheme that is not allowed (javascript:, data:, vbscript:..., also when written with character references like &#106;), or an SVG link points outside the drawing.',
+         why='These URLs run code when followed.',
+         fix='Link to an https page, a mailto: address, or a file of the site.'),
+    Rule("SAFE007", ERROR,
+         what="A published page runs a script the theme does not ship: an inline script no template has, or a script or stylesheet file that is not the theme's or the site's own.",
+         why="The site's security policy allows only the scripts we ship; anything else is injected code or a third-party request.",
+         fix='Remove the script; features come from the theme or overrides/, reviewed by a maintainer.'),
+    Rule("SAFE010", ERROR,
+         what='An SVG file does not parse, or contains a processing instruction (xml-stylesheet) or entity declarations.',
+         why='A browser renders an SVG file as a document; these features load or expand content outside the allowlist.',
+         fix="Save the drawing as plain SVG (an editor's 'plain SVG' or 'optimised SVG' export)."),
+)
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,8 @@ import gc
 from ..diagnostics import Diagnostic, sort_diagnostics
 from . import suppress
 from .checks import SITE_CHECKS, SOURCE_CHECKS
+from .guard import guarded
 from .rules import with_fix
-
-
-def _guarded(check, project):
-    """A check that meets input it did not expect reports it instead of crashing the build."""
-    try:
-        return list(check(project))
-    except Exception as exc:  # noqa: BLE001 - the whole point is to never show a traceback
-        name = f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"
-        return [Diagnostic("GATE004", f"check {name} failed: {type(exc).__name__}: {exc}", "gate.yml")]
 
 
 def run(project, *, source_only: bool = False, extra_checks=()) -> list[Diagnostic]:
@@ -28,7 +20,7 @@ def run(project, *, source_only: bool = False, extra_checks=()) -> list[Diagnost
     gc.disable()
     try:
         for check in checks:
-            diagnostics.extend(_guarded(check, project))
+            diagnostics.extend(guarded(check, project))
     finally:
         if was_enabled:
             gc.enable()

@@ -11,6 +11,15 @@ import os
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("GATE006", ERROR,
+         what='`make check` was asked to check a site/ built before the latest change to the sources.',
+         why='It would check old pages and report all is well.',
+         fix='Run `make site`: it builds and checks in one go.'),
+)
 
 SOURCES = ("mkdocs.yml", "gate.yml", "verification.lock.json", "docs", "includes", "overrides")
 

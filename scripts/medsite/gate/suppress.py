@@ -12,6 +12,35 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Diagnostic
+from ..rule import ERROR, WARNING, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("GATE001", ERROR,
+         what='A gate-ignore comment has no reason.',
+         why='Every exception must say why.',
+         fix='Write <!-- gate-ignore CODE: reason -->.',
+         bad="""\
+<!-- gate-ignore EVID002 -->
+About 40% of people improved.""",
+         good="""\
+<!-- gate-ignore EVID002: the number is the study's title, quoted -->
+About 40% of people improved."""),
+    Rule("GATE002", WARNING,
+         what='A gate-ignore comment or exception was not used.',
+         why='Stale exceptions hide future problems.',
+         fix='Remove the gate-ignore comment (or the exception in gate.yml): the problem it excused is gone.',
+         bad="""\
+<!-- gate-ignore EVID002: the number is quoted -->
+Nothing numeric here.""",
+         good="""\
+<!-- gate-ignore EVID002: the number is the study's title, quoted -->
+About 40% of people improved."""),
+    Rule("GATE005", ERROR,
+         what='A gate-ignore comment names a SAFE code.',
+         why='Safety findings cannot be switched off from inside a page.',
+         fix='Remove the comment and the unsafe markup; a real need is a reviewed safe_exceptions entry in gate.yml (file, exact markup, why).'),
+)
 
 UNSUPPRESSIBLE = ("SAFE",)
 COMMENT = re.compile(r"<!--\s*gate-ignore\s+([A-Z]+\d{3})\s*(?::\s*(.*?))?\s*-->")

@@ -7,11 +7,10 @@
 
 Modules, one job each: `client` (polite HTTP, the four outcomes), `doi`,
 `pubmed`, `links` (collect + lychee), `lock` (the file), `lockcheck` (offline
-judgement), `runner` (what to refresh), `report` (progress and summary),
-`rules` (the VER codes), `bench` (throughput against a local server).
+judgement, and the VER codes' rules), `runner` (what to refresh), `report` (progress and summary),
+`bench` (throughput against a local server).
 """
 
 from .lockcheck import lock_diagnostics
-from .rules import RULES
 
-__all__ = ["lock_diagnostics", "RULES"]
+__all__ = ["lock_diagnostics"]

@@ -16,11 +16,75 @@ from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, sort_diagnostics
+from ..rule import ERROR, WARNING, Rule, declare
 from ..settings import GATE_DEFAULTS
 from .ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
 from .lock import Item, Lock, LockError
 from .notices import CORRECTIONS, SERIOUS
-from .rules import RULES
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("VER001", ERROR,
+         what='DOI not found: the DOI handle API does not know it (handle code 100, HTTP 404)',
+         why='a DOI that does not resolve is often a fabricated or mistyped reference; readers cannot check the claim',
+         fix="copy the DOI again from the publisher's page or PubMed; a plausible-looking DOI can be fake"),
+    Rule("VER002", ERROR,
+         what="the title registered for the DOI (Crossref) does not match the bibliography's title",
+         why='a real DOI attached to the wrong work makes a claim look supported by a paper that says something else',
+         fix='check that the DOI belongs to the cited work; then copy the title exactly'),
+    Rule("VER003", ERROR,
+         what='the DOI is retracted, withdrawn, removed or under an expression of concern (Crossref, Retraction Watch)',
+         why='a retracted or doubted study is not evidence; citing it as support misleads patients',
+         fix='stop citing the work as evidence; if it must be mentioned, say that it was retracted and cite the notice'),
+    Rule("VER004", WARNING,
+         what='the DOI has a correction, erratum or corrigendum',
+         why='a correction can change the numbers or conclusions the page relies on',
+         fix='read the correction and check that what the page says still holds'),
+    Rule("VER005", ERROR,
+         what='PMID not found: NCBI esummary returns an error for it',
+         why='a PMID that does not exist sends readers nowhere and suggests a fabricated reference',
+         fix='copy the PMID again from PubMed'),
+    Rule("VER006", ERROR,
+         what="PubMed lists the PMID as a 'Retracted Publication'",
+         why="PubMed marks retractions even when the publisher's record does not",
+         fix='stop citing the work as evidence; if it must be mentioned, say that it was retracted'),
+    Rule("VER007", ERROR,
+         what="the DOI that PubMed lists for the PMID differs from the entry's DOI",
+         why='the entry mixes identifiers of two works, so one of its links points at the wrong paper',
+         fix='one of the two identifiers belongs to another work: check both against PubMed'),
+    Rule("VER008", ERROR,
+         what="the PubMed title for the PMID does not match the bibliography's title",
+         why='the PMID points at a different paper than the one named',
+         fix='check that the PMID belongs to the cited work; then copy the title exactly'),
+    Rule("VER009", WARNING,
+         what='the DOI is itself a retraction, correction or other update notice for another work',
+         why='a notice is rarely what a page means to cite, and hides the original work',
+         fix='cite the original work unless the notice is what the page discusses'),
+    Rule("VER010", ERROR,
+         what='external link is broken (HTTP 404 or 410)',
+         why='readers who follow a dead link cannot check the source',
+         fix="find the page's new address (or an archived copy) and update the link"),
+    Rule("VER011", WARNING,
+         what='the DOI exists but Crossref has no record of it, so its title and retraction status were not checked',
+         why='without a Crossref record the title and any retraction cannot be checked automatically',
+         fix='check the title and any retraction by hand at the registration agency (e.g. DataCite)'),
+    Rule("VER020", WARNING,
+         what='item has never been verified online: it is not in the lock file',
+         why='an unverified reference could be fake, retracted or mistyped',
+         fix='run `make verify` (needs network) and commit verification.lock.json'),
+    Rule("VER021", WARNING,
+         what="the item's verification is older than the maximum age",
+         why='retractions and dead links appear over time; an old check may no longer hold',
+         fix='run `make verify` to refresh stale entries and commit verification.lock.json'),
+    Rule("VER022", WARNING,
+         what='the last online check could not verify the item (unverifiable: 401/403/429, bot challenge; or transient: timeout, 5xx)',
+         why='the service refused or failed, so nothing is known about the item',
+         fix='run `make verify` again later; if it persists, check the item by hand'),
+    Rule("VER030", ERROR,
+         what='the lock file cannot be read (not JSON, or not the expected shape)',
+         why='without the lock file the build cannot tell verified references from unverified ones',
+         fix='restore verification.lock.json from git, or delete it and run `make verify`'),
+)
 
 _READABLE = {"expression_of_concern": "an expression of concern", "partial_retraction": "a partial retraction",
              "withdrawal": "withdrawn", "removal": "removed", "retraction": "retracted"}

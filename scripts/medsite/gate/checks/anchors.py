@@ -10,6 +10,15 @@ from __future__ import annotations
 import re
 
 from ...diagnostics import Diagnostic
+from ...rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("LNK006", ERROR,
+         what='Two elements of a page share an id (for example the same {#id} on two headings).',
+         why="Links, the table of contents and the References page's backlinks all land on the first one.",
+         fix='Give each heading its own {#id}.'),
+)
 
 
 def _second_use(source_page, id_: str) -> str | None:

@@ -30,8 +30,17 @@ from types import SimpleNamespace
 
 from ...diagnostics import Diagnostic
 from ...pagemeta import PageMeta
+from ...rule import ERROR, Rule, declare
 from ...settings import GATE_DEFAULTS
 from .links import resolve
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("PERF001", ERROR,
+         what="A content page's first load (its HTML and the CSS, JavaScript and fonts it loads before the reader does anything, gzip-compressed as a host sends them) is over first_load_kb in gate.yml.",
+         why='Readers on phones and slow connections pay for every kilobyte before they can read, and the first page must not grow with the site.',
+         fix='The message lists each part and its compressed size: shorten or split a very long page, or load a script or stylesheet only when a reader needs it, as search does.'),
+)
 
 DEFAULT_KB = GATE_DEFAULTS["first_load_kb"]
 GZIP_LEVEL = 6

@@ -5,8 +5,33 @@ from __future__ import annotations
 import re
 
 from ...diagnostics import Diagnostic
+from ...rule import ERROR, Rule, declare
 from .links import resolve
 from .source_map import find_line, find_lines
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("IMG001", ERROR,
+         what='An image file does not exist.',
+         why='Readers see a broken image.',
+         fix='Fix the path or add the file under docs/assets/.'),
+    Rule("IMG002", ERROR,
+         what='An image has no alt text.',
+         why='Screen-reader users miss what it shows.',
+         fix='Describe the image in the ![alt text](...) brackets.'),
+    Rule("IMG003", ERROR,
+         what='An image has no visible credit and licence.',
+         why='We may only publish images we have the right to use.',
+         fix="Put 'Credit/Drawing: ... Licence: ...' in the figure caption."),
+    Rule("IMG004", ERROR,
+         what='An image is larger than the size budget in gate.yml.',
+         why='Large images slow pages on phones.',
+         fix='Compress or resize it; prefer SVG for drawings.'),
+    Rule("IMG005", ERROR,
+         what='An image is loaded from another site (http:, https: or //host).',
+         why="Every reader's browser would fetch it from that host, telling a third party who reads which page; over http: it can also be swapped in transit.",
+         fix='Save the image, with its credit and licence, under docs/assets/ and link to that file.'),
+)
 
 CREDIT = re.compile(r"\b(?:credit|drawing|drawn by|photo|image|illustration|source)\b", re.I)
 LICENCE = re.compile(r"\blicen[cs]e\b", re.I)

@@ -8,7 +8,32 @@ from urllib.parse import unquote, urlsplit
 
 from ...buildlog import anchor_hint
 from ...diagnostics import Diagnostic
+from ...rule import ERROR, Rule, declare
 from .source_map import find_line, href_needles
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("LNK001", ERROR,
+         what='An internal link points to a page or file that does not exist.',
+         why='Readers hit a dead end.',
+         fix='Fix the path; link to the .md file in the source.'),
+    Rule("LNK002", ERROR,
+         what='An internal link points to a missing anchor.',
+         why='Readers land at the top instead of the section.',
+         fix="Use the heading's id (shown in the page's table of contents) or set one with {#id}."),
+    Rule("LNK003", ERROR,
+         what='A link uses http: instead of https:.',
+         why='Plain http can be altered in transit and leaks browsing.',
+         fix='Use the https address; list true exceptions in gate.yml with a reason.'),
+    Rule("LNK004", ERROR,
+         what='A URL is malformed (spaces, missing host, unknown scheme).',
+         why='The link cannot work.',
+         fix='Correct the address.'),
+    Rule("LNK005", ERROR,
+         what='A link has no text or accessible name.',
+         why="Screen-reader users hear only 'link'.",
+         fix='Give the link words that say where it goes.'),
+)
 
 OK_SCHEMES = {"https", "mailto", "tel"}
 _SPACE = re.compile(r"\s")

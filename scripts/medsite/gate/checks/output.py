@@ -7,7 +7,20 @@ import json
 from ... import citations
 from ...diagnostics import Diagnostic
 from ...pagemeta import PageMeta
+from ...rule import ERROR, Rule, declare
 from .source_map import find_line
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("OUT001", ERROR,
+         what='Unrendered syntax ([@, [^, {{, {%) survived into the HTML.',
+         why='Readers would see raw markup.',
+         fix='Fix the citation, footnote or template syntax in the source.'),
+    Rule("OUT002", ERROR,
+         what='A content page lacks its review block, disclosure or JSON-LD, or the JSON-LD disagrees with the visible page.',
+         why='Every page must show who wrote it, when it was reviewed and who publishes it.',
+         fix="Check front matter; do not remove the templates' blocks."),
+)
 
 
 def _jsonld_problems(page, meta: PageMeta):

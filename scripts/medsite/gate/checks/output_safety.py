@@ -19,10 +19,23 @@ from urllib.parse import urlsplit
 
 from ... import settings
 from ...diagnostics import Diagnostic
+from ...rule import ERROR, Rule, declare
 from .. import safety_policy as policy
 from .. import theme
 from ..markup_check import Finding, html_findings, svg_findings
 from .source_map import SourceFinder
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("SAFE008", ERROR,
+         what='A file under docs/ of a type editors may not publish (JavaScript, WebAssembly, XML, XSL, PDF, archives...).',
+         why='Files copied from docs/ are published as they are, where a browser may run them.',
+         fix='Remove the file; publish pages, images, SVG drawings, CSS or text files only.'),
+    Rule("SAFE009", ERROR,
+         what='The published site has a page whose source the gate does not check.',
+         why='Every page must pass every check before readers see it.',
+         fix='Write pages as .md files under docs/; report this to a maintainer, as the gate and MkDocs disagree about what a page is.'),
+)
 
 # Pages the theme renders without a Markdown source.
 THEME_PAGES = {"site/404.html"}

@@ -11,7 +11,16 @@ import re
 
 from ... import readability
 from ...diagnostics import Diagnostic
+from ...rule import ERROR, Rule, declare
 from .prose import clean
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("READ001", ERROR,
+         what='The body text of a content page reads above the grade limit in gate.yml (Flesch-Kincaid, default 9). The message names the three hardest sentences.',
+         why='Our readers include people tired or unwell from MS; plain language is part of being accurate.',
+         fix='Rewrite the sentences named: split long sentences, use everyday words, explain medical terms in a short sentence of their own.'),
+)
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SHOWN = 90  # characters of each hard sentence in the message

@@ -23,7 +23,16 @@ import re
 
 from ... import numbers
 from ...diagnostics import Diagnostic
+from ...rule import WARNING, Rule, declare
 from .prose import sentences
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("EVID004", WARNING,
+         what="A relative change ('a third fewer', 'halved', '40% lower', 'twice as likely') has no absolute figures in the same sentence.",
+         why='A relative change alone makes a small effect sound big; readers need to know how many people it happens to.',
+         fix="Add the absolute figures, e.g. 'relapsed within 2 years: 27 in 100 people on the medicine and 46 in 100 on placebo'."),
+)
 
 _COMPARATIVE = r"(?:fewer|less|lower|higher|more|greater|smaller|reduction|decrease|increase|drop|fall|rise)\b"
 _PCT = r"\d+(?:\.\d+)?\s?(?:%|per ?cent\b|percent\b)"

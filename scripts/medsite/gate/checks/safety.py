@@ -12,7 +12,30 @@ import html
 import re
 
 from ...diagnostics import Diagnostic
+from ...rule import ERROR, Rule, declare
 from .. import safety_policy as policy
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("SAFE001", ERROR,
+         what='A raw HTML tag outside the allowlist (<script>, <iframe>, <object>, <form>, <style>, <base>, <meta>, unknown tags...) in a page or snippet (an early message; SAFE004 on the published page is the authority).',
+         why='Editor content must not run code, redirect readers or load third parties.',
+         fix='Remove it; ask a maintainer if a feature is needed (see safe_exceptions in CONTRIBUTING.md).',
+         bad='<iframe src="https://video.example/ms"></iframe>',
+         good="[The clinic's video about MS](https://video.example/ms)"),
+    Rule("SAFE002", ERROR,
+         what='An inline event handler (onclick=, onerror=...) in a page or snippet.',
+         why='It runs script.',
+         fix='Remove the attribute.',
+         bad='<img src="nerve.png" alt="A nerve" onerror="alert(1)">',
+         good='![A nerve](nerve.png)'),
+    Rule("SAFE003", ERROR,
+         what='A javascript:, data: or vbscript: URL in a page or snippet.',
+         why='These URLs can run code.',
+         fix='Link to a real https page or a file in docs/.',
+         bad='[Read more](javascript:alert(1))',
+         good='[Read more](https://www.nhs.uk/conditions/multiple-sclerosis/)'),
+)
 
 TAG = re.compile(r"<\s*([a-z][a-z0-9-]*)(?=[\s/>]|$)", re.I)
 # The output check's own allowlist, applied early to raw HTML as written (inside <svg>, the drawing list).

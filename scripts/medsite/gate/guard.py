@@ -1,0 +1,23 @@
+"""Run one check so that input it did not expect becomes a GATE004 diagnostic, never a traceback."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from ..rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("GATE004", ERROR,
+         what='A check failed on input it did not expect.',
+         why='The gate could not check everything, so nothing is published.',
+         fix='Report the message to a maintainer; it names the check.'),
+)
+
+
+def guarded(check, project) -> list[Diagnostic]:
+    """A check that meets input it did not expect reports it instead of crashing the build."""
+    try:
+        return list(check(project))
+    except Exception as exc:  # noqa: BLE001 - the whole point is to never show a traceback
+        name = f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"
+        return [Diagnostic("GATE004", f"check {name} failed: {type(exc).__name__}: {exc}", "gate.yml")]
