@@ -24,7 +24,28 @@ RULES = declare(
     Rule("REF002", ERROR,
          what='The bibliography file is missing, does not parse, or has an entry without an id.',
          why='No page can be built with citations.',
-         fix="Fix the YAML at the line shown; every entry starts with '- id: key'."),
+         fix="Fix the YAML at the line shown; every entry starts with '- id: key'.",
+         where='docs/references.yaml',
+         bad="""\
+- title: An entry without an id
+  type: article-journal
+  author: [{family: Lee, given: K}]
+  title: A trial in MS
+  container-title: J Neurol
+  issued: {date-parts: [[2022]]}
+  DOI: 10.1000/example
+  findings:
+    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
+         good="""\
+- id: example
+  type: article-journal
+  author: [{family: Lee, given: K}]
+  title: A trial in MS
+  container-title: J Neurol
+  issued: {date-parts: [[2022]]}
+  DOI: 10.1000/example
+  findings:
+    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
 )
 
 PARSE_CODE = "REF002"

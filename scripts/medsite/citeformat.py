@@ -31,7 +31,10 @@ RULES = declare(
     Rule("REF013", ERROR,
          what='A bibliography entry cannot be formatted by the citation style (a field has the wrong shape).',
          why='Every page citing it would fail to build.',
-         fix='Fix the field named in the message: author as a list of family/given (or literal), issued as date-parts, numbers as text.'),
+         fix='Fix the field named in the message: author as a list of family/given (or literal), issued as date-parts, numbers as text.',
+         where='situation',
+         bad="An entry passes the shape check (REF012), yet the citation style's processor fails on one of its fields while a page citing it is built.",
+         good='Every field has the shape the style expects: author as a list of family/given (or literal), issued as date-parts, numbers as text.'),
 )
 
 _NUMBER_PREFIX = re.compile(r"^\s*\d+\.\s*")

@@ -32,7 +32,28 @@ RULES = declare(
     Rule("REF012", ERROR,
          what='A bibliography field is in a shape the site cannot read (a name, date or text written in an unexpected form).',
          why='The reference would be printed wrongly or not at all.',
-         fix="Write names as '- family: Reich' with 'given: DS' (organisations as '- literal: Name'), the year as 'issued: {date-parts: [[2018]]}', and text on one line; the message says which field."),
+         fix="Write names as '- family: Reich' with 'given: DS' (organisations as '- literal: Name'), the year as 'issued: {date-parts: [[2018]]}', and text on one line; the message says which field.",
+         where='docs/references.yaml',
+         bad="""\
+- id: example
+  type: article-journal
+  author: [{family: Lee, given: K}]
+  title: A trial in MS
+  container-title: J Neurol
+  issued: {season: spring}
+  DOI: 10.1000/example
+  findings:
+    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
+         good="""\
+- id: example
+  type: article-journal
+  author: [{family: Lee, given: K}]
+  title: A trial in MS
+  container-title: J Neurol
+  issued: {date-parts: [[2022]]}
+  DOI: 10.1000/example
+  findings:
+    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
 )
 
 CODE = "REF012"

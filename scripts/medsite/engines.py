@@ -34,7 +34,10 @@ RULES = declare(
     Rule("BUILD001", ERROR,
          what='MkDocs could not build the site (a template, snippet or Markdown extension failed).',
          why='Nothing can be published.',
-         fix='Read the message; it names the page or file where MkDocs stopped.'),
+         fix='Read the message; it names the page or file where MkDocs stopped.',
+         where='situation',
+         bad='A snippet names a Markdown extension option MkDocs does not know, and MkDocs stops with an error.',
+         good='mkdocs.yml and the pages use only the extensions and options the site installs.'),
 )
 
 ENGINES = ("mkdocs", "zensical")

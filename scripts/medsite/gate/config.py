@@ -20,7 +20,15 @@ RULES = declare(
     Rule("GATE003", ERROR,
          what='The gate configuration (gate.yml) or mkdocs.yml is invalid.',
          why='Checks cannot run as intended.',
-         fix='Fix the file at the line shown.'),
+         fix='Fix the file at the line shown.',
+         where='gate.yml',
+         bad="""\
+http_allowed:
+  - url: http://journal.example/lee2022""",
+         good="""\
+http_allowed:
+  - url: http://journal.example/lee2022
+    why: the journal's verified record gives only this address."""),
 )
 
 DEFAULTS = GATE_DEFAULTS

@@ -18,7 +18,10 @@ RULES = declare(
     Rule("GATE006", ERROR,
          what='`make check` was asked to check a site/ built before the latest change to the sources.',
          why='It would check old pages and report all is well.',
-         fix='Run `make site`: it builds and checks in one go.'),
+         fix='Run `make site`: it builds and checks in one go.',
+         where='situation',
+         bad='docs/about-ms/types.md was saved after site/ was built; then `make check` ran.',
+         good='`make site` ran after the last change: it builds and checks in one go.'),
 )
 
 SOURCES = ("mkdocs.yml", "gate.yml", "verification.lock.json", "docs", "includes", "overrides")

@@ -39,7 +39,11 @@ About 40% of people improved."""),
     Rule("GATE005", ERROR,
          what='A gate-ignore comment names a SAFE code.',
          why='Safety findings cannot be switched off from inside a page.',
-         fix='Remove the comment and the unsafe markup; a real need is a reviewed safe_exceptions entry in gate.yml (file, exact markup, why).'),
+         fix='Remove the comment and the unsafe markup; a real need is a reviewed safe_exceptions entry in gate.yml (file, exact markup, why).',
+         bad="""\
+<!-- gate-ignore SAFE001: the clinic asked for its video -->
+<iframe src="https://video.example/ms"></iframe>""",
+         good="[The clinic's video about MS](https://video.example/ms)"),
 )
 
 UNSUPPRESSIBLE = ("SAFE",)

@@ -26,35 +26,109 @@ RULES = declare(
     Rule("META002", ERROR,
          what='A required front matter field is missing or has the wrong type.',
          why='Templates and JSON-LD are built from these fields.',
-         fix='Add the field, or write it in the form the message gives; CONTRIBUTING.md lists every field.'),
+         fix='Add the field, or write it in the form the message gives; CONTRIBUTING.md lists every field.',
+         where='front matter',
+         bad='title: 2024',
+         good='title: "2024"'),
     Rule("META003", ERROR,
          what='A review date is not a valid ISO date (YYYY-MM-DD).',
          why='Review dates must be exact.',
-         fix='Write the date as 2026-11-25.'),
+         fix='Write the date as 2026-11-25.',
+         where='front matter',
+         bad='last_reviewed: 2026-13-01',
+         good='last_reviewed: 2026-11-25'),
     Rule("META004", ERROR,
          what='next_review_due is not after last_reviewed, or is further away than the page type allows (12 months for treatment, clinic and guide pages; 3 years for others).',
          why='Health information goes out of date.',
-         fix='Set next_review_due within the allowed interval.'),
+         fix='Set next_review_due within the allowed interval.',
+         where='front matter',
+         bad='next_review_due: 2029-11-26',
+         good='next_review_due: 2029-11-25'),
     Rule("META005", ERROR,
          what='The page is overdue for review.',
          why='Out-of-date health information can harm readers.',
-         fix='Review the whole page, then update last_reviewed and next_review_due.'),
+         fix='Review the whole page, then update last_reviewed and next_review_due.',
+         where='front matter',
+         bad="""\
+last_reviewed: 2023-01-01
+next_review_due: 2025-01-01""",
+         good="""\
+last_reviewed: 2026-11-25
+next_review_due: 2027-11-25"""),
     Rule("META006", ERROR,
          what='last_reviewed is in the future.',
          why='A review cannot have happened yet.',
-         fix='Use the date the review was done.'),
+         fix='Use the date the review was done.',
+         where='front matter',
+         bad="""\
+last_reviewed: 2026-12-01
+next_review_due: 2027-12-01""",
+         good="""\
+last_reviewed: 2026-11-25
+next_review_due: 2027-11-25"""),
     Rule("META007", ERROR,
          what='reviewed_by names someone not in extra.editorial_team.',
          why='Never invent a reviewer or credential.',
-         fix="Leave it empty (the page then says 'Awaiting clinical review') or add the real person to mkdocs.yml first."),
+         fix="Leave it empty (the page then says 'Awaiting clinical review') or add the real person to mkdocs.yml first.",
+         where='front matter',
+         bad='reviewed_by: "Dr Invented"',
+         good='reviewed_by: "Dr Ada Real"'),
     Rule("META008", ERROR,
          what='A treatment or clinic page lacks a required section (regulatory status, evidence, risks, alternatives, questions; cost on the clinic page) or the medical-help callout.',
          why='The editorial policy (docs/about/editorial-policy.md) requires these for every treatment page.',
-         fix="Add the heading with its id, e.g. '## Is it approved? {#regulatory-status}', and the snippet line."),
+         fix="Add the heading with its id, e.g. '## Is it approved? {#regulatory-status}', and the snippet line.",
+         where='docs/page.md',
+         bad="""\
+---
+title: A treatment
+description: What the treatment is and what is known about it.
+page_type: treatment
+last_reviewed: 2026-11-25
+next_review_due: 2027-11-25
+reviewed_by: ""
+sources: [smith2020]
+---
+
+## What it is
+
+Some people try it [@smith2020].
+""",
+         good="""\
+---
+title: A treatment
+description: What the treatment is and what is known about it.
+page_type: treatment
+last_reviewed: 2026-11-25
+next_review_due: 2027-11-25
+reviewed_by: ""
+sources: [smith2020]
+---
+
+## What it is
+
+Some people try it [@smith2020].
+
+## Is it approved? {#regulatory-status}
+
+Not approved [@smith2020].
+
+## What the research shows {#evidence}
+
+## Risks {#risks}
+
+## Alternatives {#alternatives}
+
+## Questions to ask {#questions}
+
+--8<-- "medical-help.md"
+"""),
     Rule("META009", ERROR,
          what='page_type is not one of condition, treatment, clinic, guide, about, policy.',
          why='The type decides review intervals and required sections.',
-         fix='Use one of the listed types.'),
+         fix='Use one of the listed types.',
+         where='front matter',
+         bad='page_type: blog',
+         good='page_type: guide'),
     Rule("META010", ERROR,
          what='A snippet include (--8<--) names a file that does not exist in includes/.',
          why='The build would stop.',
@@ -70,11 +144,17 @@ RULES = declare(
     Rule("META012", ERROR,
          what='A front matter value contains markup: <, >, a straight double quote, or & that starts a character reference (&lt; &#60;).',
          why='The theme prints title and description into <title>, meta tags and headings without escaping, and undoes character references; markup there can run script or redirect readers.',
-         fix='Write plain text: use curly quotes “ ” instead of ", \'and\' or & followed by a space, and no angle brackets.'),
+         fix='Write plain text: use curly quotes “ ” instead of ", \'and\' or & followed by a space, and no angle brackets.',
+         where='front matter',
+         bad='title: A page</title><script>x()</script>',
+         good='title: Risks & “benefits”'),
     Rule("META013", ERROR,
          what='The front matter has a key the site does not use.',
          why="MkDocs and the theme act on keys such as `template` (which picks the page's template) and `location` (printed into a redirect script), so unknown keys are refused.",
-         fix='Remove the key; the fields every page uses are listed in CONTRIBUTING.md.'),
+         fix='Remove the key; the fields every page uses are listed in CONTRIBUTING.md.',
+         where='front matter',
+         bad='template: redirect.html',
+         good='title: A page  # and no template: key'),
 )
 
 MEDICAL_HELP = "medical-help.md"

@@ -15,11 +15,17 @@ RULES = declare(
     Rule("OUT001", ERROR,
          what='Unrendered syntax ([@, [^, {{, {%) survived into the HTML.',
          why='Readers would see raw markup.',
-         fix='Fix the citation, footnote or template syntax in the source.'),
+         fix='Fix the citation, footnote or template syntax in the source.',
+         where='site/page/index.html',
+         bad='<p>Unrendered [@smith2020] here.</p>',
+         good='<p>Rendered<sup>1</sup> here.</p>'),
     Rule("OUT002", ERROR,
          what='A content page lacks its review block, disclosure or JSON-LD, or the JSON-LD disagrees with the visible page.',
          why='Every page must show who wrote it, when it was reviewed and who publishes it.',
-         fix="Check front matter; do not remove the templates' blocks."),
+         fix="Check front matter; do not remove the templates' blocks.",
+         where='site/page/index.html',
+         bad='<html><head></head><body><article><h1 id="a-page">A page</h1><p>Text.</p></article></body></html>',
+         good='<html><head><script type="application/ld+json">{"@type":"MedicalWebPage","name":"A page","lastReviewed":"2026-11-25"}</script></head><body><article><h1 id="a-page">A page</h1><p>Text.</p><aside class="health-footer"><p class="health-footer__dates">Page last reviewed: <time datetime="2026-11-25">25 November 2026</time>.</p><p class="health-footer__disclosure">Disclosure.</p></aside></article></body></html>'),
 )
 
 

@@ -1,0 +1,189 @@
+"""Every rule's documented example (GATE-CODES.md) is what the gate really does: `bad` is reported, `good` passes.
+
+Each example is put where its rule's `where` says (a page's body or front matter, the bibliography,
+gate.yml, mkdocs.yml, the clinic's offer file, the lock file, a built page, a file of docs/) in a small
+fixture project that passes on its own, and the gate runs on it: source checks, or the site checks on a
+hand-made built page. No MkDocs build: the whole file runs in a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+from medsite import buildlog
+from medsite.diagnostics import Diagnostic
+from medsite.gate import rules
+from medsite.rule import FRONT_MATTER, PAGE_BODY, SITUATION
+from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, diagnose, html, page, site_files
+
+# Rules that cannot be shown as an input: their example describes the situation and its message.
+NOT_RUNNABLE = {
+    "BUILD001": "MkDocs itself failing (a broken template or extension) needs a full build; tests/test_build.py has one",
+    "BUILD002": "a full or read-only disk while publishing; tests/test_publish.py makes the folder read-only",
+    "BUILD003": "two builds running at once; tests/test_publish.py holds the lock from another process",
+    "BUILD004": "Pagefind failing or a theme without data-pagefind-body; tests/test_build.py breaks the theme",
+    "GATE004": "a crash inside a check is a bug in the gate, not a property of any input; tests/test_gate.py injects one",
+    "GATE006": "a site built before the latest change to the sources is a matter of file times; tests/test_gate.py sets them",
+    "REF013": "what passes the shape check (REF012) yet fails in the citation style; tests/test_bounded_inputs.py builds such an entry",
+    "OUT003": "found while the build writes each page's security policy; tests/test_csp_shipped.py builds one",
+}
+
+BIB_ENTRY = "example"  # the id a bibliography example uses for an entry that the fixture page cites
+DOCS_FILES, SITE_FILES = "docs/assets/", "site/"
+LOCK = "verification.lock.json"
+BUILD_LOG = "MkDocs build log"
+SITE_PAGE = "site/page/index.html"
+SITE_HEAD = "site/page/index.html, in <head>"
+FIGURE = '<figure><img src="../img/a.svg" alt="A drawing"><figcaption>Drawing: us. Licence: CC BY 4.0.</figcaption></figure>'
+
+
+def merge_keys(base: str, lines: str) -> str:
+    """`base` YAML with each top-level key of `lines` replaced by (or, if new, followed by) that key's lines."""
+    keys = re.findall(r"(?m)^([A-Za-z_][\w-]*):", lines)
+    kept, skipping = [], False
+    for line in base.splitlines():
+        top = re.match(r"([A-Za-z_][\w-]*):", line)
+        if top or (line and not line[0].isspace() and not line.startswith("- ")):
+            skipping = bool(top) and top.group(1) in keys
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept + lines.splitlines()) + "\n"
+
+
+def front_matter(keys: str) -> str:
+    text = page()
+    _, front, body = text.split("---\n", 2)
+    return f"---\n{merge_keys(front, keys)}---\n{body}"
+
+
+def lock_file(items: str) -> str:
+    """The lock file: the fixture's identifiers verified and fresh, except smith2020's DOI, which the examples
+    give (VER020's bad example gives none), then the example's items (which win)."""
+    checked = "2026-11-20"
+    base = [
+        {"kind": "pmid", "id": "123456", "checked": checked, "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}},
+        {"kind": "doi", "id": "10.1000/xyz789", "checked": checked, "status": "ok", "evidence": {"registered_titles": ["Another study"]}},
+        {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": checked, "status": "ok"},
+    ]
+    given = json.loads(items)
+    keys = {(i.get("kind"), i.get("id")) for i in given if isinstance(i, dict)}
+    merged = [i for i in base if (i["kind"], i["id"]) not in keys] + given
+    return json.dumps({"version": 1, "items": merged}, indent=1)
+
+
+# The fixture bibliography, each entry with its findings (so the number check, EVID003, has something to check).
+FOUND = BIB.replace("  PMID: '123456'\n", "  PMID: '123456'\n  findings: ['Relapsed within 2 years: 27% on the medicine, 46% on placebo.']\n")
+FOUND += "  findings: [Most people had no serious side effects.]\n"
+CITES_THE_EXAMPLE = page(BODY + f"\nMore is known [@{BIB_ENTRY}].\n", sources=f"smith2020, jones2021, {BIB_ENTRY}")
+
+
+def placed(where: str, example: str) -> tuple[dict, bool]:
+    """The fixture project's files with the example in place, and whether the site checks run."""
+    files, site = _placed(where, example)
+    return {"docs/references.yaml": FOUND, **files}, site
+
+
+def _placed(where: str, example: str) -> tuple[dict, bool]:
+    if where == PAGE_BODY:
+        return {"docs/page.md": page(BODY + "\n" + example + "\n"), "docs/nerve.png": b"\x89PNG\r\n"}, False
+    if where == "docs/page.md":  # a whole page
+        return {"docs/page.md": example}, False
+    if where == FRONT_MATTER:
+        return {"docs/page.md": front_matter(example)}, False
+    if where == "docs/references.yaml":
+        return {"docs/references.yaml": FOUND + example.rstrip("\n") + "\n", "docs/page.md": CITES_THE_EXAMPLE}, False
+    if where == "gate.yml":  # budgets and limits apply to the built site too
+        gate = merge_keys((ROOT / "gate.yml").read_text(encoding="utf-8"), example)
+        return {**site_files(FIGURE, SITE_BASE), "gate.yml": gate}, True
+    if where == "mkdocs.yml":
+        return {"mkdocs.yml": merge_keys(MKDOCS, example)}, False
+    if where == "data/clinic-offer.yaml":
+        return {"data/clinic-offer.yaml": merge_keys(OFFER_FULL, example)}, False
+    if where == LOCK:
+        if '"url"' in example:  # a link's item: the built page links to it
+            link = '<p><a href="https://www.nhs.uk/conditions/multiple-sclerosis/">Read more</a></p>'
+            return {**site_files(link, SITE_BASE), LOCK: lock_file(example)}, True
+        return {LOCK: lock_file(example)}, False
+    if where == SITE_PAGE:  # the article of a built page, or (from <html) the whole page
+        files = site_files(example, SITE_BASE)
+        if example.startswith("<html"):
+            files[SITE_PAGE] = example
+        return files, True
+    if where == SITE_HEAD:  # in the theme's part of the page, which the theme alone may fill
+        files = site_files("<p>Text.</p>", SITE_BASE)
+        files[SITE_PAGE] = files[SITE_PAGE].replace("<head>", "<head>" + example, 1)
+        return files, True
+    if where == DOCS_FILES:  # the example is a file name: MkDocs copies the file into site/ as it is
+        return {**site_files("<p>Text.</p>", SITE_BASE), f"docs/assets/{example}": "a", f"site/assets/{example}": "a"}, True
+    if where == SITE_FILES:  # the example is the path of a page in the built site
+        return {**site_files("<p>Text.</p>", SITE_BASE), f"site/{example}": html("<p>Text.</p>")}, True
+    if where.startswith("docs/assets/"):  # a file of docs/, published as it is
+        rel = where.removeprefix("docs/")
+        return {**site_files("<p>Text.</p>", SITE_BASE), where: example, f"site/{rel}": example}, True
+    raise AssertionError(f"no fixture knows where {where!r} is")
+
+
+# The other page of the hand-made site, built as a content page is, so that the base site passes.
+SITE_BASE = {**OTHER, "site/other/index.html": html("<h2 id='here'>Here</h2><p>Text.</p>")}
+
+RUNNABLE = sorted(code for code, rule in rules.ALL_RULES.items() if code not in NOT_RUNNABLE)
+
+
+def codes_for(tmp_path, where: str, example: str) -> set[str]:
+    if where == BUILD_LOG:  # what MkDocs printed, read as the build reads it
+        return {d.code for record in buildlog.records(example)
+                for d in buildlog.explain(record, "docs", tmp_path, lambda first: Diagnostic("BUILD001", first, "mkdocs.yml"))}
+    files, site = placed(where, example)
+    return {d.code for d in diagnose(tmp_path, files, site=site)}
+
+
+def test_every_rule_has_a_bad_and_a_good_example():
+    missing = sorted(code for code, rule in rules.ALL_RULES.items() if not (rule.bad and rule.good))
+    assert not missing, f"rules without both examples: {missing}"
+
+
+def test_not_runnable_rules_are_few_and_say_so():
+    assert len(NOT_RUNNABLE) <= 8
+    for code in NOT_RUNNABLE:
+        assert rules.ALL_RULES[code].where == SITUATION, code
+    # A rule shown as a situation is listed here, with why: no example is left untested silently.
+    assert {c for c, r in rules.ALL_RULES.items() if r.where == SITUATION} == set(NOT_RUNNABLE)
+
+
+@pytest.mark.parametrize("code", RUNNABLE)
+def test_the_bad_example_is_reported(tmp_path, code):
+    rule = rules.ALL_RULES[code]
+    assert code in codes_for(tmp_path, rule.where, rule.bad)
+
+
+@pytest.mark.parametrize("code", RUNNABLE)
+def test_the_good_example_passes(tmp_path, code):
+    rule = rules.ALL_RULES[code]
+    assert code not in codes_for(tmp_path, rule.where, rule.good)
+
+
+BASES = {
+    "page": (PAGE_BODY, ""),
+    "bibliography": ("docs/references.yaml", f"- id: {BIB_ENTRY}\n  type: book\n  author: [{{literal: WHO}}]\n"
+                     "  title: A book\n  publisher: WHO\n  issued: {date-parts: [[2020]]}\n  findings: [It found this.]\n"),
+    "lock": (LOCK, "[]"),
+    "site": (SITE_PAGE, "<p>Text.</p>"),
+}
+
+
+@pytest.mark.parametrize("base", sorted(BASES))
+def test_each_fixture_alone_has_no_errors(tmp_path, base):
+    # Otherwise a good example could "pass" only because the fixture already failed in some other way.
+    where, example = BASES[base]
+    files, site = placed(where, example)
+    errors = [d.text() for d in diagnose(tmp_path, files, site=site) if d.severity is rules.Severity.ERROR]
+    assert errors == []
+
+
+def test_merged_keys_replace_whole_blocks():
+    base = "a: 1\nlist:\n  - x\n  - y\nb: 2\n"
+    assert merge_keys(base, "list: []\nc: 3\n") == "a: 1\nb: 2\nlist: []\nc: 3\n"
