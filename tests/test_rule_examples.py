@@ -10,32 +10,35 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 
 import pytest
 
 from conftest import ROOT
-from medsite import buildlog
-from medsite.diagnostics import Diagnostic
+from medsite import buildlog, newpage
+from medsite.csp_step import CspStep
+from medsite.diagnostics import Diagnostic, DiagnosticError
 from medsite.gate import rules
 from medsite.rule import FRONT_MATTER, PAGE_BODY, SITUATION
-from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, diagnose, html, page, site_files
+from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
 NOT_RUNNABLE = {
-    "BUILD001": "MkDocs itself failing (a broken template or extension) needs a full build; tests/test_build.py has one",
+    "BUILD001": "MkDocs itself stopping needs a full build; tests/test_build.py breaks mkdocs.yml and builds",
     "BUILD002": "a full or read-only disk while publishing; tests/test_publish.py makes the folder read-only",
     "BUILD003": "two builds running at once; tests/test_publish.py holds the lock from another process",
-    "BUILD004": "Pagefind failing or a theme without data-pagefind-body; tests/test_build.py breaks the theme",
+    "BUILD004": "Pagefind failing, or a theme without data-pagefind-body; tests/test_search_budget.py",
     "GATE004": "a crash inside a check is a bug in the gate, not a property of any input; tests/test_gate.py injects one",
-    "GATE006": "a site built before the latest change to the sources is a matter of file times; tests/test_gate.py sets them",
-    "REF013": "what passes the shape check (REF012) yet fails in the citation style; tests/test_bounded_inputs.py builds such an entry",
-    "OUT003": "found while the build writes each page's security policy; tests/test_csp_shipped.py builds one",
+    "GATE006": "a site built before the latest change to the sources is a matter of file times; tests/test_editors_quiet.py",
+    "NEW006": "an unwritable folder or a full disk while `make new-page` writes; tests/test_newpage.py",
+    "REF013": "what passes the shape check (REF012) yet fails in the citation style; tests/test_bounded_inputs.py",
 }
 
 BIB_ENTRY = "example"  # the id a bibliography example uses for an entry that the fixture page cites
 DOCS_FILES, SITE_FILES = "docs/assets/", "site/"
 LOCK = "verification.lock.json"
 BUILD_LOG = "MkDocs build log"
+NEW_PAGE = "make new-page"
 SITE_PAGE = "site/page/index.html"
 SITE_HEAD = "site/page/index.html, in <head>"
 FIGURE = '<figure><img src="../img/a.svg" alt="A drawing"><figcaption>Drawing: us. Licence: CC BY 4.0.</figcaption></figure>'
@@ -137,8 +140,37 @@ def codes_for(tmp_path, where: str, example: str) -> set[str]:
     if where == BUILD_LOG:  # what MkDocs printed, read as the build reads it
         return {d.code for record in buildlog.records(example)
                 for d in buildlog.explain(record, "docs", tmp_path, lambda first: Diagnostic("BUILD001", first, "mkdocs.yml"))}
+    if where == NEW_PAGE:
+        return new_page_codes(tmp_path, example)
     files, site = placed(where, example)
-    return {d.code for d in diagnose(tmp_path, files, site=site)}
+    found = diagnose(tmp_path, files, site=site)
+    if site:  # the build's own step over every page it writes: the security policy (OUT003)
+        step = CspStep(tmp_path, tmp_path / "docs", tmp_path / "includes", report=found.append)
+        for path in sorted((tmp_path / "site").rglob("*.html")):
+            rel = path.relative_to(tmp_path / "site").as_posix()
+            step.protect(path.read_text(encoding="utf-8"), rel, None, secret=None)
+    return {d.code for d in found}
+
+
+NAV = """site_name: Fixture
+nav:
+  - Home: index.md
+  - About MS:
+      - Causes: about-ms/causes.md
+"""
+
+
+def new_page_codes(tmp_path, command: str) -> set[str]:
+    """`make new-page PAGE=... TITLE=... TYPE=...` run on a project whose menu has one section, About MS."""
+    (tmp_path / "docs" / "about-ms").mkdir(parents=True)
+    (tmp_path / "docs" / "about-ms" / "causes.md").write_text("---\ntitle: Causes\n---\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(NAV, encoding="utf-8")
+    args = dict(word.split("=", 1) for word in shlex.split(command)[2:])
+    try:
+        newpage.create_page(tmp_path, args.get("PAGE", ""), args.get("TITLE", ""), args.get("TYPE", ""), TODAY)
+    except DiagnosticError as exc:
+        return {d.code for d in exc.diagnostics}
+    return set()
 
 
 def test_every_rule_has_a_bad_and_a_good_example():

@@ -24,9 +24,9 @@ RULES = declare(
          what='The built page has an inline script, <style> element, style attribute or event handler that neither the theme nor our templates ship (it came from a page, an include, the bibliography or a setting).',
          why="The page's Content-Security-Policy allows only what we ship, so browsers refuse it: it is either an attack or markup that silently does not work.",
          fix='Remove it from the file at the line shown; a feature that needs script or styling belongs in overrides/ or docs/assets/site.css, reviewed by a maintainer.',
-         where='situation',
-         bad='A page\'s Markdown has <span style="color:red">Warning</span>; the built page\'s security policy does not allow the inline style.',
-         good='The page uses a class from docs/assets/site.css instead, or plain text.'),
+         where='site/page/index.html',
+         bad='<p><span style="color:red">Warning</span>: ask your neurologist first.</p>',
+         good='<p><strong>Warning</strong>: ask your neurologist first.</p>'),
 )
 
 CODE = "OUT003"

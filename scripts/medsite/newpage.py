@@ -38,7 +38,54 @@ import yaml
 from . import yamlsource
 from .diagnostics import Diagnostic, DiagnosticError
 from .pagemeta import REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, review_months
+from .rule import ERROR, Rule, declare
 from .settings import compose_mkdocs
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("NEW001", ERROR,
+         what='`make new-page` was asked to create a page that already exists.',
+         why="Creating it would overwrite an editor's work; nothing is changed.",
+         fix='Choose another file name, or edit the page that is there.',
+         where='make new-page',
+         bad='make new-page PAGE=about-ms/causes.md TITLE="Causes of MS" TYPE=condition',
+         good='make new-page PAGE=about-ms/vitamin-d.md TITLE="Vitamin D and MS" TYPE=condition'),
+    Rule("NEW002", ERROR,
+         what='`make new-page` was given a page path it cannot use: none, not one folder deep, a folder the site does not have, or a file name other than lower-case words joined by hyphens ending in .md.',
+         why='Page paths become addresses readers share; the menu has one section per folder.',
+         fix='Give the folder and file name, e.g. PAGE=treatments/stem-cell-tourism.md (the message lists the folders).',
+         where='make new-page',
+         bad='make new-page PAGE=about-ms/Vitamin_D.md TITLE="Vitamin D and MS" TYPE=condition',
+         good='make new-page PAGE=about-ms/vitamin-d.md TITLE="Vitamin D and MS" TYPE=condition'),
+    Rule("NEW003", ERROR,
+         what='`make new-page` was given no title, or a title of more than one line.',
+         why="The title is the page's heading, its menu entry and its name in search results.",
+         fix='Add TITLE="Plain words" on one line.',
+         where='make new-page',
+         bad='make new-page PAGE=about-ms/vitamin-d.md TYPE=condition',
+         good='make new-page PAGE=about-ms/vitamin-d.md TITLE="Vitamin D and MS" TYPE=condition'),
+    Rule("NEW004", ERROR,
+         what='`make new-page` was given a page type the site does not have.',
+         why='The type decides the required sections and how often the page is reviewed.',
+         fix='Use one of the types the message lists (condition, treatment, clinic, guide, about, policy).',
+         where='make new-page',
+         bad='make new-page PAGE=about-ms/vitamin-d.md TITLE="Vitamin D and MS" TYPE=blog',
+         good='make new-page PAGE=about-ms/vitamin-d.md TITLE="Vitamin D and MS" TYPE=guide'),
+    Rule("NEW005", ERROR,
+         what="mkdocs.yml has no `nav:` list, or no menu section for the new page's folder.",
+         why='The new page must be added to the menu, or readers cannot find it (NAV001).',
+         fix='Restore the nav from git, or add the section the message names.',
+         where='make new-page',
+         bad='make new-page PAGE=treatments/vitamin-d.md TITLE="Vitamin D and MS" TYPE=treatment',
+         good='make new-page PAGE=about-ms/vitamin-d.md TITLE="Vitamin D and MS" TYPE=condition'),
+    Rule("NEW006", ERROR,
+         what='`make new-page` could not read or write a file (the new page or mkdocs.yml).',
+         why='The page would be half-made; when mkdocs.yml cannot be written, the new page is removed again.',
+         fix='Make the named file or folder writable (or free disk space), then run the command again.',
+         where='situation',
+         bad='docs/about-ms/ is read-only when `make new-page PAGE=about-ms/vitamin-d.md ...` runs.',
+         good='The folder is writable: the page is created and added to the menu.'),
+)
 
 PAGE_TYPES = tuple(REVIEW_MONTHS)
 
