@@ -25,8 +25,9 @@ def _place(where: str) -> tuple[str, str]:
         return "In a page's front matter", "yaml"
     if where == SITUATION:
         return "The situation (this cannot be shown as a file)", "text"
-    language = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".html": "html"}.get(
-        re.search(r"\.[a-z]+$", where).group(0) if re.search(r"\.[a-z]+$", where) else "", "text")
+    suffix = re.search(r"\.(yaml|yml|json|html|md|svg)\b", where)
+    language = {"yaml": "yaml", "yml": "yaml", "json": "json", "html": "html", "md": "markdown", "svg": "xml"}.get(
+        suffix.group(1) if suffix else "", "text")
     return f"In `{where}`", language
 
 
@@ -46,7 +47,10 @@ def markdown_table() -> str:
         lines.append(f"| {r.code} | {r.severity.value} | {r.what} | {r.why} | {r.fix}{example} |")
     lines += ["", "## Examples", "",
               "For each code: an example that is reported, then the fix that passes "
-              "(tests/test_rule_examples.py runs both through the gate).", ""]
+              "(tests/test_rule_examples.py puts both where they belong in a small project and runs the gate). "
+              "Front matter and settings examples show only the keys that differ from a valid file. "
+              "The bibliography's `example` entry is cited by the page; the lock file examples are about "
+              "an entry with DOI 10.1000/abc123, PMID 123456 and the title 'A study of MS'.", ""]
     for r in (r for r in ordered if r.bad):
         place, language = _place(r.where)
         fence = "````" if "```" in r.bad + r.good else "```"

@@ -31,27 +31,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "broken",
-  "evidence": {}
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "broken", "evidence": {}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER002", ERROR,
          what="the title registered for the DOI (Crossref) does not match the bibliography's title",
@@ -60,31 +44,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "Stem cells for heart failure"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["Stem cells for heart failure"]}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER003", ERROR,
          what='the DOI is retracted, withdrawn, removed or under an expression of concern (Crossref, Retraction Watch)',
@@ -93,38 +57,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ],
-   "updates": [
-    {
-     "type": "retraction",
-     "doi": "10.1000/notice",
-     "date": "2025-03-01"
-    }
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "updates": [{"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}]}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER004", WARNING,
          what='the DOI has a correction, erratum or corrigendum',
@@ -133,38 +70,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ],
-   "updates": [
-    {
-     "type": "correction",
-     "doi": "10.1000/fix",
-     "date": "2025-03-01"
-    }
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "updates": [{"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}]}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER005", ERROR,
          what='PMID not found: NCBI esummary returns an error for it',
@@ -173,28 +83,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "pmid",
-  "id": "123456",
-  "checked": "2026-11-20",
-  "status": "broken",
-  "evidence": {
-   "error": "cannot get document summary"
-  }
- }
+  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "broken", "evidence": {"error": "cannot get document summary"}}
 ]""",
          good="""\
 [
- {
-  "kind": "pmid",
-  "id": "123456",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "title": "A study of MS",
-   "doi": "10.1000/abc123"
-  }
- }
+  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
 ]"""),
     Rule("VER006", ERROR,
          what="PubMed lists the PMID as a 'Retracted Publication'",
@@ -203,33 +96,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "pmid",
-  "id": "123456",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "title": "A study of MS",
-   "doi": "10.1000/abc123",
-   "pubtype": [
-    "Journal Article",
-    "Retracted Publication"
-   ]
-  }
- }
+  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123", "pubtype": ["Journal Article", "Retracted Publication"]}}
 ]""",
          good="""\
 [
- {
-  "kind": "pmid",
-  "id": "123456",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "title": "A study of MS",
-   "doi": "10.1000/abc123"
-  }
- }
+  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
 ]"""),
     Rule("VER007", ERROR,
          what="the DOI that PubMed lists for the PMID differs from the entry's DOI",
@@ -238,29 +109,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "pmid",
-  "id": "123456",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "title": "A study of MS",
-   "doi": "10.1000/other"
-  }
- }
+  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/other"}}
 ]""",
          good="""\
 [
- {
-  "kind": "pmid",
-  "id": "123456",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "title": "A study of MS",
-   "doi": "10.1000/abc123"
-  }
- }
+  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
 ]"""),
     Rule("VER008", ERROR,
          what="the PubMed title for the PMID does not match the bibliography's title",
@@ -269,29 +122,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "pmid",
-  "id": "123456",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "title": "Stem cells for heart failure",
-   "doi": "10.1000/abc123"
-  }
- }
+  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "Stem cells for heart failure", "doi": "10.1000/abc123"}}
 ]""",
          good="""\
 [
- {
-  "kind": "pmid",
-  "id": "123456",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "title": "A study of MS",
-   "doi": "10.1000/abc123"
-  }
- }
+  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
 ]"""),
     Rule("VER009", WARNING,
          what='the DOI is itself a retraction, correction or other update notice for another work',
@@ -300,45 +135,25 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ],
-   "update_to": [
-    {
-     "type": "retraction",
-     "doi": "10.1000/original"
-    }
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "update_to": [{"type": "retraction", "doi": "10.1000/original"}]}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER010", ERROR,
          what='external link is broken (HTTP 404 or 410)',
          why='readers who follow a dead link cannot check the source',
          fix="find the page's new address (or an archived copy) and update the link",
          where='verification.lock.json',
-         bad='[{"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20", "status": "broken", "evidence": {"http_status": 404}}]',
-         good='[{"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20", "status": "ok"}]'),
+         bad="""\
+[
+  {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20", "status": "broken", "evidence": {"http_status": 404}}
+]""",
+         good="""\
+[
+  {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20", "status": "ok"}
+]"""),
     Rule("VER011", WARNING,
          what='the DOI exists but Crossref has no record of it, so its title and retraction status were not checked',
          why='without a Crossref record the title and any retraction cannot be checked automatically',
@@ -346,29 +161,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "crossref": "not-found"
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"crossref": "not-found"}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER020", WARNING,
          what='item has never been verified online: it is not in the lock file',
@@ -378,17 +175,7 @@ RULES = declare(
          bad='[]',
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER021", WARNING,
          what="the item's verification is older than the maximum age",
@@ -397,31 +184,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2025-01-10",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2025-01-10", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER022", WARNING,
          what='the last online check could not verify the item (unverifiable: 401/403/429, bot challenge; or transient: timeout, 5xx)',
@@ -430,29 +197,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "unverifiable",
-  "evidence": {
-   "detail": "HTTP 403"
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "unverifiable", "evidence": {"detail": "HTTP 403"}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER030", ERROR,
          what='the lock file cannot be read (not JSON, or not the expected shape)',
@@ -461,31 +210,11 @@ RULES = declare(
          where='verification.lock.json',
          bad="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "fine",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "fine", "evidence": {"registered_titles": ["A study of MS"]}}
 ]""",
          good="""\
 [
- {
-  "kind": "doi",
-  "id": "10.1000/abc123",
-  "checked": "2026-11-20",
-  "status": "ok",
-  "evidence": {
-   "registered_titles": [
-    "A study of MS"
-   ]
-  }
- }
+  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
 )
 

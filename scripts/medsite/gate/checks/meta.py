@@ -91,37 +91,8 @@ sources: [smith2020]
 
 ## What it is
 
-Some people try it [@smith2020].
-""",
-         good="""\
----
-title: A treatment
-description: What the treatment is and what is known about it.
-page_type: treatment
-last_reviewed: 2026-11-25
-next_review_due: 2027-11-25
-reviewed_by: ""
-sources: [smith2020]
----
-
-## What it is
-
-Some people try it [@smith2020].
-
-## Is it approved? {#regulatory-status}
-
-Not approved [@smith2020].
-
-## What the research shows {#evidence}
-
-## Risks {#risks}
-
-## Alternatives {#alternatives}
-
-## Questions to ask {#questions}
-
---8<-- "medical-help.md"
-"""),
+Some people try it [@smith2020].""",
+         good='---\ntitle: A treatment\ndescription: What the treatment is and what is known about it.\npage_type: treatment\nlast_reviewed: 2026-11-25\nnext_review_due: 2027-11-25\nreviewed_by: ""\nsources: [smith2020]\n---\n\n## What it is\n\nSome people try it [@smith2020].\n\n## Is it approved? {#regulatory-status}\n\nNot approved [@smith2020].\n\n## What the research shows {#evidence}\n\n## Risks {#risks}\n\n## Alternatives {#alternatives}\n\n## Questions to ask {#questions}\n\n--8<-- "medical-help.md"'),
     Rule("META009", ERROR,
          what='page_type is not one of condition, treatment, clinic, guide, about, policy.',
          why='The type decides review intervals and required sections.',
