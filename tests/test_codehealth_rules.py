@@ -8,6 +8,7 @@ An AST scan of scripts/medsite: a code is *declared* by `Rule("CODE", ...)` in a
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def scan(source: str) -> tuple[set[str], set[str]]:
     return declared, emitted
 
 
+@functools.cache
 def modules() -> dict[str, tuple[set[str], set[str]]]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):

@@ -18,9 +18,22 @@ RULES = declare(
          what='Two elements of a page share an id (for example the same {#id} on two headings).',
          why="Links, the table of contents and the References page's backlinks all land on the first one.",
          fix='Give each heading its own {#id}.',
-         where='site/page/index.html',
-         bad='<h2 id="risks">Risks</h2><p>Text.</p><h2 id="risks">More risks</h2><p>Text.</p>',
-         good='<h2 id="risks">Risks</h2><p>Text.</p><h2 id="more-risks">More risks</h2><p>Text.</p>'),
+         bad="""\
+## Risks {#risks}
+
+Text.
+
+## More about risks {#risks}
+
+Text.""",
+         good="""\
+## Risks {#risks}
+
+Text.
+
+## More about risks {#more-risks}
+
+Text."""),
 )
 
 

@@ -15,23 +15,40 @@ RULES = declare(
          what='An image file does not exist.',
          why='Readers see a broken image.',
          fix='Fix the path or add the file under docs/assets/.',
-         where='site/page/index.html',
-         bad='<figure><img src="../img/none.svg" alt="A drawing of a nerve"><figcaption>Drawing: the editors. Licence: CC BY 4.0.</figcaption></figure>',
-         good='<figure><img src="../img/a.svg" alt="A drawing of a nerve"><figcaption>Drawing: the editors. Licence: CC BY 4.0.</figcaption></figure>'),
+         bad="""\
+<figure markdown>
+![A nerve fibre wrapped in myelin](../assets/figures/myelin-2.svg)
+<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
+</figure>""",
+         good="""\
+<figure markdown>
+![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
+<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
+</figure>"""),
     Rule("IMG002", ERROR,
          what='An image has no alt text.',
          why='Screen-reader users miss what it shows.',
          fix='Describe the image in the ![alt text](...) brackets.',
-         where='site/page/index.html',
-         bad='<figure><img src="../img/a.svg" alt=""><figcaption>Drawing: the editors. Licence: CC BY 4.0.</figcaption></figure>',
-         good='<figure><img src="../img/a.svg" alt="A drawing of a nerve"><figcaption>Drawing: the editors. Licence: CC BY 4.0.</figcaption></figure>'),
+         bad="""\
+<figure markdown>
+![](../assets/figures/myelin.svg)
+<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
+</figure>""",
+         good="""\
+<figure markdown>
+![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
+<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
+</figure>"""),
     Rule("IMG003", ERROR,
          what='An image has no visible credit and licence.',
          why='We may only publish images we have the right to use.',
          fix="Put 'Credit/Drawing: ... Licence: ...' in the figure caption.",
-         where='site/page/index.html',
-         bad='<p><img src="../img/a.svg" alt="A drawing of a nerve"></p>',
-         good='<figure><img src="../img/a.svg" alt="A drawing of a nerve"><figcaption>Drawing: the editors. Licence: CC BY 4.0.</figcaption></figure>'),
+         bad='![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)',
+         good="""\
+<figure markdown>
+![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
+<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
+</figure>"""),
     Rule("IMG004", ERROR,
          what='An image is larger than the size budget in gate.yml.',
          why='Large images slow pages on phones.',
@@ -43,9 +60,12 @@ RULES = declare(
          what='An image is loaded from another site (http:, https: or //host).',
          why="Every reader's browser would fetch it from that host, telling a third party who reads which page; over http: it can also be swapped in transit.",
          fix='Save the image, with its credit and licence, under docs/assets/ and link to that file.',
-         where='site/page/index.html',
-         bad='<figure><img src="https://images.example/nerve.png" alt="A drawing of a nerve"><figcaption>Drawing: the editors. Licence: CC BY 4.0.</figcaption></figure>',
-         good='<figure><img src="../img/a.svg" alt="A drawing of a nerve"><figcaption>Drawing: the editors. Licence: CC BY 4.0.</figcaption></figure>'),
+         bad='![A nerve fibre wrapped in myelin](https://images.example/myelin.png)',
+         good="""\
+<figure markdown>
+![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
+<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
+</figure>"""),
 )
 
 CREDIT = re.compile(r"\b(?:credit|drawing|drawn by|photo|image|illustration|source)\b", re.I)
