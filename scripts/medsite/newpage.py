@@ -11,14 +11,8 @@ added to its section of the `nav:` in mkdocs.yml by inserting one line, so
 comments and layout there are kept. An existing file is never overwritten.
 
 Problems print as `path: CODE message; fix: hint`, never as a traceback.
-These codes belong to this command only (the gate has its own):
-
-    NEW001  the page already exists
-    NEW002  the page path cannot be used
-    NEW003  the title is missing or not one line
-    NEW004  unknown page type
-    NEW005  mkdocs.yml has no usable nav section for the page's folder
-    NEW006  a file cannot be read or written
+Its codes (NEW001-NEW006) belong to this command only; they are declared in RULES below and
+listed in GATE-CODES.md with the gate's.
 
 Exit codes: 0 created, 1 a file could not be written, 2 bad usage or configuration.
 """

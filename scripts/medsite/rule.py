@@ -36,10 +36,12 @@ class Rule:
     why: str  # why it matters
     fix: str  # how to fix it, in plain words
     # `bad` is reported, `good` (the fix applied) passes; both in the language of `where`:
-    # a page's Markdown body (""), FRONT_MATTER, a file of the project (docs/references.yaml: one entry;
-    # gate.yml, mkdocs.yml, data/clinic-offer.yaml: lines merged into the file by key;
-    # verification.lock.json: its items; site/page/index.html: a built page's article), or SITUATION.
-    # tests/test_rule_examples.py puts each where it belongs and runs the gate; GATE-CODES.md shows them.
+    # PAGE_BODY (Markdown lines in a page), FRONT_MATTER (keys merged into a valid page's front matter),
+    # a file of the project (docs/page.md: a whole page; docs/references.yaml: an entry; gate.yml, mkdocs.yml,
+    # data/clinic-offer.yaml: keys merged into the file; verification.lock.json: its items;
+    # docs/assets/...: a file published as it is), the built site (site/page/index.html: a page's article),
+    # what a command reads or is given ("MkDocs build log", "make new-page"), or SITUATION (not an input).
+    # tests/test_rule_examples.py puts each where it belongs and runs the checks; GATE-CODES.md shows them.
     bad: str = ""
     good: str = ""
     where: str = PAGE_BODY
