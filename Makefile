@@ -94,7 +94,7 @@ pr-preview: venv ## (CI) One-file preview of the pages a pull request changes, b
 pr-comment: venv ## (CI) Add or update the pull request's comment with the checks' findings (PREVIEW_URL=...)
 	@$(RUN) medsite.review.comment
 
-codes: venv ## Write GATE-CODES.md, the table of gate codes for editors, from the rule registry
+codes: venv ## Write GATE-CODES.md, the table of gate codes for editors, from the rules each check declares
 	$(RUN) medsite.gate.codes > GATE-CODES.md.tmp
 	mv GATE-CODES.md.tmp GATE-CODES.md
 

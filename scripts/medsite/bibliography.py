@@ -22,10 +22,10 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("REF002", ERROR,
-         what='The bibliography file is missing, does not parse, or has an entry without an id.',
-         why='No page can be built with citations.',
+         what="The bibliography file is missing, does not parse, or has an entry without an id.",
+         why="No page can be built with citations.",
          fix="Fix the YAML at the line shown; every entry starts with '- id: key'.",
-         where='docs/references.yaml',
+         where="docs/references.yaml",
          bad="""\
 - title: An entry without an id
   type: article-journal

@@ -25,12 +25,12 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("BUILD003", ERROR,
-         what='Another `make site` is already running in this project.',
-         why='Two builds at once could publish a mix of both; the second one stops instead.',
-         fix='Wait for the other build to finish (the message gives its process id), then run `make site` again.',
-         where='situation',
-         bad='`make site` is run in a second terminal while the first is still building.',
-         good='The second `make site` is run after the first has finished.'),
+         what="Another `make site` is already running in this project.",
+         why="Two builds at once could publish a mix of both; the second one stops instead.",
+         fix="Wait for the other build to finish (the message gives its process id), then run `make site` again.",
+         where="situation",
+         bad="`make site` is run in a second terminal while the first is still building.",
+         good="The second `make site` is run after the first has finished."),
 )
 
 

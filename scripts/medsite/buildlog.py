@@ -26,14 +26,14 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("NAV001", ERROR,
-         what='A page in docs/ is not in the menu (`nav:` in mkdocs.yml).',
-         why='Readers cannot find a page that no menu or link leads to.',
-         fix='Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file.',
-         where='MkDocs build log',
+         what="A page in docs/ is not in the menu (`nav:` in mkdocs.yml).",
+         why="Readers cannot find a page that no menu or link leads to.",
+         fix="Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file.",
+         where="MkDocs build log",
          bad="""\
 WARNING -  The following pages exist in the docs directory, but are not included in the "nav" configuration:
   - about-ms/forgotten.md""",
-         good='INFO    -  Documentation built in 1.52 seconds'),
+         good="INFO    -  Documentation built in 1.52 seconds"),
 )
 
 LOG_LINE = re.compile(r"^(ERROR|WARNING)\s+-\s+(.*)$")

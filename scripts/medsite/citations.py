@@ -24,11 +24,11 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("REF001", ERROR,
-         what='A page cites a key that is not in the bibliography.',
-         why='Readers would see a citation that leads nowhere.',
-         fix='Use a key from docs/references.yaml (the message suggests the closest), or add the verified work first.',
-         bad='MS affects the brain [@smith2002].',
-         good='MS affects the brain [@smith2020].'),
+         what="A page cites a key that is not in the bibliography.",
+         why="Readers would see a citation that leads nowhere.",
+         fix="Use a key from docs/references.yaml (the message suggests the closest), or add the verified work first.",
+         bad="MS affects the brain [@smith2002].",
+         good="MS affects the brain [@smith2020]."),
 )
 
 _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"

@@ -29,12 +29,12 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("REF013", ERROR,
-         what='A bibliography entry cannot be formatted by the citation style (a field has the wrong shape).',
-         why='Every page citing it would fail to build.',
-         fix='Fix the field named in the message: author as a list of family/given (or literal), issued as date-parts, numbers as text.',
-         where='situation',
+         what="A bibliography entry cannot be formatted by the citation style (a field has the wrong shape).",
+         why="Every page citing it would fail to build.",
+         fix="Fix the field named in the message: author as a list of family/given (or literal), issued as date-parts, numbers as text.",
+         where="situation",
          bad="An entry passes the shape check (REF012), yet the citation style's processor fails on one of its fields while a page citing it is built.",
-         good='Every field has the shape the style expects: author as a list of family/given (or literal), issued as date-parts, numbers as text.'),
+         good="Every field has the shape the style expects: author as a list of family/given (or literal), issued as date-parts, numbers as text."),
 )
 
 _NUMBER_PREFIX = re.compile(r"^\s*\d+\.\s*")

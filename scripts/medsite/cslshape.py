@@ -30,10 +30,10 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("REF012", ERROR,
-         what='A bibliography field is in a shape the site cannot read (a name, date or text written in an unexpected form).',
-         why='The reference would be printed wrongly or not at all.',
+         what="A bibliography field is in a shape the site cannot read (a name, date or text written in an unexpected form).",
+         why="The reference would be printed wrongly or not at all.",
          fix="Write names as '- family: Reich' with 'given: DS' (organisations as '- literal: Name'), the year as 'issued: {date-parts: [[2018]]}', and text on one line; the message says which field.",
-         where='docs/references.yaml',
+         where="docs/references.yaml",
          bad="""\
 - id: example
   type: article-journal

@@ -21,12 +21,12 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("OUT003", ERROR,
-         what='The built page has an inline script, <style> element, style attribute or event handler that neither the theme nor our templates ship (it came from a page, an include, the bibliography or a setting).',
+         what="The built page has an inline script, <style> element, style attribute or event handler that neither the theme nor our templates ship (it came from a page, an include, the bibliography or a setting).",
          why="The page's Content-Security-Policy allows only what we ship, so browsers refuse it: it is either an attack or markup that silently does not work.",
-         fix='Remove it from the file at the line shown; a feature that needs script or styling belongs in overrides/ or docs/assets/site.css, reviewed by a maintainer.',
-         where='site/page/index.html',
+         fix="Remove it from the file at the line shown; a feature that needs script or styling belongs in overrides/ or docs/assets/site.css, reviewed by a maintainer.",
+         where="site/page/index.html",
          bad='<p><span style="color:red">Warning</span>: ask your neurologist first.</p>',
-         good='<p><strong>Warning</strong>: ask your neurologist first.</p>'),
+         good="<p><strong>Warning</strong>: ask your neurologist first.</p>"),
 )
 
 CODE = "OUT003"

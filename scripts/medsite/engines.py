@@ -32,12 +32,12 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("BUILD001", ERROR,
-         what='MkDocs could not build the site (a template, snippet or Markdown extension failed).',
-         why='Nothing can be published.',
-         fix='Read the message; it names the page or file where MkDocs stopped.',
-         where='situation',
-         bad='A snippet names a Markdown extension option MkDocs does not know, and MkDocs stops with an error.',
-         good='mkdocs.yml and the pages use only the extensions and options the site installs.'),
+         what="MkDocs could not build the site (a template, snippet or Markdown extension failed).",
+         why="Nothing can be published.",
+         fix="Read the message; it names the page or file where MkDocs stopped.",
+         where="situation",
+         bad="A snippet names a Markdown extension option MkDocs does not know, and MkDocs stops with an error.",
+         good="mkdocs.yml and the pages use only the extensions and options the site installs."),
 )
 
 ENGINES = ("mkdocs", "zensical")

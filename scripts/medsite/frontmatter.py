@@ -14,11 +14,11 @@ from .rule import ERROR, Rule, declare
 RULES = declare(
     Rule("META001", ERROR,
          what="The page's front matter does not parse, or the file is not UTF-8 text.",
-         why='Nothing about the page can be checked or shown.',
-         fix='Fix the YAML at the line shown.',
-         where='front matter',
-         bad='title: [A page',
-         good='title: A page'),
+         why="Nothing about the page can be checked or shown.",
+         fix="Fix the YAML at the line shown.",
+         where="front matter",
+         bad="title: [A page",
+         good="title: A page"),
 )
 
 PARSE_CODE = "META001"

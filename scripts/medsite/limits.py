@@ -16,10 +16,10 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("INPUT002", ERROR,
-         what='A page, a front matter value, the bibliography or one of its entries is larger than its limit in gate.yml (limits:).',
-         why='Huge input makes every build slow for everyone; it is almost always a paste gone wrong.',
-         fix='Shorten or split it; if it really must be that large, raise the limit in gate.yml.',
-         where='gate.yml',
+         what="A page, a front matter value, the bibliography or one of its entries is larger than its limit in gate.yml (limits:).",
+         why="Huge input makes every build slow for everyone; it is almost always a paste gone wrong.",
+         fix="Shorten or split it; if it really must be that large, raise the limit in gate.yml.",
+         where="gate.yml",
          bad="""\
 limits:
   bibliography_entry_chars: 100""",

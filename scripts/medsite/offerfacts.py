@@ -25,19 +25,19 @@ from .rule import ERROR, WARNING, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("OFFER001", WARNING,
-         what='The clinic has not supplied one of the facts about its own offer (trial registration, ethics approval, licence, manufacture and testing, dose, sessions, routes, who gives the spinal injection, price, follow-up, side-effect record).',
+         what="The clinic has not supplied one of the facts about its own offer (trial registration, ethics approval, licence, manufacture and testing, dose, sessions, routes, who gives the spinal injection, price, follow-up, side-effect record).",
          why="Readers are told to ask every clinic these questions; the clinic page shows 'Not disclosed by the clinic' until the clinic answers them itself.",
-         fix='Ask the clinic for the answer in writing and fill in the fact in the offer file (extra.clinic_offer); never guess it.',
-         where='data/clinic-offer.yaml',
+         fix="Ask the clinic for the answer in writing and fill in the fact in the offer file (extra.clinic_offer); never guess it.",
+         where="data/clinic-offer.yaml",
          bad='price: ""',
-         good='price: "The clinic\'s written answer"'),
+         good="price: \"The clinic's written answer\""),
     Rule("OFFER002", ERROR,
          what="The clinic's offer file is missing, does not parse, names an unknown fact, gives a fact twice, or gives an answer that is not text.",
          why="The clinic page's panel of offer facts cannot be trusted, so every fact is shown as not disclosed and nothing is published.",
-         fix='Fix the file at the line shown: one \'fact: "answer"\' line per fact, using the fact names listed in the message.',
-         where='data/clinic-offer.yaml',
-         bad='prize: "The clinic\'s written answer"',
-         good='price: "The clinic\'s written answer"'),
+         fix="Fix the file at the line shown: one 'fact: \"answer\"' line per fact, using the fact names listed in the message.",
+         where="data/clinic-offer.yaml",
+         bad="prize: \"The clinic's written answer\"",
+         good="price: \"The clinic's written answer\""),
 )
 
 MARKER = "<!-- medsite:offer-facts -->"

@@ -34,12 +34,12 @@ FAULT = "BUILD002"
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("BUILD002", ERROR,
-         what='The build could not write or switch its output: a read-only or full disk, or a path of the wrong kind (a file where the build keeps a folder).',
-         why='Nothing new is published; site/ keeps what it had, which the message describes.',
-         fix='Make the named path writable, free disk space, or remove the file in the way, then run `make site` again.',
-         where='situation',
-         bad='The disk is full (or read-only) while the build writes .site-builds/.',
-         good='The build writes its folder and switches site/ to it.'),
+         what="The build could not write or switch its output: a read-only or full disk, or a path of the wrong kind (a file where the build keeps a folder).",
+         why="Nothing new is published; site/ keeps what it had, which the message describes.",
+         fix="Make the named path writable, free disk space, or remove the file in the way, then run `make site` again.",
+         where="situation",
+         bad="The disk is full (or read-only) while the build writes .site-builds/.",
+         good="The build writes its folder and switches site/ to it."),
 )
 
 STAGING = ".staging"

@@ -24,12 +24,12 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("BUILD004", ERROR,
-         what='Pagefind could not build the search index, or no page marks its text for indexing (data-pagefind-body).',
+         what="Pagefind could not build the search index, or no page marks its text for indexing (data-pagefind-body).",
          why="Readers could not search the published site, or search would match every page's menus and reference lists.",
          fix="Read the message; if data-pagefind-body is missing, restore the wrapper in overrides/main.html's content block.",
-         where='situation',
-         bad='overrides/main.html lost the data-pagefind-body wrapper, so Pagefind indexes no page.',
-         good='The content block of overrides/main.html keeps its data-pagefind-body wrapper.'),
+         where="situation",
+         bad="overrides/main.html lost the data-pagefind-body wrapper, so Pagefind indexes no page.",
+         good="The content block of overrides/main.html keeps its data-pagefind-body wrapper."),
 )
 
 BUNDLE_DIR = "pagefind"  # under the site root; the search script (overrides/assets/javascripts) expects it here

@@ -17,10 +17,10 @@ from .rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("INPUT001", ERROR,
-         what='YAML in front matter, the bibliography, gate.yml or mkdocs.yml uses an anchor (&name) or alias (*name), or nests more than 40 levels deep.',
-         why='An alias repeats a value without repeating its text: ten lines can stand for a billion values and stall the build for minutes.',
-         fix='Write each value out in full where it is used.',
-         where='front matter',
+         what="YAML in front matter, the bibliography, gate.yml or mkdocs.yml uses an anchor (&name) or alias (*name), or nests more than 40 levels deep.",
+         why="An alias repeats a value without repeating its text: ten lines can stand for a billion values and stall the build for minutes.",
+         fix="Write each value out in full where it is used.",
+         where="front matter",
          bad="""\
 title: &t A page
 description: *t""",

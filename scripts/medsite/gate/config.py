@@ -18,10 +18,10 @@ from . import safe_exceptions
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("GATE003", ERROR,
-         what='The gate configuration (gate.yml) or mkdocs.yml is invalid.',
-         why='Checks cannot run as intended.',
-         fix='Fix the file at the line shown.',
-         where='gate.yml',
+         what="The gate configuration (gate.yml) or mkdocs.yml is invalid.",
+         why="Checks cannot run as intended.",
+         fix="Fix the file at the line shown.",
+         where="gate.yml",
          bad="""\
 http_allowed:
   - url: http://journal.example/lee2022""",

@@ -8,12 +8,12 @@ from ..rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("GATE004", ERROR,
-         what='A check failed on input it did not expect.',
-         why='The gate could not check everything, so nothing is published.',
-         fix='Report the message to a maintainer; it names the check.',
-         where='situation',
+         what="A check failed on input it did not expect.",
+         why="The gate could not check everything, so nothing is published.",
+         fix="Report the message to a maintainer; it names the check.",
+         where="situation",
          bad="gate.yml: GATE004 check meta.check failed: KeyError: 'title'",
-         good='Every check returns diagnostics for whatever input it is given.'),
+         good="Every check returns diagnostics for whatever input it is given."),
 )
 
 

@@ -16,12 +16,12 @@ from ..rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("GATE006", ERROR,
-         what='`make check` was asked to check a site/ built before the latest change to the sources.',
-         why='It would check old pages and report all is well.',
-         fix='Run `make site`: it builds and checks in one go.',
-         where='situation',
-         bad='docs/about-ms/types.md was saved after site/ was built; then `make check` ran.',
-         good='`make site` ran after the last change: it builds and checks in one go.'),
+         what="`make check` was asked to check a site/ built before the latest change to the sources.",
+         why="It would check old pages and report all is well.",
+         fix="Run `make site`: it builds and checks in one go.",
+         where="situation",
+         bad="docs/about-ms/types.md was saved after site/ was built; then `make check` ran.",
+         good="`make site` ran after the last change: it builds and checks in one go."),
 )
 
 SOURCES = ("mkdocs.yml", "gate.yml", "verification.lock.json", "docs", "includes", "overrides")

@@ -17,9 +17,9 @@ from ..rule import ERROR, WARNING, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("GATE001", ERROR,
-         what='A gate-ignore comment has no reason.',
-         why='Every exception must say why.',
-         fix='Write <!-- gate-ignore CODE: reason -->.',
+         what="A gate-ignore comment has no reason.",
+         why="Every exception must say why.",
+         fix="Write <!-- gate-ignore CODE: reason -->.",
          bad="""\
 <!-- gate-ignore EVID002 -->
 About 40% of people improved.""",
@@ -27,9 +27,9 @@ About 40% of people improved.""",
 <!-- gate-ignore EVID002: the number is the study's title, quoted -->
 About 40% of people improved."""),
     Rule("GATE002", WARNING,
-         what='A gate-ignore comment or exception was not used.',
-         why='Stale exceptions hide future problems.',
-         fix='Remove the gate-ignore comment (or the exception in gate.yml): the problem it excused is gone.',
+         what="A gate-ignore comment or exception was not used.",
+         why="Stale exceptions hide future problems.",
+         fix="Remove the gate-ignore comment (or the exception in gate.yml): the problem it excused is gone.",
          bad="""\
 <!-- gate-ignore EVID002: the number is quoted -->
 Nothing numeric here.""",
@@ -37,9 +37,9 @@ Nothing numeric here.""",
 <!-- gate-ignore EVID002: the number is the study's title, quoted -->
 About 40% of people improved."""),
     Rule("GATE005", ERROR,
-         what='A gate-ignore comment names a SAFE code.',
-         why='Safety findings cannot be switched off from inside a page.',
-         fix='Remove the comment and the unsafe markup; a real need is a reviewed safe_exceptions entry in gate.yml (file, exact markup, why).',
+         what="A gate-ignore comment names a SAFE code.",
+         why="Safety findings cannot be switched off from inside a page.",
+         fix="Remove the comment and the unsafe markup; a real need is a reviewed safe_exceptions entry in gate.yml (file, exact markup, why).",
          bad="""\
 <!-- gate-ignore SAFE001: the clinic asked for its video -->
 <iframe src="https://video.example/ms"></iframe>""",

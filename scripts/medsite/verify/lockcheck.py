@@ -25,10 +25,10 @@ from .notices import CORRECTIONS, SERIOUS
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("VER001", ERROR,
-         what='DOI not found: the DOI handle API does not know it (handle code 100, HTTP 404)',
-         why='a DOI that does not resolve is often a fabricated or mistyped reference; readers cannot check the claim',
+         what="DOI not found: the DOI handle API does not know it (handle code 100, HTTP 404)",
+         why="a DOI that does not resolve is often a fabricated or mistyped reference; readers cannot check the claim",
          fix="copy the DOI again from the publisher's page or PubMed; a plausible-looking DOI can be fake",
-         where='verification.lock.json',
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "broken", "evidence": {}}
@@ -39,9 +39,9 @@ RULES = declare(
 ]"""),
     Rule("VER002", ERROR,
          what="the title registered for the DOI (Crossref) does not match the bibliography's title",
-         why='a real DOI attached to the wrong work makes a claim look supported by a paper that says something else',
-         fix='check that the DOI belongs to the cited work; then copy the title exactly',
-         where='verification.lock.json',
+         why="a real DOI attached to the wrong work makes a claim look supported by a paper that says something else",
+         fix="check that the DOI belongs to the cited work; then copy the title exactly",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["Stem cells for heart failure"]}}
@@ -51,10 +51,10 @@ RULES = declare(
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER003", ERROR,
-         what='the DOI is retracted, withdrawn, removed or under an expression of concern (Crossref, Retraction Watch)',
-         why='a retracted or doubted study is not evidence; citing it as support misleads patients',
-         fix='stop citing the work as evidence; if it must be mentioned, say that it was retracted and cite the notice',
-         where='verification.lock.json',
+         what="the DOI is retracted, withdrawn, removed or under an expression of concern (Crossref, Retraction Watch)",
+         why="a retracted or doubted study is not evidence; citing it as support misleads patients",
+         fix="stop citing the work as evidence; if it must be mentioned, say that it was retracted and cite the notice",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "updates": [{"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}]}}
@@ -64,10 +64,10 @@ RULES = declare(
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER004", WARNING,
-         what='the DOI has a correction, erratum or corrigendum',
-         why='a correction can change the numbers or conclusions the page relies on',
-         fix='read the correction and check that what the page says still holds',
-         where='verification.lock.json',
+         what="the DOI has a correction, erratum or corrigendum",
+         why="a correction can change the numbers or conclusions the page relies on",
+         fix="read the correction and check that what the page says still holds",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "updates": [{"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}]}}
@@ -77,10 +77,10 @@ RULES = declare(
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER005", ERROR,
-         what='PMID not found: NCBI esummary returns an error for it',
-         why='a PMID that does not exist sends readers nowhere and suggests a fabricated reference',
-         fix='copy the PMID again from PubMed',
-         where='verification.lock.json',
+         what="PMID not found: NCBI esummary returns an error for it",
+         why="a PMID that does not exist sends readers nowhere and suggests a fabricated reference",
+         fix="copy the PMID again from PubMed",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "broken", "evidence": {"error": "cannot get document summary"}}
@@ -92,8 +92,8 @@ RULES = declare(
     Rule("VER006", ERROR,
          what="PubMed lists the PMID as a 'Retracted Publication'",
          why="PubMed marks retractions even when the publisher's record does not",
-         fix='stop citing the work as evidence; if it must be mentioned, say that it was retracted',
-         where='verification.lock.json',
+         fix="stop citing the work as evidence; if it must be mentioned, say that it was retracted",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123", "pubtype": ["Journal Article", "Retracted Publication"]}}
@@ -104,9 +104,9 @@ RULES = declare(
 ]"""),
     Rule("VER007", ERROR,
          what="the DOI that PubMed lists for the PMID differs from the entry's DOI",
-         why='the entry mixes identifiers of two works, so one of its links points at the wrong paper',
-         fix='one of the two identifiers belongs to another work: check both against PubMed',
-         where='verification.lock.json',
+         why="the entry mixes identifiers of two works, so one of its links points at the wrong paper",
+         fix="one of the two identifiers belongs to another work: check both against PubMed",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/other"}}
@@ -117,9 +117,9 @@ RULES = declare(
 ]"""),
     Rule("VER008", ERROR,
          what="the PubMed title for the PMID does not match the bibliography's title",
-         why='the PMID points at a different paper than the one named',
-         fix='check that the PMID belongs to the cited work; then copy the title exactly',
-         where='verification.lock.json',
+         why="the PMID points at a different paper than the one named",
+         fix="check that the PMID belongs to the cited work; then copy the title exactly",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "Stem cells for heart failure", "doi": "10.1000/abc123"}}
@@ -129,10 +129,10 @@ RULES = declare(
   {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
 ]"""),
     Rule("VER009", WARNING,
-         what='the DOI is itself a retraction, correction or other update notice for another work',
-         why='a notice is rarely what a page means to cite, and hides the original work',
-         fix='cite the original work unless the notice is what the page discusses',
-         where='verification.lock.json',
+         what="the DOI is itself a retraction, correction or other update notice for another work",
+         why="a notice is rarely what a page means to cite, and hides the original work",
+         fix="cite the original work unless the notice is what the page discusses",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "update_to": [{"type": "retraction", "doi": "10.1000/original"}]}}
@@ -142,10 +142,10 @@ RULES = declare(
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER010", ERROR,
-         what='external link is broken (HTTP 404 or 410)',
-         why='readers who follow a dead link cannot check the source',
+         what="external link is broken (HTTP 404 or 410)",
+         why="readers who follow a dead link cannot check the source",
          fix="find the page's new address (or an archived copy) and update the link",
-         where='verification.lock.json',
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20", "status": "broken", "evidence": {"http_status": 404}}
@@ -155,10 +155,10 @@ RULES = declare(
   {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20", "status": "ok"}
 ]"""),
     Rule("VER011", WARNING,
-         what='the DOI exists but Crossref has no record of it, so its title and retraction status were not checked',
-         why='without a Crossref record the title and any retraction cannot be checked automatically',
-         fix='check the title and any retraction by hand at the registration agency (e.g. DataCite)',
-         where='verification.lock.json',
+         what="the DOI exists but Crossref has no record of it, so its title and retraction status were not checked",
+         why="without a Crossref record the title and any retraction cannot be checked automatically",
+         fix="check the title and any retraction by hand at the registration agency (e.g. DataCite)",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"crossref": "not-found"}}
@@ -168,20 +168,20 @@ RULES = declare(
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER020", WARNING,
-         what='item has never been verified online: it is not in the lock file',
-         why='an unverified reference could be fake, retracted or mistyped',
-         fix='run `make verify` (needs network) and commit verification.lock.json',
-         where='verification.lock.json',
-         bad='[]',
+         what="item has never been verified online: it is not in the lock file",
+         why="an unverified reference could be fake, retracted or mistyped",
+         fix="run `make verify` (needs network) and commit verification.lock.json",
+         where="verification.lock.json",
+         bad="[]",
          good="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER021", WARNING,
          what="the item's verification is older than the maximum age",
-         why='retractions and dead links appear over time; an old check may no longer hold',
-         fix='run `make verify` to refresh stale entries and commit verification.lock.json',
-         where='verification.lock.json',
+         why="retractions and dead links appear over time; an old check may no longer hold",
+         fix="run `make verify` to refresh stale entries and commit verification.lock.json",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2025-01-10", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
@@ -191,10 +191,10 @@ RULES = declare(
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER022", WARNING,
-         what='the last online check could not verify the item (unverifiable: 401/403/429, bot challenge; or transient: timeout, 5xx)',
-         why='the service refused or failed, so nothing is known about the item',
-         fix='run `make verify` again later; if it persists, check the item by hand',
-         where='verification.lock.json',
+         what="the last online check could not verify the item (unverifiable: 401/403/429, bot challenge; or transient: timeout, 5xx)",
+         why="the service refused or failed, so nothing is known about the item",
+         fix="run `make verify` again later; if it persists, check the item by hand",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "unverifiable", "evidence": {"detail": "HTTP 403"}}
@@ -204,10 +204,10 @@ RULES = declare(
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
 ]"""),
     Rule("VER030", ERROR,
-         what='the lock file cannot be read (not JSON, or not the expected shape)',
-         why='without the lock file the build cannot tell verified references from unverified ones',
-         fix='restore verification.lock.json from git, or delete it and run `make verify`',
-         where='verification.lock.json',
+         what="the lock file cannot be read (not JSON, or not the expected shape)",
+         why="without the lock file the build cannot tell verified references from unverified ones",
+         fix="restore verification.lock.json from git, or delete it and run `make verify`",
+         where="verification.lock.json",
          bad="""\
 [
   {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "fine", "evidence": {"registered_titles": ["A study of MS"]}}

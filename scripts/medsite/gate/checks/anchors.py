@@ -15,9 +15,9 @@ from ...rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("LNK006", ERROR,
-         what='Two elements of a page share an id (for example the same {#id} on two headings).',
+         what="Two elements of a page share an id (for example the same {#id} on two headings).",
          why="Links, the table of contents and the References page's backlinks all land on the first one.",
-         fix='Give each heading its own {#id}.',
+         fix="Give each heading its own {#id}.",
          bad="""\
 ## Risks {#risks}
 

@@ -38,11 +38,11 @@ from .links import resolve
 RULES = declare(
     Rule("PERF001", ERROR,
          what="A content page's first load (its HTML and the CSS, JavaScript and fonts it loads before the reader does anything, gzip-compressed as a host sends them) is over first_load_kb in gate.yml.",
-         why='Readers on phones and slow connections pay for every kilobyte before they can read, and the first page must not grow with the site.',
-         fix='The message lists each part and its compressed size: shorten or split a very long page, or load a script or stylesheet only when a reader needs it, as search does.',
-         where='gate.yml',
-         bad='first_load_kb: 0.1',
-         good='first_load_kb: 84'),
+         why="Readers on phones and slow connections pay for every kilobyte before they can read, and the first page must not grow with the site.",
+         fix="The message lists each part and its compressed size: shorten or split a very long page, or load a script or stylesheet only when a reader needs it, as search does.",
+         where="gate.yml",
+         bad="first_load_kb: 0.1",
+         good="first_load_kb: 84"),
 )
 
 DEFAULT_KB = GATE_DEFAULTS["first_load_kb"]

@@ -19,17 +19,17 @@ from .prose import sentences
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("EVID001", ERROR,
-         what='A word to avoid, in any form (cures, cured, curing), appears where readers see it: the title, description, a heading, alt text or the body (see docs/about/editorial-policy.md).',
-         why='These words overstate evidence and are red flags to regulators.',
-         fix='Say what was studied, in whom, what it showed and what is unknown; the word families and their allowed uses are in gate.yml.',
-         bad='This treatment is proven to work [@smith2020].',
-         good='In one trial, more people improved with this treatment [@smith2020].'),
+         what="A word to avoid, in any form (cures, cured, curing), appears where readers see it: the title, description, a heading, alt text or the body (see docs/about/editorial-policy.md).",
+         why="These words overstate evidence and are red flags to regulators.",
+         fix="Say what was studied, in whom, what it showed and what is unknown; the word families and their allowed uses are in gate.yml.",
+         bad="This treatment is proven to work [@smith2020].",
+         good="In one trial, more people improved with this treatment [@smith2020]."),
     Rule("EVID002", ERROR,
-         what='A number or percentage is stated without a citation in the same sentence.',
-         why='Numbers are the claims readers trust most.',
-         fix='Add [@key] before the full stop, or write the number in words if it is not a factual claim.',
-         bad='About 40% of people improved.',
-         good='About 40% of people improved [@smith2020].'),
+         what="A number or percentage is stated without a citation in the same sentence.",
+         why="Numbers are the claims readers trust most.",
+         fix="Add [@key] before the full stop, or write the number in words if it is not a factual claim.",
+         bad="About 40% of people improved.",
+         good="About 40% of people improved [@smith2020]."),
 )
 
 NUMBER = re.compile(r"(?<![\w./-])\d[\d,.]*\s*(?:%|percent\b)?")

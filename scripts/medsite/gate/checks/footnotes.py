@@ -9,18 +9,18 @@ from ...rule import ERROR, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("FN001", ERROR,
-         what='A footnote reference [^x] has no definition.',
-         why='The marker would show as raw text.',
+         what="A footnote reference [^x] has no definition.",
+         why="The marker would show as raw text.",
          fix="Add '[^x]: text' or remove the marker.",
-         bad='Relapses vary.[^n1]',
+         bad="Relapses vary.[^n1]",
          good="""\
 Relapses vary.[^n1]
 
 [^n1]: The editors' own note."""),
     Rule("FN002", ERROR,
-         what='A footnote definition is never referenced.',
-         why='The note would be silently dropped.',
-         fix='Reference it with [^x] or delete it.',
+         what="A footnote definition is never referenced.",
+         why="The note would be silently dropped.",
+         fix="Reference it with [^x] or delete it.",
          bad="[^n1]: The editors' own note.",
          good="""\
 Relapses vary.[^n1]

@@ -12,9 +12,9 @@ from .source_map import find_line, find_lines
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("IMG001", ERROR,
-         what='An image file does not exist.',
-         why='Readers see a broken image.',
-         fix='Fix the path or add the file under docs/assets/.',
+         what="An image file does not exist.",
+         why="Readers see a broken image.",
+         fix="Fix the path or add the file under docs/assets/.",
          bad="""\
 <figure markdown>
 ![A nerve fibre wrapped in myelin](../assets/figures/myelin-2.svg)
@@ -26,9 +26,9 @@ RULES = declare(
 <figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
 </figure>"""),
     Rule("IMG002", ERROR,
-         what='An image has no alt text.',
-         why='Screen-reader users miss what it shows.',
-         fix='Describe the image in the ![alt text](...) brackets.',
+         what="An image has no alt text.",
+         why="Screen-reader users miss what it shows.",
+         fix="Describe the image in the ![alt text](...) brackets.",
          bad="""\
 <figure markdown>
 ![](../assets/figures/myelin.svg)
@@ -40,27 +40,27 @@ RULES = declare(
 <figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
 </figure>"""),
     Rule("IMG003", ERROR,
-         what='An image has no visible credit and licence.',
-         why='We may only publish images we have the right to use.',
+         what="An image has no visible credit and licence.",
+         why="We may only publish images we have the right to use.",
          fix="Put 'Credit/Drawing: ... Licence: ...' in the figure caption.",
-         bad='![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)',
+         bad="![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)",
          good="""\
 <figure markdown>
 ![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
 <figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
 </figure>"""),
     Rule("IMG004", ERROR,
-         what='An image is larger than the size budget in gate.yml.',
-         why='Large images slow pages on phones.',
-         fix='Compress or resize it; prefer SVG for drawings.',
-         where='gate.yml',
-         bad='image_max_kb: 0',
-         good='image_max_kb: 200'),
+         what="An image is larger than the size budget in gate.yml.",
+         why="Large images slow pages on phones.",
+         fix="Compress or resize it; prefer SVG for drawings.",
+         where="gate.yml",
+         bad="image_max_kb: 0",
+         good="image_max_kb: 200"),
     Rule("IMG005", ERROR,
-         what='An image is loaded from another site (http:, https: or //host).',
+         what="An image is loaded from another site (http:, https: or //host).",
          why="Every reader's browser would fetch it from that host, telling a third party who reads which page; over http: it can also be swapped in transit.",
-         fix='Save the image, with its credit and licence, under docs/assets/ and link to that file.',
-         bad='![A nerve fibre wrapped in myelin](https://images.example/myelin.png)',
+         fix="Save the image, with its credit and licence, under docs/assets/ and link to that file.",
+         bad="![A nerve fibre wrapped in myelin](https://images.example/myelin.png)",
          good="""\
 <figure markdown>
 ![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)

@@ -28,19 +28,19 @@ from .source_map import SourceFinder
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("SAFE008", ERROR,
-         what='A file under docs/ of a type editors may not publish (JavaScript, WebAssembly, XML, XSL, PDF, archives...).',
-         why='Files copied from docs/ are published as they are, where a browser may run them.',
-         fix='Remove the file; publish pages, images, SVG drawings, CSS or text files only.',
-         where='docs/assets/',
-         bad='widget.js',
-         good='drawing.css'),
+         what="A file under docs/ of a type editors may not publish (JavaScript, WebAssembly, XML, XSL, PDF, archives...).",
+         why="Files copied from docs/ are published as they are, where a browser may run them.",
+         fix="Remove the file; publish pages, images, SVG drawings, CSS or text files only.",
+         where="docs/assets/",
+         bad="widget.js",
+         good="drawing.css"),
     Rule("SAFE009", ERROR,
-         what='The published site has a page whose source the gate does not check.',
-         why='Every page must pass every check before readers see it.',
-         fix='Write pages as .md files under docs/; report this to a maintainer, as the gate and MkDocs disagree about what a page is.',
-         where='site/',
-         bad='notes/index.html',
-         good='page/index.html'),
+         what="The published site has a page whose source the gate does not check.",
+         why="Every page must pass every check before readers see it.",
+         fix="Write pages as .md files under docs/; report this to a maintainer, as the gate and MkDocs disagree about what a page is.",
+         where="site/",
+         bad="notes/index.html",
+         good="page/index.html"),
 )
 
 # Pages the theme renders without a Markdown source.

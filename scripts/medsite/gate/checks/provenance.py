@@ -25,10 +25,10 @@ from .prose import sentences
 RULES = declare(
     Rule("EVID003", ERROR,
          what="A number in a sentence with a citation is not among the numbers of the findings of any work cited in that sentence (dates such as 'In 2020' or the cited work's year are not checked).",
-         why='A citation must support the number it sits beside; a wrong or made-up number looks just as trustworthy as a right one.',
+         why="A citation must support the number it sits beside; a wrong or made-up number looks just as trustworthy as a right one.",
          fix="Use the number the work found (see its `findings` in docs/references.yaml; '1 in 10' and '10%' count as the same), cite the work the number comes from, or add it to the findings if the verified finding has it. A real exception: <!-- gate-ignore EVID003: reason -->.",
-         bad='In the trial, 37% relapsed within 2 years [@smith2020].',
-         good='In the trial, 27% relapsed within 2 years [@smith2020].'),
+         bad="In the trial, 37% relapsed within 2 years [@smith2020].",
+         good="In the trial, 27% relapsed within 2 years [@smith2020]."),
 )
 
 

@@ -17,10 +17,10 @@ from .prose import clean
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("READ001", ERROR,
-         what='The body text of a content page reads above the grade limit in gate.yml (Flesch-Kincaid, default 9). The message names the three hardest sentences.',
-         why='Our readers include people tired or unwell from MS; plain language is part of being accurate.',
-         fix='Rewrite the sentences named: split long sentences, use everyday words, explain medical terms in a short sentence of their own.',
-         bad='Autologous haematopoietic stem cell transplantation necessitates immunoablative conditioning regimens, consequently predisposing recipients to opportunistic infections, infertility and treatment-related mortality, notwithstanding considerable heterogeneity among institutional protocols.',
+         what="The body text of a content page reads above the grade limit in gate.yml (Flesch-Kincaid, default 9). The message names the three hardest sentences.",
+         why="Our readers include people tired or unwell from MS; plain language is part of being accurate.",
+         fix="Rewrite the sentences named: split long sentences, use everyday words, explain medical terms in a short sentence of their own.",
+         bad="Autologous haematopoietic stem cell transplantation necessitates immunoablative conditioning regimens, consequently predisposing recipients to opportunistic infections, infertility and treatment-related mortality, notwithstanding considerable heterogeneity among institutional protocols.",
          good="A stem cell transplant uses strong chemotherapy. It weakens the body's defences for a while. Infections are more likely then. Some people cannot have children after it."),
 )
 

@@ -10,10 +10,10 @@ from ...rule import ERROR, WARNING, Rule, declare
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("REF003", ERROR,
-         what='A bibliography entry lacks a required field (authors or organisation, title, journal or publisher, year; URL for web pages).',
-         why='An incomplete reference cannot be found or judged by readers.',
-         fix='Add the field from the verified record, or record a reasoned exception with gate-ignore.',
-         where='docs/references.yaml',
+         what="A bibliography entry lacks a required field (authors or organisation, title, journal or publisher, year; URL for web pages).",
+         why="An incomplete reference cannot be found or judged by readers.",
+         fix="Add the field from the verified record, or record a reasoned exception with gate-ignore.",
+         where="docs/references.yaml",
          bad="""\
 - id: example
   type: article-journal
@@ -35,10 +35,10 @@ RULES = declare(
   findings:
     - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
     Rule("REF004", ERROR,
-         what='A DOI, PMID or PMCID is malformed.',
-         why='Broken identifiers send readers to the wrong place or nowhere.',
+         what="A DOI, PMID or PMCID is malformed.",
+         why="Broken identifiers send readers to the wrong place or nowhere.",
          fix="Copy the identifier exactly: DOI '10.xxxx/...' using only letters, digits and - . _ ; ( ) / : (cite a legacy DOI with other characters by PMID or URL), PMID digits only, PMCID 'PMC' plus digits.",
-         where='docs/references.yaml',
+         where="docs/references.yaml",
          bad="""\
 - id: example
   type: article-journal
@@ -60,10 +60,10 @@ RULES = declare(
   findings:
     - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
     Rule("REF005", ERROR,
-         what='Two bibliography entries share an id.',
-         why='Citations would be ambiguous.',
-         fix='Give each entry a unique id.',
-         where='docs/references.yaml',
+         what="Two bibliography entries share an id.",
+         why="Citations would be ambiguous.",
+         fix="Give each entry a unique id.",
+         where="docs/references.yaml",
          bad="""\
 - id: smith2020
   type: article-journal
@@ -85,10 +85,10 @@ RULES = declare(
   findings:
     - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
     Rule("REF006", ERROR,
-         what='Two entries under different ids share a DOI or PMID.',
-         why='The same work would be numbered twice.',
-         fix='Merge the entries and cite one id.',
-         where='docs/references.yaml',
+         what="Two entries under different ids share a DOI or PMID.",
+         why="The same work would be numbered twice.",
+         fix="Merge the entries and cite one id.",
+         where="docs/references.yaml",
          bad="""\
 - id: example
   type: article-journal
@@ -110,10 +110,10 @@ RULES = declare(
   findings:
     - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
     Rule("REF007", WARNING,
-         what='A bibliography entry is never cited.',
-         why='Unused entries drift out of date unnoticed.',
-         fix='Cite it, or remove it from docs/references.yaml.',
-         where='docs/references.yaml',
+         what="A bibliography entry is never cited.",
+         why="Unused entries drift out of date unnoticed.",
+         fix="Cite it, or remove it from docs/references.yaml.",
+         where="docs/references.yaml",
          bad="""\
 - id: lee2022
   type: article-journal
@@ -135,17 +135,17 @@ RULES = declare(
   findings:
     - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
     Rule("REF008", ERROR,
-         what='The front matter `sources` list does not match the keys the page cites.',
+         what="The front matter `sources` list does not match the keys the page cites.",
          why="Reviewers read `sources` to check a page's evidence.",
-         fix='Make `sources` list exactly the keys cited in the body (the message lists them).',
-         where='front matter',
-         bad='sources: [smith2020]',
-         good='sources: [smith2020, jones2021]'),
+         fix="Make `sources` list exactly the keys cited in the body (the message lists them).",
+         where="front matter",
+         bad="sources: [smith2020]",
+         good="sources: [smith2020, jones2021]"),
     Rule("REF009", ERROR,
          what="A bibliography URL is not a plain https: address (javascript:, data:, http: not in gate.yml's http_allowed, no host, or quotes, spaces or angle brackets).",
-         why='The URL becomes a link and a JSON-LD url; other schemes can run code or send readers somewhere unsafe.',
+         why="The URL becomes a link and a JSON-LD url; other schemes can run code or send readers somewhere unsafe.",
          fix="Use the work's https address from the verified record; list a true http-only address in gate.yml's http_allowed with a reason.",
-         where='docs/references.yaml',
+         where="docs/references.yaml",
          bad="""\
 - id: example
   type: article-journal
@@ -170,9 +170,9 @@ RULES = declare(
   URL: https://journal.example/lee2022"""),
     Rule("REF010", ERROR,
          what="A bibliography entry's `findings` is not a list of texts.",
-         why='The number check (EVID003) cannot read it.',
+         why="The number check (EVID003) cannot read it.",
          fix="Write findings as a YAML list, one finding per line: '- Relapsed within 2 years: 27% on the medicine, 46% on placebo.'",
-         where='docs/references.yaml',
+         where="docs/references.yaml",
          bad="""\
 - id: example
   type: article-journal
@@ -193,10 +193,10 @@ RULES = declare(
   findings:
     - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
     Rule("REF011", WARNING,
-         what='A cited bibliography entry has no `findings` field, so the numbers that cite it cannot be checked (EVID003).',
-         why='Only findings let the gate check that a number says what the work found.',
+         what="A cited bibliography entry has no `findings` field, so the numbers that cite it cannot be checked (EVID003).",
+         why="Only findings let the gate check that a number says what the work found.",
          fix="Add `findings:` to the entry: a list of the work's verified findings in your own words, with every number pages use from it.",
-         where='docs/references.yaml',
+         where="docs/references.yaml",
          bad="""\
 - id: example
   type: article-journal

@@ -30,10 +30,10 @@ from .prose import sentences
 RULES = declare(
     Rule("EVID004", WARNING,
          what="A relative change ('a third fewer', 'halved', '40% lower', 'twice as likely') has no absolute figures in the same sentence.",
-         why='A relative change alone makes a small effect sound big; readers need to know how many people it happens to.',
+         why="A relative change alone makes a small effect sound big; readers need to know how many people it happens to.",
          fix="Add the absolute figures, e.g. 'relapsed within 2 years: 27 in 100 people on the medicine and 46 in 100 on placebo'.",
-         bad='The medicine halved relapses [@smith2020].',
-         good='The medicine halved relapses: within 2 years, 27 in 100 people on it relapsed, against 46 in 100 on placebo [@smith2020].'),
+         bad="The medicine halved relapses [@smith2020].",
+         good="The medicine halved relapses: within 2 years, 27 in 100 people on it relapsed, against 46 in 100 on placebo [@smith2020]."),
 )
 
 _COMPARATIVE = r"(?:fewer|less|lower|higher|more|greater|smaller|reduction|decrease|increase|drop|fall|rise)\b"
