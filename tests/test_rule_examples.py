@@ -1,9 +1,11 @@
 """Every rule's documented example (GATE-CODES.md) is what the gate really does: `bad` is reported, `good` passes.
 
 Each example is put where its rule's `where` says (a page's body or front matter, the bibliography,
-gate.yml, mkdocs.yml, the clinic's offer file, the lock file, a built page, a file of docs/) in a small
-fixture project that passes on its own, and the gate runs on it: source checks, or the site checks on a
-hand-made built page. No MkDocs build: the whole file runs in a few seconds.
+gate.yml, the clinic's offer file, the lock file, a built page, a file of docs/, MkDocs' log, the
+`make new-page` command) in a small fixture project that passes on its own, and the checks run on it:
+the gate's source checks, or its site checks (and the build's CSP step) on a hand-made built page.
+That takes a few seconds. The Markdown examples of rules found only in the built site (BUILT) are
+pages of the real project instead, built by MkDocs three times in all (marked slow).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from medsite.csp_step import CspStep
 from medsite.diagnostics import Diagnostic, DiagnosticError
 from medsite.gate import rules
 from medsite.rule import FRONT_MATTER, PAGE_BODY, SITUATION
-from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
+from test_gate import BIB, BODY, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
 NOT_RUNNABLE = {
@@ -104,8 +106,6 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
     if where == "gate.yml":  # budgets and limits apply to the built site too
         gate = merge_keys((ROOT / "gate.yml").read_text(encoding="utf-8"), example)
         return {**site_files(FIGURE, SITE_BASE), "gate.yml": gate}, True
-    if where == "mkdocs.yml":
-        return {"mkdocs.yml": merge_keys(MKDOCS, example)}, False
     if where == "data/clinic-offer.yaml":
         return {"data/clinic-offer.yaml": merge_keys(OFFER_FULL, example)}, False
     if where == LOCK:
@@ -211,6 +211,7 @@ BASES = {
     "bibliography": ("docs/references.yaml", f"- id: {BIB_ENTRY}\n  type: book\n  author: [{{literal: WHO}}]\n"
                      "  title: A book\n  publisher: WHO\n  issued: {date-parts: [[2020]]}\n  findings: [It found this.]\n"),
     "lock": (LOCK, "[]"),
+    "gate.yml": ("gate.yml", "warnings_fatal: false"),
     "site": (SITE_PAGE, "<p>Text.</p>"),
 }
 
