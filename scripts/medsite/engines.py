@@ -36,8 +36,8 @@ RULES = declare(
          why="Nothing can be published.",
          fix="Read the message; it names the page or file where MkDocs stopped.",
          where="situation",
-         bad="A snippet names a Markdown extension option MkDocs does not know, and MkDocs stops with an error.",
-         good="mkdocs.yml and the pages use only the extensions and options the site installs."),
+         bad="mkdocs.yml no longer parses, and MkDocs stops: 'mkdocs.yml: BUILD001 MkDocs stopped: Error: MkDocs encountered an error parsing the configuration file ...'",
+         good="mkdocs.yml parses, and names only the extensions and options the site installs."),
 )
 
 ENGINES = ("mkdocs", "zensical")
