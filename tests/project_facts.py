@@ -1,0 +1,140 @@
+"""What tests need to know about today's pages and bibliography, read from the project when they run.
+
+Tests that inspect the real site pick their page, citation key or entry here, by what it is (a
+condition page, a work the page cites twice, an entry with a DOI and a PMID), never by today's file
+name, key or wording: editors can rename, rewrite and re-cite without breaking a test.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from dataclasses import dataclass
+from functools import cache
+
+from conftest import ROOT
+from medsite import bibliography, citations, frontmatter, referencespage
+from medsite.pagemeta import PageMeta
+from medsite.pageurls import page_url
+from medsite.settings import read_mkdocs
+
+BIBLIOGRAPHY = "docs/references.yaml"
+
+
+def _nav_pages(nav) -> list[str]:
+    out = []
+    for item in nav:
+        value = list(item.values())[0] if isinstance(item, dict) else item
+        out.extend(_nav_pages(value) if isinstance(value, list) else [value])
+    return out
+
+
+MKDOCS = read_mkdocs(ROOT / "mkdocs.yml")[0]
+NAV = _nav_pages(MKDOCS["nav"])
+
+
+@cache
+def bib() -> bibliography.Bibliography:
+    return bibliography.load(BIBLIOGRAPHY, ROOT)
+
+
+@dataclass(frozen=True)
+class Page:
+    uri: str  # "about-ms/causes.md"
+    meta: PageMeta
+    body: str
+    body_line: int
+
+    @property
+    def rel(self) -> str:
+        return f"docs/{self.uri}"
+
+    @property
+    def url(self) -> str:
+        """The page's URL path as the site links it: "about-ms/causes/" ("" for the home page)."""
+        return page_url(self.uri)
+
+    @property
+    def cites(self) -> list[citations.Cite]:
+        """Citations in reading order (code left out), with their file lines."""
+        return [c for g in citations.find(self.body, first_line=self.body_line) for c in g.cites]
+
+    @property
+    def cited_keys(self) -> list[str]:
+        return list(dict.fromkeys(c.key for c in self.cites))
+
+
+@cache
+def pages() -> tuple[Page, ...]:
+    """Every page in the navigation, in its order."""
+    out = []
+    for uri in NAV:
+        parsed = frontmatter.read(ROOT / "docs" / uri, uri)
+        out.append(Page(uri, PageMeta.from_meta(parsed.meta), parsed.body, parsed.body_line))
+    return tuple(out)
+
+
+def content_pages(*page_types: str) -> list[Page]:
+    """Content pages (review block, JSON-LD), optionally only those of the given page_types."""
+    return [p for p in pages() if p.meta.is_content and (not page_types or p.meta.page_type in page_types)]
+
+
+def first(items, what: str):
+    """The first item; a project without one cannot run the test, and says so."""
+    for item in items:
+        return item
+    raise AssertionError(f"the project has no {what}: the test needs one")
+
+
+def page(uri: str) -> Page:
+    return first((p for p in pages() if p.uri == uri), f"page {uri}")
+
+
+def cited_twice() -> tuple[Page, str]:
+    """(page, key): the first content page that cites one work at least twice."""
+    return first(((p, key) for p in content_pages() for key in p.cited_keys
+                  if sum(c.key == key for c in p.cites) >= 2), "page citing a work twice")
+
+
+def entry_with(*fields: str) -> bibliography.Entry:
+    """The first cited bibliography entry that has all these CSL fields ("DOI", "PMID", "issue", ...)."""
+    cited = {key for p in content_pages() for key in p.cited_keys}
+    return first((e for e in bib().entries if e.id in cited and all(e.csl.get(f) not in (None, "") for f in fields)),
+                 f"cited entry with {', '.join(fields)}")
+
+
+def references_page() -> Page:
+    """The page where the build lists every cited work (its body holds the bibliography marker)."""
+    return first((p for p in pages() if referencespage.MARKER in p.body), "references page")
+
+
+def home_page() -> Page:
+    return page("index.md")
+
+
+def citing_page(key: str) -> Page:
+    return first((p for p in content_pages() if key in p.cited_keys), f"page citing {key}")
+
+
+def misspelt(key: str) -> str:
+    """A key one letter away from `key`, not in the bibliography, whose closest known key is `key`."""
+    known = list(bib().by_id)
+    for i in range(len(key) - 1, -1, -1):
+        for letter in "0123456789qxz":
+            typo = key[:i] + letter + key[i + 1:]
+            if typo not in known and difflib.get_close_matches(typo, known, n=1) == [key]:
+                return typo
+    raise AssertionError(f"no misspelling of {key} is closest to it")
+
+
+def entry_block(key: str) -> str:
+    """The entry's lines as written in the bibliography, from its `- id:` line up to the next entry."""
+    text = (ROOT / BIBLIOGRAPHY).read_text(encoding="utf-8")
+    start = text.index(f"- id: {key}\n")
+    end = text.find("\n- id: ", start + 1)
+    return text[start: end + 1 if end >= 0 else len(text)]
+
+
+def relative(from_uri: str, to_path: str) -> str:
+    """A docs-relative path written as a link from the page `from_uri` (Markdown links are file-relative)."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_uri) or ".")
