@@ -90,6 +90,18 @@ def page(uri: str) -> Page:
     return first((p for p in pages() if p.uri == uri), f"page {uri}")
 
 
+def editable_page() -> Page:
+    """A condition page that cites at least two works and has a second-level heading: tests add to it or break it."""
+    return first((p for p in content_pages("condition") if len(p.cited_keys) >= 2 and "\n## " in p.body),
+                 "condition page citing two works, with a ## heading")
+
+
+def line_of(page: Page, text: str) -> int:
+    """The file line (front matter counted) where `text` first occurs in the page."""
+    source = (ROOT / page.rel).read_text(encoding="utf-8")
+    return source[: source.index(text)].count("\n") + 1
+
+
 def cited_twice() -> tuple[Page, str]:
     """(page, key): the first content page that cites one work at least twice."""
     return first(((p, key) for p in content_pages() for key in p.cited_keys
@@ -133,6 +145,13 @@ def entry_block(key: str) -> str:
     start = text.index(f"- id: {key}\n")
     end = text.find("\n- id: ", start + 1)
     return text[start: end + 1 if end >= 0 else len(text)]
+
+
+def person_authored_article() -> str:
+    """The key of the first entry written as `type: article-journal` then an `author:` list of people."""
+    return first((e.id for e in bib().entries
+                  if entry_block(e.id).startswith(f"- id: {e.id}\n  type: article-journal\n  author:\n  - family:")),
+                 "journal article with personal authors")
 
 
 def relative(from_uri: str, to_path: str) -> str:
