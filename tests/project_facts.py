@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -122,6 +123,19 @@ def references_page() -> Page:
 
 def home_page() -> Page:
     return page("index.md")
+
+
+def links_in(page: Page) -> list[str]:
+    """Docs-relative paths of the pages a page links to in Markdown (`[text](other.md)`), in order."""
+    targets = re.findall(r"\]\(([^)\s#]+\.md)(?:#[^)]*)?\)", page.body)
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(page.uri), t)) for t in targets]
+
+
+def figure_page_linked_from_home() -> Page:
+    """A content page with an image, that the home page links to."""
+    linked = set(links_in(home_page()))
+    return first((p for p in content_pages() if p.uri in linked and re.search(r"!\[|<img\b", p.body)),
+                 "content page with an image, linked from the home page")
 
 
 def citing_page(key: str) -> Page:

@@ -185,7 +185,7 @@ def test_jsonld_matches_visible_values(site, uri):
     assert len(data.get("citation", [])) == len(dict.fromkeys(cited))
 
 
-@pytest.mark.parametrize("uri", [p for p in CONTENT_PAGES if p.startswith(("treatments/", "stem-cells/"))])
+@pytest.mark.parametrize("uri", [p.uri for p in content_pages() if p.meta.is_treatment])
 def test_treatment_pages_have_disclaimer_sections_and_medical_help(site, uri):
     tree = parse(site, uri)
     article = tree.css_first("article")
