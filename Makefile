@@ -67,8 +67,9 @@ test: venv browser node ## Run every test (ruff included, in tests/test_codeheal
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
 
-lint: venv ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml)
+lint: venv ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml) and check the GitHub workflows
 	$(VENV)/bin/ruff check scripts tests
+	PYTHONPATH=scripts $(PY) -m medsite.workflowcheck .github/workflows/*.yml
 
 bench: venv ## Benchmarks: build time, gate vs lychee on synthetic sites, verification throughput
 	$(RUN) medsite.bench
