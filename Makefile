@@ -40,8 +40,8 @@ serve: venv ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) sho
 check: venv ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1; ENGINE=zensical for a Zensical-built site)
 	@MEDSITE_ENGINE=$(ENGINE) $(RUN) medsite.gate --site-dir site $(GATE_OPTS)
 
-browser: ## Install Debian's Chromium and ChromeDriver if missing (for browser tests)
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+browser: ## Install Debian's Chromium if missing (browser tests drive it with Playwright over CDP: no ChromeDriver)
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
