@@ -12,13 +12,14 @@ import posixpath
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from conftest import ROOT
 from medsite import bibliography, citations, frontmatter, referencespage
 from medsite.pagemeta import PageMeta
 from medsite.pageurls import page_url
 from medsite.settings import read_mkdocs
 
+ROOT = Path(__file__).resolve().parents[1]
 BIBLIOGRAPHY = "docs/references.yaml"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good
 from medsite.pageurls import html_file, url_file
 from project_facts import editable_page, first, person_authored_article, references_page, relative
 from test_gate import BIB, BODY, diagnose, line_of, page
@@ -75,16 +75,8 @@ def build(root: Path) -> subprocess.CompletedProcess:
 def project(tmp_path):
     root = copy_project(tmp_path)
     (root / "site").mkdir()
-    (root / "site" / "marker.txt").write_text("last good build")
+    mark_last_good(root)
     return root
-
-
-def refused(result, root, expected: str):
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert expected in output, output
-    assert "Traceback" not in output
-    assert (root / "site" / "marker.txt").read_text() == "last good build"
 
 
 def insert_after(path: Path, anchor: str, text: str) -> int:
@@ -99,24 +91,24 @@ def insert_after(path: Path, anchor: str, text: str) -> int:
 
 def test_alias_bomb_in_front_matter_is_refused_with_line(project):
     line = replace_line(project / PAGE, "title:", bomb("laughs", final="title"))
-    refused(build(project), project, f"{PAGE}:{line}: INPUT001 YAML anchors (&name) and aliases (*name) are not allowed")
+    assert_failed_and_kept(build(project), project, f"{PAGE}:{line}: INPUT001 YAML anchors (&name) and aliases (*name) are not allowed")
 
 
 def test_alias_bomb_in_bibliography_is_refused_with_line(project):
     bib = project / "docs/references.yaml"
     line = replace_line(bib, "  title:", bomb("laughs", "  ", final="title"), after=f"- id: {ARTICLE}\n")
-    refused(build(project), project, f"docs/references.yaml:{line}: INPUT001 YAML anchors")
+    assert_failed_and_kept(build(project), project, f"docs/references.yaml:{line}: INPUT001 YAML anchors")
 
 
 def test_alias_bomb_in_mkdocs_yml_is_refused_before_mkdocs_reads_it(project):
     # MkDocs' own loader expands aliases: this took MkDocs over a minute before the check.
     line = insert_after(project / "mkdocs.yml", "extra:", bomb("laughs", "  "))
     result = build(project)
-    refused(result, project, f"mkdocs.yml:{line}: INPUT001 YAML anchors")
+    assert_failed_and_kept(result, project, f"mkdocs.yml:{line}: INPUT001 YAML anchors")
     assert "BUILD001" not in result.stdout  # MkDocs never ran
 
 
-def test_alias_in_gate_yml_is_refused(tmp_path):
+def test_alias_in_gate_yml_is_assert_failed_and_kept(tmp_path):
     found = diagnose(tmp_path, {"gate.yml": "image_max_kb: &size 200\nverification_max_age_days: *size\n"})
     assert ("INPUT001", "gate.yml", 1) in {(d.code, d.path, d.line) for d in found}
 
@@ -140,7 +132,7 @@ def test_near_miss_ampersands_and_stars_in_quoted_values_pass(tmp_path):
 def test_oversized_page_is_refused_before_it_is_read(project):
     path = project / PAGE
     path.write_text(path.read_text() + ("A long line of text. " * 50 + "\n\n") * 600)  # about 630 kB
-    refused(build(project), project, f"{PAGE}: INPUT002 the page is 6")
+    assert_failed_and_kept(build(project), project, f"{PAGE}: INPUT002 the page is 6")
 
 
 def test_oversized_front_matter_value_is_refused_at_its_line(tmp_path):
@@ -191,7 +183,7 @@ def html_of(root: Path, url: str = SOURCE.url) -> str:
 
 def test_duplicate_heading_ids_fail_at_the_second_heading(project):
     line = add_to_page(project, "## First part {#part}\n\nText.\n\n## Second part {#part}\n\nMore text.\n")
-    refused(build(project), project,
+    assert_failed_and_kept(build(project), project,
             f"{HTML}: LNK006 id 'part' is used more than once on the page (from {PAGE}:{line + 4})")
 
 
@@ -206,7 +198,7 @@ def test_image_from_another_host_is_an_error(project, src):
     figure = (f'<figure markdown>\n![A drawing of the brain]({src})\n'
               "<figcaption>Drawing: editorial team. Licence: CC BY 4.0.</figcaption>\n</figure>\n")
     line = add_to_page(project, figure)
-    refused(build(project), project,
+    assert_failed_and_kept(build(project), project,
             f"{HTML}: IMG005 image '{src}' is loaded from another site (from {PAGE}:{line + 1})")
 
 
@@ -253,7 +245,7 @@ def test_malformed_bibliography_entry_is_blamed_on_the_bibliography(project):
     bib.write_text(text.replace(f"- id: {ARTICLE}\n  type: article-journal\n  author:\n",
                                 f"- id: {ARTICLE}\n  type: article-journal\n  author: {{surname: Someone}}\n  authors:\n", 1))
     result = build(project)
-    refused(result, project, f"docs/references.yaml:{line + 2}: REF012 entry '{ARTICLE}'")
+    assert_failed_and_kept(result, project, f"docs/references.yaml:{line + 2}: REF012 entry '{ARTICLE}'")
     assert "BUILD001" not in result.stdout  # no page is blamed for it
 
 
@@ -284,7 +276,7 @@ def test_organisation_author_near_miss_formats(project):
 def test_citation_with_trailing_dot_is_reported_at_its_own_line(project):
     # The page cites works on earlier lines; the stray `[@` is on the last one.
     line = add_to_page(project, f"Another finding from the same study [@{KEY}.].\n")
-    refused(build(project), project, f"{HTML}: OUT001 unrendered '[@' in the page text (from {PAGE}:{line})")
+    assert_failed_and_kept(build(project), project, f"{HTML}: OUT001 unrendered '[@' in the page text (from {PAGE}:{line})")
 
 
 def test_byte_order_mark_is_accepted_like_mkdocs_does(tmp_path):

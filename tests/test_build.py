@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import copy_project, run_build
+from conftest import assert_failed_and_kept, copy_project, mark_last_good, run_build
 from medsite.pageurls import html_file
 from project_facts import editable_page, line_of, misspelt
 
@@ -23,7 +23,7 @@ def project(tmp_path, built_project):
     root = tmp_path / "project"
     shutil.copytree(built_project, root, symlinks=True)  # site/ is a relative link to the published build
     assert (root / "site" / "index.html").is_file()
-    (root / "site" / "marker.txt").write_text("last good build")
+    mark_last_good(root)
     return root
 
 
@@ -34,14 +34,6 @@ def page_with(root, old: str, new: str, rel: str = PAGE.rel) -> int:
     assert old in text
     path.write_text(text.replace(old, new, 1))
     return text[: text.index(old)].count("\n") + 1 + (len(new) - len(new.lstrip("\n")))
-
-
-def assert_failed_and_kept(result, root, expected: str):
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert expected in output, output
-    assert "Traceback" not in output
-    assert (root / "site" / "marker.txt").read_text() == "last good build"
 
 
 def test_unknown_citation_key_fails_with_file_and_line(project):
