@@ -169,6 +169,28 @@ def person_authored_article() -> str:
                  "journal article with personal authors")
 
 
+def simply_named_entry() -> bibliography.Entry:
+    """The first entry with one to six authors, each a one-word family name and initials ("Reich DS"),
+    a title, a journal and a year written as date-parts: its authors can be written on one line."""
+    def simple(author: dict) -> bool:
+        return set(author) == {"family", "given"} and author["family"].isalpha() and author["given"].isupper() \
+            and author["given"].isalpha()
+    return first((e for e in bib().entries
+                  if 1 <= len(e.csl.get("author") or []) <= 6 and all(simple(a) for a in e.csl["author"])
+                  and e.title and e.csl.get("container-title") and "date-parts" in (e.csl.get("issued") or {})
+                  and "  author:\n  - family:" in entry_block(e.id)),
+                 "entry with up to six simply named authors")
+
+
+def author_lines(key: str) -> str:
+    """The entry's `author:` list exactly as written (the key line and every name line)."""
+    block = entry_block(key)
+    start = block.index("  author:\n")
+    lines = block[start:].splitlines(keepends=True)
+    end = 1 + next((i for i, line in enumerate(lines[1:]) if not line.startswith(("  - ", "    "))), len(lines) - 1)
+    return "".join(lines[:end])
+
+
 def relative(from_uri: str, to_path: str) -> str:
     """A docs-relative path written as a link from the page `from_uri` (Markdown links are file-relative)."""
     return posixpath.relpath(to_path, posixpath.dirname(from_uri) or ".")
