@@ -139,6 +139,19 @@ def figure_page_linked_from_home() -> Page:
                  "content page with an image, linked from the home page")
 
 
+def snippets(page: Page) -> list[str]:
+    """The includes/ files a page pulls in (`--8<-- "name.md"` lines), in order."""
+    return re.findall(r'^--8<-- "([^"]+)"', page.body, re.M)
+
+
+def lone_citation(*page_types: str, with_snippet: bool = False) -> tuple[Page, str]:
+    """(page, key): the first content page (of these page_types; with a snippet, if asked) with a
+    citation written alone, `[@key]`."""
+    return first(((p, k) for p in content_pages(*page_types) if snippets(p) or not with_snippet
+                  for k in p.cited_keys if f"[@{k}]" in p.body),
+                 "content page with a lone citation" + (" and a snippet" if with_snippet else ""))
+
+
 def citing_page(key: str) -> Page:
     return first((p for p in content_pages() if key in p.cited_keys), f"page citing {key}")
 
