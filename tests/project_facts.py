@@ -204,6 +204,21 @@ def author_lines(key: str) -> str:
     return "".join(lines[:end])
 
 
+def fragment_link() -> tuple[Page, str, str]:
+    """(page, target, anchor): the first link with an #anchor to another page, `[text](target.md#anchor)`."""
+    return first(((p, m.group(1), m.group(2)) for p in content_pages()
+                  for m in re.finditer(r"\]\(([^)\s#]+\.md)#([a-z0-9-]{6,})\)", p.body)), "link to another page's anchor")
+
+
+def figure() -> tuple[Page, str, str, str]:
+    """(page, the <figure markdown> block as written, its image's alt text, its image's src): the first content figure."""
+    for p in content_pages():
+        m = re.search(r"<figure markdown>\n!\[([^\]]+)\]\(([^)\s]+)\).*?</figure>", p.body, re.S)
+        if m:
+            return p, m.group(0), m.group(1), m.group(2)
+    raise AssertionError("the project has no content page with a <figure markdown> image: the test needs one")
+
+
 def relative(from_uri: str, to_path: str) -> str:
     """A docs-relative path written as a link from the page `from_uri` (Markdown links are file-relative)."""
     return posixpath.relpath(to_path, posixpath.dirname(from_uri) or ".")

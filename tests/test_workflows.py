@@ -24,9 +24,11 @@ import pytest
 import yaml
 
 from conftest import copy_project
+from project_facts import editable_page
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
+PAGE = editable_page()  # a condition page of the project, for the simulated pull request
 BROKEN_WORKFLOW = REPO / "tests" / "fixtures" / "workflows" / "broken.yml"
 EDITOR_DOCS = ["CONTRIBUTING.md", ".github/PULL_REQUEST_TEMPLATE.md"]
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
@@ -366,7 +368,7 @@ def test_a_pull_request_that_breaks_a_rule_gets_an_annotation_on_that_line(tmp_p
     (script,) = [s for s in run_scripts(workflow) if s.startswith("make site")]
     (tmp_path / "project").mkdir()
     root = copy_project(tmp_path / "project")
-    page = root / "docs" / "about-ms" / "symptoms.md"
+    page = root / PAGE.rel
     lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
     at = [i for i, line in enumerate(lines) if line.strip() == "---"][1] + 1  # first line after the front matter
     lines.insert(at, "Our treatment is a miracle for people with MS.\n\n")
@@ -382,7 +384,7 @@ def test_a_pull_request_that_breaks_a_rule_gets_an_annotation_on_that_line(tmp_p
                             capture_output=True, text=True, timeout=300)
 
     assert result.returncode != 0, "the gate step must fail the job"
-    annotation = f"::error file=docs/about-ms/symptoms.md,line={at + 1},title=EVID001::"
+    annotation = f"::error file={PAGE.rel},line={at + 1},title=EVID001::"
     assert any(line.startswith(annotation) for line in result.stdout.splitlines()), result.stdout + result.stderr
     assert "EVID001" in summary.read_text(encoding="utf-8")
     assert not (root / "site").exists(), "nothing is published from a failed gate"
