@@ -40,8 +40,8 @@ serve: venv ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) sho
 check: venv ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1; ENGINE=zensical for a Zensical-built site)
 	@MEDSITE_ENGINE=$(ENGINE) $(RUN) medsite.gate --site-dir site $(GATE_OPTS)
 
-browser: ## Install Debian's Chromium and ChromeDriver if missing (for browser tests)
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+browser: ## Install Debian's Chromium if missing (browser tests drive it with Playwright over CDP: no ChromeDriver)
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -67,8 +67,9 @@ test: venv browser node ## Run every test (ruff included, in tests/test_codeheal
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
 
-lint: venv ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml)
+lint: venv ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml) and check the GitHub workflows
 	$(VENV)/bin/ruff check scripts tests
+	PYTHONPATH=scripts $(PY) -m medsite.workflowcheck .github/workflows/*.yml
 
 bench: venv ## Benchmarks: build time, gate vs lychee on synthetic sites, verification throughput
 	$(RUN) medsite.bench

@@ -37,6 +37,23 @@ def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+LAST_GOOD = "last good build"
+
+
+def mark_last_good(root: Path) -> None:
+    """Leave a marker in site/, as if a good build had published it: a failed build must not touch it."""
+    (root / "site" / "marker.txt").write_text(LAST_GOOD)
+
+
+def assert_failed_and_kept(result: subprocess.CompletedProcess, root: Path, expected: str) -> None:
+    """The build stopped (exit 1) with `expected` in its output, no traceback, and site/ as it was."""
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert expected in output, output
+    assert "Traceback" not in output
+    assert (root / "site" / "marker.txt").read_text() == LAST_GOOD
+
+
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
     """The real site, built once per test session by the same command as `make site`."""

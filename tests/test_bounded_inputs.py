@@ -12,16 +12,25 @@ import os
 import signal
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good
+from medsite.pageurls import html_file, url_file
+from project_facts import editable_page, first, person_authored_article, references_page, relative
 from test_gate import BIB, BODY, diagnose, line_of, page
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
-PAGE = "docs/about-ms/causes.md"
+SOURCE = editable_page()  # a condition page citing two works, with a ## heading
+PAGE = SOURCE.rel
+HTML = f"site/{html_file(SOURCE.uri)}"
+KEY = SOURCE.cited_keys[0]
+ARTICLE = person_authored_article()  # an entry whose author list the tests rewrite
+FIGURE = first(sorted((ROOT / "docs" / "assets" / "figures").glob("*.svg")), "figure in docs/assets/figures")
 
 
 def bomb(key: str, indent: str = "", final: str | None = None) -> str:
@@ -66,16 +75,8 @@ def build(root: Path) -> subprocess.CompletedProcess:
 def project(tmp_path):
     root = copy_project(tmp_path)
     (root / "site").mkdir()
-    (root / "site" / "marker.txt").write_text("last good build")
+    mark_last_good(root)
     return root
-
-
-def refused(result, root, expected: str):
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert expected in output, output
-    assert "Traceback" not in output
-    assert (root / "site" / "marker.txt").read_text() == "last good build"
 
 
 def insert_after(path: Path, anchor: str, text: str) -> int:
@@ -90,24 +91,24 @@ def insert_after(path: Path, anchor: str, text: str) -> int:
 
 def test_alias_bomb_in_front_matter_is_refused_with_line(project):
     line = replace_line(project / PAGE, "title:", bomb("laughs", final="title"))
-    refused(build(project), project, f"{PAGE}:{line}: INPUT001 YAML anchors (&name) and aliases (*name) are not allowed")
+    assert_failed_and_kept(build(project), project, f"{PAGE}:{line}: INPUT001 YAML anchors (&name) and aliases (*name) are not allowed")
 
 
 def test_alias_bomb_in_bibliography_is_refused_with_line(project):
     bib = project / "docs/references.yaml"
-    line = replace_line(bib, "  title:", bomb("laughs", "  ", final="title"), after="- id: filippi2018")
-    refused(build(project), project, f"docs/references.yaml:{line}: INPUT001 YAML anchors")
+    line = replace_line(bib, "  title:", bomb("laughs", "  ", final="title"), after=f"- id: {ARTICLE}\n")
+    assert_failed_and_kept(build(project), project, f"docs/references.yaml:{line}: INPUT001 YAML anchors")
 
 
 def test_alias_bomb_in_mkdocs_yml_is_refused_before_mkdocs_reads_it(project):
     # MkDocs' own loader expands aliases: this took MkDocs over a minute before the check.
     line = insert_after(project / "mkdocs.yml", "extra:", bomb("laughs", "  "))
     result = build(project)
-    refused(result, project, f"mkdocs.yml:{line}: INPUT001 YAML anchors")
+    assert_failed_and_kept(result, project, f"mkdocs.yml:{line}: INPUT001 YAML anchors")
     assert "BUILD001" not in result.stdout  # MkDocs never ran
 
 
-def test_alias_in_gate_yml_is_refused(tmp_path):
+def test_alias_in_gate_yml_is_assert_failed_and_kept(tmp_path):
     found = diagnose(tmp_path, {"gate.yml": "image_max_kb: &size 200\nverification_max_age_days: *size\n"})
     assert ("INPUT001", "gate.yml", 1) in {(d.code, d.path, d.line) for d in found}
 
@@ -131,7 +132,7 @@ def test_near_miss_ampersands_and_stars_in_quoted_values_pass(tmp_path):
 def test_oversized_page_is_refused_before_it_is_read(project):
     path = project / PAGE
     path.write_text(path.read_text() + ("A long line of text. " * 50 + "\n\n") * 600)  # about 630 kB
-    refused(build(project), project, f"{PAGE}: INPUT002 the page is 6")
+    assert_failed_and_kept(build(project), project, f"{PAGE}: INPUT002 the page is 6")
 
 
 def test_oversized_front_matter_value_is_refused_at_its_line(tmp_path):
@@ -176,14 +177,14 @@ def passes(result):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def html_of(root: Path, page: str = "about-ms/causes") -> str:
-    return (root / "site" / page / "index.html").read_text(encoding="utf-8")
+def html_of(root: Path, url: str = SOURCE.url) -> str:
+    return (root / "site" / url_file(url)).read_text(encoding="utf-8")
 
 
 def test_duplicate_heading_ids_fail_at_the_second_heading(project):
     line = add_to_page(project, "## First part {#part}\n\nText.\n\n## Second part {#part}\n\nMore text.\n")
-    refused(build(project), project,
-            f"site/about-ms/causes/index.html: LNK006 id 'part' is used more than once on the page (from {PAGE}:{line + 4})")
+    assert_failed_and_kept(build(project), project,
+            f"{HTML}: LNK006 id 'part' is used more than once on the page (from {PAGE}:{line + 4})")
 
 
 def test_distinct_heading_ids_pass(project):
@@ -197,12 +198,13 @@ def test_image_from_another_host_is_an_error(project, src):
     figure = (f'<figure markdown>\n![A drawing of the brain]({src})\n'
               "<figcaption>Drawing: editorial team. Licence: CC BY 4.0.</figcaption>\n</figure>\n")
     line = add_to_page(project, figure)
-    refused(build(project), project,
-            f"site/about-ms/causes/index.html: IMG005 image '{src}' is loaded from another site (from {PAGE}:{line + 1})")
+    assert_failed_and_kept(build(project), project,
+            f"{HTML}: IMG005 image '{src}' is loaded from another site (from {PAGE}:{line + 1})")
 
 
 def test_image_from_our_own_assets_passes(project):
-    add_to_page(project, '<figure markdown>\n![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)\n'
+    src = relative(SOURCE.uri, f"assets/figures/{FIGURE.name}")
+    add_to_page(project, f'<figure markdown>\n![A drawing from our figures]({src})\n'
                          "<figcaption>Drawing: editorial team. Licence: CC BY 4.0.</figcaption>\n</figure>\n")
     passes(build(project))
 
@@ -216,33 +218,34 @@ def test_citation_just_outside_indented_code_is_still_checked(tmp_path):
 
 def test_indented_code_is_code_for_the_gate_and_the_citation_step(project):
     add_to_page(project, "How to cite a study in this site's pages:\n\n"
-                         "    Write [@bjornevik2022] or [@nosuchkey2020] and a note[^n].\n\n"
-                         "- A list item.\n\n    A second paragraph of the item [@bjornevik2022].\n")
+                         f"    Write [@{KEY}] or [@nosuchkey2020] and a note[^n].\n\n"
+                         f"- A list item.\n\n    A second paragraph of the item [@{KEY}].\n")
     passes(build(project))  # no REF001 for the key in code, no FN001 for the marker in code
     html = html_of(project)
-    assert "<pre><code>Write [@bjornevik2022] or [@nosuchkey2020] and a note[^n]." in html
+    assert f"<pre><code>Write [@{KEY}] or [@nosuchkey2020] and a note[^n]." in html
     assert "[^cite-" not in html
     # The list item's indented paragraph is prose: its citation became a footnote.
     assert "A second paragraph of the item<sup" in html
 
 
 def test_citation_in_a_heading_keeps_the_references_page_anchor(project):
-    add_to_page(project, "## Vitamin D and sunlight [@thompson2018lancet]\n\nMore on this topic [@thompson2018lancet].\n")
+    add_to_page(project, f"## Vitamin D and sunlight [@{KEY}]\n\nMore on this topic [@{KEY}].\n")
     passes(build(project))  # the gate's LNK002 would catch a backlink to a missing anchor
     assert 'id="vitamin-d-and-sunlight"' in html_of(project)
-    references = html_of(project, "references")
-    assert 'about-ms/causes/#vitamin-d-and-sunlight"' in references
-    assert "Causes and risk factors: Vitamin D and sunlight</a>" in references
+    references = html_of(project, references_page().url)
+    assert f'{SOURCE.url}#vitamin-d-and-sunlight"' in references
+    labels = {a.text() for a in LexborHTMLParser(references).css("a")}  # text: the glossary may wrap words in <abbr>
+    assert f"{SOURCE.meta.title}: Vitamin D and sunlight" in labels
 
 
 def test_malformed_bibliography_entry_is_blamed_on_the_bibliography(project):
     bib = project / "docs/references.yaml"
     text = bib.read_text()
-    line = text[: text.index("- id: filippi2018")].count("\n") + 1
-    bib.write_text(text.replace("- id: filippi2018\n  type: article-journal\n  author:\n",
-                                "- id: filippi2018\n  type: article-journal\n  author: {surname: Filippi}\n  authors:\n", 1))
+    line = text[: text.index(f"- id: {ARTICLE}\n")].count("\n") + 1
+    bib.write_text(text.replace(f"- id: {ARTICLE}\n  type: article-journal\n  author:\n",
+                                f"- id: {ARTICLE}\n  type: article-journal\n  author: {{surname: Someone}}\n  authors:\n", 1))
     result = build(project)
-    refused(result, project, f"docs/references.yaml:{line + 2}: REF012 entry 'filippi2018'")
+    assert_failed_and_kept(result, project, f"docs/references.yaml:{line + 2}: REF012 entry '{ARTICLE}'")
     assert "BUILD001" not in result.stdout  # no page is blamed for it
 
 
@@ -263,7 +266,8 @@ def test_an_entry_the_style_cannot_format_is_ref013_at_the_entry():
 def test_organisation_author_near_miss_formats(project):
     bib = project / "docs/references.yaml"
     text = bib.read_text()
-    start = text.index("- id: filippi2018\n  type: article-journal\n  author:\n") + len("- id: filippi2018\n  type: article-journal\n")
+    head = f"- id: {ARTICLE}\n  type: article-journal\n"
+    start = text.index(head + "  author:\n") + len(head)
     end = text.index("  title:", start)
     bib.write_text(text[:start] + "  author:\n  - literal: MS International Federation\n" + text[end:])
     passes(build(project))
@@ -271,8 +275,8 @@ def test_organisation_author_near_miss_formats(project):
 
 def test_citation_with_trailing_dot_is_reported_at_its_own_line(project):
     # The page cites works on earlier lines; the stray `[@` is on the last one.
-    line = add_to_page(project, "Another finding from the same study [@bjornevik2022.].\n")
-    refused(build(project), project, f"site/about-ms/causes/index.html: OUT001 unrendered '[@' in the page text (from {PAGE}:{line})")
+    line = add_to_page(project, f"Another finding from the same study [@{KEY}.].\n")
+    assert_failed_and_kept(build(project), project, f"{HTML}: OUT001 unrendered '[@' in the page text (from {PAGE}:{line})")
 
 
 def test_byte_order_mark_is_accepted_like_mkdocs_does(tmp_path):
@@ -286,7 +290,7 @@ def test_byte_order_mark_page_builds_with_its_front_matter(project):
     path = project / PAGE
     path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
     passes(build(project))
-    assert "<title>Causes and risk factors" in html_of(project)
+    assert f"<title>{escape(SOURCE.meta.title, quote=False)}" in html_of(project)
 
 
 def test_indented_lines_inside_raw_html_are_not_code(tmp_path):

@@ -6,7 +6,13 @@ import shutil
 
 import pytest
 
-from conftest import copy_project, run_build
+from conftest import assert_failed_and_kept, copy_project, mark_last_good, run_build
+from medsite.pageurls import html_file
+from project_facts import editable_page, line_of, misspelt
+
+PAGE = editable_page()  # a condition page citing two works, with a ## heading
+KEY = PAGE.cites[0].key  # the first work it cites
+TYPO = misspelt(KEY)  # one letter off, and closest to KEY
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
@@ -17,11 +23,11 @@ def project(tmp_path, built_project):
     root = tmp_path / "project"
     shutil.copytree(built_project, root, symlinks=True)  # site/ is a relative link to the published build
     assert (root / "site" / "index.html").is_file()
-    (root / "site" / "marker.txt").write_text("last good build")
+    mark_last_good(root)
     return root
 
 
-def page_with(root, old: str, new: str, rel: str = "docs/about-ms/causes.md") -> int:
+def page_with(root, old: str, new: str, rel: str = PAGE.rel) -> int:
     """Replace text in a page; return the line where the new text starts."""
     path = root / rel
     text = path.read_text()
@@ -30,19 +36,12 @@ def page_with(root, old: str, new: str, rel: str = "docs/about-ms/causes.md") ->
     return text[: text.index(old)].count("\n") + 1 + (len(new) - len(new.lstrip("\n")))
 
 
-def assert_failed_and_kept(result, root, expected: str):
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert expected in output, output
-    assert "Traceback" not in output
-    assert (root / "site" / "marker.txt").read_text() == "last good build"
-
-
 def test_unknown_citation_key_fails_with_file_and_line(project):
-    line = page_with(project, "[@bjornevik2022]", "[@bjornevik2021]")
+    line = page_with(project, f"@{KEY}", f"@{TYPO}")
+    assert line == PAGE.cites[0].line
     result = run_build(project)
-    assert_failed_and_kept(result, project, f"docs/about-ms/causes.md:{line}:")
-    assert "REF001 unknown citation key 'bjornevik2021' (did you mean 'bjornevik2022'?)" in result.stdout
+    assert_failed_and_kept(result, project, f"{PAGE.rel}:{line}:")
+    assert f"REF001 unknown citation key '{TYPO}' (did you mean '{KEY}'?)" in result.stdout
 
 
 def test_malformed_bibliography_fails_with_line(project):
@@ -52,32 +51,35 @@ def test_malformed_bibliography_fails_with_line(project):
 
 
 def test_broken_front_matter_fails_with_line(project):
-    page_with(project, "page_type: condition", "page_type: [condition")
-    assert_failed_and_kept(run_build(project), project, "docs/about-ms/causes.md:5: META001 YAML does not parse")
+    line = page_with(project, "page_type: condition", "page_type: [condition")
+    assert line == line_of(PAGE, "page_type:")
+    # The YAML parser notices the unclosed '[' where the next key starts: the line after.
+    assert_failed_and_kept(run_build(project), project, f"{PAGE.rel}:{line + 1}: META001 YAML does not parse")
 
 
 def test_missing_snippet_is_a_diagnostic_not_a_traceback(project):
     line = page_with(project, "\n## ", '\n--8<-- "no-such-file.md"\n\n## ')
-    assert_failed_and_kept(run_build(project), project, f"docs/about-ms/causes.md:{line}: META010 snippet 'no-such-file.md'")
+    assert_failed_and_kept(run_build(project), project, f"{PAGE.rel}:{line}: META010 snippet 'no-such-file.md'")
 
 
 def test_broken_internal_link_fails(project):
     line = page_with(project, "\n## ", "\nSee [types](types.md#no-such-anchor).\n\n## ")
-    assert_failed_and_kept(run_build(project), project, f"docs/about-ms/causes.md:{line}: LNK002")
+    assert_failed_and_kept(run_build(project), project, f"{PAGE.rel}:{line}: LNK002")
 
 
 def test_authors_footnotes_and_citations_share_reading_order(project):
-    (project / "docs/about-ms/causes.md").write_text(
-        (project / "docs/about-ms/causes.md").read_text().replace(
+    first, second = PAGE.cited_keys[:2]
+    (project / PAGE.rel).write_text(
+        (project / PAGE.rel).read_text().replace(
             "\n## ",
-            "\nA claim [@ford2020] and an aside[^aside].\n\n!!! note \"Box\"\n    Inside a box [@walton2020].\n\n"
+            f"\nA claim [@{second}] and an aside[^aside].\n\n!!! note \"Box\"\n    Inside a box [@{first}].\n\n"
             "[^aside]: The editor's own note.\n\n## ",
             1,
         )
     )
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
-    html = (project / "site/about-ms/causes/index.html").read_text()
+    html = (project / "site" / html_file(PAGE.uri)).read_text()
     from selectolax.lexbor import LexborHTMLParser
 
     refs = LexborHTMLParser(html).css("article a.footnote-ref")
@@ -97,7 +99,7 @@ def test_serve_shows_unknown_key_with_file_and_line_and_keeps_serving(tmp_path):
     import urllib.request
 
     root = copy_project(tmp_path)
-    line = page_with(root, "[@bjornevik2022]", "[@bjornevik2021]")
+    line = page_with(root, f"@{KEY}", f"@{TYPO}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -112,13 +114,13 @@ def test_serve_shows_unknown_key_with_file_and_line_and_keeps_serving(tmp_path):
             output.append(text)
             if "Serving on" in text:
                 break
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/about-ms/causes/", timeout=10) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{PAGE.url}", timeout=10) as response:
             assert response.status == 200
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     log = "".join(output)
-    assert f"docs/about-ms/causes.md:{line}:" in log and "REF001 unknown citation key 'bjornevik2021'" in log, log
+    assert f"{PAGE.rel}:{line}:" in log and f"REF001 unknown citation key '{TYPO}'" in log, log
 
 
 def test_broken_mkdocs_yml_fails_cleanly(project):

@@ -8,7 +8,9 @@ from conftest import ROOT
 from medsite import bibliography, citations
 from medsite.citeformat import Formatter
 
-BIB = bibliography.load("docs/references.yaml", ROOT)
+# A made-up bibliography of our own: these tests do not follow the site's (tests/test_site.py checks that).
+BIB_FILE = ROOT / "tests" / "fixtures" / "citations" / "references.yaml"
+BIB = bibliography.load(BIB_FILE, ROOT)
 
 
 def keys(text: str) -> list[tuple[str, str | None, int]]:
@@ -16,56 +18,59 @@ def keys(text: str) -> list[tuple[str, str | None, int]]:
 
 
 def test_pandoc_forms_with_locators_and_lines():
-    text = "One [@reich2018].\n\nTwo [@reich2018; @ford2020, p. 12] and [@genc2019, pp. 150-152].\n"
-    assert keys(text) == [("reich2018", None, 5), ("reich2018", None, 7), ("ford2020", "p. 12", 7), ("genc2019", "pp. 150-152", 7)]
+    text = "One [@example2018].\n\nTwo [@example2018; @first2020, p. 12] and [@many2020, pp. 150-152].\n"
+    assert keys(text) == [("example2018", None, 5), ("example2018", None, 7), ("first2020", "p. 12", 7), ("many2020", "pp. 150-152", 7)]
 
 
 def test_citations_in_code_and_links_are_left_alone():
-    text = "```\n[@reich2018]\n```\n\nInline `[@ford2020]` and an email [@someone](mailto:x@example.org).\n"
+    text = "```\n[@example2018]\n```\n\nInline `[@first2020]` and an email [@someone](mailto:x@example.org).\n"
     assert keys(text) == []
 
 
 def test_footnotes_follow_reading_order_and_reuse_numbers():
-    text = "A [@ford2020]. B[^note]. C [@reich2018] and again [@ford2020].\n\n[^note]: The author's note.\n"
+    text = "A [@first2020]. B[^note]. C [@example2018] and again [@first2020].\n\n[^note]: The author's note.\n"
     holders = citations.Placeholders()
     new, order = citations.to_footnotes(text, citations.find(text), BIB.by_id, holders)
-    assert order == ["ford2020", "reich2018"]
+    assert order == ["first2020", "example2018"]
     definitions = [line.split("]:")[0] for line in new.splitlines() if line.startswith("[^")]
-    assert definitions == ["[^cite-ford2020", "[^note", "[^cite-reich2018"]
-    assert new.count("[^cite-ford2020]") == 3  # two references and one definition
+    assert definitions == ["[^cite-first2020", "[^note", "[^cite-example2018"]
+    assert new.count("[^cite-first2020]") == 3  # two references and one definition
 
 
 def test_unknown_key_message_suggests_the_closest():
-    cite = citations.find("X [@bjornevik2021].")[0].cites[0]
+    cite = citations.find("X [@sample2021].")[0].cites[0]
     d = citations.unknown_key(cite, "docs/x.md", BIB.by_id.keys())
-    assert d.text().startswith("docs/x.md:1:4: REF001 unknown citation key 'bjornevik2021' (did you mean 'bjornevik2022'?)")
+    assert d.text().startswith("docs/x.md:1:4: REF001 unknown citation key 'sample2021' (did you mean 'sample2022'?)")
 
 
 def test_ama_style_keeps_pubmed_initials_and_links_identifiers():
-    html = Formatter(BIB).html("reich2018")
-    assert html.startswith('<span class="csl-entry">Reich DS, Lucchinetti CF, Calabresi PA. Multiple Sclerosis.')
-    assert '<a href="https://doi.org/10.1056/NEJMra1401483">' in html
-    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/29320652/">' in html
+    html = Formatter(BIB).html("example2018")
+    assert html.startswith('<span class="csl-entry">Example AB, Sample CD, Tester EF. A made-up review of something. '
+                           "<i>J Example Med</i>. 2018;378(2):169-180.")
+    assert '<a href="https://doi.org/10.5555/example.2018.1">' in html
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/11111111/">' in html
+    # More than six authors: the first three, then "et al.".
+    assert Formatter(BIB).html("many2020").startswith('<span class="csl-entry">One A, Two B, Three C, et al. Counting')
 
 
 def test_disk_cache_gives_the_same_html_and_follows_edits(tmp_path):
-    fresh = Formatter(BIB).html("walton2020")
+    fresh = Formatter(BIB).html("many2020")
     first = Formatter(BIB, cache_dir=tmp_path)
-    assert first.html("walton2020") == fresh
+    assert first.html("many2020") == fresh
     first.save()
     cache_file = next(tmp_path.glob("citations-*.json"))
     stored = json.loads(cache_file.read_text())
-    assert stored["walton2020"]["html"] == fresh
+    assert stored["many2020"]["html"] == fresh
     # A second formatter answers from the cache (the CSL processor is never loaded)...
     second = Formatter(BIB, cache_dir=tmp_path)
-    assert second.html("walton2020") == fresh and second._source is None
+    assert second.html("many2020") == fresh and second._source is None
     # ...until the entry changes: then its cached text is not used.
-    edited = bibliography.parse((ROOT / "docs/references.yaml").read_text().replace(
-        "title: 'Rising prevalence", "title: 'Changed prevalence"), "docs/references.yaml")
+    edited = bibliography.parse(BIB_FILE.read_text().replace(
+        "title: 'Counting many authors", "title: 'Changed count of authors"), "references.yaml")
     third = Formatter(edited, cache_dir=tmp_path)
-    assert "Changed prevalence" in third.html("walton2020")
+    assert "Changed count of authors" in third.html("many2020")
 
 
 def test_damaged_cache_is_ignored(tmp_path):
     (tmp_path / "citations-american-medical-association.json").write_text("{not json")
-    assert Formatter(BIB, cache_dir=tmp_path).html("ford2020").startswith('<span class="csl-entry">Ford H.')
+    assert Formatter(BIB, cache_dir=tmp_path).html("first2020").startswith('<span class="csl-entry">First H.')

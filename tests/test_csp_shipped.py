@@ -11,10 +11,14 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import copy_project, run_build
 from medsite import csp, shipped
+from medsite.pageurls import html_file
+from project_facts import editable_page
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
-PAGE = "docs/about-ms/causes.md"
+SOURCE = editable_page()  # a condition page with a ## heading, chosen from the project
+PAGE = SOURCE.rel
+PAGE_HTML = html_file(SOURCE.uri)
 SCRIPT = "window.pwned = 1"
 STYLE = ".health-footer{display:none}"
 STYLE_ATTR = "display:none"
@@ -65,7 +69,7 @@ def test_unknown_inline_content_fails_the_build_with_file_and_line(hostile):
 def test_unknown_inline_content_gets_no_hash(hostile):
     root, _, _ = hostile
     staged = root / ".site-builds" / "rejected"  # the refused build, kept for a look
-    page = (staged / "about-ms/causes/index.html").read_text()
+    page = (staged / PAGE_HTML).read_text()
     assert SCRIPT in page, "the fixture really put the script in the output"
     policy = policy_of(page)
     for text in (SCRIPT, STYLE, STYLE_ATTR):
@@ -89,7 +93,7 @@ def test_near_miss_the_same_markup_as_code_is_text_and_passes(tmp_path):
     insert(root, PAGE, "\n## ", f"\n```html\n<script>{SCRIPT}</script>\n<p style=\"{STYLE_ATTR}\">x</p>\n```\n\n## ")
     result = run_build(root)
     assert result.returncode == 0, result.stdout + result.stderr
-    page = (root / "site/about-ms/causes/index.html").read_text()
+    page = (root / "site" / PAGE_HTML).read_text()
     tree = LexborHTMLParser(page)
     assert SCRIPT in tree.css_first("article pre").text(), "shown as code"
     assert not [n for n in tree.css("script") if SCRIPT in n.text()], "not a script element"

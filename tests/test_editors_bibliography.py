@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 
 import pytest
 import yaml
@@ -10,6 +11,8 @@ import yaml
 from conftest import copy_project, run_build
 from medsite.bibliography import parse
 from medsite.citeformat import Formatter
+from medsite.pageurls import html_file
+from project_facts import author_lines, entry_block, references_page, simply_named_entry
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
@@ -96,32 +99,47 @@ def test_any_other_shape_is_one_ref009_at_the_fields_line_with_a_fix(field, valu
     Formatter(bib).html("a2018")  # and the CSL processor does not crash on the rest
 
 
+ENTRY = simply_named_entry()  # an entry whose authors can be written on one line, chosen from the bibliography
+NAMES = ", ".join(f"{a['family']} {a['given']}" for a in ENTRY.csl["author"])  # "Reich DS, Lucchinetti CF"
+YEAR = ENTRY.csl["issued"]["date-parts"][0][0]
+# AMA, as the references page shows the entry: names, title, journal, year.
+FORMATTED = f"{NAMES}. {escape(ENTRY.title, quote=False)}. <i>{escape(ENTRY.csl['container-title'], quote=False)}</i>. {YEAR};"
+
+
 def _build_with_entry(tmp_path, replace_with: str):
+    """The project, with ENTRY's author list replaced; (root, the build's result, the line of the list)."""
     root = copy_project(tmp_path)
     refs = root / "docs" / "references.yaml"
     text = refs.read_text(encoding="utf-8")
-    old = "  author:\n  - family: Reich\n    given: DS\n  - family: Lucchinetti\n    given: CF\n  - family: Calabresi\n    given: PA\n"
-    assert old in text
-    refs.write_text(text.replace(old, replace_with, 1), encoding="utf-8")
-    return root, run_build(root), text[: text.index(old)].count("\n") + 1
+    block = entry_block(ENTRY.id)
+    old = author_lines(ENTRY.id)
+    at = text.index(block) + block.index(old)
+    refs.write_text(text[:at] + replace_with + text[at + len(old):], encoding="utf-8")
+    return root, run_build(root), text[:at].count("\n") + 1
 
 
 def test_the_real_site_builds_with_zotero_shapes(tmp_path):
-    root, _, _ = _build_with_entry(tmp_path, "  author: Reich DS, Lucchinetti CF, Calabresi PA\n")
+    root, _, _ = _build_with_entry(tmp_path, f"  author: {NAMES}\n")
     refs = root / "docs" / "references.yaml"
-    # Better BibTeX's date shape, on the same (first) entry.
-    refs.write_text(refs.read_text().replace("  issued:\n    date-parts:\n    - - 2018\n", "  issued:\n  - year: 2018\n", 1))
+    # Better BibTeX's date shape, on the same entry.
+    text = refs.read_text()
+    start = text.index(f"- id: {ENTRY.id}\n")
+    end = text.find("\n- id: ", start + 1) % (len(text) + 1)  # the entry's end (or the file's)
+    entry = text[start:end]
+    dates = f"  issued:\n    date-parts:\n    - - {YEAR}\n"
+    assert dates in entry
+    refs.write_text(text[:start] + entry.replace(dates, f"  issued:\n  - year: {YEAR}\n") + text[end:])
     result = run_build(root)
     assert result.returncode == 0, result.stdout + result.stderr
-    html = (root / "site" / "references" / "index.html").read_text()
-    assert "Reich DS, Lucchinetti CF, Calabresi PA. Multiple Sclerosis. <i>N Engl J Med</i>. 2018;" in html
+    html = (root / "site" / html_file(references_page().uri)).read_text()
+    assert FORMATTED in html
 
 
 def test_a_shape_the_site_cannot_read_is_a_located_error_not_a_python_internal(tmp_path):
     root, result, line = _build_with_entry(tmp_path, "  author: 42\n")
     out = result.stdout + result.stderr
     assert result.returncode == 1
-    assert f"docs/references.yaml:{line}: REF012 entry 'reich2018': 'author' is not a list of names; fix: " in out
+    assert f"docs/references.yaml:{line}: REF012 entry '{ENTRY.id}': 'author' is not a list of names; fix: " in out
     for internal in ("BUILD001", "Traceback", "object has no attribute", "argument after **"):
         assert internal not in out
     assert not (root / "site").exists()
@@ -131,13 +149,14 @@ def test_the_bibliography_may_be_csl_json(tmp_path):
     """Zotero's 'CSL JSON' export, as docs/references.json: JSON is YAML, so it loads with lines."""
     root = copy_project(tmp_path)
     entries = yaml.safe_load((root / "docs" / "references.yaml").read_text(encoding="utf-8"))
-    entries[0]["issued"] = {"date-parts": [["2018"]]}
+    [entry] = [e for e in entries if e["id"] == ENTRY.id]
+    entry["issued"] = {"date-parts": [[str(YEAR)]]}
     (root / "docs" / "references.json").write_text(json.dumps(entries, indent=2, ensure_ascii=False), encoding="utf-8")
     (root / "docs" / "references.yaml").unlink()
     mkdocs = root / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text().replace("bibliography: docs/references.yaml", "bibliography: docs/references.json"))
     result = run_build(root)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Reich DS, Lucchinetti CF, Calabresi PA. Multiple Sclerosis" in (root / "site" / "references" / "index.html").read_text()
+    assert FORMATTED in (root / "site" / html_file(references_page().uri)).read_text()
     bib = parse((root / "docs" / "references.json").read_text(), "docs/references.json")
-    assert bib.get("thompson2018lancet").line > 1
+    assert bib.get(entries[-1]["id"]).line > 1

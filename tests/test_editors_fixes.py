@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 import pytest
 
 from conftest import copy_project, run_build
 from medsite.gate import rules
+from medsite.pageurls import html_file
+from project_facts import content_pages, editable_page, figure, fragment_link, line_of
 from test_gate import OTHER, SITE_CASES, SOURCE_CASES, diagnose, site_files
 from test_gate import page as make_page
 
@@ -64,35 +67,43 @@ def project(tmp_path):
 
 
 def test_build_messages_name_the_page_and_the_fix(project):
-    docs = project / "docs"
-    (docs / "about-ms" / "forgotten.md").write_text((docs / "about-ms" / "causes.md").read_text())
-    clinic = docs / "stem-cells" / "our-clinic.md"
-    clinic.write_text(clinic.read_text().replace("editorial-policy.md#conflicts-of-interest", "editorial-policy.md#conflict-of-interest"))
-    types = docs / "about-ms" / "types.md"
-    types.write_text(re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2026-13-01", types.read_text(), count=1))
+    source = editable_page()
+    forgotten = f"docs/{posixpath.dirname(source.uri)}/forgotten.md".replace("docs//", "docs/")
+    (project / forgotten).write_text((project / source.rel).read_text())
+    linking, target, anchor = fragment_link()
+    misspelt = anchor[:-1]  # one letter short: the gate suggests the anchor that exists
+    page = project / linking.rel
+    page.write_text(page.read_text().replace(f"]({target}#{anchor})", f"]({target}#{misspelt})"))
+    dated = next(p for p in content_pages() if p.uri not in (source.uri, linking.uri))
+    dates = project / dated.rel
+    dates.write_text(re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2026-13-01", dates.read_text(), count=1))
     out = run_build(project)
     text = out.stdout + out.stderr
     assert out.returncode == 1
-    assert ("docs/about-ms/forgotten.md: NAV001 the page is not in the menu (`nav:` in mkdocs.yml), "
+    assert (f"{forgotten}: NAV001 the page is not in the menu (`nav:` in mkdocs.yml), "
             "so readers cannot find it; fix: add the page to `nav:`") in text
-    assert "did you mean '#conflicts-of-interest'?" in text
+    assert f"did you mean '#{anchor}'?" in text
     assert "None differs" not in text and "'None'" not in text
-    assert "docs/about-ms/types.md:5: META003 'last_reviewed' is not an ISO date: '2026-13-01'; fix: " in text
+    assert f"{dated.rel}:{line_of(dated, 'last_reviewed:')}: META003 'last_reviewed' is not an ISO date: '2026-13-01'; fix: " in text
     for line in text.splitlines():
         if ": " in line and line.split(": ", 1)[1][:3].isupper() and "gate:" not in line and "site:" not in line:
             assert "; fix: " in line, line
 
 
 def test_a_picture_used_twice_gets_a_diagnostic_at_each_use(project):
-    page = project / "docs" / "about-ms" / "what-is-ms.md"
-    text = page.read_text().replace("![A nerve fibre wrapped in myelin, with one damaged patch]", "![]")
-    figure = text[text.index("<figure markdown>"): text.index("</figure>") + len("</figure>")]
-    text = text.replace("## What happens in MS\n", f"## What happens in MS\n\n{figure}\n", 1)
+    source, block, alt, src = figure()
+    page = project / source.rel
+    text = page.read_text().replace(f"![{alt}]", "![]")
+    block = block.replace(f"![{alt}]", "![]")
+    text = text.rstrip("\n") + f"\n\n{block}\n"  # the same picture again, at the end of the page
     page.write_text(text)
-    lines = [i for i, line in enumerate(text.splitlines(), 1) if "myelin.svg" in line]
+    name = posixpath.basename(src)
+    lines = [i for i, line in enumerate(text.splitlines(), 1) if name in line]
     assert len(lines) == 2
+    # The built page links the picture from its own folder (directory URLs).
+    built_src = posixpath.relpath(posixpath.normpath(posixpath.join(posixpath.dirname(source.uri), src)), source.url)
     out = run_build(project)
     found = [line for line in (out.stdout + out.stderr).splitlines() if " IMG002 " in line]
-    assert sorted(found) == sorted(f"site/about-ms/what-is-ms/index.html: IMG002 image '../../assets/figures/myelin.svg' "
-                                   f"has no alt text (from docs/about-ms/what-is-ms.md:{n}); fix: "
+    assert sorted(found) == sorted(f"site/{html_file(source.uri)}: IMG002 image '{built_src}' "
+                                   f"has no alt text (from {source.rel}:{n}); fix: "
                                    "Describe the image in the ![alt text](...) brackets." for n in lines)

@@ -17,7 +17,10 @@ from werkzeug import Request, Response
 
 from conftest import copy_project
 from medsite.review.comment import MARKER
+from project_facts import editable_page
 from test_workflows import REPO, make_env, steps, the_workflow
+
+PAGE = editable_page()
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
@@ -49,14 +52,14 @@ def expand(value: str, outputs: dict) -> str:
 
 @pytest.fixture
 def pull_request(tmp_path):
-    """A repository whose pull request adds a word to avoid to the symptoms page; its event payload."""
+    """A repository whose pull request adds a word to avoid to a condition page (PAGE); its event payload."""
     (tmp_path / "project").mkdir()
     root = copy_project(tmp_path / "project")
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-qm", "base")
     base = git(root, "rev-parse", "HEAD")
-    page = root / "docs" / "about-ms" / "symptoms.md"
+    page = root / PAGE.rel
     lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
     at = [i for i, line in enumerate(lines) if line.strip() == "---"][1] + 1
     lines.insert(at, "Our treatment is a miracle for people with MS.\n\n")
@@ -134,7 +137,7 @@ def test_a_failing_pull_request_gets_a_preview_and_one_comment_kept_up_to_date(p
     errors_at, details_at = body.index("### Errors"), body.index("<details>")
     assert errors_at < details_at  # errors first, warnings folded after them
     error = next(x for x in body.splitlines() if "EVID001" in x)
-    assert error.startswith(f"- `docs/about-ms/symptoms.md:{line}` **EVID001** ") and "<br>Fix: " in error
+    assert error.startswith(f"- `{PAGE.rel}:{line}` **EVID001** ") and "<br>Fix: " in error
     assert "sources have never been verified online" in body[details_at:]  # one folded line, not dozens
     assert body.count("VER020") == 1
     assert "[Log of this check](https://github.com/acme/ms-site/actions/runs/42)" in body

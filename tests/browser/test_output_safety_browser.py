@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,26 +75,34 @@ def _csp_allows_injected_script(site: Path) -> bool:
     return any(f"sha256-{digest}" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
 
 
+@contextmanager
+def _watched(browser, base: str):
+    """(page, dialogs shown, request recorder) in a fresh context without service workers; closed after."""
+    context = browser.new_context(service_workers="block")
+    recorder = Recorder(origin=base.rstrip("/"))
+    context.route("**/*", recorder.route)
+    dialogs: list[str] = []
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        yield page, dialogs, recorder
+    finally:
+        context.close()
+
+
 def test_injected_markup_neither_runs_nor_calls_out(browser, injected_sites):
     if any(_csp_allows_injected_script(site) for site in injected_sites):
         pytest.xfail("the build's CSP still allows every inline script it finds; the csp-escape branch builds it from "
                      "what we ship, and this test then applies in full")
     failures = []
     for site in injected_sites:
-        with static_host.serve(site, use_gzip=False) as base:
-            context = browser.new_context(service_workers="block")
-            recorder = Recorder(origin=base.rstrip("/"))
-            context.route("**/*", recorder.route)
-            dialogs: list[str] = []
-            page = context.new_page()
-            page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
+        with static_host.serve(site, use_gzip=False) as base, _watched(browser, base) as (page, dialogs, recorder):
             for path in _pages(site):
                 page.goto(base + path, wait_until="load")
                 page.evaluate(PROVOKE)
                 page.wait_for_timeout(100)  # let a timer or an image error run, if anything was scheduled
-            context.close()
-            if dialogs or recorder.foreign:
-                failures.append(f"{site.parent.name}: dialogs {dialogs[:5]}, requests to other sites {recorder.foreign[:5]}")
+        if dialogs or recorder.foreign:
+            failures.append(f"{site.parent.name}: dialogs {dialogs[:5]}, requests to other sites {recorder.foreign[:5]}")
     assert not failures, failures
 
 
@@ -103,15 +112,8 @@ def test_the_browser_check_catches_a_script_that_runs(browser, tmp_path):
     site.mkdir()
     (site / "index.html").write_text(
         "<!doctype html><title>x</title><script>alert('ran');fetch('https://elsewhere.example/x')</script>", encoding="utf-8")
-    with static_host.serve(site, use_gzip=False) as base:
-        context = browser.new_context(service_workers="block")
-        recorder = Recorder(origin=base.rstrip("/"))
-        context.route("**/*", recorder.route)
-        dialogs: list[str] = []
-        page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with static_host.serve(site, use_gzip=False) as base, _watched(browser, base) as (page, dialogs, recorder):
         page.goto(base, wait_until="load")
         page.wait_for_timeout(200)
-        context.close()
     assert dialogs == ["ran"]
     assert any(re.match(r"https://elsewhere\.example/", url) for url in recorder.foreign)

@@ -10,7 +10,7 @@ import time
 from datetime import date
 
 import pytest
-from verify_support import ROOT, UA, fast_policy
+from verify_support import MKDOCS, ROOT, UA, fast_policy
 from werkzeug import Response
 
 from medsite.bibliography import load as load_bibliography
@@ -27,13 +27,6 @@ PMID = "11112222"
 PMID_DOI = "10.1234/example.2022.002"
 PMID_TITLE = "Long-term outcomes of an example treatment in MS"
 
-MKDOCS = """\
-site_name: Test
-extra:
-  bibliography: references.yaml
-  publisher:
-    contact_email: editors@example.org
-"""
 BIBLIOGRAPHY = """\
 # Our sources. Comments and layout must survive `make cite`.
 - id: reich2018

@@ -7,18 +7,11 @@ import shutil
 import socket
 
 import pytest
-from verify_support import FIXTURES, fast_policy
+from verify_support import FIXTURES, MKDOCS, fast_policy
 
 import medsite.verify.__main__ as verify_cli
 from medsite.verify.__main__ import main
 
-MKDOCS = """\
-site_name: Test
-extra:
-  bibliography: references.yaml
-  publisher:
-    contact_email: editors@example.org
-"""
 # A definite, old result: due for a fresh check, and must survive a failed one.
 OLD_LOCK = {"version": 1, "items": [
     {"kind": "doi", "id": "10.1234/good", "checked": "2020-01-01", "status": "ok",

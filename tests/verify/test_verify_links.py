@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from verify_support import UA, fast_policy
 
+from medsite.extlinks import site_external_links
 from medsite.verify import lock_diagnostics
 from medsite.verify.client import HttpClient
-from medsite.verify.links import LycheeOptions, check_urls, collect_external_urls, lychee_binary, parse_report
+from medsite.verify.links import LycheeOptions, check_urls, lychee_binary, parse_report
 from medsite.verify.lock import Lock
 from medsite.verify.runner import verify_links
 
@@ -45,16 +46,16 @@ def site(tmp_path, server, fake):
     return site, ok, missing, error
 
 
-def test_collect_external_urls_keeps_pages_and_lines_and_leaves_out_our_own_site(site):
+def test_collected_links_keep_their_pages_and_leave_out_our_own_site(site):
     site_dir, ok, missing, error = site
-    urls = collect_external_urls(site_dir, own_urls=("https://ms.example.org/", "https://github.com/example/ms-site"))
+    urls = site_external_links(site_dir, ("https://ms.example.org/", "https://github.com/example/ms-site"))
     d = site_dir.as_posix()
     assert urls == {
-        ok: [(f"{d}/index.html", 3)],
-        missing: [(f"{d}/about/index.html", 4), (f"{d}/index.html", 4)],
-        error: [(f"{d}/about/index.html", 3)],
-        "https://doi.org/10.1234/LINKED": [(f"{d}/index.html", 7)],
-        "https://pubmed.ncbi.nlm.nih.gov/4242/": [(f"{d}/about/index.html", 5)],
+        ok: [(f"{d}/index.html", None)],
+        missing: [(f"{d}/about/index.html", None), (f"{d}/index.html", None)],
+        error: [(f"{d}/about/index.html", None)],
+        "https://doi.org/10.1234/LINKED": [(f"{d}/index.html", None)],
+        "https://pubmed.ncbi.nlm.nih.gov/4242/": [(f"{d}/about/index.html", None)],
     }
 
 
@@ -88,7 +89,7 @@ def test_verify_links_records_and_the_gate_reports_only_the_broken_link(site, fa
     lock.save(path)
     diags = lock_diagnostics(path, None, urls, TODAY, 180)
     assert sorted((d.code, d.path.rsplit("/site/", 1)[1], d.line) for d in diags) == [
-        ("VER010", "about/index.html", 4), ("VER010", "index.html", 4), ("VER022", "about/index.html", 3)]
+        ("VER010", "about/index.html", None), ("VER010", "index.html", None), ("VER022", "about/index.html", None)]
     assert all(d.severity.value == "error" for d in diags if d.code == "VER010")
 
 

@@ -25,6 +25,15 @@ from medsite.verify.config import Services  # noqa: E402
 
 UA = "ms-evidence-site-verifier/1.0 (mailto:tests@example.org)"
 
+# mkdocs.yml of a small project for the command-line tests: a bibliography and a contact e-mail.
+MKDOCS = """\
+site_name: Test
+extra:
+  bibliography: references.yaml
+  publisher:
+    contact_email: editors@example.org
+"""
+
 
 def fixture_json(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))

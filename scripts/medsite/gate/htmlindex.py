@@ -58,6 +58,8 @@ class SiteIndex:
 def _accessible_name(node) -> bool:
     if (node.text(deep=True) or "").strip():
         return True
+    if node.tag == "area" and (node.attributes.get("alt") or "").strip():  # an image map's area is named by its alt
+        return True
     if (node.attributes.get("aria-label") or "").strip() or (node.attributes.get("title") or "").strip():
         return True
     return any((img.attributes.get("alt") or "").strip() for img in node.css("img"))
@@ -119,6 +121,24 @@ def _first_load(tree) -> list[str]:
     return [u for u in urls if u]
 
 
+_LINKS = "a[href], area[href]"
+
+
+def _links(tree, article) -> list[Link]:
+    """Every <a>, <area> and <link> with an href, in that order; <link>s are not content and need no name."""
+    content = {n.mem_id for n in article.css(_LINKS)} if article else set()
+    links = [Link(node.attributes.get("href") or "", _accessible_name(node), node.mem_id in content)
+             for node in tree.css(_LINKS)]
+    links += [Link(node.attributes.get("href") or "", True, False) for node in tree.css("link[href]")]
+    return links
+
+
+def page_links(html: str) -> list[Link]:
+    """The links of one page, as parse_page finds them (for callers that need nothing else)."""
+    tree = LexborHTMLParser(html)
+    return _links(tree, tree.css_first("article"))
+
+
 def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     tree = LexborHTMLParser(html)
     page = HtmlPage(rel, url)
@@ -131,11 +151,7 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     for node in tree.css("a[name]"):
         page.ids.add(node.attributes.get("name"))
     article = tree.css_first("article")
-    content = {n.mem_id for n in article.css("a[href]")} if article else set()
-    for node in tree.css("a[href]"):
-        page.links.append(Link(node.attributes.get("href") or "", _accessible_name(node), node.mem_id in content))
-    for node in tree.css("link[href]"):
-        page.links.append(Link(node.attributes.get("href") or "", True, False))
+    page.links = _links(tree, article)
     for node in article.css("img") if article else []:  # content images; the theme's logo is not editors' work
         figure = node.parent
         while figure is not None and figure.tag not in ("figure", "body"):
@@ -175,18 +191,23 @@ def _parse_files(site_dir: str, subs: list[str]) -> list[HtmlPage]:
     return out
 
 
+def _site_files(site_dir: Path) -> list[str]:
+    """Every file under site_dir, as sorted paths relative to it."""
+    return sorted((Path(dirpath) / name).relative_to(site_dir).as_posix()
+                  for dirpath, _, filenames in os.walk(site_dir) for name in filenames)
+
+
+def html_files(site_dir: Path) -> list[str]:
+    """The HTML pages under site_dir, as sorted paths relative to it."""
+    return [sub for sub in _site_files(site_dir) if sub.endswith(".html")]
+
+
 def index_site(site_dir: Path) -> SiteIndex:
     """Parse every HTML page once.
 
     Pages are named "site/..." even when checked in the staging folder, so
     messages name the place the page will be published to.
     """
-    files, html_subs = set(), []
-    for dirpath, _, filenames in os.walk(site_dir):
-        for name in filenames:
-            sub = (Path(dirpath) / name).relative_to(site_dir).as_posix()
-            files.add(f"site/{sub}")
-            if name.endswith(".html"):
-                html_subs.append(sub)
-    parsed = _parse_files(str(site_dir), sorted(html_subs))
-    return SiteIndex(site_dir, {page.rel: page for page in parsed}, files)
+    subs = _site_files(site_dir)
+    parsed = _parse_files(str(site_dir), [sub for sub in subs if sub.endswith(".html")])
+    return SiteIndex(site_dir, {page.rel: page for page in parsed}, {f"site/{sub}" for sub in subs})

@@ -25,6 +25,7 @@ from .. import (
     offerfacts,
     publish,
     search_index,
+    workflowcheck,
     yamlsource,
 )
 from ..diagnostics import Severity
@@ -52,7 +53,7 @@ from .checks import (
 # (tests/test_codehealth_rules.py fails otherwise).
 DECLARING_MODULES = (
     bibliography, buildlock, buildlog, citations, citeformat, csp_step, cslshape, engines, frontmatter, limits,
-    newpage, offerfacts, publish, search_index, yamlsource, lockcheck,
+    newpage, offerfacts, publish, search_index, workflowcheck, yamlsource, lockcheck,
     config, guard, markup_check, staleness, suppress,
     anchors, budget, evidence, footnotes, images, links, meta, output, output_safety, provenance, readability,
     references, relative, safety,

@@ -6,7 +6,7 @@
   judges the bibliography and the site's links from the lock file alone.
 
 Modules, one job each: `client` (polite HTTP, the four outcomes), `doi`,
-`pubmed`, `links` (collect + lychee), `lock` (the file), `lockcheck` (offline
+`pubmed`, `links` (lychee; the links come from medsite.extlinks), `lock` (the file), `lockcheck` (offline
 judgement, and the VER codes' rules), `runner` (what to refresh), `report` (progress and summary),
 `bench` (throughput against a local server).
 """

@@ -1,7 +1,7 @@
-"""External links of the built site: collect them, then let lychee check them.
+"""External links of the built site, checked by lychee.
 
-Collecting is ours (we need each link's pages and lines, and to leave out the
-site's own address); checking is lychee's, a well-kept checker with per-host
+Collecting them is ours (medsite.extlinks: the gate's rule, so the gate asks for what we record);
+checking is lychee's, a well-kept checker with per-host
 throttling, retries and Retry-After support. We hand it one small HTML file
 with one link per line, read its JSON report, and map each result to the four
 classes of `client.Outcome`.
@@ -12,63 +12,16 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .client import Outcome, classify_status
-from .ids import is_own, url_key
 from .lock import Check
-
-
-class _Anchors(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, int]] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("a", "area"):
-            for name, value in attrs:
-                if name == "href" and value and value.strip():
-                    self.links.append((value.strip(), self.getpos()[0]))
-
-
-def collect_external_urls(
-    site_dir: str | Path,
-    *,
-    own_urls: tuple[str, ...] = (),
-    exclude: tuple[str, ...] = (),
-) -> dict[str, list[tuple[str, int]]]:
-    """{url without #fragment: [(page path, line), ...]} for every http(s) link in site_dir's HTML.
-
-    Page paths start with site_dir as given (e.g. "site/about/index.html").
-    Links to our own addresses (the site, its repository) and URLs matching an exclude regex are left out.
-    """
-    site_dir = Path(site_dir)
-    patterns = [re.compile(p) for p in exclude]
-    found: dict[str, list[tuple[str, int]]] = {}
-    for page in sorted(site_dir.rglob("*.html")):
-        parser = _Anchors()
-        try:
-            parser.feed(page.read_text(encoding="utf-8", errors="replace"))
-            parser.close()
-        except Exception:  # noqa: BLE001 - html.parser copes with nearly anything; never stop the run for one page
-            continue
-        display = (site_dir / page.relative_to(site_dir)).as_posix()
-        for href, line in parser.links:
-            if urlsplit(href).scheme.lower() not in ("http", "https"):
-                continue
-            if is_own(href, own_urls) or any(p.search(href) for p in patterns):
-                continue
-            found.setdefault(url_key(href), []).append((display, line))
-    return found
 
 
 def lychee_binary() -> str | None:

@@ -13,11 +13,12 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 
+from ..extlinks import site_external_links
 from .client import HttpClient
 from .config import Services
 from .doi import check_doi
 from .ids import doi_of_url, is_pmid, normalize_doi, pmid_of_url
-from .links import LycheeOptions, check_urls, collect_external_urls
+from .links import LycheeOptions, check_urls
 from .lock import DEFINITIVE, Check, Lock
 from .pubmed import check_pmids
 from .report import Progress, Summary
@@ -128,10 +129,10 @@ def verify_links(
     refresh_all: bool = False,
     progress: ProgressFactory = _quiet,
     workers: int = 8,
-) -> tuple[Summary, dict[str, list[tuple[str, int]]]]:
-    """Returns the summary and the external links found ({url: [(page, line)]})."""
+) -> tuple[Summary, dict[str, list[tuple[str, int | None]]]]:
+    """Returns the summary and the external links found ({url: [(page, None)]}, see medsite.extlinks)."""
     summary = Summary()
-    urls = collect_external_urls(site_dir, own_urls=own_urls, exclude=exclude)
+    urls = site_external_links(site_dir, own_urls, exclude)
     owner = f"{Path(site_dir).as_posix()}/"
     wanted: dict[tuple[str, str], list[str]] = {}
     for url, locations in urls.items():

@@ -85,6 +85,13 @@ def _scheme(href: str) -> str:
     return head.partition(":")[0].lower() if ":" in head else ""
 
 
+def _host(href: str) -> str:
+    try:
+        return urlsplit(href).netloc
+    except ValueError:  # "https://[unclosed/": an address nobody can follow
+        return ""
+
+
 def _problem(site, page, link, http_allowed):
     href = link.href
     if not link.has_name:
@@ -95,8 +102,8 @@ def _problem(site, page, link, http_allowed):
     if scheme == "http":
         return (None, None) if href in http_allowed else ("LNK003", f"insecure http: link '{href}'")
     if scheme in OK_SCHEMES:
-        if scheme == "https" and not urlsplit(href).netloc:
-            return "LNK004", f"malformed URL '{href}' (no host)"
+        if scheme == "https" and not _host(href):
+            return "LNK004", f"malformed URL '{href}' (no host, or one that cannot be read)"
         return None, None
     if scheme or href.startswith("//"):
         return "LNK004", f"malformed or unsupported URL '{href}'"

@@ -31,7 +31,10 @@ def find_lines(page, needles) -> list[str]:
 
 def href_needles(href: str) -> list[str]:
     """Text an editor would have written for a link that MkDocs rewrote (.md -> /)."""
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # an unreadable host ("https://[x"): look for the link as written
+        return [href]
     stem = posixpath.basename(parts.path.rstrip("/"))
     needles = [href]
     if parts.fragment:

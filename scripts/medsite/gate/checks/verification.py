@@ -6,30 +6,21 @@ it, so pull-request builds stay offline and fast.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from ...verify.ids import is_own
+from ...extlinks import external_links
 from ...verify.lockcheck import lock_diagnostics
 
 LOCK = "verification.lock.json"
 
 
 def external_urls(project) -> dict:
-    """{url: [(page, line)]} for the site's http(s) links, from the one parse of the site.
+    """{url: [(page, None)]} for the site's http(s) links, from the one parse of the site (see extlinks).
 
-    Links to the project's own repository (edit and source links) are left out:
+    Links to the project's own site and repository (edit and source links) are left out:
     they exist once the site is published from it, and are not evidence.
     """
-    own = (project.mkdocs.get("site_url"), project.mkdocs.get("repo_url"))
-    urls: dict = {}
-    for page in (project.site.pages.values() if project.site else []):
-        for link in page.links:
-            if urlsplit(link.href).scheme.lower() not in ("http", "https"):
-                continue
-            if is_own(link.href, own):
-                continue
-            urls.setdefault(link.href, []).append((page.rel, None))
-    return urls
+    if not project.site:
+        return {}
+    return external_links(project.site.pages.values(), (project.mkdocs.get("site_url"), project.mkdocs.get("repo_url")))
 
 
 def check(project):
