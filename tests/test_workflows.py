@@ -329,7 +329,7 @@ def test_pre_commit_hook_commands_run():
 
     gate = subprocess.run(shlex.split(hooks["gate"]["entry"]), cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=120)
-    assert gate.returncode in (0, 1) and "Traceback" not in gate.stderr, gate.stdout + gate.stderr
+    assert gate.returncode == 0, gate.stdout + gate.stderr  # the sources on main pass the source checks
 
     lint = subprocess.run([*shlex.split(hooks["workflows"]["entry"]), *map(str, workflow_files())], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
