@@ -139,3 +139,16 @@ def test_without_javascript_every_page_reads_and_navigates(browser, base_url, si
         assert page.locator("article h1").first.is_visible()
     finally:
         context.close()
+
+
+def test_a_first_key_press_reaches_the_theme_once_it_has_loaded(open_tab, site_dir, content_pages):
+    """The key that loads the theme's script is handed to it: a first `n` goes to the next page (rel=next)."""
+    path = next(p for p in content_pages if 'rel="next"' in page_html(site_dir, p))
+    tab = open_tab()
+    tab.goto(path)
+    assert bundle_requests(tab) == []
+    nxt = tab.page.evaluate("document.querySelector('link[rel=next]').href")
+    with tab.page.expect_navigation(timeout=10000):
+        tab.page.keyboard.press("n")
+    assert tab.page.url == nxt
+    assert tab.console.messages == [] and tab.violations() == []
