@@ -17,7 +17,7 @@ from medsite.gate.checks import budget
 from medsite.gate.project import Project
 from medsite.pageurls import url_file
 
-from .support import page_html, wait_until
+from .support import contrast_ratio, page_html, parse_rgb, wait_until
 
 BUNDLE = "/assets/javascripts/bundle."
 THEME_RUNNING = "document.documentElement.classList.contains('js')"  # the bundle swaps no-js for js as it starts
@@ -152,3 +152,31 @@ def test_a_first_key_press_reaches_the_theme_once_it_has_loaded(open_tab, site_d
         tab.page.keyboard.press("n")
     assert tab.page.url == nxt
     assert tab.console.messages == [] and tab.violations() == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_rings_do_not_wait_for_the_theme_script(open_tab, longest_page, scheme):
+    """Material marks keyboard focus through its script; before that script arrives, a link in the text
+    and a header button reached by Tab still show a ring, in the colours they have afterwards."""
+    tab = open_tab(color_scheme=scheme)
+    hold_bundle(tab)  # the script never arrives in this test
+    tab.goto(longest_page)
+    rings = {}
+    for _ in range(120):
+        tab.page.keyboard.press("Tab")
+        kind = tab.page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " return e.matches('.md-header__button') ? 'header' : e.matches('article p a') ? 'text' : null })()")
+        if kind and kind not in rings:
+            rings[kind] = tab.page.evaluate(
+                """() => { const e = document.activeElement, s = getComputedStyle(e);
+                           return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor,
+                                   bg: getComputedStyle(document.body).backgroundColor} }""")
+        if len(rings) == 2:
+            break
+    assert not tab.page.evaluate(THEME_RUNNING)
+    assert set(rings) == {"header", "text"}, rings
+    for kind, ring in rings.items():
+        assert ring["style"] not in ("none", "hidden") and ring["width"] >= 2, (kind, ring)
+    ratio = contrast_ratio(parse_rgb(rings["text"]["color"]), parse_rgb(rings["text"]["bg"]))
+    assert ratio >= 3, f"the ring of a link in the text is {ratio:.2f}:1 on the page ({rings['text']})"
