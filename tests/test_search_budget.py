@@ -36,6 +36,7 @@ HEAD = (
     '<link rel="icon" href="../img/big.svg">'
     '<script src="../assets/a.js" defer></script>'
     '<script type="module" src="../assets/mod.js" async></script>'
+    '<script type="text/x-on-first-interaction" src="../assets/late.js"></script>'  # a data block: never fetched by the page
     '<script type="application/ld+json">{"@type":"MedicalWebPage","name":"A page","lastReviewed":"2026-11-25"}</script>'
 )
 PAGE = (
@@ -87,16 +88,19 @@ def test_a_budget_that_is_not_a_number_is_a_configuration_error(tmp_path):
     assert [(d.code, d.path) for d in found] == [("GATE003", "gate.yml")], [d.text() for d in found]
 
 
-def test_a_zensical_build_is_held_to_its_own_budget(tmp_path, monkeypatch):
-    """Each engine's theme ships its own script: first_load_kb_zensical applies when Zensical built the site."""
-    project = project_with_budget(tmp_path, 64)
-    (project.root / "gate.yml").write_text("first_load_kb: 64\nfirst_load_kb_zensical: 1\n")
-    project = Project(project.root, project.site_dir, today=TODAY)
-    assert not [d for d in run(project) if d.code == "PERF001"], "MkDocs' budget (64) still applies by default"
+def test_one_budget_whichever_engine_built_the_site(tmp_path, monkeypatch):
+    """Both themes' scripts load on first interaction, so first_load_kb holds for Zensical builds too,
+    and the old per-engine setting is refused rather than silently ignored."""
+    project = project_with_budget(tmp_path, 1)
     monkeypatch.setenv("MEDSITE_ENGINE", "zensical")
     project = Project(project.root, project.site_dir, today=TODAY)
     [found] = [d for d in run(project) if d.code == "PERF001"]
     assert "over the 1 KB budget" in found.message
+    (project.root / "gate.yml").write_text("first_load_kb: 64\nfirst_load_kb_zensical: 1\n")
+    project = Project(project.root, project.site_dir, today=TODAY)
+    found = run(project)
+    assert not [d for d in found if d.code == "PERF001"]
+    assert [d.path for d in found if d.code == "GATE003" and "first_load_kb_zensical" in d.message] == ["gate.yml"]
 
 
 def test_first_load_lists_exactly_what_the_page_fetches(tmp_path):
@@ -107,13 +111,14 @@ def test_first_load_lists_exactly_what_the_page_fetches(tmp_path):
 
 
 def test_the_real_site_loads_no_search_code_or_index_at_first(site):
-    """Every page's first load is the same theme files plus its HTML: search adds nothing until it is opened."""
+    """Every page's first load is the same theme stylesheets plus its HTML: search and the theme's script add nothing."""
     project = Project(site.parent, site)
     sizes = budget.Sizes(site)
     assets = set()
     for page in project.site.pages.values():
         names = [name for name, _ in budget.first_load(project.site, page, sizes)]
         assert not [n for n in names if "pagefind" in n or "search" in n], (page.rel, names)
+        assert not [n for n in names if "/javascripts/" in n], f"{page.rel}: the theme's script loads on first interaction"
         assets.add(tuple(sorted(names[1:])))
     assert len(assets) == 1, assets  # the same shared assets on every page, so the first load is flat
     assert not (site / "search" / "search_index.json").exists(), "Material's whole-site index is gone"

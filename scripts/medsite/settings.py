@@ -33,7 +33,6 @@ GATE_DEFAULTS = {
     "readability_page_types": ["condition", "treatment", "clinic", "guide"],
     "limits": None,  # medsite.limits.Limits holds the defaults
     "first_load_kb": 64,
-    "first_load_kb_zensical": None,  # the budget when Zensical builds the site; None: the same as first_load_kb
 }
 
 

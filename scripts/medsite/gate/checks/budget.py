@@ -11,8 +11,14 @@
   browser picks when the rule lists woff2 first; every declared face is counted,
   used or not, so the figure is an upper bound).
 
-Not counted: images (IMG004 budgets those), and anything a script fetches later,
-such as search, which loads its code and index only when a reader opens it.
+Not counted: images (IMG004 budgets those), and anything a script fetches later:
+the theme's own script (Material's or Zensical's bundle), which
+overrides/partials/theme-loader.html fetches on the reader's first interaction
+(main.html leaves its tag as a data block, a script of a non-JavaScript type,
+which browsers neither fetch nor run, so it is not counted here either), and
+search, which loads its code and index only when a reader opens it. So one
+budget holds for both engines: what is left is the page's HTML and the theme's
+stylesheets, the same files on every page, whatever the site's size.
 
 Sizes are what a static host sends: text (HTML, CSS, JavaScript, SVG, JSON)
 gzip-compressed at level 6, as common hosts and the bench server do; fonts and
@@ -23,7 +29,6 @@ is compressed once per run, however many pages load it.
 from __future__ import annotations
 
 import gzip
-import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -117,9 +122,6 @@ def check(project):
     if site is None:
         return
     setting = "first_load_kb"
-    # Each engine's theme ships its own script and styles, so each may have its own budget.
-    if os.environ.get("MEDSITE_ENGINE") == "zensical" and project.config.get("first_load_kb_zensical") is not None:
-        setting = "first_load_kb_zensical"
     budget_kb = project.config.get(setting, DEFAULT_KB)
     if isinstance(budget_kb, bool) or not isinstance(budget_kb, (int, float)) or budget_kb <= 0:
         yield Diagnostic("GATE003", f"{setting} must be a positive number of kilobytes, not {budget_kb!r}",
