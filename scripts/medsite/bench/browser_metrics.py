@@ -104,6 +104,12 @@ def _wait_for_results(page, query: str, timeout_ms: float = 20_000) -> None:
     )
 
 
+def _result_count(status: str) -> int:
+    """The number in the status line ("12 results for ...", "No results for ...")."""
+    first = status.split(" ", 1)[0]
+    return int(first) if first.isdigit() else 0
+
+
 def search_costs(instance, url: str, first: str, queries: list[str]) -> dict:
     """Bytes fetched by the first query, and keystroke-to-results times for the later ones."""
     # Playwright's wait_for_function uses eval, which the site's CSP forbids: measure with the CSP off.
@@ -123,18 +129,20 @@ def search_costs(instance, url: str, first: str, queries: list[str]) -> dict:
         _wait_for_results(page, first)
         page.wait_for_load_state("networkidle")
         fetched = transfers.since(start)
-        times = []
+        times, counts = [], {}
         for query in queries:
             page.locator("#site-search-input").fill("")
             page.evaluate("window.__searchTimes = []")
             page.keyboard.type(query, delay=120)  # a quick typist: about 8 keys a second
             _wait_for_results(page, query)
             times += [t["ms"] for t in page.evaluate("window.__searchTimes")]
+            counts[query] = _result_count(page.locator("#site-search-status").text_content() or "")
         return {
             "first_query_bytes": sum(n for _, _, n in fetched),
             "first_query_requests": len(fetched),
             "keystroke_ms": times,
             "keystroke_median_ms": statistics.median(times) if times else None,
+            "results_per_query": counts,
         }
     finally:
         context.close()
