@@ -20,7 +20,7 @@ let wanted = null; // the newest text typed while it was
 const MIN_LENGTH = 2; // one letter matches most words of a big site and tells the reader nothing
 // Pagefind reads the last word of a query as the start of longer words. Two letters start
 // thousands of words on a big site, so they are searched as a whole word instead ("MS", not
-// every word beginning "ms"): a few results instead of every page, and no wait for them.
+// every word beginning "ms"): only the pages with that word, and far less work for Pagefind.
 const PREFIX_FROM = 3;
 
 function stylesheet() {
