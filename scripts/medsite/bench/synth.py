@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..bibliography import load as load_bibliography
+from ..gate.config import load_config
 from . import synthtext
 
 FIGURE = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><title>Figure</title>
@@ -31,12 +32,15 @@ def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random
     paragraphs, lists, citations, links to other pages and sites, and a drawing on every fifth page."""
     text = writer.page(i // TOPIC_SIZE, rng)
     cited = rng.sample(keys, rng.randint(3, 8))
+    used = {cited[0]}
     target, written = writer.length(rng), 0
 
     def cite(sentence: str) -> str:
         if rng.random() >= 0.4:
             return sentence
-        return f"{sentence[:-1]} [@{rng.choice(cited)}]{sentence[-1]}"
+        key = rng.choice(cited)
+        used.add(key)
+        return f"{sentence[:-1]} [@{key}]{sentence[-1]}"
 
     def paragraph() -> str:
         nonlocal written
@@ -65,18 +69,17 @@ def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random
                      f"[a trusted charity]({rng.choice(EXTERNAL)}).")
         sections.append("\n\n".join(parts) + "\n")
         s += 1
-    used = sorted(set(cited))
     front = {
         "title": text.title(),
         "description": text.short_sentence(),
         "page_type": "condition",
         "last_reviewed": "2026-11-25",
-        "next_review_due": "2029-11-25",
+        "next_review_due": "2027-11-25",
         "reviewed_by": "",
-        "sources": used,
+        "sources": sorted(used),  # exactly the works cited (REF008)
     }
     body = f"{summary}\n\n{figure}\n" + "\n".join(sections)
-    return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body, used
+    return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body, sorted(used)
 
 
 def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
@@ -87,6 +90,7 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
     for part in ("overrides", "includes", "scripts"):
         shutil.copytree(root / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(root / "gate.yml", dest / "gate.yml")
+    shutil.copytree(root / "data", dest / "data")  # the clinic's offer file, which the templates read
     docs = dest / "docs"
     (docs / "assets").mkdir(parents=True)
     shutil.copy2(root / "docs/references.yaml", docs / "references.yaml")
@@ -95,7 +99,8 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
         shutil.copy2(root / "docs/assets" / name, docs / "assets" / name)
     (docs / "assets/figure.svg").write_text(FIGURE)
     keys = [e.id for e in load_bibliography("docs/references.yaml", root).entries]
-    writer = synthtext.Writer(root / "docs", seed)
+    avoid = tuple(load_config(root / "gate.yml", "gate.yml")[0]["words_to_avoid"])
+    writer = synthtext.Writer(root / "docs", seed, avoid)
     used = set()
     nav, stubs = [], []
     for i in range(pages):
@@ -109,7 +114,7 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
                        ("about/contact.md", "Contact")):
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
         front = {"title": title, "description": f"{title} (benchmark stub).", "page_type": "about",
-                 "last_reviewed": "2026-11-25", "next_review_due": "2029-11-25", "reviewed_by": "", "sources": [keys[0]]}
+                 "last_reviewed": "2026-11-25", "next_review_due": "2027-11-25", "reviewed_by": "", "sources": [keys[0]]}
         (docs / uri).write_text("---\n" + yaml.safe_dump(front, sort_keys=False) + f"---\n\nA stub [@{keys[0]}].\n")
         stubs.append({title: uri})
     used.add(keys[0])

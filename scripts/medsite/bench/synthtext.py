@@ -28,6 +28,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .. import frontmatter, mdcode
+from ..wording import mentions_any
 
 WORD = re.compile(r"[A-Za-z][a-z]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -42,7 +43,10 @@ MARKUP = [
 ]
 SKIP_LINE = re.compile(r"^\s*(!!!|\?\?\?|<|\||--8<--|\{|\*\[|\[\^|---)")
 LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+\.|>)\s+")
-SAFE = re.compile(r"[A-Za-z0-9 ,.;:'()%?!-]+")
+# Numbers in words: the gate checks them against the cited work's findings, like digits.
+NUMBER_WORDS = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
+                          r"thousand|million|half|halved|third|thirds|quarter|twice|double|doubled|triple)\b", re.I)
+SAFE = re.compile(r"[A-Za-z ,.;:'()?!-]+")
 
 MADE_UP = 8000  # made-up words, on top of the real ones (about 1,600)
 TOPIC_WORDS = 40  # favourite words of a topic
@@ -57,7 +61,9 @@ class Corpus:
     words: tuple[str, ...]  # their distinct lowercase words, most frequent first
 
 
-def read_corpus(docs: Path) -> Corpus:
+def read_corpus(docs: Path, avoid: tuple = ()) -> Corpus:
+    """The real pages' sentences, except those the gate would stop out of context: with a
+    number (its citation would be swapped) or a word to avoid (``avoid``, gate.yml's families)."""
     sentences, counts = [], Counter()
     for path in sorted(docs.rglob("*.md")):
         _, body, _ = frontmatter.split(path.read_text(encoding="utf-8"))
@@ -69,21 +75,23 @@ def read_corpus(docs: Path) -> Corpus:
                 text = pattern.sub(repl, text)
             for sentence in SENTENCE_END.split(text.strip()):
                 n = len(sentence.split())
-                if 5 <= n <= 40 and SAFE.fullmatch(sentence) and sentence[0].isupper():
+                if (5 <= n <= 40 and SAFE.fullmatch(sentence) and sentence[0].isupper()
+                        and not any(c.isdigit() for c in sentence) and not NUMBER_WORDS.search(sentence)
+                        and not mentions_any(sentence, avoid)):
                     sentences.append(sentence)
                     counts.update(w.lower() for w in WORD.findall(sentence))
     unique = tuple(dict.fromkeys(sentences))
     return Corpus(unique, tuple(w for w, _ in counts.most_common()))
 
 
-def made_up_words(real: tuple[str, ...], count: int, rng: random.Random) -> list[str]:
+def made_up_words(real: tuple[str, ...], count: int, rng: random.Random, avoid: tuple = ()) -> list[str]:
     """``count`` new words, each the start of one real word and the end of another."""
     long = [w for w in real if len(w) >= 6]
     known, out = set(real), []
     while len(out) < count:
         a, b = rng.choice(long), rng.choice(long)
         word = a[: rng.randint(3, 5)] + b[-rng.randint(3, 5):]
-        if word not in known and 6 <= len(word) <= 12:
+        if word not in known and 6 <= len(word) <= 12 and not mentions_any(word, avoid):
             known.add(word)
             out.append(word)
     return out
@@ -103,10 +111,10 @@ class Zipf:
 class Writer:
     """Writes the text of synthetic pages: titles, headings, paragraphs, list items."""
 
-    def __init__(self, docs: Path, seed: int = 1):
-        self.corpus = read_corpus(docs)
+    def __init__(self, docs: Path, seed: int = 1, avoid: tuple = ()):
+        self.corpus = read_corpus(docs, avoid)
         vocabulary_rng = random.Random(seed)
-        self.made_up = made_up_words(self.corpus.words, MADE_UP, vocabulary_rng)
+        self.made_up = made_up_words(self.corpus.words, MADE_UP, vocabulary_rng, avoid)
         self.global_words = Zipf(self.made_up)
         self.seed = seed
 
