@@ -50,6 +50,7 @@ SAFE = re.compile(r"[A-Za-z ,.;:'()?!-]+")
 
 MADE_UP = 8000  # made-up words, on top of the real ones (about 1,600)
 TOPIC_WORDS = 40  # favourite words of a topic
+COMMON_MADE_UP = 300  # the most drawn made-up words, on most pages: no topic's own
 ZIPF_S = 1.05
 SWAP = 0.3  # share of longer words (5+ letters) swapped for vocabulary words
 MIN_WORDS, MEDIAN_WORDS, MAX_WORDS = 600, 1000, 2300  # a page ends with the section that passes its length
@@ -123,9 +124,14 @@ class Writer:
         """Real words of five letters or more, by how often the real pages use them."""
         return Zipf([w for w in self.corpus.words if len(w) >= 5], s=1.0)
 
+    @cached_property
+    def topical(self) -> Zipf:
+        """Words a topic may make its own: not the few hundred that most pages use."""
+        return Zipf(self.made_up[COMMON_MADE_UP:])
+
     def topic_words(self, topic: int) -> list[str]:
         rng = random.Random(f"{self.seed}-topic-{topic}")
-        return list(dict.fromkeys(self.global_words.draw(rng) for _ in range(TOPIC_WORDS * 3)))[:TOPIC_WORDS]
+        return list(dict.fromkeys(self.topical.draw(rng) for _ in range(TOPIC_WORDS * 3)))[:TOPIC_WORDS]
 
     def page(self, topic: int, rng: random.Random) -> PageText:
         return PageText(self, self.topic_words(topic), rng)
@@ -165,11 +171,11 @@ class PageText:
         return " ".join(self.sentence() for _ in range(sentences))
 
     def title(self) -> str:
-        words = [self.topic.draw(self.rng), self.writer.real_long.draw(self.rng)]
+        """Two words of the page's topic ("Ocrelimab and fatigrin"), or one and a common real word."""
+        first = self.topic.draw(self.rng)
         if self.rng.random() < 0.5:
-            words.insert(1, "and")
-            words.append(self.word())
-        return " ".join(words).capitalize()
+            return f"{first} {self.writer.real_long.draw(self.rng)}".capitalize()
+        return f"{first} and {self.topic.draw(self.rng)}".capitalize()
 
     def heading(self) -> str:
         words = [self.word() if self.rng.random() < 0.5 else self.writer.real_long.draw(self.rng)
