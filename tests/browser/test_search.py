@@ -95,6 +95,20 @@ class Words:
         return many[0]
 
     @cached_property
+    def two_letters(self) -> tuple[str, int, int]:
+        """(word, pages with it, pages with a word it starts): the two-letter word that starts
+        words on the most pages that lack the word itself."""
+        pages, found = self.pages, []
+        for pair in {w for p in pages for w in p.text_words if len(w) == 2}:
+            whole = sum(pair in p.text_words for p in pages)
+            start = sum(any(w.startswith(pair) for w in p.text_words) for p in pages)
+            found.append((start - whole, pair, whole, start))
+        if not found or max(found)[0] < 3:
+            pytest.fail("no two-letter word starts longer words on pages that lack it")
+        _, pair, whole, start = max(found)
+        return pair, whole, start
+
+    @cached_property
     def reference_only(self) -> str:
         """A word of the per-page reference lists that, in the index, only the References page has."""
         references = next(p for p in self.pages if p.path == "references/")
@@ -205,6 +219,17 @@ def test_a_word_only_in_reference_lists_finds_only_the_references_page(open_tab,
     tab.goto("")
     open_search(tab)
     assert type_query(tab, word) == ["/references/"], word
+
+
+def test_two_letters_find_the_whole_word_not_every_word_they_start(open_tab, words):
+    """On a big site two letters start thousands of words; the reader who types "ms" means MS."""
+    pair, whole, start = words.two_letters
+    tab = open_tab()
+    tab.goto("")
+    open_search(tab)
+    assert type_query(tab, pair), pair
+    count = int(tab.page.locator("#site-search-status").text_content().split()[0])
+    assert whole <= count < start, (pair, count, whole, start)
 
 
 def test_more_results_than_fit_load_on_request(open_tab, words):

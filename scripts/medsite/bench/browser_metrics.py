@@ -12,6 +12,8 @@
   naming the query), over many queries after the first, typed at about eight keys
   a second. A key whose results are overtaken by the next key gives no sample;
   the later key's sample then includes the wait, as the reader sees it.
+- last_key_ms: for each query, the time from its last key to its results: what a
+  reader waits for once the word is typed (one sample a query).
 """
 
 from __future__ import annotations
@@ -104,6 +106,12 @@ def _wait_for_results(page, query: str, timeout_ms: float = 20_000) -> None:
     )
 
 
+def _result_count(status: str) -> int:
+    """The number in the status line ("12 results for ...", "No results for ...")."""
+    first = status.split(" ", 1)[0]
+    return int(first) if first.isdigit() else 0
+
+
 def search_costs(instance, url: str, first: str, queries: list[str]) -> dict:
     """Bytes fetched by the first query, and keystroke-to-results times for the later ones."""
     # Playwright's wait_for_function uses eval, which the site's CSP forbids: measure with the CSP off.
@@ -123,18 +131,24 @@ def search_costs(instance, url: str, first: str, queries: list[str]) -> dict:
         _wait_for_results(page, first)
         page.wait_for_load_state("networkidle")
         fetched = transfers.since(start)
-        times = []
+        times, counts, last_key = [], {}, []
         for query in queries:
             page.locator("#site-search-input").fill("")
             page.evaluate("window.__searchTimes = []")
             page.keyboard.type(query, delay=120)  # a quick typist: about 8 keys a second
             _wait_for_results(page, query)
-            times += [t["ms"] for t in page.evaluate("window.__searchTimes")]
+            samples = page.evaluate("window.__searchTimes")
+            times += [t["ms"] for t in samples]
+            # What a reader waits for once the word is typed: its last key to its results.
+            last_key += [t["ms"] for t in samples if t["query"] == query]
+            counts[query] = _result_count(page.locator("#site-search-status").text_content() or "")
         return {
             "first_query_bytes": sum(n for _, _, n in fetched),
             "first_query_requests": len(fetched),
             "keystroke_ms": times,
             "keystroke_median_ms": statistics.median(times) if times else None,
+            "results_per_query": counts,
+            "last_key_ms": last_key,
         }
     finally:
         context.close()

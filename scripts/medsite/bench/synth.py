@@ -1,4 +1,5 @@
-"""Synthetic sites for benchmarks: N pages with realistic front matter, citations, links, images."""
+"""Synthetic sites for benchmarks: N pages with realistic text (bench/synthtext.py), front matter,
+citations, links and images."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import yaml
 
 from ..bibliography import load as load_bibliography
+from ..gate.config import load_config
+from . import synthtext
 
 FIGURE = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><title>Figure</title>
 <rect width="120" height="40" fill="#eef"/><text x="10" y="25">Figure</text></svg>
@@ -20,38 +23,63 @@ EXTERNAL = [
     "https://pubmed.ncbi.nlm.nih.gov/",
     "https://www.fda.gov/",
 ]
+TOPIC_SIZE = 25  # pages in a nav topic, which share favourite words
+SECTIONS_MIN = 3  # every page has section-0 to section-2, the anchors other pages link to
 
 
-def _page(i: int, n: int, keys: list[str], rng: random.Random) -> tuple[str, list[str]]:
-    cited = rng.sample(keys, 4)
-    sections = []
-    for s in range(4):
-        other = rng.randrange(n)
-        sections.append(
-            f"## Section {s} {{#section-{s}}}\n\n"
-            f"People with MS may notice changes over time [@{cited[s]}]. "
-            f"About {rng.randint(2, 90)}% of people in one study had this [@{cited[(s + 1) % 4]}]. "
-            f"See [a related page](page-{other:05d}.md#section-{s}) and "
-            f"[a trusted charity]({rng.choice(EXTERNAL)}).\n\n"
-            "- Numbness or tingling in the legs or body.\n"
-            "- Blurred vision in one eye.\n"
-        )
+def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random.Random) -> tuple[str, list[str]]:
+    """A page of 600-2,500 words on its nav topic (25 pages a topic): sections with headings,
+    paragraphs, lists, citations, links to other pages and sites, and a drawing on every fifth page."""
+    text = writer.page(i // TOPIC_SIZE, rng)
+    cited = rng.sample(keys, rng.randint(3, 8))
+    used = {cited[0]}
+    target, written = writer.length(rng), 0
+
+    def cite(sentence: str) -> str:
+        if rng.random() >= 0.4:
+            return sentence
+        key = rng.choice(cited)
+        used.add(key)
+        return f"{sentence[:-1]} [@{key}]{sentence[-1]}"
+
+    def paragraph() -> str:
+        nonlocal written
+        sentences = [cite(text.sentence()) for _ in range(rng.randint(2, 6))]
+        written += sum(len(s.split()) for s in sentences)
+        return " ".join(sentences)
+
+    summary = f"{paragraph()[:-1]} [@{cited[0]}]."
     figure = (
         '<figure markdown>\n![A simple labelled drawing](assets/figure.svg){ width="240" }\n'
         "<figcaption>A drawing. Drawing: editorial team. Licence: CC BY 4.0.</figcaption>\n</figure>\n"
         if i % 5 == 0 else ""
     )
+    sections, s = [], 0
+    while written < target or s < SECTIONS_MIN:
+        parts = [f"## {text.heading()} {{#section-{s}}}", paragraph()]
+        if rng.random() < 0.6:
+            items = [text.list_item() for _ in range(rng.randint(2, 5))]
+            written += sum(len(x.split()) for x in items)
+            parts.append("\n".join(f"- {x}" for x in items))
+        parts.append(paragraph())
+        if rng.random() < 0.3:
+            parts += [f"### {text.heading()}", paragraph()]
+        other = rng.randrange(n)
+        parts.append(f"See [a related page](page-{other:05d}.md#section-{s % SECTIONS_MIN}) and "
+                     f"[a trusted charity]({rng.choice(EXTERNAL)}).")
+        sections.append("\n\n".join(parts) + "\n")
+        s += 1
     front = {
-        "title": f"Synthetic page {i}",
-        "description": f"Synthetic page {i} for benchmarks, with citations and links.",
+        "title": text.title(),
+        "description": text.short_sentence(),
         "page_type": "condition",
         "last_reviewed": "2026-11-25",
-        "next_review_due": "2029-11-25",
+        "next_review_due": "2027-11-25",
         "reviewed_by": "",
-        "sources": sorted(set(cited)),
+        "sources": sorted(used),  # exactly the works cited (REF008)
     }
-    body = f"Short summary of page {i} [@{cited[0]}].\n\n{figure}\n" + "\n".join(sections)
-    return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body, cited
+    body = f"{summary}\n\n{figure}\n" + "\n".join(sections)
+    return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body, sorted(used)
 
 
 def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
@@ -62,6 +90,7 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
     for part in ("overrides", "includes", "scripts"):
         shutil.copytree(root / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(root / "gate.yml", dest / "gate.yml")
+    shutil.copytree(root / "data", dest / "data")  # the clinic's offer file, which the templates read
     docs = dest / "docs"
     (docs / "assets").mkdir(parents=True)
     shutil.copy2(root / "docs/references.yaml", docs / "references.yaml")
@@ -70,28 +99,30 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
         shutil.copy2(root / "docs/assets" / name, docs / "assets" / name)
     (docs / "assets/figure.svg").write_text(FIGURE)
     keys = [e.id for e in load_bibliography("docs/references.yaml", root).entries]
+    avoid = tuple(load_config(root / "gate.yml", "gate.yml")[0]["words_to_avoid"])
+    writer = synthtext.Writer(root / "docs", seed, avoid)
     used = set()
-    nav = []
+    nav, stubs = [], []
     for i in range(pages):
-        text, cited = _page(i, pages, keys, rng)
+        text, cited = _page(i, pages, keys, writer, rng)
         used.update(cited)
         (docs / f"page-{i:05d}.md").write_text(text)
-        nav.append({f"Page {i}": f"page-{i:05d}.md"})
+        nav.append(f"page-{i:05d}.md")  # the nav shows the page's own title
     # The pages the templates link to (home, 404 suggestions, footer), as short stubs.
     for uri, title in (("index.md", "Home"), ("about-ms/what-is-ms.md", "What is MS?"),
                        ("stem-cells/questions-to-ask.md", "Questions to ask"), ("about/about-us.md", "About us"),
                        ("about/contact.md", "Contact")):
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
         front = {"title": title, "description": f"{title} (benchmark stub).", "page_type": "about",
-                 "last_reviewed": "2026-11-25", "next_review_due": "2029-11-25", "reviewed_by": "", "sources": [keys[0]]}
+                 "last_reviewed": "2026-11-25", "next_review_due": "2027-11-25", "reviewed_by": "", "sources": [keys[0]]}
         (docs / uri).write_text("---\n" + yaml.safe_dump(front, sort_keys=False) + f"---\n\nA stub [@{keys[0]}].\n")
-        nav.insert(0, {title: uri})
+        stubs.append({title: uri})
     used.add(keys[0])
     config = yaml.safe_load((root / "mkdocs.yml").read_text())
     # A site built to grow nests its navigation: topics of 25 pages, then groups of
     # at most 10 at each level above. With navigation.prune a page carries only its
     # own branch, so its size stays flat as the site grows.
-    level = [{f"Topic {k // 25}": nav[k : k + 25]} for k in range(0, len(nav), 25)]
+    level = [{"About": stubs}] + [{f"Topic {k // TOPIC_SIZE}": nav[k : k + TOPIC_SIZE]} for k in range(0, len(nav), TOPIC_SIZE)]
     depth = 0
     while len(level) > 10:
         depth += 1
