@@ -17,7 +17,7 @@ from pathlib import Path
 from . import cslshape, yamlsource
 from . import limits as input_limits
 from .diagnostics import Diagnostic, DiagnosticError
-from .rule import ERROR, Rule, declare
+from .rule import ERROR, Rule, declare, example_entry
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
@@ -26,26 +26,8 @@ RULES = declare(
          why="No page can be built with citations.",
          fix="Fix the YAML at the line shown; every entry starts with '- id: key'.",
          where="docs/references.yaml",
-         bad="""\
-- title: An entry without an id
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(id=None),
+         good=example_entry()),
 )
 
 PARSE_CODE = "REF002"

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from .diagnostics import Diagnostic
-from .rule import ERROR, Rule, declare
+from .rule import ERROR, Rule, declare, example_entry
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
@@ -34,26 +34,8 @@ RULES = declare(
          why="The reference would be printed wrongly or not at all.",
          fix="Write names as '- family: Reich' with 'given: DS' (organisations as '- literal: Name'), the year as 'issued: {date-parts: [[2018]]}', and text on one line; the message says which field.",
          where="docs/references.yaml",
-         bad="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {season: spring}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(issued="{season: spring}"),
+         good=example_entry()),
 )
 
 CODE = "REF012"

@@ -60,3 +60,27 @@ def registry(rules) -> dict[str, Rule]:
 def declare(*rules: Rule) -> dict[str, Rule]:
     """A module's own rules, by code."""
     return registry(rules)
+
+
+# The bibliography entry that rules' examples start from (where: docs/references.yaml), field by field
+# as an editor writes it: an example changes only what its rule is about, so readers see the difference.
+_EXAMPLE_ENTRY = {
+    "id": "example",
+    "type": "article-journal",
+    "author": "[{family: Lee, given: K}]",
+    "title": "A trial in MS",
+    "container-title": "J Neurol",
+    "issued": "{date-parts: [[2022]]}",
+    "DOI": "10.1000/example",
+    "findings": "\n    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'",
+}
+
+
+def example_entry(**changes: str | None) -> str:
+    """The example entry as YAML, with fields changed (`container_title` for container-title), left out
+    (None) or added (after the others)."""
+    fields = dict(_EXAMPLE_ENTRY)
+    for name, value in changes.items():
+        fields[name.replace("_", "-")] = value
+    lines = [f"{key}:{'' if value.startswith(chr(10)) else ' '}{value}" for key, value in fields.items() if value is not None]
+    return "- " + "\n  ".join(lines)

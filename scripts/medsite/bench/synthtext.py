@@ -11,7 +11,8 @@ would use different words:
 - made-up words are drawn by Zipf's law (a few on most pages, most on a few),
   and each topic (a nav group of pages) has favourite words of its own, so a
   rare word comes back on the pages of its topic, as real words do;
-- pages run from 600 to 2,500 words, as the real content pages do.
+- each page is as long as a real content page drawn at random (give or take a tenth),
+  so a typical synthetic page weighs what a typical real one does.
 
 Everything comes from one seeded random generator: the same seed gives the same site.
 """
@@ -26,6 +27,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+
+import yaml
 
 from .. import frontmatter, mdcode
 from ..wording import mentions_any
@@ -53,7 +56,7 @@ TOPIC_WORDS = 40  # favourite words of a topic
 COMMON_MADE_UP = 300  # the most drawn made-up words, on most pages: no topic's own
 ZIPF_S = 1.05
 SWAP = 0.3  # share of longer words (5+ letters) swapped for vocabulary words
-MIN_WORDS, MEDIAN_WORDS, MAX_WORDS = 600, 1000, 2300  # a page ends with the section that passes its length
+CONTENT_TYPES = ("condition", "treatment", "clinic", "guide")  # the page types readers come for
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,18 @@ def read_corpus(docs: Path, avoid: tuple = ()) -> Corpus:
                     counts.update(w.lower() for w in WORD.findall(sentence))
     unique = tuple(dict.fromkeys(sentences))
     return Corpus(unique, tuple(w for w, _ in counts.most_common()))
+
+
+def content_page_lengths(docs: Path) -> tuple[int, ...]:
+    """Words in the body of each real content page: synthetic pages are drawn as long as these,
+    so that a typical synthetic page weighs what a typical real one does."""
+    lengths = []
+    for path in sorted(docs.rglob("*.md")):
+        front, body, _ = frontmatter.split(path.read_text(encoding="utf-8"))
+        meta = yaml.safe_load(front or "") if front else None
+        if isinstance(meta, dict) and meta.get("page_type") in CONTENT_TYPES:
+            lengths.append(len(body.split()))
+    return tuple(sorted(lengths)) or (800,)
 
 
 def made_up_words(real: tuple[str, ...], count: int, rng: random.Random, avoid: tuple = ()) -> list[str]:
@@ -117,6 +132,7 @@ class Writer:
         vocabulary_rng = random.Random(seed)
         self.made_up = made_up_words(self.corpus.words, MADE_UP, vocabulary_rng, avoid)
         self.global_words = Zipf(self.made_up)
+        self.lengths = content_page_lengths(docs)
         self.seed = seed
 
     @cached_property
@@ -136,10 +152,9 @@ class Writer:
     def page(self, topic: int, rng: random.Random) -> PageText:
         return PageText(self, self.topic_words(topic), rng)
 
-    @staticmethod
-    def length(rng: random.Random) -> int:
-        """Words in a page's text: log-normal around the median, within the real pages' range."""
-        return max(MIN_WORDS, min(MAX_WORDS, int(rng.lognormvariate(0, 0.4) * MEDIAN_WORDS)))
+    def length(self, rng: random.Random) -> int:
+        """Words in a page's text: a real content page's length, give or take a tenth."""
+        return int(rng.choice(self.lengths) * rng.uniform(0.9, 1.1))
 
 
 class PageText:

@@ -9,46 +9,33 @@ from ...rule import ERROR, Rule, declare
 from .links import resolve
 from .source_map import find_line, find_lines
 
+# A figure as editors write one: the good example of each rule here, which the bad ones change.
+_FIGURE = """\
+<figure markdown>
+![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
+<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
+</figure>"""
+
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("IMG001", ERROR,
          what="An image file does not exist.",
          why="Readers see a broken image.",
          fix="Fix the path or add the file under docs/assets/.",
-         bad="""\
-<figure markdown>
-![A nerve fibre wrapped in myelin](../assets/figures/myelin-2.svg)
-<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
-</figure>""",
-         good="""\
-<figure markdown>
-![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
-<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
-</figure>"""),
+         bad=_FIGURE.replace("myelin.svg", "myelin-2.svg"),
+         good=_FIGURE),
     Rule("IMG002", ERROR,
          what="An image has no alt text.",
          why="Screen-reader users miss what it shows.",
          fix="Describe the image in the ![alt text](...) brackets.",
-         bad="""\
-<figure markdown>
-![](../assets/figures/myelin.svg)
-<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
-</figure>""",
-         good="""\
-<figure markdown>
-![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
-<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
-</figure>"""),
+         bad=_FIGURE.replace("![A nerve fibre wrapped in myelin]", "![]"),
+         good=_FIGURE),
     Rule("IMG003", ERROR,
          what="An image has no visible credit and licence.",
          why="We may only publish images we have the right to use.",
          fix="Put 'Credit/Drawing: ... Licence: ...' in the figure caption.",
          bad="![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)",
-         good="""\
-<figure markdown>
-![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
-<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
-</figure>"""),
+         good=_FIGURE),
     Rule("IMG004", ERROR,
          what="An image is larger than the size budget in gate.yml.",
          why="Large images slow pages on phones.",
@@ -61,11 +48,7 @@ RULES = declare(
          why="Every reader's browser would fetch it from that host, telling a third party who reads which page; over http: it can also be swapped in transit.",
          fix="Save the image, with its credit and licence, under docs/assets/ and link to that file.",
          bad="![A nerve fibre wrapped in myelin](https://images.example/myelin.png)",
-         good="""\
-<figure markdown>
-![A nerve fibre wrapped in myelin](../assets/figures/myelin.svg)
-<figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
-</figure>"""),
+         good=_FIGURE),
 )
 
 CREDIT = re.compile(r"\b(?:credit|drawing|drawn by|photo|image|illustration|source)\b", re.I)

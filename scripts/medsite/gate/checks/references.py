@@ -5,7 +5,7 @@ from __future__ import annotations
 from ... import citations, urls
 from ...bibliography import DOI, PMCID, PMID
 from ...diagnostics import Diagnostic
-from ...rule import ERROR, WARNING, Rule, declare
+from ...rule import ERROR, WARNING, Rule, declare, example_entry
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
@@ -14,126 +14,36 @@ RULES = declare(
          why="An incomplete reference cannot be found or judged by readers.",
          fix="Add the field from the verified record, or record a reasoned exception with gate-ignore.",
          where="docs/references.yaml",
-         bad="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  note: no title
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(title=None),
+         good=example_entry()),
     Rule("REF004", ERROR,
          what="A DOI, PMID or PMCID is malformed.",
          why="Broken identifiers send readers to the wrong place or nowhere.",
          fix="Copy the identifier exactly: DOI '10.xxxx/...' using only letters, digits and - . _ ; ( ) / : (cite a legacy DOI with other characters by PMID or URL), PMID digits only, PMCID 'PMC' plus digits.",
          where="docs/references.yaml",
-         bad="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: doi 10.1000 example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(DOI="doi 10.1000 example"),
+         good=example_entry()),
     Rule("REF005", ERROR,
          what="Two bibliography entries share an id.",
          why="Citations would be ambiguous.",
          fix="Give each entry a unique id.",
          where="docs/references.yaml",
-         bad="""\
-- id: smith2020
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(id="smith2020"),
+         good=example_entry()),
     Rule("REF006", ERROR,
          what="Two entries under different ids share a DOI or PMID.",
          why="The same work would be numbered twice.",
          fix="Merge the entries and cite one id.",
          where="docs/references.yaml",
-         bad="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/abc123
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(DOI="10.1000/abc123"),
+         good=example_entry()),
     Rule("REF007", WARNING,
          what="A bibliography entry is never cited.",
          why="Unused entries drift out of date unnoticed.",
          fix="Cite it, or remove it from docs/references.yaml.",
          where="docs/references.yaml",
-         bad="""\
-- id: lee2022
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(id="lee2022"),
+         good=example_entry()),
     Rule("REF008", ERROR,
          what="The front matter `sources` list does not match the keys the page cites.",
          why="Reviewers read `sources` to check a page's evidence.",
@@ -146,75 +56,22 @@ RULES = declare(
          why="The URL becomes a link and a JSON-LD url; other schemes can run code or send readers somewhere unsafe.",
          fix="Use the work's https address from the verified record; list a true http-only address in gate.yml's http_allowed with a reason.",
          where="docs/references.yaml",
-         bad="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'
-  URL: javascript:alert(1)""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'
-  URL: https://journal.example/lee2022"""),
+         bad=example_entry(URL="javascript:alert(1)"),
+         good=example_entry(URL="https://journal.example/lee2022")),
     Rule("REF010", ERROR,
          what="A bibliography entry's `findings` is not a list of texts.",
          why="The number check (EVID003) cannot read it.",
          fix="Write findings as a YAML list, one finding per line: '- Relapsed within 2 years: 27% on the medicine, 46% on placebo.'",
          where="docs/references.yaml",
-         bad="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings: Relapsed within 2 years, 27% against 46%.""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(findings="Relapsed within 2 years, 27% against 46%."),
+         good=example_entry()),
     Rule("REF011", WARNING,
          what="A cited bibliography entry has no `findings` field, so the numbers that cite it cannot be checked (EVID003).",
          why="Only findings let the gate check that a number says what the work found.",
          fix="Add `findings:` to the entry: a list of the work's verified findings in your own words, with every number pages use from it.",
          where="docs/references.yaml",
-         bad="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example""",
-         good="""\
-- id: example
-  type: article-journal
-  author: [{family: Lee, given: K}]
-  title: A trial in MS
-  container-title: J Neurol
-  issued: {date-parts: [[2022]]}
-  DOI: 10.1000/example
-  findings:
-    - 'Relapsed within 2 years: 27% on the medicine, 46% on placebo.'"""),
+         bad=example_entry(findings=None),
+         good=example_entry()),
 )
 
 CONTAINER_TYPES = {"article-journal", "article-magazine", "article-newspaper", "chapter", "paper-conference"}
