@@ -34,7 +34,7 @@ def test_synthetic_pages_vary_like_real_ones(tmp_path):
     pages = _pages(synth.make_site(ROOT, tmp_path / "synth", PAGES))
     assert len(pages) == PAGES
     lengths = sorted(len(body.split()) for _, body in pages.values())
-    real = synthtext.content_page_lengths(ROOT / "docs")
+    real = synthtext.read_corpus(ROOT / "docs").page_lengths
     # As long as real content pages (a page ends with the section that passes its drawn length).
     assert lengths[0] >= 0.9 * real[0] and lengths[-1] <= 1.1 * real[-1] + 400, (lengths, real)
     assert lengths[-1] - lengths[0] > 300, "page lengths vary"

@@ -16,7 +16,8 @@ site, in Debian's Chromium (bench/browser_metrics.py says exactly what is counte
 
 Synthetic pages are written like real ones (bench/synth.py, bench/synthtext.py):
 the real pages' sentences with words from a vocabulary of about 9,000, drawn so that
-a few words are on most pages and most words on a few, 600 to 2,500 words a page.
+a few words are on most pages and most words on a few, each page as long as one of the
+real content pages.
 
 Then Lighthouse 12 (pinned in bench/lighthouse) on the real site's home page,
 longest content page and References page, mobile settings; goal 100 in all four
@@ -251,7 +252,7 @@ def print_sizes(results: list[dict]) -> None:
     print(header)
     print("-" * len(header))
     for r in results:
-        times, counts = r["keystroke_ms"], sorted(r.get("results_per_query", {}).values())
+        times, counts = r["keystroke_ms"], sorted(r["results_per_query"].values())
         hits = f"{statistics.median(counts):.0f} ({counts[0]}-{counts[-1]})" if counts else "?"
         print(
             f"{r['site']:<11} {r['pages']:>6}  {r['first_load_bytes'] / 1024:>7.1f} KB  {r['first_query_bytes'] / 1024:>6.1f} KB"
@@ -271,7 +272,7 @@ def print_sizes(results: list[dict]) -> None:
           f" time from a word's last key to its results); machine load average {busy} on {os.cpu_count()} CPUs")
     for r in results:
         print(f"  {r['site']} queries (results): "
-              + ", ".join(f"{q} ({n})" for q, n in r.get("results_per_query", {}).items()))
+              + ", ".join(f"{q} ({n})" for q, n in r["results_per_query"].items()))
     for r in results:
         print(f"first_load pages={r['pages']} kb={r['first_load_bytes'] / 1024:.1f}")
     for r in results:

@@ -14,19 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .gate.htmlindex import html_files, page_links
+from .urls import split
 from .verify.ids import is_own, url_key
 
 Locations = dict[str, list[tuple[str, int | None]]]
 
 
 def _external(href: str) -> bool:
-    try:
-        return urlsplit(href).scheme.lower() in ("http", "https")
-    except ValueError:  # e.g. an unclosed "[" in the host: LNK004 reports it, nothing to verify online
-        return False
+    parts = split(href)  # None for an unreadable host: LNK004 reports it, nothing to verify online
+    return parts is not None and parts.scheme.lower() in ("http", "https")
 
 
 def external_links(pages: Iterable, own_urls: Iterable[str | None], exclude: Iterable[str] = ()) -> Locations:

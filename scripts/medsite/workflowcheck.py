@@ -25,28 +25,29 @@ from .diagnostics import Diagnostic
 from .rule import ERROR, Rule, declare
 
 WORKFLOW = ".github/workflows/pull-request.yml"
+_JOB = "on: pull_request\njobs:\n  gate:\n"  # what every example starts with
 RULES = declare(
     Rule("WF001", ERROR,
          what="A GitHub workflow does not match GitHub's workflow schema (a misspelt or unknown key, a value of the wrong type, a job without `runs-on`).",
          why="GitHub would reject the workflow, or silently skip what the misspelt key meant, so the site is not built or checked.",
          fix="Correct the key or value at the line shown; GitHub's workflow syntax reference lists them.",
          where=WORKFLOW,
-         bad="on: pull_request\njobs:\n  gate:\n    runs_on: ubuntu-latest\n    steps:\n      - run: make test\n",
-         good="on: pull_request\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n"),
+         bad=_JOB + "    runs_on: ubuntu-latest\n    steps:\n      - run: make test\n",
+         good=_JOB + "    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n"),
     Rule("WF002", ERROR,
          what="A workflow's `run:` script expands a `${{ }}` expression.",
          why="GitHub pastes the value into the script before the shell reads it, so a pull request's title or branch name could run as code with the workflow's rights.",
          fix="Pass the value through the step's `env:` and use \"$NAME\" in the script.",
          where=WORKFLOW,
-         bad="on: pull_request\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.head_ref }}\"\n",
-         good="on: pull_request\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"$HEAD_REF\"\n        env:\n          HEAD_REF: ${{ github.head_ref }}\n"),
+         bad=_JOB + "    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.head_ref }}\"\n",
+         good=_JOB + "    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"$HEAD_REF\"\n        env:\n          HEAD_REF: ${{ github.head_ref }}\n"),
     Rule("WF003", ERROR,
          what="A workflow file is not YAML.",
          why="GitHub cannot run it, so nothing it was meant to check or publish happens.",
          fix="Fix the YAML syntax at the line shown (indentation, a missing colon or quote).",
          where=WORKFLOW,
-         bad="on: pull_request\njobs:\n  gate:\n    runs-on: [ubuntu-latest\n",
-         good="on: pull_request\njobs:\n  gate:\n    runs-on: [ubuntu-latest]\n    steps:\n      - run: make test\n"),
+         bad=_JOB + "    runs-on: [ubuntu-latest\n",
+         good=_JOB + "    runs-on: [ubuntu-latest]\n    steps:\n      - run: make test\n"),
 )
 
 SCHEMA = "vendor.github-workflows"

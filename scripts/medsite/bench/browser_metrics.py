@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import statistics
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -146,7 +145,6 @@ def search_costs(instance, url: str, first: str, queries: list[str]) -> dict:
             "first_query_bytes": sum(n for _, _, n in fetched),
             "first_query_requests": len(fetched),
             "keystroke_ms": times,
-            "keystroke_median_ms": statistics.median(times) if times else None,
             "results_per_query": counts,
             "last_key_ms": last_key,
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -27,8 +28,14 @@ TOPIC_SIZE = 25  # pages in a nav topic, which share favourite words
 SECTIONS_MIN = 3  # every page has section-0 to section-2, the anchors other pages link to
 
 
-def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random.Random) -> tuple[str, list[str]]:
-    """A page of 600-2,500 words on its nav topic (25 pages a topic): sections with headings,
+def _reviewed() -> dict[str, str]:
+    """Review dates that pass the gate on the day the site is made: reviewed today, due in a year."""
+    today = date.today()
+    return {"last_reviewed": today.isoformat(), "next_review_due": (today + timedelta(days=365)).isoformat()}
+
+
+def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random.Random) -> str:
+    """A page as long as a real content page, on its nav topic (25 pages a topic): sections with headings,
     paragraphs, lists, citations, links to other pages and sites, and a drawing on every fifth page."""
     text = writer.page(i // TOPIC_SIZE, rng)
     cited = rng.sample(keys, rng.randint(3, 8))
@@ -73,13 +80,12 @@ def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random
         "title": text.title(),
         "description": text.short_sentence(),
         "page_type": "condition",
-        "last_reviewed": "2026-11-25",
-        "next_review_due": "2027-11-25",
+        **_reviewed(),
         "reviewed_by": "",
         "sources": sorted(used),  # exactly the works cited (REF008)
     }
     body = f"{summary}\n\n{figure}\n" + "\n".join(sections)
-    return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body, sorted(used)
+    return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body
 
 
 def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
@@ -101,12 +107,9 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
     keys = [e.id for e in load_bibliography("docs/references.yaml", root).entries]
     avoid = tuple(load_config(root / "gate.yml", "gate.yml")[0]["words_to_avoid"])
     writer = synthtext.Writer(root / "docs", seed, avoid)
-    used = set()
     nav, stubs = [], []
     for i in range(pages):
-        text, cited = _page(i, pages, keys, writer, rng)
-        used.update(cited)
-        (docs / f"page-{i:05d}.md").write_text(text)
+        (docs / f"page-{i:05d}.md").write_text(_page(i, pages, keys, writer, rng))
         nav.append(f"page-{i:05d}.md")  # the nav shows the page's own title
     # The pages the templates link to (home, 404 suggestions, footer), as short stubs.
     for uri, title in (("index.md", "Home"), ("about-ms/what-is-ms.md", "What is MS?"),
@@ -114,10 +117,9 @@ def make_site(root: Path, dest: Path, pages: int, *, seed: int = 1) -> Path:
                        ("about/contact.md", "Contact")):
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
         front = {"title": title, "description": f"{title} (benchmark stub).", "page_type": "about",
-                 "last_reviewed": "2026-11-25", "next_review_due": "2027-11-25", "reviewed_by": "", "sources": [keys[0]]}
+                 **_reviewed(), "reviewed_by": "", "sources": [keys[0]]}
         (docs / uri).write_text("---\n" + yaml.safe_dump(front, sort_keys=False) + f"---\n\nA stub [@{keys[0]}].\n")
         stubs.append({title: uri})
-    used.add(keys[0])
     config = yaml.safe_load((root / "mkdocs.yml").read_text())
     # A site built to grow nests its navigation: topics of 25 pages, then groups of
     # at most 10 at each level above. With navigation.prune a page carries only its

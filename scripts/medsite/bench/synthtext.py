@@ -51,26 +51,34 @@ NUMBER_WORDS = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|te
                           r"thousand|million|half|halved|third|thirds|quarter|twice|double|doubled|triple)\b", re.I)
 SAFE = re.compile(r"[A-Za-z ,.;:'()?!-]+")
 
+# Synthetic pages are articles: the page types readers come for, not the about and policy pages.
+ARTICLE_TYPES = ("condition", "treatment", "clinic", "guide")
 MADE_UP = 8000  # made-up words, on top of the real ones (about 1,600)
 TOPIC_WORDS = 40  # favourite words of a topic
 COMMON_MADE_UP = 300  # the most drawn made-up words, on most pages: no topic's own
 ZIPF_S = 1.05
 SWAP = 0.3  # share of longer words (5+ letters) swapped for vocabulary words
-CONTENT_TYPES = ("condition", "treatment", "clinic", "guide")  # the page types readers come for
 
 
 @dataclass(frozen=True)
 class Corpus:
     sentences: tuple[str, ...]  # the real pages' sentences, markup removed
     words: tuple[str, ...]  # their distinct lowercase words, most frequent first
+    # Words in the body of each article (ARTICLE_TYPES), sorted: synthetic pages are drawn as long as these,
+    # so that a typical synthetic page weighs what a typical real one does.
+    page_lengths: tuple[int, ...]
 
 
 def read_corpus(docs: Path, avoid: tuple = ()) -> Corpus:
     """The real pages' sentences, except those the gate would stop out of context: with a
-    number (its citation would be swapped) or a word to avoid (``avoid``, gate.yml's families)."""
-    sentences, counts = [], Counter()
+    number (its citation would be swapped) or a word to avoid (``avoid``, gate.yml's families);
+    and the content pages' lengths."""
+    sentences, counts, lengths = [], Counter(), []
     for path in sorted(docs.rglob("*.md")):
-        _, body, _ = frontmatter.split(path.read_text(encoding="utf-8"))
+        front, body, _ = frontmatter.split(path.read_text(encoding="utf-8"))
+        meta = yaml.safe_load(front) if front else None
+        if isinstance(meta, dict) and meta.get("page_type") in ARTICLE_TYPES:
+            lengths.append(len(body.split()))
         for line in mdcode.blank_code(body).splitlines():
             if not line.strip() or line.lstrip().startswith("#") or SKIP_LINE.match(line):
                 continue
@@ -85,19 +93,7 @@ def read_corpus(docs: Path, avoid: tuple = ()) -> Corpus:
                     sentences.append(sentence)
                     counts.update(w.lower() for w in WORD.findall(sentence))
     unique = tuple(dict.fromkeys(sentences))
-    return Corpus(unique, tuple(w for w, _ in counts.most_common()))
-
-
-def content_page_lengths(docs: Path) -> tuple[int, ...]:
-    """Words in the body of each real content page: synthetic pages are drawn as long as these,
-    so that a typical synthetic page weighs what a typical real one does."""
-    lengths = []
-    for path in sorted(docs.rglob("*.md")):
-        front, body, _ = frontmatter.split(path.read_text(encoding="utf-8"))
-        meta = yaml.safe_load(front or "") if front else None
-        if isinstance(meta, dict) and meta.get("page_type") in CONTENT_TYPES:
-            lengths.append(len(body.split()))
-    return tuple(sorted(lengths)) or (800,)
+    return Corpus(unique, tuple(w for w, _ in counts.most_common()), tuple(sorted(lengths)) or (800,))
 
 
 def made_up_words(real: tuple[str, ...], count: int, rng: random.Random, avoid: tuple = ()) -> list[str]:
@@ -132,7 +128,6 @@ class Writer:
         vocabulary_rng = random.Random(seed)
         self.made_up = made_up_words(self.corpus.words, MADE_UP, vocabulary_rng, avoid)
         self.global_words = Zipf(self.made_up)
-        self.lengths = content_page_lengths(docs)
         self.seed = seed
 
     @cached_property
@@ -154,7 +149,7 @@ class Writer:
 
     def length(self, rng: random.Random) -> int:
         """Words in a page's text: a real content page's length, give or take a tenth."""
-        return int(rng.choice(self.lengths) * rng.uniform(0.9, 1.1))
+        return int(rng.choice(self.corpus.page_lengths) * rng.uniform(0.9, 1.1))
 
 
 class PageText:

@@ -11,6 +11,7 @@ references.yaml takes effect without a new online run.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,23 @@ from .ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
 from .lock import Item, Lock, LockError
 from .notices import CORRECTIONS, SERIOUS
 
+# The lock items that the rules' examples start from, each verified and fresh: an example changes
+# only what its rule is about, so readers see the difference.
+_VERIFIED = {
+    "doi": {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok",
+            "evidence": {"registered_titles": ["A study of MS"]}},
+    "pmid": {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok",
+             "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}},
+    "url": {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20",
+            "status": "ok"},
+}
+
+
+def example_lock(kind: str, **changes) -> str:
+    """A lock file's items for a rule's example: the verified item of this kind with fields changed."""
+    return "[\n  " + json.dumps({**_VERIFIED[kind], **changes}) + "\n]"
+
+
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("VER001", ERROR,
@@ -29,193 +47,106 @@ RULES = declare(
          why="a DOI that does not resolve is often a fabricated or mistyped reference; readers cannot check the claim",
          fix="copy the DOI again from the publisher's page or PubMed; a plausible-looking DOI can be fake",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "broken", "evidence": {}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", status="broken", evidence={}),
+         good=example_lock("doi")),
     Rule("VER002", ERROR,
          what="the title registered for the DOI (Crossref) does not match the bibliography's title",
          why="a real DOI attached to the wrong work makes a claim look supported by a paper that says something else",
          fix="check that the DOI belongs to the cited work; then copy the title exactly",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["Stem cells for heart failure"]}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", evidence={"registered_titles": ["Stem cells for heart failure"]}),
+         good=example_lock("doi")),
     Rule("VER003", ERROR,
          what="the DOI is retracted, withdrawn, removed or under an expression of concern (Crossref, Retraction Watch)",
          why="a retracted or doubted study is not evidence; citing it as support misleads patients",
          fix="stop citing the work as evidence; if it must be mentioned, say that it was retracted and cite the notice",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "updates": [{"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}]}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", evidence={"registered_titles": ["A study of MS"], "updates": [{"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}]}),
+         good=example_lock("doi")),
     Rule("VER004", WARNING,
          what="the DOI has a correction, erratum or corrigendum",
          why="a correction can change the numbers or conclusions the page relies on",
          fix="read the correction and check that what the page says still holds",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "updates": [{"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}]}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", evidence={"registered_titles": ["A study of MS"], "updates": [{"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}]}),
+         good=example_lock("doi")),
     Rule("VER005", ERROR,
          what="PMID not found: NCBI esummary returns an error for it",
          why="a PMID that does not exist sends readers nowhere and suggests a fabricated reference",
          fix="copy the PMID again from PubMed",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "broken", "evidence": {"error": "cannot get document summary"}}
-]""",
-         good="""\
-[
-  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
-]"""),
+         bad=example_lock("pmid", status="broken", evidence={"error": "cannot get document summary"}),
+         good=example_lock("pmid")),
     Rule("VER006", ERROR,
          what="PubMed lists the PMID as a 'Retracted Publication'",
          why="PubMed marks retractions even when the publisher's record does not",
          fix="stop citing the work as evidence; if it must be mentioned, say that it was retracted",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123", "pubtype": ["Journal Article", "Retracted Publication"]}}
-]""",
-         good="""\
-[
-  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
-]"""),
+         bad=example_lock("pmid", evidence={"title": "A study of MS", "doi": "10.1000/abc123", "pubtype": ["Journal Article", "Retracted Publication"]}),
+         good=example_lock("pmid")),
     Rule("VER007", ERROR,
          what="the DOI that PubMed lists for the PMID differs from the entry's DOI",
          why="the entry mixes identifiers of two works, so one of its links points at the wrong paper",
          fix="one of the two identifiers belongs to another work: check both against PubMed",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/other"}}
-]""",
-         good="""\
-[
-  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
-]"""),
+         bad=example_lock("pmid", evidence={"title": "A study of MS", "doi": "10.1000/other"}),
+         good=example_lock("pmid")),
     Rule("VER008", ERROR,
          what="the PubMed title for the PMID does not match the bibliography's title",
          why="the PMID points at a different paper than the one named",
          fix="check that the PMID belongs to the cited work; then copy the title exactly",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "Stem cells for heart failure", "doi": "10.1000/abc123"}}
-]""",
-         good="""\
-[
-  {"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}}
-]"""),
+         bad=example_lock("pmid", evidence={"title": "Stem cells for heart failure", "doi": "10.1000/abc123"}),
+         good=example_lock("pmid")),
     Rule("VER009", WARNING,
          what="the DOI is itself a retraction, correction or other update notice for another work",
          why="a notice is rarely what a page means to cite, and hides the original work",
          fix="cite the original work unless the notice is what the page discusses",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"], "update_to": [{"type": "retraction", "doi": "10.1000/original"}]}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", evidence={"registered_titles": ["A study of MS"], "update_to": [{"type": "retraction", "doi": "10.1000/original"}]}),
+         good=example_lock("doi")),
     Rule("VER010", ERROR,
          what="external link is broken (HTTP 404 or 410)",
          why="readers who follow a dead link cannot check the source",
          fix="find the page's new address (or an archived copy) and update the link",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20", "status": "broken", "evidence": {"http_status": 404}}
-]""",
-         good="""\
-[
-  {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": "2026-11-20", "status": "ok"}
-]"""),
+         bad=example_lock("url", status="broken", evidence={"http_status": 404}),
+         good=example_lock("url")),
     Rule("VER011", WARNING,
          what="the DOI exists but Crossref has no record of it, so its title and retraction status were not checked",
          why="without a Crossref record the title and any retraction cannot be checked automatically",
          fix="check the title and any retraction by hand at the registration agency (e.g. DataCite)",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"crossref": "not-found"}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", evidence={"crossref": "not-found"}),
+         good=example_lock("doi")),
     Rule("VER020", WARNING,
          what="item has never been verified online: it is not in the lock file",
          why="an unverified reference could be fake, retracted or mistyped",
          fix="run `make verify` (needs network) and commit verification.lock.json",
          where="verification.lock.json",
          bad="[]",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         good=example_lock("doi")),
     Rule("VER021", WARNING,
          what="the item's verification is older than the maximum age",
          why="retractions and dead links appear over time; an old check may no longer hold",
          fix="run `make verify` to refresh stale entries and commit verification.lock.json",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2025-01-10", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", checked="2025-01-10"),
+         good=example_lock("doi")),
     Rule("VER022", WARNING,
          what="the last online check could not verify the item (unverifiable: 401/403/429, bot challenge; or transient: timeout, 5xx)",
          why="the service refused or failed, so nothing is known about the item",
          fix="run `make verify` again later; if it persists, check the item by hand",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "unverifiable", "evidence": {"detail": "HTTP 403"}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", status="unverifiable", evidence={"detail": "HTTP 403"}),
+         good=example_lock("doi")),
     Rule("VER030", ERROR,
          what="the lock file cannot be read (not JSON, or not the expected shape)",
          why="without the lock file the build cannot tell verified references from unverified ones",
          fix="restore verification.lock.json from git, or delete it and run `make verify`",
          where="verification.lock.json",
-         bad="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "fine", "evidence": {"registered_titles": ["A study of MS"]}}
-]""",
-         good="""\
-[
-  {"kind": "doi", "id": "10.1000/abc123", "checked": "2026-11-20", "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}}
-]"""),
+         bad=example_lock("doi", status="fine"),
+         good=example_lock("doi")),
 )
 
 _READABLE = {"expression_of_concern": "an expression of concern", "partial_retraction": "a partial retraction",

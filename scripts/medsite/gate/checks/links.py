@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ...buildlog import anchor_hint
 from ...diagnostics import Diagnostic
 from ...rule import ERROR, Rule, declare
+from ...urls import split
 from .source_map import find_line, href_needles
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
@@ -85,13 +86,6 @@ def _scheme(href: str) -> str:
     return head.partition(":")[0].lower() if ":" in head else ""
 
 
-def _host(href: str) -> str:
-    try:
-        return urlsplit(href).netloc
-    except ValueError:  # "https://[unclosed/": an address nobody can follow
-        return ""
-
-
 def _problem(site, page, link, http_allowed):
     href = link.href
     if not link.has_name:
@@ -102,7 +96,8 @@ def _problem(site, page, link, http_allowed):
     if scheme == "http":
         return (None, None) if href in http_allowed else ("LNK003", f"insecure http: link '{href}'")
     if scheme in OK_SCHEMES:
-        if scheme == "https" and not _host(href):
+        parts = split(href)
+        if scheme == "https" and not (parts and parts.netloc):  # no host, or one that cannot be read
             return "LNK004", f"malformed URL '{href}' (no host, or one that cannot be read)"
         return None, None
     if scheme or href.startswith("//"):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import posixpath
 from functools import cached_property
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ... import settings
+from ...urls import split
 
 
 def find_line(page, needles) -> str | None:
@@ -31,9 +32,8 @@ def find_lines(page, needles) -> list[str]:
 
 def href_needles(href: str) -> list[str]:
     """Text an editor would have written for a link that MkDocs rewrote (.md -> /)."""
-    try:
-        parts = urlsplit(href)
-    except ValueError:  # an unreadable host ("https://[x"): look for the link as written
+    parts = split(href)
+    if parts is None:  # an unreadable host: look for the link as written
         return [href]
     stem = posixpath.basename(parts.path.rstrip("/"))
     needles = [href]
