@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from medsite import bibliography, citeformat, numbers
+from medsite.core import quantities
 from medsite.gate import rules
+from medsite.markdown import citeformat
+from medsite.sources import bibliography
 from test_gate import BIB, BODY, TODAY, diagnose, html, line_of, page
 
 ADDED = 17  # the first line appended to BODY (as in test_gate)
@@ -346,19 +348,19 @@ def test_numbers_without_a_citation_see_through_character_references(tmp_path):
     ("35.9 per 100,000", "35.9 per 100,000"), ("about 30%", "27%"),
 ])
 def test_number_forms_compare_equal(page_text, finding):
-    (q,) = numbers.quantities(page_text)
-    (f,) = numbers.quantities(finding)
-    assert numbers.matches(q, f)
+    (q,) = quantities.quantities(page_text)
+    (f,) = quantities.quantities(finding)
+    assert quantities.matches(q, f)
 
 
 @pytest.mark.parametrize("page_text, finding", [
     ("3 million", "2.8 million"), ("1 in 3", "27%"), ("30%", "27%"), ("about 3 in 100", "2.3%"), ("10", "10%"),
 ])
 def test_different_numbers_do_not_compare_equal(page_text, finding):
-    (q,) = numbers.quantities(page_text)
-    (f,) = numbers.quantities(finding)
-    assert not numbers.matches(q, f)
+    (q,) = quantities.quantities(page_text)
+    (f,) = quantities.quantities(finding)
+    assert not quantities.matches(q, f)
 
 
 def test_names_with_digits_and_ordinals_are_not_numbers():
-    assert numbers.quantities("CD20, COVID-19, ICD-10, the 2nd trial, double vision, the third visit") == []
+    assert quantities.quantities("CD20, COVID-19, ICD-10, the 2nd trial, double vision, the third visit") == []

@@ -3,11 +3,11 @@
 Each bibliography entry carries `findings` (never rendered): the work's verified
 finding in our own words, with every number a page uses from it. A number in a
 sentence that cites works must be among the numbers of those works' findings,
-read with `medsite.numbers` so that honest rewordings compare equal ("2.8
+read with `medsite.core.quantities` so that honest rewordings compare equal ("2.8
 million" = "2,800,000", "1 in 10" = "10%", "about 2 in 100" ~ "2.3%").
 
 Not checked: years and days that date something rather than report a result
-(`numbers.is_date`), and sentences that cite a work without a `findings` field
+(`quantities.is_date`), and sentences that cite a work without a `findings` field
 (REF011 warns about the entry instead, so a new entry never breaks a build).
 """
 
@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ... import numbers
-from ...diagnostics import Diagnostic
-from ...readertext import reader_text
-from ...rule import ERROR, Rule, declare
-from .prose import sentences
+from medsite.core import quantities
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.readertext import reader_text
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate.checks.prose import sentences
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
@@ -33,8 +33,8 @@ RULES = declare(
 
 
 @lru_cache(maxsize=4096)
-def _finding_numbers(findings: tuple[str, ...]) -> tuple[numbers.Quantity, ...]:
-    return tuple(q for text in findings for q in numbers.quantities(reader_text(text), with_parts=True))
+def _finding_numbers(findings: tuple[str, ...]) -> tuple[quantities.Quantity, ...]:
+    return tuple(q for text in findings for q in quantities.quantities(reader_text(text), with_parts=True))
 
 
 def unsupported(sentence, bibliography):
@@ -50,10 +50,10 @@ def unsupported(sentence, bibliography):
     years = {e.year for e in entries if e.year}
     text = sentence.text
     missing = {}
-    for q in numbers.quantities(text):
-        if numbers.is_date(q, text, years):
+    for q in quantities.quantities(text):
+        if quantities.is_date(q, text, years):
             continue
-        if not numbers.supported(q, found):
+        if not quantities.supported(q, found):
             missing.setdefault(q.describe(), q)  # a range, or a number written twice, is reported once
     return list(missing.values()), [e.id for e in entries]
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ... import citations, urls
-from ...bibliography import DOI, PMCID, PMID
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, WARNING, Rule, declare, example_entry
+from medsite.core import urls
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, WARNING, Rule, declare, example_entry
+from medsite.markdown import citations
+from medsite.sources.bibliography import DOI, PMCID, PMID
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
@@ -129,7 +130,7 @@ def check(project):
     bib = project.bibliography
     if bib is None:
         return
-    yield from bib.problems  # fields in shapes the site cannot read (REF012, cslshape.py)
+    yield from bib.problems  # fields in shapes the site cannot read (REF012, sources/csl_shape.py)
     used_ignores = set()
     http_allowed = project.config.get("http_allowed") or {}
     for entry in bib.entries:
