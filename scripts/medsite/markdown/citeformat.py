@@ -42,10 +42,11 @@ _INITIALS = re.compile(r"^[A-Z]{2,4}$")
 _URL = re.compile(r"(https?://[^\s<]+[^\s<.,;)])")
 _DOI_TEXT = re.compile(r"doi:\s*(10\.\S+?)(?=\s|$|<)")
 # Keys that are ours, not CSL's: leave them out of what citeproc sees.
-# `findings` (the work's findings in our words, for the gate's number check) is never rendered.
-_NOT_CSL = {"gate-ignore", "findings", "PMID", "PMCID"}
+# `findings` (the work's findings in our words, for the gate's number check) and `derived` (figures
+# worked out from them, medsite.sources.derivations) are never rendered.
+_NOT_CSL = {"gate-ignore", "findings", "derived", "PMID", "PMCID"}
 # Keys that do not change a formatted reference: editing them keeps the cached HTML.
-_NOT_RENDERED = {"gate-ignore", "findings"}
+_NOT_RENDERED = {"gate-ignore", "findings", "derived"}
 
 
 def _csl_name(name):

@@ -107,6 +107,19 @@ class Entry:
             return value
         return None
 
+    @property
+    def has_derived(self) -> bool:
+        return "derived" in self.csl
+
+    @property
+    def derived(self) -> list[str] | None:
+        """Figures pages give by converting a finding, each as its sum ("18 in 100 = 0.18 × 100", see
+        medsite.sources.derivations; never rendered), or None if absent or not a list of text (REF014 reports it)."""
+        value = self.csl.get("derived")
+        if isinstance(value, list) and all(isinstance(d, str) for d in value):
+            return value
+        return None
+
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
