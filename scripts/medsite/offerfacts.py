@@ -172,19 +172,24 @@ def _text(value: str) -> str:
     return _MS.sub('<abbr title="Multiple sclerosis">MS</abbr>', html.escape(value))
 
 
-def _status(facts: OfferFacts, clinic: str) -> str:
+def _status_words(facts: OfferFacts, clinic: str) -> str:
     if facts.in_registered_trial:
-        return _text(f"{clinic} says this treatment is given within a registered clinical trial: "
-                     f"{facts.answer('trial_registration')}. It is still not approved for MS. "
-                     "Check the registration number yourself on a trial registry.")
-    return _text("No clinical trial registration is recorded. This treatment is not approved for MS, "
-                 f"and {clinic} sells it outside a clinical trial.")
+        return (f"{clinic} says this treatment is given within a registered clinical trial: "
+                f"{facts.answer('trial_registration')}. It is still not approved for MS. "
+                "Check the registration number yourself on a trial registry.")
+    return ("No clinical trial registration is recorded. This treatment is not approved for MS, "
+            f"and {clinic} sells it outside a clinical trial.")
+
+
+def _status(facts: OfferFacts, clinic: str) -> str:
+    return _text(_status_words(facts, clinic))
 
 
 def status_line(facts: OfferFacts, clinic: str = "the clinic") -> str:
-    """The status sentence alone, as escaped inline text for the page's own words (STATUS_MARKER)."""
+    """The status sentence alone, for the page's own words (STATUS_MARKER): escaped, and left to
+    the page's Markdown for the rest (its abbreviations mark up MS there)."""
     clinic = " ".join(str(clinic).split()) or "the clinic"
-    return _status(facts, clinic)
+    return html.escape(_status_words(facts, clinic))
 
 
 def render(facts: OfferFacts, clinic: str = "the clinic") -> str:
