@@ -55,8 +55,12 @@ def test_real_clinic_page_shows_every_fact_and_says_sold_outside_a_trial(site):
     assert not real.get("trial_registration"), "the real file records no trial: the status below depends on it"
     status = node.css_first(".offer-facts-status").text()
     assert "not approved for MS" in status and "outside a clinical trial" in status
-    # The page no longer hedges about the clinic's own trials.
+    # The page no longer hedges about the clinic's own trials, and its top box says the same as the panel.
     assert "as far as we know" not in (site / CLINIC_PAGE).read_text(encoding="utf-8").lower()
+    if offer_facts.STATUS_MARKER in OFFER_PAGE.body:
+        article = LexborHTMLParser((site / CLINIC_PAGE).read_text(encoding="utf-8")).css_first("article")
+        assert any("outside a clinical trial" in box.text() for box in article.css(".admonition"))
+        assert offer_facts.STATUS_MARKER not in article.html
 
 
 def test_real_offer_file_warns_once_per_undisclosed_fact_at_its_line():
@@ -124,6 +128,9 @@ def test_a_recorded_trial_registration_changes_the_status_line(hostile_site):
     status = panel(root / "site").css_first(".offer-facts-status").text()
     assert "registered clinical trial: NCT00000000" in status and "not approved for MS" in status
     assert "outside a clinical trial" not in status
+    if offer_facts.STATUS_MARKER in OFFER_PAGE.body:  # the page's own status sentence follows the file too
+        article = LexborHTMLParser((root / "site" / CLINIC_PAGE).read_text(encoding="utf-8")).css_first("article")
+        assert any("registered clinical trial: NCT00000000" in box.text() for box in article.css(".admonition"))
 
 
 def test_malformed_offer_file_stops_the_build_with_a_located_error(tmp_path):
@@ -169,4 +176,4 @@ def test_a_missing_offer_file_is_an_error_where_the_page_asks_for_the_panel(tmp_
     assert {d.path for d in found} == {OFFER_FILE, OFFER_PAGE.rel}
     page_error = next(d for d in found if d.path == OFFER_PAGE.rel)
     lines = (root / OFFER_PAGE.rel).read_text(encoding="utf-8").splitlines()
-    assert lines[page_error.line - 1].strip() == offer_facts.MARKER
+    assert lines[page_error.line - 1].strip().lstrip("- ") in (offer_facts.MARKER, offer_facts.STATUS_MARKER)

@@ -25,7 +25,7 @@ from medsite.sources import yamlsource
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("OFFER001", WARNING,
-         what="The clinic has not supplied one of the facts about its own offer (trial registration, ethics approval, licence, manufacture and testing, dose, sessions, routes, who gives the spinal injection, price, follow-up, side-effect record).",
+         what="The clinic has not supplied one of the facts about its own offer (where it is, its legal entity and medical director, trial registration, ethics approval, licence, who it will not treat, whether patients must stop their MS medicines, manufacture, donor screening and testing, dose, sessions, routes, who gives the spinal injection, price, follow-up, side-effect record, how many patients it has treated).",
          why="Readers are told to ask every clinic these questions; the clinic page shows 'Not disclosed by the clinic' until the clinic answers them itself.",
          fix="Ask the clinic for the answer in writing and fill in the fact in the offer file (extra.clinic_offer); never guess it.",
          where="data/clinic-offer.yaml",
@@ -41,18 +41,27 @@ RULES = declare(
 )
 
 MARKER = "<!-- medsite:offer-facts -->"
+# A page may also show the one-line status (in a registered trial or sold outside one) where it
+# holds this marker, e.g. in its top box: the same sentence as the panel's, from the same file.
+STATUS_MARKER = "<!-- medsite:offer-status -->"
 NOT_DISCLOSED = "Not disclosed by the clinic"
 DEFAULT_PATH = "data/clinic-offer.yaml"
 
 # One field per fact in the editorial policy's list, in the order the panel shows them.
 FACTS: dict[str, str] = {
     "product": "What is given",
+    "country": "Country where the treatment is given",
+    "legal_entity": "The clinic's legal entity (company name and registration)",
+    "medical_director": "The clinic's medical director",
     "trial_registration": "Registered clinical trial (registry and number)",
     "ethics_committee": "Ethics committee that approved it",
     "regulatory_status": "Regulatory status where the treatment is given",
     "licence": "The clinic's licence",
+    "eligibility": "Who the clinic will not treat",
+    "stopping_dmts": "Whether patients must stop their MS medicines",
     "manufacture_site": "Where the cells and exosomes are made",
     "manufacturer": "Who makes them",
+    "donor_screening": "How cord donors are screened",
     "testing_and_release": "How they are tested and released",
     "dose": "Dose",
     "sessions": "Number of sessions",
@@ -66,6 +75,7 @@ FACTS: dict[str, str] = {
     "if_something_goes_wrong": "What happens if something goes wrong",
     "side_effect_record": "The clinic's own record of side effects",
     "side_effect_reporting": "Where the clinic reports side effects",
+    "patients_treated": "How many patients the clinic has treated",
 }
 
 
@@ -162,13 +172,24 @@ def _text(value: str) -> str:
     return _MS.sub('<abbr title="Multiple sclerosis">MS</abbr>', html.escape(value))
 
 
-def _status(facts: OfferFacts, clinic: str) -> str:
+def _status_words(facts: OfferFacts, clinic: str) -> str:
     if facts.in_registered_trial:
-        return _text(f"{clinic} says this treatment is given within a registered clinical trial: "
-                     f"{facts.answer('trial_registration')}. It is still not approved for MS. "
-                     "Check the registration number yourself on a trial registry.")
-    return _text("No clinical trial registration is recorded. This treatment is not approved for MS, "
-                 f"and {clinic} sells it outside a clinical trial.")
+        return (f"{clinic} says this treatment is given within a registered clinical trial: "
+                f"{facts.answer('trial_registration')}. It is still not approved for MS. "
+                "Check the registration number yourself on a trial registry.")
+    return ("No clinical trial registration is recorded. This treatment is not approved for MS, "
+            f"and {clinic} sells it outside a clinical trial.")
+
+
+def _status(facts: OfferFacts, clinic: str) -> str:
+    return _text(_status_words(facts, clinic))
+
+
+def status_line(facts: OfferFacts, clinic: str = "the clinic") -> str:
+    """The status sentence alone, for the page's own words (STATUS_MARKER): escaped, and left to
+    the page's Markdown for the rest (its abbreviations mark up MS there)."""
+    clinic = " ".join(str(clinic).split()) or "the clinic"
+    return html.escape(_status_words(facts, clinic))
 
 
 def render(facts: OfferFacts, clinic: str = "the clinic") -> str:

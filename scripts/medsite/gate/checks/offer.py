@@ -11,7 +11,7 @@ def _marker_pages(project):
         if page.page is None:
             continue
         for line_no, text in page.prose_lines():
-            if offer_facts.MARKER in text:
+            if offer_facts.MARKER in text or offer_facts.STATUS_MARKER in text:
                 yield page, line_no
 
 

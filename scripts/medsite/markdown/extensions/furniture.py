@@ -2,7 +2,8 @@
 
 - above the text: the page title as H1 and, on treatment pages, the shared
   disclaimer (a snippet line that pymdownx.snippets then expands);
-- the clinic's offer-facts panel where the page holds its marker;
+- the clinic's offer-facts panel where the page holds its marker, and its status sentence
+  where the page holds the status marker;
 - `page.meta.health`: the values the review block (partials/health-footer.html)
   and the MedicalWebPage JSON-LD (main.html) show. Both engines hand templates
   the same meta dict the extension writes to, so one template serves both
@@ -78,10 +79,12 @@ class _FurniturePreprocessor(Preprocessor):
         if cites is None or cites.page is None or cites.meta is None:
             return lines  # no engine page (or front matter the gate refuses): nothing to furnish
         text = "\n".join(lines)
-        if offer_facts.MARKER in text:
+        if offer_facts.MARKER in text or offer_facts.STATUS_MARKER in text:
             clinic = (cites.page.extra.get("publisher") or {}).get("name") or "the clinic"
-            panel = offer_facts.render(self.ext.offer_facts(cites.page.root, cites.page.extra), clinic)
-            text = text.replace(offer_facts.MARKER, f"\n\n{panel}\n\n")
+            facts = self.ext.offer_facts(cites.page.root, cites.page.extra)
+            # The status first, as inline text (it may sit in a list item or a box); then the panel.
+            text = text.replace(offer_facts.STATUS_MARKER, offer_facts.status_line(facts, clinic))
+            text = text.replace(offer_facts.MARKER, f"\n\n{offer_facts.render(facts, clinic)}\n\n")
         return (header(PageMeta.from_meta(cites.meta), text) + text).split("\n")
 
 
