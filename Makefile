@@ -32,10 +32,10 @@ venv: $(STAMP)
 GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMARY)) $(if $(VERBOSE),--verbose) $(GATE_ARGS)
 
 site: venv ## Build into a folder of its own, run the gate, then switch site/ to it only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
-	@$(RUN) medsite.build --engine $(ENGINE) $(GATE_OPTS)
+	@$(RUN) medsite.tools.make_site --engine $(ENGINE) $(GATE_OPTS)
 
 serve: venv ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) showing what the checks will say
-	@$(RUN) medsite.serve $(if $(PORT),--port "$$PORT")
+	@$(RUN) medsite.tools.serve $(if $(PORT),--port "$$PORT")
 
 check: venv ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1; ENGINE=zensical for a Zensical-built site)
 	@MEDSITE_ENGINE=$(ENGINE) $(RUN) medsite.gate --site-dir site $(GATE_OPTS)
@@ -56,7 +56,7 @@ $(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock
 	@touch $@
 
 bench-web: site browser $(LIGHTHOUSE_STAMP) ## What readers pay (first load, first search, key-to-results) on the real and synthetic sites (BENCH_WEB_SIZES=1000,5000), and Lighthouse 12
-	CHROME_PATH=/usr/bin/chromium $(RUN) medsite.bench_web
+	CHROME_PATH=/usr/bin/chromium $(RUN) medsite.tools.bench.web
 
 # Test files run on TEST_WORKERS processes (pytest-xdist); a file's tests stay together, so its fixtures are built once.
 TEST_WORKERS ?= 2
@@ -67,12 +67,13 @@ test: venv browser node ## Run every test (ruff included, in tests/test_codeheal
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
 
-lint: venv ## Lint scripts/ and tests/ with ruff (rules in pyproject.toml) and check the GitHub workflows
+lint: venv ## Lint scripts/ and tests/ with ruff, check the import contract between stages (both in pyproject.toml) and the GitHub workflows
 	$(VENV)/bin/ruff check scripts tests
-	PYTHONPATH=scripts $(PY) -m medsite.workflowcheck .github/workflows/*.yml
+	$(VENV)/bin/lint-imports --no-cache
+	PYTHONPATH=scripts $(PY) -m medsite.tools.workflowcheck .github/workflows/*.yml
 
 bench: venv ## Benchmarks: build time, gate vs lychee on synthetic sites, verification throughput
-	$(RUN) medsite.bench
+	$(RUN) medsite.tools.bench
 
 verify-references: venv ## Check DOIs and PMIDs online and refresh the lock file
 	@$(RUN) medsite.verify references
@@ -84,23 +85,23 @@ verify: venv ## Both online checks
 	$(MAKE) verify-references verify-links
 
 new-page: venv ## Create a page with all required front matter: make new-page PAGE=treatments/x.md TITLE="..." TYPE=treatment
-	$(RUN) medsite.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
+	$(RUN) medsite.tools.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
 
 cite: venv ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652)
-	@$(RUN) medsite.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
+	@$(RUN) medsite.tools.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
 
 pr-preview: venv ## (CI) One-file preview of the pages a pull request changes, built also when the checks fail
-	@$(RUN) medsite.review.preview
+	@$(RUN) medsite.tools.review.pr_preview
 
 pr-comment: venv ## (CI) Add or update the pull request's comment with the checks' findings (PREVIEW_URL=...)
-	@$(RUN) medsite.review.comment
+	@$(RUN) medsite.tools.review.comment
 
 codes: venv ## Write GATE-CODES.md, the table of gate codes for editors, from the rules each check declares
-	$(RUN) medsite.gate.codes > GATE-CODES.md.tmp
+	$(RUN) medsite.tools.gate_codes > GATE-CODES.md.tmp
 	mv GATE-CODES.md.tmp GATE-CODES.md
 
 lock: venv ## Re-pin requirements.txt with hashes from requirements.in
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf site .site-builds .staging .cache .medsite-cache .pytest_cache

@@ -2,15 +2,15 @@
 
 Citations, the References page, the title and disclaimer, the offer-facts panel
 and the review block's values are Markdown extensions that both engines run
-(medsite.mdx, listed under `markdown_extensions` in mkdocs.yml). What stays here
+(medsite.markdown.extensions, listed under `markdown_extensions` in mkdocs.yml). What stays here
 needs MkDocs' own hooks:
 
 - the CSP step's secret mark on the inline scripts our templates ship, set by
   wrapping MkDocs' Jinja loader (on_env), checked as each page is written; on
-  Zensical the same policy is made after the build (medsite.csp_after);
+  Zensical the same policy is made after the build (medsite.output.csp_after);
 - autoescaping for overrides/ (Jinja only; the templates also say it themselves);
 - the linear-time footnotes and abbr (they replace MkDocs' extension instances);
-- `make serve`'s gate findings shown in the page (medsite.preview), and its refusal of
+- `make serve`'s gate findings shown in the page (medsite.tools.serve_findings), and its refusal of
   pages no engine may read (`make site` refuses them before the engine runs).
 """
 
@@ -21,9 +21,11 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from medsite import csp_step, engines, linear_markdown, templates
-from medsite.mdx import report
-from medsite.preview import preview
+from medsite.build import engines, templates
+from medsite.markdown import linear_markdown
+from medsite.markdown.extensions import report
+from medsite.output import csp_step
+from medsite.tools.serve_findings import preview
 
 _csp: csp_step.CspStep | None = None  # one per build: its secret marks what the templates ship
 
@@ -44,7 +46,7 @@ def on_config(config, **kwargs):
 
 
 def on_files(files, *, config):
-    # `make site` refuses these before any engine runs (medsite.engines); `make serve` needs it here.
+    # `make site` refuses these before any engine runs (medsite.build.engines); `make serve` needs it here.
     if os.environ.get(report.ENV):  # set by `make site`, which has already checked
         return files
     refused = engines.refused_pages(Path(config.config_file_path).parent, Path(config.docs_dir).name)

@@ -32,7 +32,7 @@ def copy_project(dest: Path) -> Path:
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "medsite.build", "--root", str(root), *args],
+        [sys.executable, "-m", "medsite.tools.make_site", "--root", str(root), *args],
         cwd=root, env=env, capture_output=True, text=True, timeout=300,
     )
 

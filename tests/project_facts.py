@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from medsite import bibliography, citations, frontmatter, referencespage
-from medsite.pagemeta import PageMeta
-from medsite.pageurls import page_url
-from medsite.settings import read_mkdocs
+from medsite.markdown import citations, referencespage
+from medsite.sources import bibliography, frontmatter
+from medsite.sources.pagemeta import PageMeta
+from medsite.sources.pageurls import page_url
+from medsite.sources.settings import read_mkdocs
 
 ROOT = Path(__file__).resolve().parents[1]
 BIBLIOGRAPHY = "docs/references.yaml"

@@ -1,6 +1,6 @@
 """Small fixture sites for the output-safety tests: the real theme, overrides and hooks, a few pages.
 
-A fixture site is built by the same command as `make site` (medsite.build, gate included) or, for
+A fixture site is built by the same command as `make site` (medsite.tools.make_site, gate included) or, for
 the browser tests, by plain `mkdocs build`, which publishes even what the gate would refuse.
 """
 
@@ -46,8 +46,8 @@ markdown_extensions:
   - pymdownx.snippets:
       base_path: [includes]
       check_paths: true
-  - medsite.mdx.citations
-  - medsite.mdx.furniture
+  - medsite.markdown.extensions.citations
+  - medsite.markdown.extensions.furniture
 extra:
   generator: false
   bibliography: docs/references.yaml
@@ -124,7 +124,7 @@ def _env(root: Path) -> dict:
 
 def gate_build(root: Path) -> tuple[int, list[dict]]:
     """`make site`'s build and gate on a fixture; (exit code, diagnostics as dicts)."""
-    proc = subprocess.run([sys.executable, "-m", "medsite.build", "--root", str(root), "--format", "json"],
+    proc = subprocess.run([sys.executable, "-m", "medsite.tools.make_site", "--root", str(root), "--format", "json"],
                           cwd=root, env=_env(root), capture_output=True, text=True, timeout=300)
     out = proc.stdout.strip()
     start = out.find("[")

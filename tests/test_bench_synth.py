@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from medsite import bench_web, frontmatter
-from medsite.bench import synth, synthtext
+from medsite.sources import frontmatter
+from medsite.tools.bench import synth, synthtext, web
 
 ROOT = Path(__file__).resolve().parents[1]
 WORD = re.compile(r"[a-z]+")
@@ -64,7 +64,7 @@ def test_synthetic_pages_cite_their_sources_and_are_the_same_every_time(tmp_path
 @pytest.mark.slow  # builds a site with MkDocs
 def test_a_synthetic_site_passes_the_gate(tmp_path):
     """Benchmarks build, index and check a site like the real one, so the gate must not refuse it."""
-    site = bench_web.synthetic_site(30, tmp_path)
+    site = web.synthetic_site(30, tmp_path)
     proc = subprocess.run([sys.executable, "-m", "medsite.gate", "--site-dir", "site", "--format", "json"],
                           cwd=site.parent, capture_output=True, text=True)
     errors = [d for d in json.loads(proc.stdout) if d["severity"] == "error"]
@@ -81,11 +81,11 @@ def test_reader_queries_are_words_of_titles_and_headings(tmp_path):
         (tmp_path / name).mkdir()
         (tmp_path / name / "index.html").write_text(_html(
             f"<h1>{title}</h1><p>Body words stay out of queries.</p><h2>{heading}<a class='headerlink'>¶</a></h2>"))
-    queries = bench_web.reader_queries(tmp_path, 6)
+    queries = web.reader_queries(tmp_path, 6)
     allowed = {"fatigue", "sleep", "coping", "tiredness", "vision", "changes", "optic", "neuritis"}
     assert queries and set(queries) <= allowed, queries
     assert len(set(queries)) == len(queries)
-    assert queries == bench_web.reader_queries(tmp_path, 6), "seeded: the same words every run"
+    assert queries == web.reader_queries(tmp_path, 6), "seeded: the same words every run"
 
 
 def _result(pages: int, kb: float, times: list[float]) -> dict:
@@ -96,7 +96,7 @@ def _result(pages: int, kb: float, times: list[float]) -> dict:
 
 
 def test_bench_web_prints_a_row_and_machine_lines_per_size_and_the_first_load_spread(capsys):
-    bench_web.print_sizes([_result(20, 60.0, [10, 20, 30]), _result(1000, 61.0, list(range(1, 11))),
+    web.print_sizes([_result(20, 60.0, [10, 20, 30]), _result(1000, 61.0, list(range(1, 11))),
                            _result(5000, 66.0, [5.0] * 9 + [500.0])])
     out = capsys.readouterr().out
     assert "first_load pages=20 kb=60.0" in out and "first_load pages=5000 kb=66.0" in out
@@ -108,6 +108,6 @@ def test_bench_web_prints_a_row_and_machine_lines_per_size_and_the_first_load_sp
 
 
 def test_percentile_and_spread():
-    assert bench_web.percentile(list(range(1, 11)), 0.9) == 9
-    assert bench_web.percentile([], 0.9) is None
-    assert bench_web.spread([100, 105]) == 5.0
+    assert web.percentile(list(range(1, 11)), 0.9) == 9
+    assert web.percentile([], 0.9) is None
+    assert web.spread([100, 105]) == 5.0

@@ -19,7 +19,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good
-from medsite.pageurls import html_file, url_file
+from medsite.sources.pageurls import html_file, url_file
 from project_facts import editable_page, first, person_authored_article, references_page, relative
 from test_gate import BIB, BODY, diagnose, line_of, page
 
@@ -59,7 +59,7 @@ def build(root: Path) -> subprocess.CompletedProcess:
     """`make site` on the project; a build still running after 60 s fails the test (and is stopped,
     MkDocs included, so a regression cannot leave a process eating memory)."""
     env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "medsite.build", "--root", str(root)]
+    cmd = [sys.executable, "-m", "medsite.tools.make_site", "--root", str(root)]
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
@@ -251,9 +251,9 @@ def test_malformed_bibliography_entry_is_blamed_on_the_bibliography(project):
 
 def test_an_entry_the_style_cannot_format_is_ref013_at_the_entry():
     """What gets past the shape check and still fails in citeproc is blamed on the entry, not on a page."""
-    from medsite.bibliography import Bibliography, Entry
-    from medsite.citeformat import Formatter
-    from medsite.diagnostics import DiagnosticError
+    from medsite.core.diagnostics import DiagnosticError
+    from medsite.markdown.citeformat import Formatter
+    from medsite.sources.bibliography import Bibliography, Entry
 
     entry = Entry("odd2020", {"id": "odd2020", "type": "article-journal", "title": "T", "author": "not a list"},
                   "docs/references.yaml", 7)

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import assert_failed_and_kept, copy_project, mark_last_good, run_build
-from medsite.pageurls import html_file
+from medsite.sources.pageurls import html_file
 from project_facts import editable_page, line_of, misspelt
 
 PAGE = editable_page()  # a condition page citing two works, with a ## heading

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT
-from medsite import bibliography, citations
-from medsite.citeformat import Formatter
+from medsite.markdown import citations
+from medsite.markdown.citeformat import Formatter
+from medsite.sources import bibliography
 
 # A made-up bibliography of our own: these tests do not follow the site's (tests/test_site.py checks that).
 BIB_FILE = ROOT / "tests" / "fixtures" / "citations" / "references.yaml"

@@ -1,4 +1,5 @@
-"""Code health: the import graph has no cycles, the offline gate imports no network code, ruff is clean."""
+"""Code health: stages import only the stages below them (import-linter), the import graph has no cycles, the
+offline gate imports no network code, ruff is clean."""
 
 from __future__ import annotations
 
@@ -101,6 +102,30 @@ def test_graph_sees_relative_and_lazy_imports():
 
 def test_medsite_has_no_import_cycle():
     assert cycles(import_graph()) == []
+
+
+def lint_imports(*args: str) -> subprocess.CompletedProcess:
+    binary = Path(sys.executable).with_name("lint-imports")
+    assert binary.exists(), "import-linter is pinned in requirements.txt; run `make test` to install it"
+    return subprocess.run([str(binary), "--no-cache", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_stages_import_only_the_stages_below_them():
+    """The written contract, [tool.importlinter] in pyproject.toml: tools > gate | verify > output > build | lock >
+    markdown > sources > core. A package-level cycle between stages breaks it too."""
+    result = lint_imports()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_import_contract_can_fail(tmp_path):
+    # The same tool, told that core sits on top, must find the imports that run the other way.
+    config = tmp_path / "upside-down.toml"
+    config.write_text('[tool.importlinter]\nroot_package = "medsite"\n[[tool.importlinter.contracts]]\n'
+                      'name = "upside down"\ntype = "layers"\nlayers = ["medsite.core", "medsite.gate"]\n')
+    result = lint_imports("--config", str(config))
+    assert result.returncode == 1
+    assert "medsite.gate is not allowed to import medsite.core" in result.stdout, result.stdout
 
 
 PROBE = """

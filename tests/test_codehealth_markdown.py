@@ -1,4 +1,4 @@
-"""One reading of Markdown's structure (medsite.mdcode) for the citation step and the gate alike.
+"""One reading of Markdown's structure (medsite.markdown.structure) for the citation step and the gate alike.
 
 Each case is one where two scanners used to disagree: code spans of two backticks around a
 single one, headings, footnotes and snippet lines inside code.
@@ -6,7 +6,7 @@ single one, headings, footnotes and snippet lines inside code.
 
 from __future__ import annotations
 
-from medsite import citations, mdcode
+from medsite.markdown import citations, structure
 from test_gate import TREATMENT_SECTIONS, diagnose, line_of, page
 
 # A code span opened by two backticks may hold a single one; everything inside is code.
@@ -18,7 +18,7 @@ def codes(diagnostics, code):
 
 
 def test_double_backtick_span_is_one_code_span():
-    span = mdcode.code_spans(DOUBLE_TICK)
+    span = structure.code_spans(DOUBLE_TICK)
     start = DOUBLE_TICK.index("``")
     end = DOUBLE_TICK.rindex("``") + 2
     assert span.ranges == [(start, end)]
@@ -71,9 +71,9 @@ def test_snippet_line_inside_a_fence_is_not_an_include(tmp_path):
 
 
 def test_heading_pattern_reads_the_id_and_the_text():
-    m = mdcode.HEADING.match("## Is it approved? {#regulatory-status}")
+    m = structure.HEADING.match("## Is it approved? {#regulatory-status}")
     assert (m.group(1), m.group(2), m.group(3)) == ("##", "Is it approved?", "regulatory-status")
-    assert mdcode.HEADING.match("#hashtag") is None
+    assert structure.HEADING.match("#hashtag") is None
 
 
 def body_with(extra: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from medsite.newpage import add_to_nav
+from medsite.tools.newpage import add_to_nav
 
 NAV = """\
 site_name: Test  # a comment: with a colon

@@ -1,11 +1,11 @@
-"""One mapping from pages to URLs and files (medsite.pageurls), shared by the gate and the tests."""
+"""One mapping from pages to URLs and files (medsite.sources.pageurls), shared by the gate and the tests."""
 
 from __future__ import annotations
 
 import pytest
 
 from medsite.gate.project import SourcePage
-from medsite.pageurls import file_url, html_file, page_url, url_file
+from medsite.sources.pageurls import file_url, html_file, page_url, url_file
 
 CASES = [
     ("index.md", "", "index.html"),

@@ -10,8 +10,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import copy_project, run_build
-from medsite import csp, shipped
-from medsite.pageurls import html_file
+from medsite.output import csp, template_marks
+from medsite.sources.pageurls import html_file
 from project_facts import editable_page
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
@@ -80,7 +80,7 @@ def test_unknown_inline_content_gets_no_hash(hostile):
     # What the theme ships is still allowed: every other inline script on the page has its hash.
     shipped_scripts = set(csp.scan(page).scripts) - {csp.sha256_source(SCRIPT)}
     assert shipped_scripts and shipped_scripts <= set(policy["script-src"])
-    assert shipped.ATTR not in page, "the per-build marks never reach the output"
+    assert template_marks.ATTR not in page, "the per-build marks never reach the output"
     embed = policy_of((staged / "assets/embed.html").read_text())
     assert embed["script-src"] == ["'self'", csp.WASM_SOURCE]  # only the site-wide sources: no hash for its script
     headers = csp.parse(csp.read_headers((staged / csp.HEADERS_FILE).read_text())[csp.META_NAME])
@@ -102,17 +102,17 @@ def test_near_miss_the_same_markup_as_code_is_text_and_passes(tmp_path):
 
 def test_marks_are_added_to_template_tags_only():
     source = '<script>a()</script><style>b{}</style><scripts></scripts><p>{{ x }}</p><SCRIPT type="module">c()</SCRIPT>'
-    marked = shipped.mark(source, "k")
-    assert marked.count(f'{shipped.ATTR}="k"') == 3
+    marked = template_marks.mark(source, "k")
+    assert marked.count(f'{template_marks.ATTR}="k"') == 3
     assert "<scripts>" in marked
-    assert shipped.unmark(marked, "k") == source
+    assert template_marks.unmark(marked, "k") == source
 
 
 def test_sort_out_hashes_only_marked_elements():
     html = (
-        f'<head><meta charset=utf-8><script {shipped.ATTR}="k">ours()</script>'
-        f'<script {shipped.ATTR}="guess">theirs()</script><script>also()</script>'
-        f'<script type="application/ld+json">{{}}</script><style {shipped.ATTR}="k">a{{}}</style></head>'
+        f'<head><meta charset=utf-8><script {template_marks.ATTR}="k">ours()</script>'
+        f'<script {template_marks.ATTR}="guess">theirs()</script><script>also()</script>'
+        f'<script type="application/ld+json">{{}}</script><style {template_marks.ATTR}="k">a{{}}</style></head>'
         '<body><p style="color:red" onclick="x()">x</p></body>'
     )
     inline, strays = csp.sort_out(html, "k")

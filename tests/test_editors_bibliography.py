@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from conftest import copy_project, run_build
-from medsite.bibliography import parse
-from medsite.citeformat import Formatter
-from medsite.pageurls import html_file
+from medsite.markdown.citeformat import Formatter
+from medsite.sources.bibliography import parse
+from medsite.sources.pageurls import html_file
 from project_facts import author_lines, entry_block, references_page, simply_named_entry
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`

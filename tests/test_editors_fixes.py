@@ -9,7 +9,7 @@ import pytest
 
 from conftest import copy_project, run_build
 from medsite.gate import rules
-from medsite.pageurls import html_file
+from medsite.sources.pageurls import html_file
 from project_facts import content_pages, editable_page, figure, fragment_link, line_of
 from test_gate import OTHER, SITE_CASES, SOURCE_CASES, diagnose, site_files
 from test_gate import page as make_page

@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from conftest import copy_project
-from medsite.review.comment import MARKER
+from medsite.tools.review.comment import MARKER
 from project_facts import editable_page
 from test_workflows import REPO, make_env, steps, the_workflow
 

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from conftest import copy_project, run_build
-from medsite.preview import BOX_CLASS, MARK_CLASS
+from medsite.tools.serve_findings import BOX_CLASS, MARK_CLASS
 from project_facts import content_pages, lone_citation, snippets
 
 PAGE, KEY = lone_citation("condition", with_snippet=True)  # the page the test breaks, and a key it cites alone
@@ -32,7 +32,7 @@ def free_port() -> int:
 
 def serve(root, port, *extra):
     env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.Popen([sys.executable, "-m", "medsite.serve", "--port", str(port), *extra], cwd=root, env=env,
+    return subprocess.Popen([sys.executable, "-m", "medsite.tools.serve", "--port", str(port), *extra], cwd=root, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

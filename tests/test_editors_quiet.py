@@ -12,10 +12,10 @@ import time
 import pytest
 
 from conftest import ROOT, copy_project, run_build
-from medsite.cite.append import appended_text
-from medsite.diagnostics import Diagnostic, Severity
-from medsite.gate.fold import fold_unverified
-from medsite.verify.ids import normalize_doi
+from medsite.core.diagnostics import Diagnostic, Severity
+from medsite.gate.quiet_warnings import fold_unverified
+from medsite.lock.ids import normalize_doi
+from medsite.tools.cite.append import appended_text
 from project_facts import entry_with
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`

@@ -22,11 +22,12 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import copy_project, run_build
-from medsite import csp, csp_after, engines
+from medsite.build import engines
 from medsite.gate.project import Project
 from medsite.gate.run import run as run_gate
-from medsite.mdx.citations import CitationsExtension
-from medsite.pageurls import html_file
+from medsite.markdown.extensions.citations import CitationsExtension
+from medsite.output import csp, csp_after
+from medsite.sources.pageurls import html_file
 from project_facts import content_pages, editable_page, references_page
 
 pytestmark = pytest.mark.slow  # builds sites with both engines: left out of `make test-fast`

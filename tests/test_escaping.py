@@ -1,7 +1,7 @@
 """Escape at every boundary: each hostile value is refused with a located diagnostic, or reaches the page escaped.
 
 Small fixture sites (the project's own templates, hooks and gate, two or three
-pages, a fictitious bibliography) are built for real with `medsite.build`, and
+pages, a fictitious bibliography) are built for real with `medsite.tools.make_site`, and
 their HTML is read with selectolax. The bibliography entries are invented test
 data (the 10.5555 DOI prefix is Crossref's test prefix), not citable works.
 """
@@ -16,7 +16,7 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT, run_build
-from medsite import jsonld
+from medsite.markdown import jsonld
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from medsite import bibliography, citeformat, numbers
+from medsite.core import quantities
 from medsite.gate import rules
+from medsite.markdown import citeformat
+from medsite.sources import bibliography, derivations
 from test_gate import BIB, BODY, TODAY, diagnose, html, line_of, page
 
 ADDED = 17  # the first line appended to BODY (as in test_gate)
@@ -138,6 +140,145 @@ def test_findings_are_never_rendered_and_do_not_invalidate_the_reference_cache(t
     assert citeformat._signature(changed.get("smith2020"), "s") == citeformat._signature(bib.get("smith2020"), "s")
     retitled = bibliography.parse(BIB_F.replace("A study of MS", "A study of MS, revised"), "docs/references.yaml")
     assert citeformat._signature(retitled.get("smith2020"), "s") != citeformat._signature(bib.get("smith2020"), "s")
+
+
+# --- EVID005 / REF014: derived figures ----------------------------------------------------------------
+
+def with_derived(derived_yaml: str, sentence: str) -> dict:
+    """smith2020 with `derived_yaml` (lines of YAML) after its findings, cited by `sentence`."""
+    return with_sentence(sentence, bib=BIB_F.replace(FINDINGS, FINDINGS + derived_yaml))
+
+
+DERIVED_LINE = line_of(BIB_F, "findings:") + len(FINDINGS.splitlines())  # the line after smith2020's findings
+
+DERIVED_FORMS = [  # (derivation, a page sentence it lets through, which the findings alone do not)
+    ("2 in 100 = 2.3% rounded", "2 in 100 people died [@smith2020]."),
+    ("2 IN 100 = 2.3% ROUNDED", "2 in 100 people died [@smith2020]."),
+    ("6 in 10 = 0.57 rounded", "The yearly rate was 6 in 10 [@smith2020]."),
+    ("92 in 100 = 22 of 24 rounded", "92 in 100 people stayed stable [@smith2020]."),
+    ("92% = 22 of 24 rounded", "92% stayed stable [@smith2020]."),
+    ("0.46 = 46%", "The share on placebo was 0.46 [@smith2020]."),
+    ("46 = 46% × 100", "On placebo the figure was 46 [@smith2020]."),
+    ("5.7 = 0.57 * 10", "There were 5.7 relapses over the decade [@smith2020]."),
+    ("13.5% = 27% ÷ 2", "On the medicine, 13.5% relapsed a second time [@smith2020]."),
+    ("1,400,000 = 2.8 million / 2 rounded", "Of them, 1,400,000 people are women [@smith2020]."),
+]
+
+@pytest.mark.parametrize("derivation, sentence", DERIVED_FORMS)
+def test_a_derived_figure_is_accepted_beside_its_citation(tmp_path, derivation, sentence):
+    (tmp_path / "without").mkdir()
+    before = codes(diagnose(tmp_path / "without", with_sentence(sentence)), "EVID003")
+    assert before, "the findings alone must not support it, or the test proves nothing"
+    found = diagnose(tmp_path, with_derived(f"  derived: ['{derivation}']\n", sentence))
+    assert not codes(found, "EVID003") and not codes(found, "EVID005") and not codes(found, "REF014")
+    assert not codes(found, "GATE004")
+
+
+def test_a_derivation_counts_only_for_sentences_citing_its_entry(tmp_path):
+    bib = BIB_F.replace(FINDINGS, FINDINGS + "  derived: ['2 in 100 = 2.3% rounded']\n") + "  findings:\n  - Nothing numeric.\n"
+    found = diagnose(tmp_path, with_sentence("2 in 100 people died [@jones2021].", bib=bib))
+    assert [(d.line, d.target) for d in codes(found, "EVID003")] == [(ADDED, "2 in 100")]
+    assert not codes(found, "EVID005") and not codes(found, "GATE004")
+
+
+@pytest.mark.parametrize("derivation, why", [
+    ("27 in 1,000 = 27%", "27% is 0.27, not 0.027 (27 in 1,000)"),  # 27% is 270 in 1,000
+    ("3 in 100 = 2.3% rounded", "even rounded"),  # 2.3% rounds to 2 in 100
+    ("2 in 100 = 2.3%", "add 'rounded'"),  # true only rounded, and not said so
+    ("1 in 2 = 26% rounded", "not 0.5 (1 in 2)"),  # "1 in 4" rounds within two points, not "1 in 2"
+    ("57 = 0.57 × 10", "is 5.7, not 57"),
+    ("20 in 100 = 0.2 × 100", "'0.2' is not among the entry's findings"),  # the source is not a finding
+    ("18 = 18%", "'18%' is not among the entry's findings"),
+])
+def test_a_derivation_that_does_not_hold_is_an_error_at_its_line(tmp_path, derivation, why):
+    figure = derivation.split(" = ")[0]
+    found = diagnose(tmp_path, with_derived(f"  derived: ['{derivation}']\n", f"That is {figure} [@smith2020]."))
+    evid005 = codes(found, "EVID005")
+    assert [(d.path, d.line, d.target) for d in evid005] == [("docs/references.yaml", DERIVED_LINE, derivation)]
+    assert why in evid005[0].message and "smith2020" in evid005[0].message
+    assert evid005[0].severity is rules.Severity.ERROR and evid005[0].hint
+    assert [d.target for d in codes(found, "EVID003")] == [figure], "a derivation that does not hold lets nothing through"
+    assert not codes(found, "REF014") and not codes(found, "GATE004")
+
+
+def test_a_derivation_in_an_entry_without_findings_is_an_error(tmp_path):
+    bib = BIB_F + "  derived: ['2 in 100 = 2.3% rounded']\n"  # jones2021 has no findings
+    found = diagnose(tmp_path, with_sentence("MS affects the brain [@jones2021].", bib=bib))
+    evid005 = codes(found, "EVID005")
+    assert [(d.path, d.line) for d in evid005] == [("docs/references.yaml", len(bib.splitlines()))]
+    assert "no readable findings" in evid005[0].message and not codes(found, "GATE004")
+
+
+@pytest.mark.parametrize("derived_yaml, why", [
+    ("  derived: 2 in 100 = 2.3% rounded\n", "a str, not a list"),
+    ("  derived: {a: b}\n", "a dict, not a list"),
+    ("  derived:\n", "empty"),
+    ("  derived:\n  - 23\n", "item 1 is a int"),
+    ("  derived:\n  - '2 in 100 = 2.3% rounded'\n  - ''\n", "item 2 is empty"),
+    ("  derived: [[2 in 100, 2.3%]]\n", "item 1 is a list"),
+    ("  derived: ['2 in 100 is 2.3%']\n", "write one '='"),
+    ("  derived: ['2 in 100 = 2.3% = 0.023']\n", "write one '='"),
+    ("  derived: ['about 2 in 100 = 2.3%']\n", "not one figure written alone"),
+    ("  derived: ['10-20 = 10-20']\n", "not one figure written alone"),
+    ("  derived: ['a third = one third']\n", "written in digits"),
+    ("  derived: ['57 = 0.57 × 10 × 10']\n", "one × or ÷ at most"),
+    ("  derived: ['57 = 0.57×100']\n", "a space each side"),
+    ("  derived: ['57 = 0.57 × 100%']\n", "a plain number"),
+    ("  derived: ['57 = 0.57 ÷ 0']\n", "÷ 0"),
+    ("  derived: ['57 = × 100']\n", "a side is missing"),
+    ("  derived: ['= 0.57 rounded']\n", "a side is missing"),
+    ("  derived: ['" + "9" * 400 + " = 0.57']\n", "too large"),
+])
+def test_malformed_derived_is_a_located_error(tmp_path, derived_yaml, why):
+    found = diagnose(tmp_path, with_derived(derived_yaml, "MS affects the brain [@smith2020]."))
+    ref014 = codes(found, "REF014")
+    assert [(d.path, d.line) for d in ref014] == [("docs/references.yaml", DERIVED_LINE)]
+    assert why in ref014[0].message and ref014[0].severity is rules.Severity.ERROR
+    assert not codes(found, "EVID005") and not codes(found, "GATE004")
+
+
+def test_a_malformed_derivation_beside_good_ones_is_reported_alone(tmp_path):
+    derived_yaml = "  derived:\n  - 2 in 100 = 2.3% rounded\n  - 2 in 100 is 2.3%\n  - 23 in 1,000 = 2.3%\n"
+    found = diagnose(tmp_path, with_derived(derived_yaml, "2 in 100 people died, and 23 in 1,000 [@smith2020]."))
+    assert [(d.line, d.target) for d in codes(found, "REF014")] == [(DERIVED_LINE, "2 in 100 is 2.3%")]
+    assert not codes(found, "EVID003") and not codes(found, "EVID005") and not codes(found, "GATE004")
+
+
+def test_derived_is_never_rendered_and_does_not_invalidate_the_reference_cache(tmp_path):
+    text = BIB_F.replace(FINDINGS, FINDINGS + "  derived: ['2 in 100 = 2.3% rounded']\n")
+    bib = bibliography.parse(text, "docs/references.yaml")
+    assert bib.get("smith2020").derived == ["2 in 100 = 2.3% rounded"] and not bib.problems
+    formatted = citeformat.Formatter(bib, cache_dir=tmp_path).html("smith2020")
+    assert "A study of MS" in formatted and "2 in 100" not in formatted and "rounded" not in formatted
+    changed = bibliography.parse(text.replace("2 in 100 = 2.3% rounded", "23 in 1,000 = 2.3%"), "docs/references.yaml")
+    assert citeformat._signature(changed.get("smith2020"), "s") == citeformat._signature(bib.get("smith2020"), "s")
+    odd = bibliography.parse(BIB_F.replace(FINDINGS, FINDINGS + "  derived: {a: [1, 2]}\n"), "docs/references.yaml")
+    assert odd.get("smith2020").derived is None and "A study of MS" in citeformat.Formatter(odd, cache_dir=tmp_path / "odd").html("smith2020")
+
+
+@pytest.mark.parametrize("derivation, finding", [  # the grammar's own examples (medsite.sources.derivations)
+    ("18 in 100 = 0.18 × 100", "A yearly rate of 0.18."),
+    ("18 in 100 = 0.18", "A yearly rate of 0.18."),
+    ("18% = 0.18 × 100", "A yearly rate of 0.18."),
+    ("180 in 1,000 = 18%", "18% had side effects."),
+    ("36 in 100,000 = 35.9 rounded", "35.9 per 100,000 people a year."),
+    ("36 in 100,000 = 35.9 per 100,000 rounded", "35.9 per 100,000 people a year."),
+    ("20% = 17% rounded", "17% had side effects."),  # rounded at the page figure's last non-zero digit (10%)
+])
+def test_the_documented_derivations_hold(derivation, finding):
+    found = quantities.quantities(finding, with_parts=True)
+    assert derivations.problem(derivations.read(derivation), found) is None
+
+
+@pytest.mark.parametrize("derivation, finding", [
+    ("18 = 18%", "18% had side effects."),  # a percentage is its rate: write 18% × 100
+    ("36 in 100,000 = 35.9 per 100,000", "35.9 per 100,000 people a year."),  # rounded, but not said so
+    ("2 in 10 = 18%", "18% had side effects."),
+    ("1 in 3 = 27% rounded", "27% had side effects."),  # an odd denominator: within two points only
+])
+def test_derivations_that_do_not_hold(derivation, finding):
+    found = quantities.quantities(finding, with_parts=True)
+    assert derivations.problem(derivations.read(derivation), found)
 
 
 # --- EVID004: relative without absolute -------------------------------------------------------------
@@ -346,19 +487,19 @@ def test_numbers_without_a_citation_see_through_character_references(tmp_path):
     ("35.9 per 100,000", "35.9 per 100,000"), ("about 30%", "27%"),
 ])
 def test_number_forms_compare_equal(page_text, finding):
-    (q,) = numbers.quantities(page_text)
-    (f,) = numbers.quantities(finding)
-    assert numbers.matches(q, f)
+    (q,) = quantities.quantities(page_text)
+    (f,) = quantities.quantities(finding)
+    assert quantities.matches(q, f)
 
 
 @pytest.mark.parametrize("page_text, finding", [
     ("3 million", "2.8 million"), ("1 in 3", "27%"), ("30%", "27%"), ("about 3 in 100", "2.3%"), ("10", "10%"),
 ])
 def test_different_numbers_do_not_compare_equal(page_text, finding):
-    (q,) = numbers.quantities(page_text)
-    (f,) = numbers.quantities(finding)
-    assert not numbers.matches(q, f)
+    (q,) = quantities.quantities(page_text)
+    (f,) = quantities.quantities(finding)
+    assert not quantities.matches(q, f)
 
 
 def test_names_with_digits_and_ordinals_are_not_numbers():
-    assert numbers.quantities("CD20, COVID-19, ICD-10, the 2nd trial, double vision, the third visit") == []
+    assert quantities.quantities("CD20, COVID-19, ICD-10, the 2nd trial, double vision, the third visit") == []

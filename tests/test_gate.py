@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from medsite.gate import cli, codes, rules
+from medsite.gate import cli, rules
 from medsite.gate.project import Project
 from medsite.gate.run import run
-from medsite.offerfacts import FACTS as OFFER_FACTS
+from medsite.sources.offer_facts import FACTS as OFFER_FACTS
+from medsite.tools import gate_codes
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -363,7 +364,7 @@ def test_random_input_never_crashes_the_gate(tmp_path, front, body, bib):
 
 
 def test_table_of_codes_for_editors_is_up_to_date():
-    table = codes.markdown_table()
+    table = gate_codes.markdown_table()
     assert (ROOT / "GATE-CODES.md").read_text() == table, "run `make codes`"
     for code in rules.ALL_RULES:
         assert f"| {code} |" in table

@@ -1,4 +1,4 @@
-"""`make new-page` / `python -m medsite.newpage`, run for real on a temporary copy of the project.
+"""`make new-page` / `python -m medsite.tools.newpage`, run for real on a temporary copy of the project.
 
 Each test copies the site's sources into tmp_path, runs the command as an
 editor would, and reads back the files it wrote. The last test runs the real
@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from conftest import copy_project, run_build
-from medsite import newpage
-from medsite.settings import read_mkdocs
+from medsite.sources.settings import read_mkdocs
+from medsite.tools import newpage
 from project_facts import bib
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
@@ -55,7 +55,7 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def new_page(root: Path, path: str, title: str, kind: str) -> subprocess.CompletedProcess:
-    return run([sys.executable, "-m", "medsite.newpage", "--root", str(root),
+    return run([sys.executable, "-m", "medsite.tools.newpage", "--root", str(root),
                 "--path", path, "--title", title, "--type", kind], cwd=root)
 
 

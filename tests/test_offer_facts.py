@@ -10,18 +10,18 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT, copy_project, run_build
-from medsite import offerfacts
-from medsite.diagnostics import DiagnosticError, Severity
+from medsite.core.diagnostics import DiagnosticError, Severity
 from medsite.gate.project import Project
 from medsite.gate.run import run
-from medsite.pageurls import html_file
+from medsite.sources import offer_facts
+from medsite.sources.pageurls import html_file
 from project_facts import MKDOCS, content_pages, first, pages
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
 OFFER_FILE = "data/clinic-offer.yaml"
 # The page that asks for the panel (its body holds the marker), as the build writes it.
-OFFER_PAGE = first((p for p in pages() if offerfacts.MARKER in p.body), "page with the offer panel")
+OFFER_PAGE = first((p for p in pages() if offer_facts.MARKER in p.body), "page with the offer panel")
 CLINIC_PAGE = html_file(OFFER_PAGE.uri)
 PUBLISHER = MKDOCS["extra"]["publisher"]["name"]
 
@@ -38,7 +38,7 @@ def answers(node) -> dict[str, str]:
 
 
 def offer_text(**values) -> str:
-    data = {fact: values.get(fact, "") for fact in offerfacts.FACTS}
+    data = {fact: values.get(fact, "") for fact in offer_facts.FACTS}
     return yaml.safe_dump(data, sort_keys=False, default_style='"', width=1000, allow_unicode=True)
 
 
@@ -48,22 +48,26 @@ def test_real_clinic_page_shows_every_fact_and_says_sold_outside_a_trial(site):
     real = yaml.safe_load((ROOT / OFFER_FILE).read_text(encoding="utf-8"))
     node = panel(site)
     shown = answers(node)
-    assert list(shown) == list(offerfacts.FACTS.values())
-    for fact, label in offerfacts.FACTS.items():
-        expected = " ".join(str(real.get(fact) or "").split()) or offerfacts.NOT_DISCLOSED
+    assert list(shown) == list(offer_facts.FACTS.values())
+    for fact, label in offer_facts.FACTS.items():
+        expected = " ".join(str(real.get(fact) or "").split()) or offer_facts.NOT_DISCLOSED
         assert shown[label] == expected, fact
     assert not real.get("trial_registration"), "the real file records no trial: the status below depends on it"
     status = node.css_first(".offer-facts-status").text()
     assert "not approved for MS" in status and "outside a clinical trial" in status
-    # The page no longer hedges about the clinic's own trials.
+    # The page no longer hedges about the clinic's own trials, and its top box says the same as the panel.
     assert "as far as we know" not in (site / CLINIC_PAGE).read_text(encoding="utf-8").lower()
+    if offer_facts.STATUS_MARKER in OFFER_PAGE.body:
+        article = LexborHTMLParser((site / CLINIC_PAGE).read_text(encoding="utf-8")).css_first("article")
+        assert any("outside a clinical trial" in box.text() for box in article.css(".admonition"))
+        assert offer_facts.STATUS_MARKER not in article.html
 
 
 def test_real_offer_file_warns_once_per_undisclosed_fact_at_its_line():
     found = [d for d in run(Project(ROOT, None), source_only=True) if d.code.startswith("OFFER")]
     lines = (ROOT / OFFER_FILE).read_text(encoding="utf-8").splitlines()
     real = yaml.safe_load("\n".join(lines))
-    undisclosed = [fact for fact in offerfacts.FACTS if not real.get(fact)]
+    undisclosed = [fact for fact in offer_facts.FACTS if not real.get(fact)]
     assert sorted(d.target for d in found) == sorted(undisclosed)
     for d in found:
         assert (d.code, d.path, d.severity) == ("OFFER001", OFFER_FILE, Severity.WARNING)
@@ -72,7 +76,7 @@ def test_real_offer_file_warns_once_per_undisclosed_fact_at_its_line():
 
 def pages_about_the_product() -> list:
     """Treatment pages about what the clinic sells: their title's first word is a word of the offer's product."""
-    product = set(re.findall(r"[a-z-]+", offerfacts.load(OFFER_FILE, ROOT).answer("product").lower()))
+    product = set(re.findall(r"[a-z-]+", offer_facts.load(OFFER_FILE, ROOT).answer("product").lower()))
     return [p for p in content_pages("treatment") if re.findall(r"[a-z-]+", p.meta.title.lower())[0] in product]
 
 
@@ -124,6 +128,9 @@ def test_a_recorded_trial_registration_changes_the_status_line(hostile_site):
     status = panel(root / "site").css_first(".offer-facts-status").text()
     assert "registered clinical trial: NCT00000000" in status and "not approved for MS" in status
     assert "outside a clinical trial" not in status
+    if offer_facts.STATUS_MARKER in OFFER_PAGE.body:  # the page's own status sentence follows the file too
+        article = LexborHTMLParser((root / "site" / CLINIC_PAGE).read_text(encoding="utf-8")).css_first("article")
+        assert any("registered clinical trial: NCT00000000" in box.text() for box in article.css(".admonition"))
 
 
 def test_malformed_offer_file_stops_the_build_with_a_located_error(tmp_path):
@@ -149,14 +156,14 @@ def test_malformed_offer_file_stops_the_build_with_a_located_error(tmp_path):
 ])
 def test_bad_offer_files_are_located_errors(text, line, words):
     with pytest.raises(DiagnosticError) as caught:
-        offerfacts.parse(text, OFFER_FILE)
+        offer_facts.parse(text, OFFER_FILE)
     d = caught.value.diagnostics[0]
     assert (d.code, d.path, d.line, d.severity) == ("OFFER002", OFFER_FILE, line, Severity.ERROR)
     assert words in d.message
 
 
 def test_near_miss_numbers_and_empty_answers_are_fine():
-    facts = offerfacts.parse('price: 15000\ndose: ""\nsessions:\n', OFFER_FILE)
+    facts = offer_facts.parse('price: 15000\ndose: ""\nsessions:\n', OFFER_FILE)
     assert facts.answer("price") == "15000"
     assert {"dose", "sessions", "trial_registration"} <= set(facts.undisclosed)
     assert "price" not in facts.undisclosed
@@ -169,4 +176,4 @@ def test_a_missing_offer_file_is_an_error_where_the_page_asks_for_the_panel(tmp_
     assert {d.path for d in found} == {OFFER_FILE, OFFER_PAGE.rel}
     page_error = next(d for d in found if d.path == OFFER_PAGE.rel)
     lines = (root / OFFER_PAGE.rel).read_text(encoding="utf-8").splitlines()
-    assert lines[page_error.line - 1].strip() == offerfacts.MARKER
+    assert lines[page_error.line - 1].strip().lstrip("- ") in (offer_facts.MARKER, offer_facts.STATUS_MARKER)

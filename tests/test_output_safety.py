@@ -1,6 +1,6 @@
 """The published output is held against the allowlist: each way of sneaking markup in, and a near miss.
 
-Two fixture sites are built once each by `make site`'s own command (medsite.build, gate included):
+Two fixture sites are built once each by `make site`'s own command (medsite.tools.make_site, gate included):
 one where every page breaks the policy in one way, and one of near misses that must pass. Each
 case asserts the code and the source file and line the finding points to.
 """
@@ -146,8 +146,8 @@ def test_source_checks_also_read_includes_and_every_page_extension(bad):
 # --- Without a build: scripts, suppression, page extensions, pages the gate does not know ------
 
 def _scripts_in_chrome(*scripts: str) -> list:
-    from medsite.gate import theme
     from medsite.gate.markup_check import html_findings
+    from medsite.output import theme
 
     dirs = theme.template_dirs(ROOT, {"theme": {"custom_dir": "overrides"}})
     html = "<html><head></head><body><article><p>Text.</p></article>" + "".join(scripts) + "</body></html>"

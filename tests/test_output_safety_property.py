@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from medsite.diagnostics import Severity
+from medsite.core.diagnostics import Severity
 from medsite.gate.project import Project
 from medsite.gate.run import run
 from safety_fixtures import NAMES, POSITIONS, VECTORS, executable_bits, theme_scripts, vector_site

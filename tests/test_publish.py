@@ -67,7 +67,7 @@ def start_build(root: Path, stop_at: str | None = None, prefix: list[str] | None
     env.pop("MEDSITE_BUILD_STOP_AT", None)
     if stop_at:
         env["MEDSITE_BUILD_STOP_AT"] = stop_at
-    return subprocess.Popen([*(prefix or []), sys.executable, "-m", "medsite.build", "--root", str(root)],
+    return subprocess.Popen([*(prefix or []), sys.executable, "-m", "medsite.tools.make_site", "--root", str(root)],
                             cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

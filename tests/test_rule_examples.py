@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, run_build
-from medsite import buildlog, newpage, workflowcheck
-from medsite.csp_step import CspStep
-from medsite.diagnostics import Diagnostic, DiagnosticError
+from medsite.build import engine_log
+from medsite.core.diagnostics import Diagnostic, DiagnosticError
+from medsite.core.rule import FRONT_MATTER, PAGE_BODY, SITUATION
 from medsite.gate import rules
-from medsite.rule import FRONT_MATTER, PAGE_BODY, SITUATION
+from medsite.output.csp_step import CspStep
+from medsite.tools import newpage, workflowcheck
 from test_gate import BIB, BODY, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
@@ -146,8 +147,8 @@ RUNNABLE = sorted(code for code, rule in rules.ALL_RULES.items() if code not in 
 
 def codes_for(tmp_path, where: str, example: str) -> set[str]:
     if where == BUILD_LOG:  # what MkDocs printed, read as the build reads it
-        return {d.code for record in buildlog.records(example)
-                for d in buildlog.explain(record, "docs", tmp_path, lambda first: Diagnostic("BUILD001", first, "mkdocs.yml"))}
+        return {d.code for record in engine_log.records(example)
+                for d in engine_log.explain(record, "docs", tmp_path, lambda first: Diagnostic("BUILD001", first, "mkdocs.yml"))}
     if where == NEW_PAGE:
         return new_page_codes(tmp_path, example)
     if where == workflowcheck.WORKFLOW:  # checked by `make lint` and the pre-commit hook, not the gate

@@ -6,11 +6,11 @@ import gzip
 
 from selectolax.lexbor import LexborHTMLParser
 
-from medsite import search_index
 from medsite.gate.checks import budget
 from medsite.gate.project import Project
 from medsite.gate.run import run
-from medsite.pageurls import html_file
+from medsite.output import search_index
+from medsite.sources.pageurls import html_file
 from project_facts import content_pages, first, references_page
 from test_gate import TODAY, make_project
 

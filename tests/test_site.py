@@ -11,9 +11,9 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT
-from medsite import frontmatter
-from medsite.pagemeta import PageMeta, human_date
-from medsite.pageurls import html_file, page_url
+from medsite.sources import frontmatter
+from medsite.sources.pagemeta import PageMeta, human_date
+from medsite.sources.pageurls import html_file, page_url
 from project_facts import (
     BIBLIOGRAPHY,
     MKDOCS,
@@ -262,9 +262,9 @@ def test_reference_lists_stay_out_of_search_except_the_references_page(site):
 def test_body_text_reads_at_grade_9_or_below(site, uri):
     """Plain language (editorial policy): Flesch-Kincaid grade of the body text at most 9 (textstat 0.7.3).
 
-    The same extraction as the gate's READ001 (medsite.readability): references, the review block and tables are not body text.
+    The same extraction as the gate's READ001 (medsite.output.readability): references, the review block and tables are not body text.
     """
-    from medsite import readability
+    from medsite.output import readability
 
     grade = readability.grade(readability.body_text(parse(site, uri).css_first("article")))
     assert grade <= 9, f"{uri}: grade {grade}"

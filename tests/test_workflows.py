@@ -1,7 +1,7 @@
 """The GitHub workflows, the pre-commit hooks and the editors' documents, checked with the real tools.
 
 - every workflow matches GitHub's workflow schema and expands no `${{ }}` in a script
-  (`python -m medsite.workflowcheck`, with check-jsonschema from requirements.txt);
+  (`python -m medsite.tools.workflowcheck`, with check-jsonschema from requirements.txt);
 - every `make <target>` that a workflow or an editors' document names is a rule
   that make itself knows and can plan (`make -n`);
 - publishing has minimal permissions, one concurrency group, and deploys only
@@ -133,7 +133,7 @@ WORKFLOW_TARGETS = sorted(set().union(*(make_targets(s) for p in workflow_files(
 
 def workflowcheck(*paths: Path, cwd: Path = REPO) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
-    return subprocess.run([sys.executable, "-m", "medsite.workflowcheck", *map(str, paths)], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "medsite.tools.workflowcheck", *map(str, paths)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

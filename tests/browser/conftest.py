@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright import sync_api as playwright_api
 
-from medsite import chromium, static_host
-from medsite.pageurls import file_url
+from medsite.sources.pageurls import file_url
+from medsite.tools import chromium, static_host
 
 from .support import DESKTOP, page_html
 

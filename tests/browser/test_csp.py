@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from medsite import csp, shipped
+from medsite.output import csp, template_marks
 
 from .support import page_html, search
 
@@ -140,7 +140,7 @@ def test_the_browser_check_catches_an_unhashed_inline_script(open_tab, fixture_p
     """A page protected by csp.protect, with one shipped (marked) inline script and one that is not: Chromium runs only the first."""
     page = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>fixture</title>"
-        f'<script {shipped.ATTR}="s3cret">window.hashed = 1</script>'
+        f'<script {template_marks.ATTR}="s3cret">window.hashed = 1</script>'
         "<script>window.unhashed = 1</script>"
         # Data blocks: never executed, so Chromium does not check them against script-src.
         '<script type="application/ld+json">{"@type": "MedicalWebPage"}</script>'
@@ -149,7 +149,7 @@ def test_the_browser_check_catches_an_unhashed_inline_script(open_tab, fixture_p
     )
     protected, inline, strays = csp.protect(page, "s3cret")
     assert len(inline.scripts) == 1 and [s.kind for s in strays] == ["script"]
-    assert shipped.ATTR not in protected
+    assert template_marks.ATTR not in protected
     fixture_pages[VIOLATION_FIXTURE] = ("text/html; charset=utf-8", protected.encode())
     tab = open_tab()
     tab.goto(VIOLATION_FIXTURE.lstrip("/"))

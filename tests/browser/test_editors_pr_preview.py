@@ -7,7 +7,7 @@ import json
 
 from tests.browser.conftest import Console
 
-from medsite.review import preview
+from medsite.tools.review import pr_preview
 from project_facts import figure_page_linked_from_home, home_page
 
 
@@ -16,7 +16,7 @@ def test_the_one_file_preview_is_self_contained_and_says_not_published(browser, 
     gate.write_text(json.dumps([]))
     out = tmp_path / "preview.html"
     monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
-    assert preview.main(["--site-dir", str(site_dir), "--diagnostics", str(gate), "--output", str(out),
+    assert pr_preview.main(["--site-dir", str(site_dir), "--diagnostics", str(gate), "--output", str(out),
                          "--page", figure_page_linked_from_home().uri, "--page", home_page().uri]) == 0
 
     context = browser.new_context()

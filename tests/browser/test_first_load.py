@@ -15,7 +15,7 @@ import pytest
 
 from medsite.gate.checks import budget
 from medsite.gate.project import Project
-from medsite.pageurls import url_file
+from medsite.sources.pageurls import url_file
 
 from .support import contrast_ratio, page_html, parse_rgb, wait_until
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from medsite import static_host
+from medsite.tools import static_host
 from safety_fixtures import BAD, NAMES, VECTORS, make_site, mkdocs_build, vector_site, with_includes
 
 from .conftest import Recorder

@@ -13,12 +13,12 @@ import pytest
 from verify_support import MKDOCS, ROOT, UA, fast_policy
 from werkzeug import Response
 
-from medsite.bibliography import load as load_bibliography
-from medsite.cite.__main__ import main
-from medsite.cite.append import appended_text
-from medsite.cite.entry import from_esummary, key_for
+from medsite.lock.lockcheck import lock_diagnostics
+from medsite.sources.bibliography import load as load_bibliography
+from medsite.tools.cite.__main__ import main
+from medsite.tools.cite.append import appended_text
+from medsite.tools.cite.entry import from_esummary, key_for
 from medsite.verify.client import HttpClient
-from medsite.verify.lockcheck import lock_diagnostics
 
 CITE_FIXTURES = ROOT / "tests" / "fixtures" / "cite"
 CSL_DOI = "10.1234/example.2021.001"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import verify_support  # noqa: F401  (puts scripts/ on sys.path)
 
-from medsite.verify.bench import run
+from medsite.tools.bench.verification import run
 
 
 def test_bench_verifies_everything_within_the_per_host_limit_and_reruns_without_requests(capsys):

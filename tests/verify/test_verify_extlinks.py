@@ -10,9 +10,9 @@ from verify_support import FIXTURES, UA, fast_policy
 
 from medsite.gate.checks import verification
 from medsite.gate.project import Project
+from medsite.lock.lockfile import Check, Lock
 from medsite.verify.client import HttpClient
 from medsite.verify.links import LycheeOptions
-from medsite.verify.lock import Check, Lock
 from medsite.verify.runner import verify_links
 
 TODAY = date(2026, 11, 25)

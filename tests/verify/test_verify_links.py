@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from verify_support import UA, fast_policy
 
-from medsite.extlinks import site_external_links
+from medsite.lock.lockfile import Lock
+from medsite.output.extlinks import site_external_links
 from medsite.verify import lock_diagnostics
 from medsite.verify.client import HttpClient
 from medsite.verify.links import LycheeOptions, check_urls, lychee_binary, parse_report
-from medsite.verify.lock import Lock
 from medsite.verify.runner import verify_links
 
 TODAY = date(2026, 11, 25)

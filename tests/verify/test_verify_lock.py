@@ -10,11 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from verify_support import UA, fast_policy
 
-from medsite.bibliography import parse
-from medsite.diagnostics import Severity
+from medsite.core.diagnostics import Severity
+from medsite.lock.lockfile import STATUSES, Check, Item, Lock, LockError
+from medsite.sources.bibliography import parse
 from medsite.verify import lock_diagnostics
 from medsite.verify.client import HttpClient
-from medsite.verify.lock import STATUSES, Check, Item, Lock, LockError
 from medsite.verify.runner import verify_references
 
 TODAY = date(2026, 11, 25)

@@ -9,12 +9,12 @@ import pytest
 from verify_support import UA, fast_policy
 from werkzeug import Response
 
-from medsite.bibliography import parse
-from medsite.diagnostics import Severity
+from medsite.core.diagnostics import Severity
+from medsite.lock.lockcheck import judge_doi, judge_pmid
+from medsite.lock.lockfile import Item
+from medsite.sources.bibliography import parse
 from medsite.verify.client import HttpClient
 from medsite.verify.doi import check_doi
-from medsite.verify.lock import Item
-from medsite.verify.lockcheck import judge_doi, judge_pmid
 from medsite.verify.pubmed import check_pmids
 
 RETRACTION_RW = {"DOI": "10.1234/notice", "type": "retraction", "label": "Retraction", "source": "retraction-watch",

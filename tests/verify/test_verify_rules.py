@@ -8,13 +8,13 @@ import re
 import pytest
 from verify_support import ROOT
 
-from medsite.diagnostics import Severity
-from medsite.gate.codes import markdown_table
-from medsite.verify.ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
-from medsite.verify.lockcheck import RULES
+from medsite.core.diagnostics import Severity
+from medsite.lock.ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
+from medsite.lock.lockcheck import RULES
+from medsite.tools.gate_codes import markdown_table
 from medsite.verify.report import Progress, Summary
 
-SOURCES = ROOT / "scripts" / "medsite" / "verify"
+SOURCES = ROOT / "scripts" / "medsite" / "lock"
 
 
 def test_every_rule_is_complete_and_codes_are_well_formed():

@@ -21,7 +21,7 @@ if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 
 from medsite.verify.client import Policy  # noqa: E402
-from medsite.verify.config import Services  # noqa: E402
+from medsite.verify.services import Services  # noqa: E402
 
 UA = "ms-evidence-site-verifier/1.0 (mailto:tests@example.org)"
 

@@ -7,11 +7,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from .. import settings
-from ..diagnostics import has_errors
-from . import formatters
-from .project import Project
-from .run import run
+from medsite.core.diagnostics import has_errors
+from medsite.gate import formatters
+from medsite.gate.project import Project
+from medsite.gate.run import run
+from medsite.sources import settings
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,7 +29,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def add_gate_options(p: argparse.ArgumentParser) -> None:
-    """The output options that `medsite.build` shares with the gate."""
+    """The output options that `medsite.tools.make_site` shares with the gate."""
     p.add_argument("--format", choices=sorted(formatters.FORMATS), default="text")
     p.add_argument("--summary")
     p.add_argument("--warnings-as-errors", action="store_true")
@@ -53,8 +53,8 @@ def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool, 
 
 
 def shown(diagnostics, project, verbose: bool):
-    """The diagnostics to print: never-verified warnings folded into one line unless verbose (fold.py)."""
-    from .fold import for_display
+    """The diagnostics to print: never-verified warnings folded into one line unless verbose (quiet_warnings.py)."""
+    from medsite.gate.quiet_warnings import for_display
 
     bib = settings.bibliography_path(project.mkdocs)
     return for_display(diagnostics, project.root, bib, verbose=verbose)
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
         print(f"{args.site_dir}: GATE003 no built site; run `make site` first, or use --source-only", file=sys.stderr)
         return 2
     if not args.source_only:
-        from .staleness import stale_site
+        from medsite.gate.staleness import stale_site
 
         stale = stale_site(root.resolve(), root.resolve() / args.site_dir)  # site/ is a link: name it as the editor does
         if stale:

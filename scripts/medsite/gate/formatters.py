@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from ..diagnostics import Diagnostic, Severity
+from medsite.core.diagnostics import Diagnostic, Severity
 
 
 def text(diagnostics: list[Diagnostic], counted: list[Diagnostic] | None = None) -> str:

@@ -18,9 +18,9 @@ from xml.parsers import expat
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..rule import ERROR, Rule, declare
-from . import safety_policy as policy
-from .safe_exceptions import signature
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate import safety_policy as policy
+from medsite.sources.safe_exceptions import signature
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # noqa: N812 - a constant: every extension MkDocs builds as a page
 
-from .. import bibliography, citations, frontmatter, mdcode, pageurls, settings
-from ..diagnostics import Diagnostic, DiagnosticError
-from .htmlindex import SiteIndex, index_site
+from medsite.core.diagnostics import Diagnostic, DiagnosticError
+from medsite.markdown import citations, structure
+from medsite.output.htmlindex import SiteIndex, index_site
+from medsite.sources import bibliography, frontmatter, pageurls, settings
 
 
 @dataclass
@@ -29,11 +30,11 @@ class SourcePage:
     @cached_property
     def code_mask(self) -> list[bool]:
         """True for body lines inside fenced or indented code."""
-        return mdcode.code_lines(self.body_lines)
+        return structure.code_lines(self.body_lines)
 
     @cached_property
     def _blanked_lines(self) -> list[str]:
-        return mdcode.blank_code(self.page.body).splitlines() if self.page else []
+        return structure.blank_code(self.page.body).splitlines() if self.page else []
 
     def prose_lines(self):
         """(file line number, text) for body lines outside code blocks, inline code blanked."""
@@ -85,7 +86,7 @@ class Project:
 
     @cached_property
     def config(self) -> dict:
-        from .config import load_config
+        from medsite.sources.gate_settings import load_config
 
         config, problems = load_config(self.root / self.gate_config_path, self.gate_config_path)
         self.problems.extend(problems)

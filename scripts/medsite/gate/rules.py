@@ -1,8 +1,8 @@
 """Every code's rule, collected from the modules that report it.
 
 Each module that emits codes declares its rules beside its check (`RULES = declare(...)`,
-see medsite.rule); this module only gathers them, and applies them: severity is set once,
-by the rule, for every diagnostic. GATE-CODES.md (`make codes`, medsite.gate.codes) is rendered
+see medsite.core.rule); this module only gathers them, and applies them: severity is set once,
+by the rule, for every diagnostic. GATE-CODES.md (`make codes`, medsite.tools.gate_codes) is rendered
 from the same rules. Nothing here may import network code: the offline gate imports this.
 """
 
@@ -10,29 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import (
-    bibliography,
-    buildlock,
-    buildlog,
-    citations,
-    citeformat,
-    cslshape,
-    csp_step,
-    engines,
-    frontmatter,
-    limits,
-    newpage,
-    offerfacts,
-    publish,
-    search_index,
-    workflowcheck,
-    yamlsource,
-)
-from ..diagnostics import Severity
-from ..rule import Rule, registry
-from ..verify import lockcheck
-from . import config, guard, markup_check, staleness, suppress
-from .checks import (
+from medsite.build import build_lock, engine_log, engines, publish
+from medsite.core.diagnostics import Severity
+from medsite.core.rule import Rule, registry
+from medsite.gate import guard, markup_check, staleness, suppress
+from medsite.gate.checks import (
     anchors,
     budget,
     evidence,
@@ -48,13 +30,18 @@ from .checks import (
     relative,
     safety,
 )
+from medsite.lock import lockcheck
+from medsite.markdown import citations, citeformat
+from medsite.output import csp_step, search_index
+from medsite.sources import bibliography, csl_shape, frontmatter, gate_settings, limits, offer_facts, yamlsource
+from medsite.tools import newpage, workflowcheck
 
 # The modules that declare rules; a module that starts emitting a code adds itself here
 # (tests/test_codehealth_rules.py fails otherwise).
 DECLARING_MODULES = (
-    bibliography, buildlock, buildlog, citations, citeformat, csp_step, cslshape, engines, frontmatter, limits,
-    newpage, offerfacts, publish, search_index, workflowcheck, yamlsource, lockcheck,
-    config, guard, markup_check, staleness, suppress,
+    bibliography, build_lock, engine_log, citations, citeformat, csp_step, csl_shape, engines, frontmatter, limits,
+    newpage, offer_facts, publish, search_index, workflowcheck, yamlsource, lockcheck,
+    gate_settings, guard, markup_check, staleness, suppress,
     anchors, budget, evidence, footnotes, images, links, meta, output, output_safety, provenance, readability,
     references, relative, safety,
 )
@@ -86,4 +73,4 @@ if __name__ == "__main__":
     # `python -m medsite.gate.rules > GATE-CODES.md` is an older spelling of `make codes`: keep it working.
     import runpy
 
-    runpy.run_module("medsite.gate.codes", run_name="__main__")
+    runpy.run_module("medsite.tools.gate_codes", run_name="__main__")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import gc
 
-from ..diagnostics import Diagnostic, sort_diagnostics
-from . import suppress
-from .checks import SITE_CHECKS, SOURCE_CHECKS
-from .guard import guarded
-from .rules import with_fix
+from medsite.core.diagnostics import Diagnostic, sort_diagnostics
+from medsite.gate import suppress
+from medsite.gate.checks import SITE_CHECKS, SOURCE_CHECKS
+from medsite.gate.guard import guarded
+from medsite.gate.rules import with_fix
 
 
 def run(project, *, source_only: bool = False, extra_checks=()) -> list[Diagnostic]:

@@ -6,11 +6,11 @@
   judges the bibliography and the site's links from the lock file alone.
 
 Modules, one job each: `client` (polite HTTP, the four outcomes), `doi`,
-`pubmed`, `links` (lychee; the links come from medsite.extlinks), `lock` (the file), `lockcheck` (offline
+`pubmed`, `links` (lychee; the links come from medsite.output.extlinks), `lock` (the file), `lockcheck` (offline
 judgement, and the VER codes' rules), `runner` (what to refresh), `report` (progress and summary),
 `bench` (throughput against a local server).
 """
 
-from .lockcheck import lock_diagnostics
+from medsite.lock.lockcheck import lock_diagnostics
 
 __all__ = ["lock_diagnostics"]

@@ -15,19 +15,19 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..bibliography import load as load_bibliography
-from ..diagnostics import DiagnosticError, Severity
-from ..gate.config import load_config
-from ..settings import GATE_DEFAULTS
-from .client import HttpClient
-from .config import ConfigError, Services, production_policy, read_mkdocs, user_agent
-from .ids import normalize_doi
-from .links import LycheeOptions, lychee_binary
-from .lock import Lock, LockError
-from .lockcheck import lock_diagnostics
-from .reachable import nothing_definite, offline_reason
-from .report import Progress, Summary
-from .runner import verify_links, verify_references
+from medsite.core.diagnostics import DiagnosticError, Severity
+from medsite.lock.ids import normalize_doi
+from medsite.lock.lockcheck import lock_diagnostics
+from medsite.lock.lockfile import Lock, LockError
+from medsite.sources.bibliography import load as load_bibliography
+from medsite.sources.gate_settings import load_config
+from medsite.sources.settings import GATE_DEFAULTS
+from medsite.verify.client import HttpClient
+from medsite.verify.links import LycheeOptions, lychee_binary
+from medsite.verify.reachable import nothing_definite, offline_reason
+from medsite.verify.report import Progress, Summary
+from medsite.verify.runner import verify_links, verify_references
+from medsite.verify.services import ConfigError, Services, production_policy, read_mkdocs, user_agent
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .client import HttpClient, Outcome
-from .config import Services
-from .lock import Check
-from .notices import SERIOUS
+from medsite.lock.lockfile import Check
+from medsite.lock.notices import SERIOUS
+from medsite.verify.client import HttpClient, Outcome
+from medsite.verify.services import Services
 
 
 def update_type(raw: object) -> str:

@@ -1,6 +1,6 @@
 """External links of the built site, checked by lychee.
 
-Collecting them is ours (medsite.extlinks: the gate's rule, so the gate asks for what we record);
+Collecting them is ours (medsite.output.extlinks: the gate's rule, so the gate asks for what we record);
 checking is lychee's, a well-kept checker with per-host
 throttling, retries and Retry-After support. We hand it one small HTML file
 with one link per line, read its JSON report, and map each result to the four
@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .client import Outcome, classify_status
-from .lock import Check
+from medsite.lock.lockfile import Check
+from medsite.verify.client import Outcome, classify_status
 
 
 def lychee_binary() -> str | None:

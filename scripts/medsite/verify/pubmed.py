@@ -8,10 +8,10 @@ DOI). An unknown PMID is HTTP 200 with an `error` field in its record.
 
 from __future__ import annotations
 
-from .client import HttpClient, Outcome
-from .config import TOOL, Services
-from .ids import is_pmid, normalize_doi
-from .lock import Check
+from medsite.lock.ids import is_pmid, normalize_doi
+from medsite.lock.lockfile import Check
+from medsite.verify.client import HttpClient, Outcome
+from medsite.verify.services import TOOL, Services
 
 BATCH = 200  # NCBI's advice for ids per GET request
 RETRACTED = "retracted publication"

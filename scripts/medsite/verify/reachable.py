@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from .client import HttpClient
-from .config import Services
+from medsite.verify.client import HttpClient
+from medsite.verify.services import Services
 
 
 def offline_reason(services: Services, client: HttpClient) -> str | None:

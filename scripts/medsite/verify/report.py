@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .lock import STATUSES
+from medsite.lock.lockfile import STATUSES
 
 
 class Progress:

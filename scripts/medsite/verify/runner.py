@@ -13,15 +13,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 
-from ..extlinks import site_external_links
-from .client import HttpClient
-from .config import Services
-from .doi import check_doi
-from .ids import doi_of_url, is_pmid, normalize_doi, pmid_of_url
-from .links import LycheeOptions, check_urls
-from .lock import DEFINITIVE, Check, Lock
-from .pubmed import check_pmids
-from .report import Progress, Summary
+from medsite.lock.ids import doi_of_url, is_pmid, normalize_doi, pmid_of_url
+from medsite.lock.lockfile import DEFINITIVE, Check, Lock
+from medsite.output.extlinks import site_external_links
+from medsite.verify.client import HttpClient
+from medsite.verify.doi import check_doi
+from medsite.verify.links import LycheeOptions, check_urls
+from medsite.verify.pubmed import check_pmids
+from medsite.verify.report import Progress, Summary
+from medsite.verify.services import Services
 
 ProgressFactory = Callable[[str, int], Progress]
 
@@ -130,7 +130,7 @@ def verify_links(
     progress: ProgressFactory = _quiet,
     workers: int = 8,
 ) -> tuple[Summary, dict[str, list[tuple[str, int | None]]]]:
-    """Returns the summary and the external links found ({url: [(page, None)]}, see medsite.extlinks)."""
+    """Returns the summary and the external links found ({url: [(page, None)]}, see medsite.output.extlinks)."""
     summary = Summary()
     urls = site_external_links(site_dir, own_urls, exclude)
     owner = f"{Path(site_dir).as_posix()}/"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, Rule, declare
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

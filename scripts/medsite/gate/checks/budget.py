@@ -33,11 +33,11 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from ...diagnostics import Diagnostic
-from ...pagemeta import PageMeta
-from ...rule import ERROR, Rule, declare
-from ...settings import GATE_DEFAULTS
-from .links import resolve
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate.checks.links import resolve
+from medsite.sources.pagemeta import PageMeta
+from medsite.sources.settings import GATE_DEFAULTS
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

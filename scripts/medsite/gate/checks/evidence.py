@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, Rule, declare
-from ...wording import find_all, mentions_any
-from .prose import sentences
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.wording import find_all, mentions_any
+from medsite.gate.checks.prose import sentences
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

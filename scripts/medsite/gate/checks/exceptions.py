@@ -11,7 +11,7 @@ suppress.py, unused safe_exceptions by output_safety.py.)
 
 from __future__ import annotations
 
-from ...diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic
 
 
 def check(project):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...diagnostics import Diagnostic
-from ...mdcode import FOOTNOTE_DEFINITION, FOOTNOTE_REFERENCE
-from ...rule import ERROR, Rule, declare
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.markdown.structure import FOOTNOTE_DEFINITION, FOOTNOTE_REFERENCE
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

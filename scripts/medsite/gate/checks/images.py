@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, Rule, declare
-from .links import resolve
-from .source_map import find_line, find_lines
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate.checks.links import resolve
+from medsite.gate.checks.source_map import find_line, find_lines
 
 # A figure as editors write one: the good example of each rule here, which the bad ones change.
 _FIGURE = """\

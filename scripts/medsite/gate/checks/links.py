@@ -6,11 +6,11 @@ import posixpath
 import re
 from urllib.parse import unquote
 
-from ...buildlog import anchor_hint
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, Rule, declare
-from ...urls import split
-from .source_map import find_line, href_needles
+from medsite.build.engine_log import anchor_hint
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.urls import split
+from medsite.gate.checks.source_map import find_line, href_needles
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

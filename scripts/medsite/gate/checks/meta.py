@@ -6,9 +6,10 @@ import re
 
 from markdown.extensions.toc import slugify
 
-from ...diagnostics import Diagnostic
-from ...mdcode import HEADING, SNIPPET
-from ...pagemeta import (
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.markdown.structure import HEADING, SNIPPET
+from medsite.sources.pagemeta import (
     KNOWN_FIELDS,
     REQUIRED_FIELDS,
     REQUIRED_SECTIONS,
@@ -19,7 +20,6 @@ from ...pagemeta import (
     review_months,
     to_date,
 )
-from ...rule import ERROR, Rule, declare
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

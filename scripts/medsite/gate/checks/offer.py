@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ... import offerfacts
-from ...diagnostics import Diagnostic, DiagnosticError
+from medsite.core.diagnostics import Diagnostic, DiagnosticError
+from medsite.sources import offer_facts
 
 
 def _marker_pages(project):
@@ -11,22 +11,22 @@ def _marker_pages(project):
         if page.page is None:
             continue
         for line_no, text in page.prose_lines():
-            if offerfacts.MARKER in text:
+            if offer_facts.MARKER in text or offer_facts.STATUS_MARKER in text:
                 yield page, line_no
 
 
 def check(project):
     setting = project.extra.get("clinic_offer")
-    path = str(setting or offerfacts.DEFAULT_PATH)
+    path = str(setting or offer_facts.DEFAULT_PATH)
     users = list(_marker_pages(project))
     if not setting and not users and not (project.root / path).exists():
         return  # a site that shows no offer panel needs no offer file
     try:
-        facts = offerfacts.load(path, project.root)
+        facts = offer_facts.load(path, project.root)
     except DiagnosticError as exc:
         yield from exc.diagnostics
         for page, line_no in users:
             yield Diagnostic("OFFER002", f"the offer panel cannot be filled: {path} has errors (reported there)", page.rel, line_no,
                              hint="fix the offer file; until then the page shows every fact as not disclosed")
         return
-    yield from offerfacts.undisclosed_warnings(facts)
+    yield from offer_facts.undisclosed_warnings(facts)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from ... import citations
-from ...diagnostics import Diagnostic
-from ...pagemeta import PageMeta
-from ...rule import ERROR, Rule, declare
-from .source_map import find_line
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate.checks.source_map import find_line
+from medsite.markdown import citations
+from medsite.sources.pagemeta import PageMeta
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

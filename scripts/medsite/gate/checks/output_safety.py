@@ -17,13 +17,13 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ... import settings
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, Rule, declare
-from .. import safety_policy as policy
-from .. import theme
-from ..markup_check import Finding, html_findings, svg_findings
-from .source_map import SourceFinder
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate import safety_policy as policy
+from medsite.gate.checks.source_map import SourceFinder
+from medsite.gate.markup_check import Finding, html_findings, svg_findings
+from medsite.output import theme
+from medsite.sources import settings
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ... import citations
-from ...readertext import reader_text
+from medsite.core.readertext import reader_text
+from medsite.markdown import citations
 
 SKIP_LINE = re.compile(r"^\s*(?:-{1,}8<-{1,}|\|?\s*:?-{3,}|\[[^\]]+\]:\s*\S+\s*$|<!--)")
 HEADING = re.compile(r"^\s*#{1,6}\s")

@@ -3,11 +3,16 @@
 Each bibliography entry carries `findings` (never rendered): the work's verified
 finding in our own words, with every number a page uses from it. A number in a
 sentence that cites works must be among the numbers of those works' findings,
-read with `medsite.numbers` so that honest rewordings compare equal ("2.8
+read with `medsite.core.quantities` so that honest rewordings compare equal ("2.8
 million" = "2,800,000", "1 in 10" = "10%", "about 2 in 100" ~ "2.3%").
 
+A figure a page works out from a finding ("18 in 100" from a rate of 0.18) is accepted when
+the entry's `derived:` list gives the sum ("18 in 100 = 0.18 × 100", grammar in
+`medsite.sources.derivations`) and the sum holds: its source figure is among the entry's findings
+numbers and the arithmetic is right (EVID005; a derivation the grammar cannot read is REF014's).
+
 Not checked: years and days that date something rather than report a result
-(`numbers.is_date`), and sentences that cite a work without a `findings` field
+(`quantities.is_date`), and sentences that cite a work without a `findings` field
 (REF011 warns about the entry instead, so a new entry never breaks a build).
 """
 
@@ -15,26 +20,53 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ... import numbers
-from ...diagnostics import Diagnostic
-from ...readertext import reader_text
-from ...rule import ERROR, Rule, declare
-from .prose import sentences
+from medsite.core import quantities
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.readertext import reader_text
+from medsite.core.rule import ERROR, Rule, declare, example_entry
+from medsite.gate.checks.prose import sentences
+from medsite.sources import derivations
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
     Rule("EVID003", ERROR,
          what="A number in a sentence with a citation is not among the numbers of the findings of any work cited in that sentence (dates such as 'In 2020' or the cited work's year are not checked).",
          why="A citation must support the number it sits beside; a wrong or made-up number looks just as trustworthy as a right one.",
-         fix="Use the number the work found (see its `findings` in docs/references.yaml; '1 in 10' and '10%' count as the same), cite the work the number comes from, or add it to the findings if the verified finding has it. A real exception: <!-- gate-ignore EVID003: reason -->.",
+         fix="Use the number the work found (see its `findings` in docs/references.yaml; '1 in 10' and '10%' count as the same), cite the work the number comes from, or add it to the findings if the verified finding has it. A figure worked out from a finding goes in the entry's `derived:` list as its sum ('18 in 100 = 0.18 × 100'). A real exception: <!-- gate-ignore EVID003: reason -->.",
          bad="In the trial, 37% relapsed within 2 years [@smith2020].",
          good="In the trial, 27% relapsed within 2 years [@smith2020]."),
+    Rule("EVID005", ERROR,
+         what="A bibliography entry's `derived` figure does not follow from its findings: the source figure on the right is not among the entry's findings numbers, or the sum does not give the figure on the left.",
+         why="A derived figure is accepted beside a citation (EVID003) as if the work had found it; a slip in the sum ('27 in 1,000' for 27%) would reach readers with the work's authority.",
+         fix="Start the right side from a figure the entry's findings give, and make the sum give the page's figure: a percentage or 'N in M' is its rate (18% = 18 in 100 = 0.18), '× 100' or '÷ 1,000' scale it, and 'rounded' rounds at the page figure's last digit ('36 in 100,000 = 35.9 per 100,000 rounded'). Or correct the figure on the page.",
+         where="docs/references.yaml",
+         bad=example_entry(derived="['27 in 1,000 = 27%']"),
+         good=example_entry(derived="['270 in 1,000 = 27%']")),
 )
 
 
 @lru_cache(maxsize=4096)
-def _finding_numbers(findings: tuple[str, ...]) -> tuple[numbers.Quantity, ...]:
-    return tuple(q for text in findings for q in numbers.quantities(reader_text(text), with_parts=True))
+def _finding_numbers(findings: tuple[str, ...]) -> tuple[quantities.Quantity, ...]:
+    return tuple(q for text in findings for q in quantities.quantities(reader_text(text), with_parts=True))
+
+
+@lru_cache(maxsize=1024)
+def _derived_figures(findings: tuple[str, ...], lines: tuple[str, ...]) -> tuple[quantities.Quantity, ...]:
+    """The page figures an entry's derivations give, those that hold against its own findings."""
+    return tuple(derivations.figures(lines, _finding_numbers(findings))) if lines else ()
+
+
+def derivation_problems(entry):
+    """(derivation, why it does not hold) for each well-formed derivation of `entry` (malformed ones are REF014's)."""
+    found = _finding_numbers(tuple(entry.findings or ()))
+    for text in entry.derived or ():
+        try:
+            d = derivations.read(text)
+        except derivations.Malformed:
+            continue
+        why = derivations.problem(d, found)
+        if why:
+            yield text, why
 
 
 def unsupported(sentence, bibliography):
@@ -47,13 +79,14 @@ def unsupported(sentence, bibliography):
     if not entries or any(e.findings is None for e in entries):
         return None
     found = _finding_numbers(tuple(f for e in entries for f in e.findings))
+    found += tuple(q for e in entries for q in _derived_figures(tuple(e.findings), tuple(e.derived or ())))
     years = {e.year for e in entries if e.year}
     text = sentence.text
     missing = {}
-    for q in numbers.quantities(text):
-        if numbers.is_date(q, text, years):
+    for q in quantities.quantities(text):
+        if quantities.is_date(q, text, years):
             continue
-        if not numbers.supported(q, found):
+        if not quantities.supported(q, found):
             missing.setdefault(q.describe(), q)  # a range, or a number written twice, is reported once
     return list(missing.values()), [e.id for e in entries]
 
@@ -62,6 +95,13 @@ def check(project):
     bib = project.bibliography
     if bib is None:
         return
+    for entry in bib.entries:
+        for text, why in derivation_problems(entry):
+            no_findings = "" if entry.findings else " (the entry has no readable findings)"
+            yield Diagnostic("EVID005", f"entry '{entry.id}': derived '{text}' does not hold: {why}{no_findings}",
+                             bib.path, entry.line_of("derived"), target=text,
+                             hint="start from a figure in the entry's findings and make the sum give the page's figure "
+                                  "(a percentage or 'N in M' is its rate; 'rounded' rounds at the page figure's last digit)")
     for page in project.pages:
         for s in sentences(page):
             if s.place != "body" or not s.has_cite:

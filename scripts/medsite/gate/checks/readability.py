@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ... import readability
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, Rule, declare
-from .prose import clean
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate.checks.prose import clean
+from medsite.output import readability
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ... import citations, urls
-from ...bibliography import DOI, PMCID, PMID
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, WARNING, Rule, declare, example_entry
+from medsite.core import urls
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, WARNING, Rule, declare, example_entry
+from medsite.markdown import citations
+from medsite.sources import derivations
+from medsite.sources.bibliography import DOI, PMCID, PMID
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
@@ -72,6 +74,13 @@ RULES = declare(
          where="docs/references.yaml",
          bad=example_entry(findings=None),
          good=example_entry()),
+    Rule("REF014", ERROR,
+         what="A bibliography entry's `derived` is not a list of derivations written as '<figure on the page> = <figure from the findings> [× or ÷ number] [rounded]'.",
+         why="The gate can accept a figure worked out from a finding (EVID003) only once it can check the sum (EVID005).",
+         fix="Write derived as a YAML list, one derivation per item: the page's figure alone, ' = ', a figure from the findings, then optionally '× 100' or '÷ 1,000' (a space each side) and 'rounded'; e.g. '- 18 in 100 = 0.18 × 100'.",
+         where="docs/references.yaml",
+         bad=example_entry(derived="['about 3 in 10 is 27%']"),
+         good=example_entry(derived="['3 in 10 = 27% rounded']")),
 )
 
 CONTAINER_TYPES = {"article-journal", "article-magazine", "article-newspaper", "chapter", "paper-conference"}
@@ -106,11 +115,30 @@ def _findings_problem(entry) -> str | None:
     return None
 
 
+def _derived_problems(entry):
+    """(problem, the derivation) for `derived`: a list of texts, each following medsite.sources.derivations's grammar."""
+    value = entry.csl.get("derived")
+    if not isinstance(value, list):
+        yield f"it is {'empty' if value in (None, '') else 'a ' + type(value).__name__}, not a list", None
+        return
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, str) or not item.strip():
+            yield f"item {i} is {'empty' if isinstance(item, str) or item is None else 'a ' + type(item).__name__}", None
+            continue
+        try:
+            derivations.read(item)
+        except derivations.Malformed as exc:
+            yield f"'{item}': {exc}", item
+
+
 def _entry_checks(entry, http_allowed):
     if entry.has_findings:
         problem = _findings_problem(entry)
         if problem:
             yield "REF010", entry.line_of("findings"), f"entry '{entry.id}' has a malformed findings field ({problem})", None
+    if entry.has_derived:
+        for problem, item in _derived_problems(entry):
+            yield "REF014", entry.line_of("derived"), f"entry '{entry.id}' has a malformed derived field: {problem}", item
     missing = _missing_fields(entry)
     if missing:
         yield "REF003", entry.line, f"entry '{entry.id}' lacks {', '.join(missing)}", None
@@ -129,7 +157,7 @@ def check(project):
     bib = project.bibliography
     if bib is None:
         return
-    yield from bib.problems  # fields in shapes the site cannot read (REF012, cslshape.py)
+    yield from bib.problems  # fields in shapes the site cannot read (REF012, sources/csl_shape.py)
     used_ignores = set()
     http_allowed = project.config.get("http_allowed") or {}
     for entry in bib.entries:

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 
-from ... import numbers
-from ...diagnostics import Diagnostic
-from ...rule import WARNING, Rule, declare
-from .prose import sentences
+from medsite.core import quantities
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import WARNING, Rule, declare
+from medsite.gate.checks.prose import sentences
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
@@ -60,10 +60,10 @@ _BY_BEFORE = re.compile(r"\bby\s+(?:about\s+|around\s+|nearly\s+|almost\s+|more 
 def has_absolute(text: str) -> bool:
     if _FROM_TO.search(text):
         return True
-    quantities = numbers.quantities(text)
-    if any(q.form == "frequency" for q in quantities):
+    found = quantities.quantities(text)
+    if any(q.form == "frequency" for q in found):
         return True
-    rates = [q for q in quantities if q.form == "percent" and not _RELATIVE_AFTER.match(text[q.end:])
+    rates = [q for q in found if q.form == "percent" and not _RELATIVE_AFTER.match(text[q.end:])
              and not _BY_BEFORE.search(text[:q.start])]  # "by 40%" is the change, not a rate
     return len(rates) >= 2
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import html
 import re
 
-from ...diagnostics import Diagnostic
-from ...rule import ERROR, Rule, declare
-from .. import safety_policy as policy
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate import safety_policy as policy
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(

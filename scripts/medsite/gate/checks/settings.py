@@ -13,10 +13,10 @@ import re
 
 import yaml
 
-from ... import urls
-from ...diagnostics import Diagnostic
-from ...pagemeta import markup_in
-from ...settings import compose_mkdocs
+from medsite.core import urls
+from medsite.core.diagnostics import Diagnostic
+from medsite.sources.pagemeta import markup_in
+from medsite.sources.settings import compose_mkdocs
 
 PATH = "mkdocs.yml"
 PLAIN_TEXT = {("site_name",), ("site_description",), ("site_author",), ("copyright",), ("repo_name",)}

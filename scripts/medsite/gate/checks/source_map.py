@@ -7,8 +7,8 @@ import posixpath
 from functools import cached_property
 from urllib.parse import unquote
 
-from ... import settings
-from ...urls import split
+from medsite.core.urls import split
+from medsite.sources import settings
 
 
 def find_line(page, needles) -> str | None:

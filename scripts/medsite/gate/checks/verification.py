@@ -6,8 +6,8 @@ it, so pull-request builds stay offline and fast.
 
 from __future__ import annotations
 
-from ...extlinks import external_links
-from ...verify.lockcheck import lock_diagnostics
+from medsite.lock.lockcheck import lock_diagnostics
+from medsite.output.extlinks import external_links
 
 LOCK = "verification.lock.json"
 

@@ -10,11 +10,11 @@ mkdocs.yml, a template, or markup that splits a word ("cu<b>re</b>").
 
 from __future__ import annotations
 
-from ...diagnostics import Diagnostic
-from ...readertext import reader_text
-from ...wording import find_all, mentions_any, tokens
-from .evidence import word_diagnostics
-from .prose import SENTENCE_END, clean
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.readertext import reader_text
+from medsite.core.wording import find_all, mentions_any, tokens
+from medsite.gate.checks.evidence import word_diagnostics
+from medsite.gate.checks.prose import SENTENCE_END, clean
 
 
 def _reported_in_sources(project, families) -> dict[str, set[str]]:

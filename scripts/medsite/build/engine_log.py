@@ -1,0 +1,103 @@
+"""MkDocs' log, read whole: multi-line messages kept together and turned into located diagnostics.
+
+MkDocs writes some warnings over several lines (the pages missing from the
+menu are listed under the warning). Reading line by line cut those off before
+the page name. Here each record keeps its continuation lines, and two
+messages get an editor's fix:
+
+- pages missing from `nav`: one NAV001 per page, at the page;
+- a missing anchor (LNK002): the closest anchor that the target page really
+  has ("did you mean '#conflicts-of-interest'?"), read from the pages MkDocs
+  already wrote to the staging folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("NAV001", ERROR,
+         what="A page in docs/ is not in the menu (`nav:` in mkdocs.yml).",
+         why="Readers cannot find a page that no menu or link leads to.",
+         fix="Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file.",
+         where="MkDocs build log",
+         bad="""\
+WARNING -  The following pages exist in the docs directory, but are not included in the "nav" configuration:
+  - about-ms/forgotten.md""",
+         good="INFO    -  Documentation built in 1.52 seconds"),
+)
+
+LOG_LINE = re.compile(r"^(ERROR|WARNING)\s+-\s+(.*)$")
+_OTHER_LEVEL = re.compile(r"^(INFO|DEBUG)\s+-\s")
+_NAV_OMITTED = re.compile(r'not included in the "nav" configuration:')
+_LISTED = re.compile(r"^\s+-\s+(\S.*)$")
+_MISSING_ANCHOR = re.compile(r"the doc '(?P<doc>[^']+)' does not contain an anchor '#(?P<anchor>[^']+)'")
+
+NAV_FIX = "add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file"
+
+
+def records(output: str) -> list[str]:
+    """The text of each ERROR and WARNING record, with its indented continuation lines."""
+    out: list[str] = []
+    current: list[str] | None = None
+    for raw in output.splitlines():
+        line = raw.rstrip()
+        m = LOG_LINE.match(line.strip())
+        if m:
+            current = [m.group(2)]
+            out.append(m.group(2))
+            continue
+        if current is not None and line.startswith((" ", "\t")) and line.strip() and not _OTHER_LEVEL.match(line.strip()):
+            current.append(line)
+            out[-1] = "\n".join(current)
+        else:
+            current = None
+    return out
+
+
+def closest(word: str, candidates) -> str | None:
+    found = difflib.get_close_matches(word, [c for c in candidates if c], n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def built_anchors(staging: Path, doc: str) -> set[str]:
+    """Element ids of a page MkDocs wrote to the staging folder (use_directory_urls layout)."""
+    stem = doc[: -len(".md")] if doc.endswith(".md") else doc
+    html = staging / (f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html")
+    try:
+        tree = HTMLParser(html.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {node.attributes.get("id") for node in tree.css("[id]")} - {None}
+
+
+def anchor_hint(anchor: str, ids) -> str | None:
+    near = closest(anchor, ids)
+    if near:
+        return f"did you mean '#{near}'? Use the heading's id (shown in the page's table of contents) or set one with {{#id}}"
+    return None
+
+
+def explain(message: str, docs: str, staging: Path, fallback) -> list[Diagnostic]:
+    """Diagnostics for one log record; `fallback(first_line)` handles everything not special here."""
+    first, *rest = message.split("\n")
+    if _NAV_OMITTED.search(first):
+        pages = [m.group(1).strip() for m in map(_LISTED.match, rest) if m]
+        return [Diagnostic("NAV001", "the page is not in the menu (`nav:` in mkdocs.yml), so readers cannot find it",
+                           f"{docs}/{page}", hint=NAV_FIX, target=page) for page in pages] or [fallback(first)]
+    found = fallback(first)
+    m = _MISSING_ANCHOR.search(first)
+    if m and found.code == "LNK002":
+        hint = anchor_hint(m["anchor"], built_anchors(staging, m["doc"]))
+        if hint:
+            found = replace(found, hint=hint)
+    return [found]

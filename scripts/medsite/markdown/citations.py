@@ -1,0 +1,230 @@
+"""Find Pandoc citations (`[@key]`, `[@a; @b]`, `[@key, p. 12]`) in Markdown and turn them into footnotes.
+
+Citations inside code are left alone. Each cited work becomes one footnote
+`[^cite-key]`, so Python-Markdown numbers works by first use and a work cited
+twice keeps its number. The footnote text is a placeholder that the hook swaps
+for the CSL-formatted reference after Markdown has run, so titles and DOIs are
+never mangled by Markdown.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import html
+import re
+import secrets
+from dataclasses import dataclass
+
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.markdown import structure
+from medsite.markdown.structure import code_spans
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("REF001", ERROR,
+         what="A page cites a key that is not in the bibliography.",
+         why="Readers would see a citation that leads nowhere.",
+         fix="Use a key from docs/references.yaml (the message suggests the closest), or add the verified work first.",
+         bad="MS affects the brain [@smith2002].",
+         good="MS affects the brain [@smith2020]."),
+)
+
+_KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
+_ITEM = rf"@{_KEY}(?:\s*,\s*[^;\]]+)?"
+CITATION = re.compile(rf"\[\s*({_ITEM}(?:\s*;\s*{_ITEM})*)\s*\](?!\()")
+_ITEM_PARTS = re.compile(rf"@({_KEY})(?:\s*,\s*([^;\]]+))?")
+_HEADINGS = re.compile(structure.HEADING.pattern, re.M)
+
+
+
+class Placeholders:
+    """Stand-ins for formatted references that Markdown passes through untouched.
+
+    Markdown would read `_` or `*` in titles and DOIs as emphasis, so the page
+    carries a token and the formatted HTML goes in after Markdown has run. The
+    token holds a secret made new for each page render: only the tokens this
+    step wrote are replaced, so an editor cannot place a formatted reference
+    (markup with quotes) inside an attribute, or name an entry that does not exist.
+    """
+
+    def __init__(self):
+        self.keys: list[str] = []
+        self._secret = secrets.token_hex(8)
+        self._token = re.compile(rf"MEDSITECITE{self._secret}N(\d+)Z")
+        self._numbers: dict[str, int] = {}
+
+    def token(self, key: str) -> str:
+        if key not in self._numbers:
+            self._numbers[key] = len(self.keys)
+            self.keys.append(key)
+        return f"MEDSITECITE{self._secret}N{self._numbers[key]}Z"
+
+    def substitute(self, html_text: str, format_html) -> str:
+        return self._token.sub(lambda m: format_html(self.keys[int(m.group(1))]), html_text)
+
+
+@dataclass(frozen=True)
+class Cite:
+    key: str
+    locator: str | None
+    line: int  # 1-based, in the file
+    column: int
+    heading: str | None  # text of the nearest heading above, for the references page
+    anchor: str | None  # explicit {#id} of that heading, if any
+
+
+@dataclass(frozen=True)
+class Group:
+    start: int
+    end: int
+    cites: tuple[Cite, ...]
+
+
+def _heading_text(text: str) -> str:
+    """A heading as the table of contents names it: citations in it become footnote
+    markers, which are not part of its text or its id."""
+    return re.sub(r"\s{2,}", " ", CITATION.sub("", text)).strip() if "[@" in text else text
+
+
+def find(text: str, *, first_line: int = 1) -> list[Group]:
+    """All citation groups outside code, with file line numbers (body starts at `first_line`)."""
+    if "[" not in text:
+        return []
+    code = code_spans(text)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    headings = [(m.start(), _heading_text(m.group(2)), m.group(3)) for m in _HEADINGS.finditer(text) if m.start() not in code]
+    heading_starts = [offset for offset, _, _ in headings]
+
+    def line_col(offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(line_starts, offset) - 1
+        return index + first_line, offset - line_starts[index] + 1
+
+    groups = []
+    for match in CITATION.finditer(text):
+        if match.start() in code:
+            continue
+        above = bisect.bisect_left(heading_starts, match.start()) - 1
+        heading = headings[above][1:] if above >= 0 else (None, None)
+        cites = []
+        for item in _ITEM_PARTS.finditer(match.group(1)):
+            line, col = line_col(match.start(1) + item.start())
+            locator = item.group(2).strip() if item.group(2) else None
+            cites.append(Cite(item.group(1), locator, line, col, heading[0], heading[1]))
+        groups.append(Group(match.start(), match.end(), tuple(cites)))
+    return groups
+
+
+def keys_in(text: str) -> list[str]:
+    """The keys cited in `text`, in order, each once."""
+    keys = [item.group(1) for m in CITATION.finditer(text) for item in _ITEM_PARTS.finditer(m.group(1))]
+    return list(dict.fromkeys(keys))
+
+
+def stray_openers(text: str, *, first_line: int = 1) -> list[tuple[int, int]]:
+    """(line, column) of each `[@` outside code that does not start a citation, e.g. `[@key.]`:
+    it reaches readers as raw text, and the editor needs its own line, not the page's first citation."""
+    code = code_spans(text)
+    cited = {group.start for group in find(text, first_line=first_line)}
+    out = []
+    for m in re.finditer(r"\[\s*@", text):
+        if m.start() not in code and m.start() not in cited:
+            line = text.count("\n", 0, m.start())
+            out.append((line + first_line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1))
+    return out
+
+
+def unknown_key(cite: Cite, path: str, known) -> Diagnostic:
+    close = difflib.get_close_matches(cite.key, list(known), n=1)
+    return Diagnostic(
+        code="REF001",
+        message=f"unknown citation key '{cite.key}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+        path=path,
+        line=cite.line,
+        column=cite.column,
+        target=cite.key,
+        hint="cite a key from the bibliography, or add the verified work to docs/references.yaml",
+    )
+
+
+def footnote_id(key: str) -> str:
+    return f"cite-{key}"
+
+
+def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholders,
+                 unknown=None) -> tuple[str, list[str]]:
+    """Replace known citations with footnote references; return new text and the keys in first-use order.
+
+    Groups with an unknown key are left as written, so the gate's OUT check and
+    the REF001 diagnostic both point at them; `unknown(group, written)`, when given,
+    returns what stands in their place instead (the Markdown extension marks them).
+    """
+    order: dict[str, None] = {}  # keys in first-use order
+    out = []
+    pos = 0
+    for group in groups:
+        if not all(c.key in known for c in group.cites):
+            if unknown is not None:
+                out.append(text[pos : group.start])
+                out.append(unknown(group, text[group.start : group.end]))
+                pos = group.end
+            continue
+        markers = []
+        for cite in group.cites:
+            order.setdefault(cite.key)
+            marker = f"[^{footnote_id(cite.key)}]"
+            if cite.locator:
+                marker += f'<sup class="cite-locator">, {html.escape(cite.locator)}</sup>'
+            markers.append(marker)
+        # Drop the space before the marker so it sits on the word, as in print.
+        out.append(text[pos : group.start].rstrip(" \t"))
+        out.append('<sup class="cite-sep">,</sup>'.join(markers))
+        pos = group.end
+    out.append(text[pos:])
+    new = "".join(out)
+    if order:
+        definitions = "\n".join(f"[^{footnote_id(k)}]: {placeholders.token(k)}" for k in order)
+        new = new.rstrip("\n") + "\n\n" + definitions + "\n"
+    return order_definitions(new), list(order)
+
+
+def order_definitions(text: str) -> str:
+    """Move every footnote definition to the end, in order of first reference.
+
+    Python-Markdown numbers footnotes by definition order; its reference-order
+    mode follows its own tree walk, which numbers a citation inside a callout
+    out of reading order. Sorting the definitions here makes numbers follow
+    reading order for citations and authors' own notes alike.
+    """
+    lines = text.splitlines(keepends=True)
+    code = code_spans(text)
+    body, blocks, i = [], {}, 0
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    while i < len(lines):
+        m = structure.FOOTNOTE_DEFINITION.match(lines[i])
+        if m and offsets[i] not in code:
+            block = [lines[i]]
+            i += 1
+            while i < len(lines) and (
+                lines[i].startswith(("    ", "\t"))
+                or (not lines[i].strip() and i + 1 < len(lines) and lines[i + 1].startswith(("    ", "\t")))
+            ):
+                block.append(lines[i])
+                i += 1
+            blocks.setdefault(m.group(1), "".join(block).rstrip("\n") + "\n")
+            continue
+        body.append(lines[i])
+        i += 1
+    if not blocks:
+        return text
+    body_text = "".join(body)
+    body_code = code_spans(body_text)
+    order = {}  # footnote -> None, in order of first reference
+    for ref in structure.FOOTNOTE_REFERENCE.finditer(body_text):
+        if ref.group(1) in blocks and ref.group(1) not in order and ref.start() not in body_code:
+            order[ref.group(1)] = None
+    order.update(dict.fromkeys(k for k in blocks if k not in order))
+    return body_text.rstrip("\n") + "\n\n" + "".join(blocks[k] for k in order)

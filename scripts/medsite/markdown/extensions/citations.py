@@ -1,0 +1,233 @@
+"""Citations as a Python-Markdown extension: `[@key]`, `[@a; @b]`, `[@key, p. 12]` become numbered footnotes.
+
+In mkdocs.yml (both MkDocs and Zensical read it):
+
+    markdown_extensions:
+      - footnotes
+      - medsite.markdown.extensions.citations:
+          bibliography: docs/references.yaml   # default: extra.bibliography
+          csl_style: american-medical-association   # default: extra.csl_style
+
+or directly: `markdown.markdown(text, extensions=["footnotes", CitationsExtension(bibliography=...)])`.
+
+A preprocessor, run before snippets (so line numbers are the file's), turns each
+known citation into a footnote reference whose text is a per-page secret token
+(medsite.markdown.citations.Placeholders); a postprocessor swaps the tokens for the
+CSL-formatted references once Markdown has run. On the page that holds the
+References marker it inserts the listing of every cited work with links back to
+where each is cited, from a scan of all pages (only that page pays for it).
+
+An unknown key never raises (a raised exception kills `zensical serve`): it is
+reported as REF001 at file:line (medsite.markdown.extensions.report) and marked in the page with
+a <mark> that says what is wrong, which the gate's OUT001 also finds.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from markdown import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+
+from medsite.core.diagnostics import DiagnosticError
+from medsite.markdown import citations, referencespage
+from medsite.markdown.extensions import pagesource, report, sitedata
+from medsite.sources import frontmatter
+
+# Before pymdownx.snippets (32) and whitespace normalising (30): the text is still the file's.
+PRIORITY = 36
+FOOTNOTE_DIV = '<div class="footnote">'
+
+
+_parsed: dict = {}  # (path, mtime, size) -> frontmatter.Page or DiagnosticError, for this process
+
+
+def read_front_matter(path: Path, rel: str, limits) -> frontmatter.Page:
+    """Our parse of a page file, once per process while the file is unchanged: each page is read
+    when it renders and again when the References page lists where works are cited."""
+    try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key not in _parsed or key is None:
+        try:
+            _parsed[key] = frontmatter.read(path, rel, limits)
+        except DiagnosticError as exc:
+            _parsed[key] = exc
+    found = _parsed[key]
+    if isinstance(found, DiagnosticError):
+        raise found
+    return found
+
+
+class CitationsExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {
+            "bibliography": ["", "Bibliography file, relative to the project folder (default: extra.bibliography, "
+                                 f"else {sitedata.DEFAULT_BIBLIOGRAPHY})"],
+            "csl_style": ["", f"CSL style (default: extra.csl_style, else {sitedata.DEFAULT_STYLE})"],
+            "root": ["", "Project folder when no engine runs (default: the current folder)"],
+            "on_diagnostic": ["", "Callable given each Diagnostic (default: medsite.markdown.extensions.report.send)"],
+        }
+        super().__init__(**kwargs)
+        self.reset()
+        self.converted = False  # a fresh instance needs no reset before its first page
+
+    def reset(self) -> None:
+        self.page: pagesource.PageSource | None = None
+        self.meta: dict | None = None  # front matter as our parser reads it (None: no page, or it does not parse)
+        self.first_line = 1  # the file line of the text's first line
+        self.cited: list[str] = []  # keys in first-use order, for the JSON-LD
+        self.data: sitedata.SiteData | None = None
+        self.placeholders = citations.Placeholders()
+        self.diagnostics: list = []  # what this page reported, for callers and tests
+        self.furnished = False  # page.meta.health written (medsite.markdown.extensions.furniture)
+
+    def report(self, diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+        (self.getConfig("on_diagnostic") or report.send)(diagnostic)
+
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        md.registerExtension(self)
+        md.preprocessors.register(_CitePreprocessor(md, self), "medsite-citations", PRIORITY)
+        md.postprocessors.register(_ReferencePostprocessor(md, self), "medsite-citations", 1)
+
+    # --- what the page and the site give ------------------------------------------------------
+
+    def root(self) -> Path:
+        if self.page is not None:
+            return self.page.root
+        return Path(self.getConfig("root") or os.getcwd())
+
+    def setting(self, name: str, default: str) -> str:
+        extra = self.page.extra if self.page is not None else {}
+        return str(self.getConfig(name) or extra.get(name) or default)
+
+    def read_page(self, text: str) -> None:
+        """Front matter and the first body line, read from the file: both engines strip front matter
+        (and the blank lines after it) before Markdown runs, so line numbers need the file."""
+        if self.page is None:
+            return
+        try:
+            parsed = read_front_matter(self.page.abs_path, self.page.rel, self.data.limits)
+        except DiagnosticError:
+            return  # the gate reports the page's own faults (META001, INPUT00x) with their lines
+        self.meta = parsed.meta
+        body = parsed.body.lstrip("\r\n")
+        skipped = parsed.body[: len(parsed.body) - len(body)].count("\n")
+        self.first_line = parsed.body_line + skipped if body.startswith(text[:200]) else 1
+
+    def formatted(self, key: str) -> str:
+        return self.data.formatted(key, self.report)
+
+
+def _mark(message: str, written: str) -> str:
+    """A visible stand-in for a citation that cannot be shown; `_` and `*` as entities, so no emphasis starts."""
+    text = html.escape(f"{written} ({message})").replace("_", "&#95;").replace("*", "&#42;")
+    return f'<mark class="cite-error">{text}</mark>'
+
+
+class _CitePreprocessor(Preprocessor):
+    def __init__(self, md, ext: CitationsExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        ext = self.ext
+        if ext.converted:  # the same Markdown instance used again (engines make one per page)
+            ext.reset()
+        ext.converted = True
+        ext.page = pagesource.find(self.md)
+        ext.data = sitedata.load(ext.root(), ext.setting("bibliography", sitedata.DEFAULT_BIBLIOGRAPHY),
+                                 ext.setting("csl_style", sitedata.DEFAULT_STYLE), ext.report)
+        text = "\n".join(lines)
+        ext.read_page(text)
+        if "[" not in text and referencespage.MARKER not in text:
+            return lines
+        where = ext.page.rel if ext.page is not None else "<markdown>"  # a plain call names no file
+        groups = citations.find(text, first_line=ext.first_line)
+        bib = ext.data.bib
+        known = bib.by_id if bib is not None else {}
+        for group in groups:
+            for cite in group.cites:
+                if bib is not None and cite.key not in bib:
+                    ext.report(citations.unknown_key(cite, where, bib.by_id.keys()))
+
+        def unknown(group, written: str) -> str:
+            if bib is None:
+                return _mark("the bibliography cannot be used; see the errors in the build", written)
+            missing = [c.key for c in group.cites if c.key not in bib]
+            return _mark("unknown citation key " + ", ".join(f"'{k}'" for k in missing), written)
+
+        new, ext.cited = citations.to_footnotes(text, groups, known, ext.placeholders, unknown)
+        if referencespage.MARKER in new:
+            new = new.replace(referencespage.MARKER, self._listing())
+        return new.split("\n")
+
+    def _listing(self) -> str:
+        ext = self.ext
+        if ext.page is None or ext.data.bib is None:
+            return "No works are cited yet."
+        uses = scan_uses(ext.page.docs_dir, ext.data.limits, ext.root())
+        known = {k: v for k, v in uses.items() if k in ext.data.bib}
+        return referencespage.render(known, ext.placeholders.token, from_uri=ext.page.src_uri,
+                                     sort_key=lambda k: ext.formatted(k).lower())
+
+
+def _pages_in_order(docs_dir: Path) -> list[str]:
+    """Markdown pages in MkDocs' file order (each folder's index first, then files, then subfolders),
+    so the References page lists citing places in the same order on every engine."""
+    out = []
+    for folder, dirnames, filenames in os.walk(docs_dir):
+        dirnames.sort()
+        for name in sorted(filenames, key=lambda f: (os.path.splitext(f)[0] not in ("index", "README"), f)):
+            if name.endswith(".md"):
+                out.append((Path(folder) / name).relative_to(docs_dir).as_posix())
+    return out
+
+
+def scan_uses(docs_dir: Path, limits, root: Path) -> dict:
+    """Where every work is cited: key -> [referencespage.Use], read from the files themselves."""
+    uses: dict = {}
+    for src_uri in _pages_in_order(docs_dir):
+        path = docs_dir / src_uri
+        try:
+            rel = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        try:
+            page = read_front_matter(path, rel, limits)
+        except DiagnosticError:
+            continue  # reported by the gate, and when the page itself is rendered
+        title = str(page.meta.get("title") or Path(src_uri).stem)
+        for group in citations.find(page.body.lstrip("\r\n")):
+            for cite in group.cites:
+                uses.setdefault(cite.key, []).append(referencespage.Use(src_uri, title, cite.heading, cite.anchor))
+    return uses
+
+
+class _ReferencePostprocessor(Postprocessor):
+    def __init__(self, md, ext: CitationsExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, text: str) -> str:
+        ext = self.ext
+        if not ext.placeholders.keys:
+            return text
+        # Keep each page's reference list out of search: the References page lists every work once,
+        # and copies would make every page match every study title. data-pagefind-ignore is Pagefind's
+        # (medsite.output.search_index); data-search-exclude the same for an engine's own search.
+        text = text.replace(FOOTNOTE_DIV, '<div class="footnote" data-search-exclude data-pagefind-ignore>', 1)
+        text = ext.placeholders.substitute(text, ext.formatted)
+        if ext.data.formatter is not None:
+            ext.data.formatter.save()  # writes only when this page formatted something new
+        return text
+
+
+def makeExtension(**kwargs):  # noqa: N802 (Python-Markdown's name)
+    return CitationsExtension(**kwargs)

@@ -1,0 +1,90 @@
+"""What the theme ships: its template folders, its inline scripts and its asset files.
+
+The output check allows an inline <script> only if a template of Material or of our overrides has
+it, and a script file only if it is a byte-for-byte copy of a file the theme ships. Editors'
+content can add neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+_JINJA = re.compile(r"\{\{.*?\}\}", re.S)
+# What a template expression inside a known script may expand to: the page's relative base URL or a
+# scope from mkdocs.yml. No quotes, brackets or backslashes, so it cannot end the string it sits in.
+_EXPANSION = r"[\w./:~%-]*"
+
+
+def material_dir() -> Path | None:
+    try:
+        import material
+    except ImportError:  # the gate still checks everything else; every inline script is then unknown
+        return None
+    return Path(material.__file__).parent / "templates"
+
+
+def zensical_templates() -> Path | None:
+    try:
+        import zensical
+    except ImportError:  # Zensical is optional: MkDocs builds need only Material's templates
+        return None
+    return Path(zensical.__file__).parent / "templates"
+
+
+def template_dirs(root: Path, mkdocs: dict) -> list[Path]:
+    theme = mkdocs.get("theme") if isinstance(mkdocs.get("theme"), dict) else {}
+    dirs = []
+    custom = theme.get("custom_dir")
+    if isinstance(custom, str) and (root / custom).is_dir():
+        dirs.append(root / custom)
+    material = material_dir()
+    if material and material.is_dir():
+        dirs.append(material)
+    if os.environ.get("MEDSITE_ENGINE") == "zensical":  # set by `make site ENGINE=zensical` (medsite.tools.make_site)
+        zensical = zensical_templates()
+        if zensical and zensical.is_dir():
+            dirs.append(zensical)
+    return dirs
+
+
+@lru_cache(maxsize=8)
+def _inline_patterns(dirs: tuple[Path, ...]) -> tuple[re.Pattern, ...]:
+    patterns = []
+    for folder in dirs:
+        for path in sorted(folder.rglob("*.html")):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for body in _INLINE_SCRIPT.findall(text):
+                if "{%" in body:  # a script assembled by template logic is not one we can recognise
+                    continue
+                parts = _JINJA.split(body.strip())
+                patterns.append(re.compile(_EXPANSION.join(re.escape(p) for p in parts)))
+    return tuple(patterns)
+
+
+def known_inline_script(text: str, dirs: list[Path]) -> bool:
+    body = text.strip()
+    return any(p.fullmatch(body) for p in _inline_patterns(tuple(dirs)))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_theme_file(output_file: Path, sub: str, dirs: list[Path]) -> bool:
+    """True when ``sub`` (a path inside the site) is an unchanged copy of the same file in a theme folder."""
+    for folder in dirs:
+        candidate = folder / sub
+        if candidate.is_file():
+            try:
+                return _digest(candidate) == _digest(output_file)
+            except OSError:
+                return False
+    return False

@@ -1,0 +1,222 @@
+"""Load the site's one bibliography (CSL YAML, or CSL JSON) with line numbers.
+
+CSL YAML is what Zotero (with Better BibTeX) and Pandoc read and write, so
+editors can paste an export in. CSL JSON is YAML too, so `references.json`
+(Zotero's "CSL JSON" export) loads the same way, with lines. Each entry is
+brought into one shape (csl_shape.py); fields in a shape we cannot read are
+left out and reported in `problems` (REF012). The gate's reference checks
+judge the entries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from medsite.core.diagnostics import Diagnostic, DiagnosticError
+from medsite.core.rule import ERROR, Rule, declare, example_entry
+from medsite.sources import csl_shape, yamlsource
+from medsite.sources import limits as input_limits
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("REF002", ERROR,
+         what="The bibliography file is missing, does not parse, or has an entry without an id.",
+         why="No page can be built with citations.",
+         fix="Fix the YAML at the line shown; every entry starts with '- id: key'.",
+         where="docs/references.yaml",
+         bad=example_entry(id=None),
+         good=example_entry()),
+)
+
+PARSE_CODE = "REF002"
+_YEAR = re.compile(r"\b(1[5-9]|20)\d\d\b")
+
+# Identifiers as they may be written. A DOI is limited to Crossref's recommended pattern
+# (which matches all but a sliver of registered DOIs): no quotes, angle brackets, &, #, ?,
+# % or spaces, which could end an HTML attribute or change what https://doi.org/<DOI> means.
+# The rare legacy DOIs outside it (SICI DOIs with < >) are cited by PMID or URL instead.
+DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
+PMID = re.compile(r"^[1-9]\d{0,8}$")  # PubMed ids: digits, no leading zero
+PMCID = re.compile(r"^PMC\d{1,9}$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    csl: dict  # the entry as written, for the CSL processor
+    path: str
+    line: int
+    key_lines: dict = field(default_factory=dict, compare=False)
+
+    def _text(self, key: str) -> str | None:
+        value = self.csl.get(key)
+        return str(value).strip() if value not in (None, "") else None
+
+    @property
+    def type(self) -> str | None:
+        return self._text("type")
+
+    @property
+    def title(self) -> str | None:
+        return self._text("title")
+
+    @property
+    def doi(self) -> str | None:
+        return self._text("DOI")
+
+    @property
+    def pmid(self) -> str | None:
+        return self._text("PMID")
+
+    @property
+    def pmcid(self) -> str | None:
+        return self._text("PMCID")
+
+    @property
+    def url(self) -> str | None:
+        return self._text("URL")
+
+    @property
+    def year(self) -> int | None:
+        issued = self.csl.get("issued")
+        try:
+            return int(issued["date-parts"][0][0])
+        except (KeyError, IndexError, TypeError, ValueError):
+            pass
+        # A literal date ("Spring 2018") still names its year.
+        found = _YEAR.search(str(issued.get("literal") or "")) if isinstance(issued, dict) else None
+        return int(found.group(0)) if found else None
+
+    @property
+    def gate_ignore(self) -> dict[str, str]:
+        """Documented exceptions: {CODE: reason}."""
+        value = self.csl.get("gate-ignore")
+        return {str(k): str(v or "") for k, v in value.items()} if isinstance(value, dict) else {}
+
+    @property
+    def has_findings(self) -> bool:
+        return "findings" in self.csl
+
+    @property
+    def findings(self) -> list[str] | None:
+        """The work's verified findings in our words (never rendered), or None if absent or not a list of text."""
+        value = self.csl.get("findings")
+        if isinstance(value, list) and all(isinstance(f, str) for f in value):
+            return value
+        return None
+
+    @property
+    def has_derived(self) -> bool:
+        return "derived" in self.csl
+
+    @property
+    def derived(self) -> list[str] | None:
+        """Figures pages give by converting a finding, each as its sum ("18 in 100 = 0.18 × 100", see
+        medsite.sources.derivations; never rendered), or None if absent or not a list of text (REF014 reports it)."""
+        value = self.csl.get("derived")
+        if isinstance(value, list) and all(isinstance(d, str) for d in value):
+            return value
+        return None
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass
+class Bibliography:
+    path: str
+    entries: list[Entry]
+    problems: list[Diagnostic] = field(default_factory=list)  # fields in shapes we cannot read (REF012)
+
+    def __post_init__(self):
+        # First definition wins; duplicates are reported by the gate.
+        self.by_id: dict[str, Entry] = {}
+        for entry in self.entries:
+            self.by_id.setdefault(entry.id, entry)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.by_id
+
+    def get(self, key: str) -> Entry | None:
+        return self.by_id.get(key)
+
+
+def _oversized_entries(node, path: str, limit: int) -> list[Diagnostic]:
+    return [
+        input_limits.too_large("bibliography entry", item.end_mark.index - item.start_mark.index, limit,
+                               "characters", path, item.start_mark.line + 1, "bibliography_entry_chars")
+        for item in node.value
+        if item.end_mark.index - item.start_mark.index > limit
+    ]
+
+
+def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limits()) -> Bibliography:
+    """Parse CSL YAML text; raise DiagnosticError with path:line if it is not a list of entries.
+
+    Aliases and oversized entries are refused (INPUT001, INPUT002) before any entry is built.
+    """
+    node = yamlsource.compose(text.removeprefix("\ufeff"), path, code=PARSE_CODE)
+    if node is None:
+        return Bibliography(path, [])
+    # Accept both a bare list and Pandoc's `references:` wrapper.
+    if isinstance(node, yamlsource.yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "references":
+                node = value
+                break
+    if not isinstance(node, yamlsource.yaml.SequenceNode):
+        raise DiagnosticError(
+            Diagnostic(
+                PARSE_CODE,
+                "the bibliography must be a YAML list of CSL entries",
+                path,
+                node.start_mark.line + 1,
+                hint="start each entry with '- id: key'",
+            )
+        )
+    oversized = _oversized_entries(node, path, limits.bibliography_entry_chars)
+    if oversized:
+        raise DiagnosticError(*oversized)
+    entries = []
+    problems = []
+    shape_problems: list[Diagnostic] = []
+    for item in yamlsource.located_items(node, path, code=PARSE_CODE):
+        if not isinstance(item.value, dict) or not str(item.value.get("id") or "").strip():
+            problems.append(
+                Diagnostic(
+                    PARSE_CODE,
+                    "bibliography entry has no 'id'",
+                    path,
+                    item.line,
+                    hint="give every entry a unique 'id: key' that pages cite as [@key]",
+                )
+            )
+            continue
+        key = str(item.value["id"]).strip()
+        csl, found = csl_shape.normalise(item.value, entry_id=key, path=path,
+                                        line_of=lambda k, item=item: item.key_lines.get(k, item.line))
+        shape_problems.extend(found)
+        entries.append(Entry(key, csl, path, item.line, item.key_lines))
+    if problems:
+        raise DiagnosticError(*problems)
+    return Bibliography(path, entries, shape_problems)
+
+
+def load(path: str | Path, root: str | Path = ".", limits: input_limits.Limits = input_limits.Limits()) -> Bibliography:
+    root = Path(root)
+    full = root / path
+    rel = str(Path(path))
+    try:
+        oversized = input_limits.check_file(full, limits.bibliography_kb, "the bibliography", rel, "bibliography_kb")
+        if oversized:
+            raise DiagnosticError(oversized)
+        text = full.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DiagnosticError(
+            Diagnostic(PARSE_CODE, "bibliography file not found", rel, hint="set extra.bibliography in mkdocs.yml")
+        ) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise DiagnosticError(Diagnostic(PARSE_CODE, f"bibliography cannot be read: {exc}", rel)) from None
+    return parse(text, rel, limits)

@@ -1,0 +1,107 @@
+"""Split a Markdown page into its YAML front matter and body, keeping line numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from medsite.core.diagnostics import Diagnostic, DiagnosticError
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.sources import limits as input_limits
+from medsite.sources import yamlsource
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("META001", ERROR,
+         what="The page's front matter does not parse, or the file is not UTF-8 text.",
+         why="Nothing about the page can be checked or shown.",
+         fix="Fix the YAML at the line shown.",
+         where="front matter",
+         bad="title: [A page",
+         good="title: A page"),
+)
+
+PARSE_CODE = "META001"
+_FENCE = re.compile(r"^---[ \t]*$")
+_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass
+class Page:
+    path: str  # e.g. "docs/about-ms/symptoms.md"
+    meta: dict = field(default_factory=dict)
+    key_lines: dict = field(default_factory=dict)  # front matter key -> 1-based line
+    body: str = ""
+    body_line: int = 1  # 1-based line of the body's first line in the file
+    has_front_matter: bool = False
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+
+def split(text: str) -> tuple[str | None, str, int]:
+    """Return (front matter text or None, body, 1-based line where the body starts)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        return None, text, 1
+    for i, line in enumerate(lines[1:], start=1):
+        if _END.match(line.rstrip("\r\n")):
+            return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 2
+    return None, text, 1  # no closing fence: MkDocs reads it all as body
+
+
+def _oversized_values(node, path: str, limit: int) -> list[Diagnostic]:
+    """Front matter values longer than the limit, measured as written (a title, a whole list)."""
+    return [
+        input_limits.too_large(f"front matter value '{key.value}'", value.end_mark.index - value.start_mark.index,
+                               limit, "characters", path, key.start_mark.line + 2, "front_matter_value_chars")
+        for key, value in node.value
+        if value.end_mark.index - value.start_mark.index > limit
+    ]
+
+
+def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limits()) -> Page:
+    """Parse a page; raise DiagnosticError (META001) with the line if the front matter is not YAML.
+
+    Aliases and oversized values are refused (INPUT001, INPUT002) before any value is built.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark, as Windows editors save; MkDocs ignores it too
+    meta_text, body, body_line = split(text)
+    if meta_text is None:
+        return Page(path, body=body, body_line=body_line)
+    node = yamlsource.compose(meta_text, path, code=PARSE_CODE, line_offset=1)
+    if node is None:
+        return Page(path, body=body, body_line=body_line, has_front_matter=True)
+    if not isinstance(node, yamlsource.yaml.MappingNode):
+        raise DiagnosticError(
+            Diagnostic(PARSE_CODE, "front matter must be a set of 'key: value' lines", path, 2)
+        )
+    oversized = _oversized_values(node, path, limits.front_matter_value_chars)
+    if oversized:
+        raise DiagnosticError(*oversized)
+    meta = yamlsource.construct(node, path, code=PARSE_CODE, line_offset=1)
+    return Page(path, meta, yamlsource.key_lines(node, 1), body, body_line, True)
+
+
+def read(full_path, rel_path: str, limits: input_limits.Limits = input_limits.Limits()) -> Page:
+    """Read and parse a page file; unreadable or binary files become META001 diagnostics."""
+    try:
+        oversized = input_limits.check_file(full_path, limits.page_kb, "the page", rel_path, "page_kb")
+        if oversized:
+            raise DiagnosticError(oversized)
+        raw = full_path.read_bytes()
+    except OSError as exc:
+        raise DiagnosticError(Diagnostic(PARSE_CODE, f"cannot read the file: {exc.strerror}", rel_path)) from None
+    if b"\x00" in raw:
+        raise DiagnosticError(
+            Diagnostic(PARSE_CODE, "file is binary, not Markdown text", rel_path, hint="remove it or save it as UTF-8 text")
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DiagnosticError(
+            Diagnostic(PARSE_CODE, "file is not valid UTF-8 text", rel_path, line, hint="save the file as UTF-8")
+        ) from None
+    return parse(text, rel_path, limits)

@@ -1,0 +1,92 @@
+"""`make bench`, per engine: bare build, build with our steps, and `make site`, on the real site
+and on a synthetic site (BENCH_ENGINE_SIZES, default 1000 pages). Numbers, not pass/fail.
+
+  engines site=real pages=N engine=mkdocs bare_s=… ours_s=… ours_overhead_pct=… make_site_s=… make_site_exit=…
+
+- bare: the engine alone (no hooks, none of our Markdown extensions);
+- ours: our steps inside the engine (medsite.markdown.extensions extensions; on MkDocs also the CSP hooks,
+  on Zensical the CSP step after the build, medsite.output.csp_after, which `make site` runs);
+- make_site: `python -m medsite.tools.make_site --engine E` (staging, engine, CSP, Pagefind, gate, publish);
+  its exit code is printed too (0 expected: synthetic pages keep to the gate's content rules).
+One untimed build first fills the formatted-reference cache (.medsite-cache), as on an editor's
+machine after the first build. Wall-clock medians of BENCH_RUNS (default 1) runs: the machine is shared, so read them as rough.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from medsite.output import csp_after
+from medsite.tools.bench import synth
+
+ROOT = Path(__file__).resolve().parents[4]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ZENSICAL = str(Path(sys.executable).with_name("zensical"))
+
+
+def _run(cmd, cwd: Path, ok=(0,)) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in ok:
+        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return elapsed, proc.returncode
+
+
+def engine_build(engine: str, project: Path, variant: str) -> float:
+    out = f".bench-{engine}-{variant}"
+    if variant == "all":
+        config = project / "mkdocs.yml"
+    else:
+        config = synth.variant_config(project, variant, site_dir=out if engine == "zensical" else None)
+    if engine == "mkdocs":
+        return _run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(project / out)], project)[0]
+    if variant == "all":  # Zensical ignores hooks: same extensions, the CSP step after the build
+        config = synth.variant_config(project, "citations", site_dir=out)
+        seconds = _run([ZENSICAL, "build", "--clean", "-f", str(config)], project)[0]
+        start = time.perf_counter()
+        csp_after.protect_site(project, project / out)
+        return seconds + time.perf_counter() - start
+    return _run([ZENSICAL, "build", "--clean", "-f", str(config)], project)[0]
+
+
+def make_site(engine: str, project: Path) -> tuple[float, int]:
+    return _run([sys.executable, "-m", "medsite.tools.make_site", "--root", str(project), "--engine", engine], project, ok=(0, 1))
+
+
+def measure(label: str, project: Path, runs: int) -> None:
+    pages = sum(1 for _ in (project / "docs").rglob("*.md"))
+    for engine in ("mkdocs", "zensical"):
+        engine_build(engine, project, "all")  # warm-up: fills the formatted-reference cache, as on an editor's machine
+        bare = statistics.median(engine_build(engine, project, "bare") for _ in range(runs))
+        ours = statistics.median(engine_build(engine, project, "all") for _ in range(runs))
+        site = [make_site(engine, project) for _ in range(runs)]
+        site_s = statistics.median(s for s, _ in site)
+        print(f"engines site={label} pages={pages} engine={engine} bare_s={bare:.2f} ours_s={ours:.2f} "
+              f"ours_overhead_pct={100 * (ours - bare) / bare:.0f} make_site_s={site_s:.2f} make_site_exit={site[-1][1]}",
+              flush=True)
+
+
+def main() -> int:
+    runs = int(os.environ.get("BENCH_RUNS", "1"))
+    sizes = [int(s) for s in os.environ.get("BENCH_ENGINE_SIZES", "1000").split(",") if s]
+    with tempfile.TemporaryDirectory(prefix="medsite-bench-engines-") as tmp:
+        work = Path(tmp)
+        real = work / "real"
+        shutil.copytree(ROOT, real, ignore=shutil.ignore_patterns(
+            ".venv", "site", ".site-builds", ".staging", "node_modules", ".git", "__pycache__", "screenshots", ".cache", ".medsite-cache"))
+        measure("real", real, runs)
+        for n in sizes:
+            measure("synthetic", synth.make_site(ROOT, work / f"synth-{n}", n), runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""`make pr-comment`: one comment on the pull request with what the checks found, kept up to date.
+
+Errors come first, each with the Markdown file and line and how to fix it;
+warnings are folded away under <details>; the preview link opens the changed
+pages in the browser. The comment carries a hidden marker, so each new push
+edits the same comment instead of adding another.
+
+The GitHub REST API is called with the workflow's own token (GITHUB_TOKEN);
+its base URL comes from GITHUB_API_URL, so the tests point it at a local server.
+A pull request from a fork gets a read-only token: then the same text goes to
+the job summary only, and the step still succeeds (the gate step decides).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import sys
+from pathlib import Path
+
+import requests
+
+from medsite.core.diagnostics import Diagnostic, Severity
+from medsite.gate.quiet_warnings import for_display
+from medsite.tools.review.event import EventError, PullRequest, from_env
+from medsite.verify.services import ConfigError, read_mkdocs
+
+MARKER = "<!-- medsite-pr-review -->"
+MAX_WARNINGS = 100  # a comment holds at most 65,536 characters
+TIMEOUT = (10, 30)
+
+
+def load_diagnostics(path: str | Path) -> list[Diagnostic] | None:
+    """The gate's diagnostics from --json-file, or None if the build stopped before writing them."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    out = []
+    for d in data if isinstance(data, list) else []:
+        if isinstance(d, dict) and d.get("code") and d.get("path"):
+            fields = {k: d.get(k) for k in ("code", "message", "path", "line", "column", "target", "hint", "source")}
+            out.append(Diagnostic(**fields, severity=Severity(d.get("severity", "error"))))
+    return out
+
+
+def _item(d: Diagnostic) -> str:
+    where = d.source or d.location  # the Markdown line an editor changes, when the fault is in built HTML
+    fix = f"<br>Fix: {html.escape(d.hint, quote=False)}" if d.hint else ""  # GitHub renders HTML in comments
+    return f"- `{where}` **{d.code}** {html.escape(d.message, quote=False)}{fix}"
+
+
+def render(diagnostics: list[Diagnostic] | None, *, preview_url: str | None, run_url: str | None,
+           shown: list[Diagnostic] | None = None) -> str:
+    """The comment's Markdown (GitHub renders the <details> and <br> in it).
+
+    `diagnostics` are counted; `shown` (default: the same) are listed, e.g. with the
+    never-verified warnings folded into one line.
+    """
+    lines = [MARKER]
+    if diagnostics is None:
+        lines += ["## Checks did not finish: not published", "",
+                  "The build stopped before the checks could report. Open the log below to see why."]
+    else:
+        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+        warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+        if errors:
+            lines += [f"## Checks failed: {len(errors)} error(s), {len(warnings)} warning(s). Not published", "",
+                      "Nothing from this pull request can be published until every error below is fixed."]
+        else:
+            lines += [f"## Checks passed: {len(warnings)} warning(s)", "",
+                      "This pull request can be published once a clinical reviewer approves it."]
+    if preview_url:
+        lines += ["", f"**Preview:** [open the pages this pull request changes]({preview_url}) "
+                      "in your browser (sign in to GitHub first). It is a preview only, marked \"not published\"."]
+    listed = diagnostics if shown is None else shown
+    if listed:
+        errors = [d for d in listed if d.severity is Severity.ERROR]
+        warnings = [d for d in listed if d.severity is Severity.WARNING]
+        if errors:
+            lines += ["", "### Errors", ""] + [_item(d) for d in errors]
+        if warnings:
+            shown = warnings[:MAX_WARNINGS]
+            total = sum(d.severity is Severity.WARNING for d in diagnostics or [])
+            lines += ["", f"<details><summary>{total} warning(s): worth a look, they do not stop publishing</summary>", ""]
+            lines += [_item(d) for d in shown]
+            if len(warnings) > len(shown):
+                lines.append(f"- … and {len(warnings) - len(shown)} more in the job summary")
+            lines += ["", "</details>"]
+    footer = "Every code is explained in GATE-CODES.md."
+    if run_url:
+        footer = f"[Log of this check]({run_url}). " + footer
+    lines += ["", footer, ""]
+    return "\n".join(lines)
+
+
+class CommentError(Exception):
+    pass
+
+
+def _api(session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
+    try:
+        response = session.request(method, url, timeout=TIMEOUT, **kwargs)
+    except requests.RequestException as exc:
+        raise CommentError(f"GitHub API unreachable ({type(exc).__name__})") from None
+    if response.status_code >= 400:
+        raise CommentError(f"GitHub API answered HTTP {response.status_code} to {method} {url.split('/repos/')[-1]}")
+    return response
+
+
+def _ours(comment: object) -> bool:
+    return (isinstance(comment, dict) and MARKER in str(comment.get("body") or "")
+            and (comment.get("user") or {}).get("type") == "Bot")
+
+
+def upsert(pr: PullRequest, token: str, body: str) -> str:
+    """Edit our earlier comment if there is one, else add it. Returns 'updated' or 'created'."""
+    session = requests.Session()
+    session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
+                            "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "medsite-pr-review"})
+    base = f"{pr.api_url}/repos/{pr.repo}"
+    page = 1
+    while True:
+        comments = _api(session, "GET", f"{base}/issues/{pr.number}/comments",
+                        params={"per_page": 100, "page": page}).json()
+        if not isinstance(comments, list):
+            raise CommentError("GitHub API gave an unexpected answer to the list of comments")
+        mine = next((c for c in comments if _ours(c)), None)
+        if mine:
+            _api(session, "PATCH", f"{base}/issues/comments/{mine['id']}", json={"body": body})
+            return "updated"
+        if len(comments) < 100:
+            break
+        page += 1
+    _api(session, "POST", f"{base}/issues/{pr.number}/comments", json={"body": body})
+    return "created"
+
+
+def _display(diagnostics):
+    """Never-verified warnings folded into one line, as in the terminal (gate/quiet_warnings.py)."""
+    if not diagnostics:
+        return diagnostics
+    try:
+        bibliography = read_mkdocs("mkdocs.yml").bibliography
+    except ConfigError:
+        bibliography = None
+    return for_display(diagnostics, Path("."), bibliography, verbose=False)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="make pr-comment", description=__doc__.splitlines()[0])
+    p.add_argument("--diagnostics", default="gate.json", help="the gate's --json-file (default: %(default)s)")
+    p.add_argument("--preview-url", default=os.environ.get("PREVIEW_URL") or None)
+    args = p.parse_args(argv)
+    try:
+        pr = from_env()
+    except EventError as exc:
+        print(f"pr-comment: {exc}", file=sys.stderr)
+        return 2
+    diagnostics = load_diagnostics(args.diagnostics)
+    body = render(diagnostics, preview_url=args.preview_url, run_url=pr.run_url, shown=_display(diagnostics))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write(body.replace(MARKER, "") + "\n")
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        print("pr-comment: no GITHUB_TOKEN; the report is in the job summary only", file=sys.stderr)
+        return 0
+    try:
+        done = upsert(pr, token, body)
+    except CommentError as exc:
+        # Forks get a read-only token; the comment is a convenience, the gate step decides the check.
+        print(f"::warning title=pull-request comment::could not comment ({exc}); the same report is in the job summary")
+        return 0
+    print(f"pr-comment: {done} the comment on pull request #{pr.number}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

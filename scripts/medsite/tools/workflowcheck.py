@@ -1,0 +1,158 @@
+"""`python -m medsite.tools.workflowcheck FILE...`: the GitHub workflows, checked offline.
+
+- WF001 the workflow does not match GitHub's workflow schema: a misspelt or unknown key, a value of
+  the wrong type, a job without `runs-on`... The schema is SchemaStore's, shipped inside the
+  check-jsonschema package (requirements.txt), so nothing is downloaded.
+- WF002 a `run:` script expands a `${{ }}` expression. GitHub pastes the value into the script
+  before the shell reads it, so a pull request's title or branch name can run as code.
+- WF003 the file is not YAML.
+
+Why not actionlint: see "Checking the workflows" in CONTRIBUTING.md.
+Exit status: 0 clean, 1 something to fix, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import ERROR, Rule, declare
+
+WORKFLOW = ".github/workflows/pull-request.yml"
+_JOB = "on: pull_request\njobs:\n  gate:\n"  # what every example starts with
+RULES = declare(
+    Rule("WF001", ERROR,
+         what="A GitHub workflow does not match GitHub's workflow schema (a misspelt or unknown key, a value of the wrong type, a job without `runs-on`).",
+         why="GitHub would reject the workflow, or silently skip what the misspelt key meant, so the site is not built or checked.",
+         fix="Correct the key or value at the line shown; GitHub's workflow syntax reference lists them.",
+         where=WORKFLOW,
+         bad=_JOB + "    runs_on: ubuntu-latest\n    steps:\n      - run: make test\n",
+         good=_JOB + "    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n"),
+    Rule("WF002", ERROR,
+         what="A workflow's `run:` script expands a `${{ }}` expression.",
+         why="GitHub pastes the value into the script before the shell reads it, so a pull request's title or branch name could run as code with the workflow's rights.",
+         fix="Pass the value through the step's `env:` and use \"$NAME\" in the script.",
+         where=WORKFLOW,
+         bad=_JOB + "    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.head_ref }}\"\n",
+         good=_JOB + "    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"$HEAD_REF\"\n        env:\n          HEAD_REF: ${{ github.head_ref }}\n"),
+    Rule("WF003", ERROR,
+         what="A workflow file is not YAML.",
+         why="GitHub cannot run it, so nothing it was meant to check or publish happens.",
+         fix="Fix the YAML syntax at the line shown (indentation, a missing colon or quote).",
+         where=WORKFLOW,
+         bad=_JOB + "    runs-on: [ubuntu-latest\n",
+         good=_JOB + "    runs-on: [ubuntu-latest]\n    steps:\n      - run: make test\n"),
+)
+
+SCHEMA = "vendor.github-workflows"
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+_EXPRESSION = re.compile(r"\$\{\{")
+
+
+def _check_jsonschema() -> str:
+    """check-jsonschema from the venv this Python runs in (the one requirements.txt installs)."""
+    here = Path(sys.executable).parent / "check-jsonschema"
+    return str(here) if here.is_file() else "check-jsonschema"
+
+
+def _line_of(root, json_path: str) -> int | None:
+    """The 1-based line of the YAML node at a JSON path like `$.jobs.gate.steps[0].shell`."""
+    node, line = root, root.start_mark.line
+    for key, index, quoted in _STEP.findall(json_path.removeprefix("$")):
+        if isinstance(node, yaml.MappingNode):
+            wanted = quoted or key
+            pair = next(((k, v) for k, v in node.value if str(k.value) == wanted), None)
+            if pair is None:
+                return None
+            line, node = pair[0].start_mark.line, pair[1]  # a key's line, where editors look for it
+        elif isinstance(node, yaml.SequenceNode) and index and int(index) < len(node.value):
+            node = node.value[int(index)]
+            line = node.start_mark.line
+        else:
+            return None
+    return line + 1
+
+
+def _schema_problems(paths: list[Path], roots: dict) -> list[Diagnostic]:
+    cmd = [_check_jsonschema(), "--builtin-schema", SCHEMA, "--output-format", "json", *map(str, paths)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        report = json.loads(proc.stdout)
+    except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
+        return [Diagnostic("WF001", f"the schema check could not run ({type(exc).__name__})", str(paths[0]),
+                           hint="install the project's tools: make venv")]
+    out = []
+    for error in report.get("errors", []):
+        where = error.get("best_deep_match") or error
+        path = where.get("path", "$")
+        message = str(where.get("message", ""))
+        message = message if len(message) <= 160 else message[:157] + "..."
+        root = roots.get(error.get("filename"))
+        out.append(Diagnostic("WF001", f"{path.removeprefix('$.')}: {message}", error.get("filename", ""),
+                              _line_of(root, path) if root is not None else None,
+                              hint="correct the key or value (GitHub's workflow syntax reference lists them)"))
+    return out
+
+
+def _run_scripts(node):
+    """(the `run:` value node) for every `run:` key anywhere in the workflow."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "run" and isinstance(value, yaml.ScalarNode):
+                yield value
+            else:
+                yield from _run_scripts(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _run_scripts(item)
+
+
+def _injections(path: str, root) -> list[Diagnostic]:
+    out = []
+    for node in _run_scripts(root):
+        first = node.start_mark.line + 1 + (1 if node.style in ("|", ">") else 0)
+        for i, line in enumerate(str(node.value).splitlines()):
+            if _EXPRESSION.search(line):
+                out.append(Diagnostic(
+                    "WF002", f"`run:` expands an expression: {line.strip()[:100]}", path,
+                    first + i if node.style in ("|", ">") else first,
+                    hint="set it as an environment variable in the step's `env:` and use \"$NAME\" in the script"))
+    return out
+
+
+def check(paths: list[Path]) -> list[Diagnostic]:
+    out, roots, parsed = [], {}, []
+    for path in paths:
+        try:
+            roots[str(path)] = yaml.compose(path.read_text(encoding="utf-8"))
+            parsed.append(path)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            out.append(Diagnostic("WF003", f"not readable as YAML: {getattr(exc, 'problem', None) or exc}",
+                                  str(path), mark.line + 1 if mark else None, hint="fix the YAML syntax"))
+    if parsed:
+        out += _schema_problems(parsed, roots)
+    for path in parsed:
+        out += _injections(str(path), roots[str(path)])
+    return sorted(out, key=lambda d: (d.path, d.line or 0, d.code))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print("usage: python -m medsite.tools.workflowcheck WORKFLOW.yml...", file=sys.stderr)
+        return 2
+    found = check([Path(a) for a in args])
+    for d in found:
+        print(d.text())
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
