@@ -9,6 +9,7 @@ editor wrote for reading straight through.
 from __future__ import annotations
 
 import re
+import warnings
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -30,7 +31,10 @@ def body_text_of_html(html: str) -> str:
 
 
 def grade(text: str) -> float:
-    import textstat  # imported here: loading its dictionary is only worth it when a page is measured
+    with warnings.catch_warnings():
+        # textstat 0.7.3 imports pkg_resources, whose deprecation notice would reach editors' terminals.
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        import textstat  # imported here: loading its dictionary is only worth it when a page is measured
 
     return float(textstat.flesch_kincaid_grade(text))
 
