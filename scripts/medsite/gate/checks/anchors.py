@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
 RULES = declare(
@@ -46,6 +46,7 @@ def _second_use(source_page, id_: str) -> str | None:
     return f"{source_page.rel}:{lines[1]}" if len(lines) > 1 else None
 
 
+@gate_check(stage=SITE)
 def check(project):
     for page, source_page in project.built_pages():
         for id_ in page.duplicate_ids:

@@ -34,7 +34,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.links import resolve
 from medsite.sources.pagemeta import PageMeta
 from medsite.sources.settings import GATE_DEFAULTS
@@ -117,6 +117,7 @@ def _kb(size: int) -> str:
     return f"{size / 1024:.1f} KB"
 
 
+@gate_check(stage=SITE)
 def check(project):
     site = project.site
     if site is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.core.wording import find_all, mentions_any
 from medsite.gate.checks.prose import sentences
 
@@ -56,6 +56,7 @@ def _word_diagnostics(source, families):
                              target=word, hint="say what was studied, in whom, what it showed and what is unknown")
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     families = project.config.get("words_to_avoid") or []
     number_types = set(project.config.get("number_citation_page_types") or [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.markdown.structure import FOOTNOTE_DEFINITION, FOOTNOTE_REFERENCE
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
@@ -29,6 +29,7 @@ Relapses vary.[^n1]
 )
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     for page in project.pages:
         defined, referenced = {}, {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.links import resolve
 from medsite.gate.checks.source_map import find_line, find_lines
 
@@ -56,6 +56,7 @@ LICENCE = re.compile(r"\blicen[cs]e\b", re.I)
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http:, https:, protocol-relative, any host
 
 
+@gate_check(stage=SITE)
 def check_site(project):
     site = project.site
     if site is None:

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from medsite.build.engine_log import anchor_hint
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.core.urls import split
 from medsite.gate.checks.source_map import find_line, href_needles
 
@@ -110,6 +110,7 @@ def _problem(site, page, link, http_allowed):
     return None, None
 
 
+@gate_check(stage=SITE)
 def check(project):
     site = project.site
     if site is None:

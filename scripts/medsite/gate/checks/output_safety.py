@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate import safety_policy as policy
 from medsite.gate.checks.source_map import SourceFinder
 from medsite.gate.markup_check import Finding, html_findings, svg_findings
@@ -152,6 +152,7 @@ def _excepted(exceptions, finding: Finding, source: str | None, used: set) -> bo
     return False
 
 
+@gate_check(stage=SITE)
 def check(project):
     if project.site_dir is None or not Path(project.site_dir).is_dir():
         return

@@ -23,7 +23,7 @@ from functools import lru_cache
 from medsite.core import quantities
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.readertext import reader_text
-from medsite.core.rule import ERROR, Rule, declare, example_entry
+from medsite.core.rule import ERROR, SOURCE, Rule, declare, example_entry, gate_check
 from medsite.gate.checks.prose import sentences
 from medsite.sources import derivations
 
@@ -91,6 +91,7 @@ def unsupported(sentence, bibliography):
     return list(missing.values()), [e.id for e in entries]
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     bib = project.bibliography
     if bib is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.prose import clean
 from medsite.output import readability
 
@@ -50,6 +50,7 @@ def _shorten(text: str) -> str:
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1].rstrip() + "…"
 
 
+@gate_check(stage=SITE)
 def check(project):
     site = project.site
     if site is None:
