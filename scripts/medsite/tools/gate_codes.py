@@ -8,15 +8,14 @@ family then number, each with its example: what is reported, and the fix that pa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from medsite.core.rule import DECLARED, FRONT_MATTER, PAGE_BODY, SITUATION, Rule, load_package
 
 
-def every_rule() -> Mapping[str, Rule]:
+def every_rule() -> dict[str, Rule]:
     """Every rule of the package, by code (the online verification's and the tools' too)."""
     load_package("medsite")
-    return DECLARED
+    return dict(DECLARED)
 
 
 def table_order(rule: Rule) -> tuple[str, int]:
