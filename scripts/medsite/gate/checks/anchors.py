@@ -12,7 +12,7 @@ import re
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("LNK006", ERROR,
          what="Two elements of a page share an id (for example the same {#id} on two headings).",

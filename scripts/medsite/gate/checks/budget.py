@@ -39,7 +39,7 @@ from medsite.gate.checks.links import resolve
 from medsite.sources.pagemeta import PageMeta
 from medsite.sources.settings import GATE_DEFAULTS
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("PERF001", ERROR,
          what="A content page's first load (its HTML and the CSS, JavaScript and fonts it loads before the reader does anything, gzip-compressed as a host sends them) is over first_load_kb in gate.yml.",

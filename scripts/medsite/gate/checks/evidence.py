@@ -16,7 +16,7 @@ from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.core.wording import find_all, mentions_any
 from medsite.gate.checks.prose import sentences
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("EVID001", ERROR,
          what="A word to avoid, in any form (cures, cured, curing), appears where readers see it: the title, description, a heading, alt text or the body (see docs/about/editorial-policy.md).",

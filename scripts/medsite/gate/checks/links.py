@@ -12,7 +12,7 @@ from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.core.urls import split
 from medsite.gate.checks.source_map import find_line, href_needles
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("LNK001", ERROR,
          what="An internal link points to a page or file that does not exist.",

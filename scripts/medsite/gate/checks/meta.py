@@ -21,7 +21,7 @@ from medsite.sources.pagemeta import (
     to_date,
 )
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("META002", ERROR,
          what="A required front matter field is missing or has the wrong type.",

@@ -10,7 +10,7 @@ from medsite.gate.checks.source_map import find_line
 from medsite.markdown import citations
 from medsite.sources.pagemeta import PageMeta
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("OUT001", ERROR,
          what="Unrendered syntax ([@, [^, {{, {%) survived into the HTML.",

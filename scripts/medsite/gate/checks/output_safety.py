@@ -25,7 +25,7 @@ from medsite.gate.markup_check import Finding, html_findings, svg_findings
 from medsite.output import theme
 from medsite.sources import settings
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("SAFE008", ERROR,
          what="A file under docs/ of a type editors may not publish (JavaScript, WebAssembly, XML, XSL, PDF, archives...).",

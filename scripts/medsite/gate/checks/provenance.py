@@ -27,7 +27,7 @@ from medsite.core.rule import ERROR, SOURCE, Rule, declare, example_entry, gate_
 from medsite.gate.checks.prose import sentences
 from medsite.sources import derivations
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("EVID003", ERROR,
          what="A number in a sentence with a citation is not among the numbers of the findings of any work cited in that sentence (dates such as 'In 2020' or the cited work's year are not checked).",

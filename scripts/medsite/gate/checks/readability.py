@@ -14,7 +14,7 @@ from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.prose import clean
 from medsite.output import readability
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("READ001", ERROR,
          what="The body text of a content page reads above the grade limit in gate.yml (Flesch-Kincaid, default 9). The message names the three hardest sentences.",

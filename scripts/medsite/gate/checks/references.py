@@ -9,7 +9,7 @@ from medsite.markdown import citations
 from medsite.sources import derivations
 from medsite.sources.bibliography import DOI, PMCID, PMID
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("REF003", ERROR,
          what="A bibliography entry lacks a required field (authors or organisation, title, journal or publisher, year; URL for web pages).",

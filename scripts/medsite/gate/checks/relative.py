@@ -26,7 +26,7 @@ from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import SOURCE, WARNING, Rule, declare, gate_check
 from medsite.gate.checks.prose import sentences
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("EVID004", WARNING,
          what="A relative change ('a third fewer', 'halved', '40% lower', 'twice as likely') has no absolute figures in the same sentence.",

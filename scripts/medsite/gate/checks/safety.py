@@ -15,7 +15,7 @@ from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.gate import safety_policy as policy
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("SAFE001", ERROR,
          what="A raw HTML tag outside the allowlist (<script>, <iframe>, <object>, <form>, <style>, <base>, <meta>, unknown tags...) in a page or snippet (an early message; SAFE004 on the published page is the authority).",
