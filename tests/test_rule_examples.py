@@ -25,6 +25,7 @@ from medsite.core.rule import FRONT_MATTER, PAGE_BODY, SITUATION
 from medsite.gate import rules
 from medsite.output.csp_step import CspStep
 from medsite.tools import newpage, workflowcheck
+from medsite.tools.gate_codes import every_rule
 from test_gate import BIB, BODY, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
@@ -142,7 +143,8 @@ BUILT = {"LNK001", "LNK002", "LNK003", "LNK004", "LNK005", "LNK006", "IMG001", "
 # Of those, the ones MkDocs itself stops on (--strict), so that the gate never sees the built pages.
 STOPS_MKDOCS = {"LNK001", "LNK002", "IMG001"}
 
-RUNNABLE = sorted(code for code, rule in rules.ALL_RULES.items() if code not in NOT_RUNNABLE.keys() | BUILT)
+EVERY_RULE = every_rule()  # of the whole package: the tools' too
+RUNNABLE = sorted(code for code, rule in EVERY_RULE.items() if code not in NOT_RUNNABLE.keys() | BUILT)
 
 
 def codes_for(tmp_path, where: str, example: str) -> set[str]:
@@ -188,27 +190,27 @@ def new_page_codes(tmp_path, command: str) -> set[str]:
 
 
 def test_every_rule_has_a_bad_and_a_good_example():
-    missing = sorted(code for code, rule in rules.ALL_RULES.items() if not (rule.bad and rule.good))
+    missing = sorted(code for code, rule in EVERY_RULE.items() if not (rule.bad and rule.good))
     assert not missing, f"rules without both examples: {missing}"
 
 
 def test_not_runnable_rules_are_few_and_say_so():
     assert len(NOT_RUNNABLE) <= 8
     for code in NOT_RUNNABLE:
-        assert rules.ALL_RULES[code].where == SITUATION, code
+        assert EVERY_RULE[code].where == SITUATION, code
     # A rule shown as a situation is listed here, with why: no example is left untested silently.
-    assert {c for c, r in rules.ALL_RULES.items() if r.where == SITUATION} == set(NOT_RUNNABLE)
+    assert {c for c, r in EVERY_RULE.items() if r.where == SITUATION} == set(NOT_RUNNABLE)
 
 
 @pytest.mark.parametrize("code", RUNNABLE)
 def test_the_bad_example_is_reported(tmp_path, code):
-    rule = rules.ALL_RULES[code]
+    rule = EVERY_RULE[code]
     assert code in codes_for(tmp_path, rule.where, rule.bad)
 
 
 @pytest.mark.parametrize("code", RUNNABLE)
 def test_the_good_example_passes(tmp_path, code):
-    rule = rules.ALL_RULES[code]
+    rule = EVERY_RULE[code]
     assert code not in codes_for(tmp_path, rule.where, rule.good)
 
 
@@ -269,7 +271,7 @@ def built_examples(tmp_path_factory) -> dict[tuple[str, str], set[str]]:
     groups = [("good", sorted(BUILT)), ("bad", sorted(STOPS_MKDOCS)), ("bad", sorted(BUILT - STOPS_MKDOCS))]
     for number, (kind, codes) in enumerate(groups):
         root = copy_project(tmp_path_factory.mktemp(f"examples{number}"))
-        pages = {f"{code.lower()}-{kind}": example_page(code, kind, getattr(rules.ALL_RULES[code], kind), today)
+        pages = {f"{code.lower()}-{kind}": example_page(code, kind, getattr(EVERY_RULE[code], kind), today)
                  for code in codes}
         diagnostics = build_with_examples(root, pages)
         for code in codes:

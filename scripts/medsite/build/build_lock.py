@@ -22,7 +22,7 @@ from pathlib import Path
 
 from medsite.core.rule import ERROR, Rule, declare
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("BUILD003", ERROR,
          what="Another `make site` is already running in this project.",

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("NAV001", ERROR,
          what="A page in docs/ is not in the menu (`nav:` in mkdocs.yml).",

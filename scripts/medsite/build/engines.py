@@ -30,7 +30,7 @@ from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.markdown.extensions import report
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("BUILD001", ERROR,
          what="MkDocs could not build the site (a template, snippet or Markdown extension failed).",

@@ -31,7 +31,7 @@ from medsite.core.stopping import checkpoint
 # What build.py reports a fault of writing or switching the output as.
 FAULT = "BUILD002"
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("BUILD002", ERROR,
          what="The build could not write or switch its output: a read-only or full disk, or a path of the wrong kind (a file where the build keeps a folder).",

@@ -11,12 +11,23 @@ Each module that reports codes declares its rules beside its check, as a Python 
 Plain `Rule(...)` calls rather than a YAML or TOML block: they are checked when the module is
 imported (a misspelt field is an error there, not a silently missing example), they need no
 parser, and a search for the code finds the check and its documentation in the same file.
-medsite.gate.rules collects every module's RULES; GATE-CODES.md is rendered from them.
+
+`declare` also registers the rules here, when their module is imported: nobody keeps a list of the
+modules that declare rules. A code is printed only by a module that has been imported, so the registry
+knows every code a running command can print (medsite.gate.rules looks severities and fixes up in it);
+GATE-CODES.md imports every module first (`load_package`), to list them all.
+
+The gate's checks mark themselves the same way, with `@gate_check(stage=...)`; medsite.gate.checks
+imports each of its modules and runs what is marked.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from medsite.core.diagnostics import Severity
 
@@ -57,9 +68,69 @@ def registry(rules) -> dict[str, Rule]:
     return out
 
 
+_DECLARED: dict[str, Rule] = {}
+_DECLARED_IN: dict[str, str] = {}  # code -> the module that declares it
+# Every rule declared so far in this process, by code: a live, read-only view.
+DECLARED = MappingProxyType(_DECLARED)
+
+
 def declare(*rules: Rule) -> dict[str, Rule]:
-    """A module's own rules, by code."""
-    return registry(rules)
+    """A module's own rules, by code; registered, when the module is imported, for everyone to look up."""
+    own = registry(rules)
+    module = _module_name(sys._getframe(1).f_globals)
+    for code, rule in own.items():
+        elsewhere = _DECLARED_IN.get(code, module)
+        if elsewhere != module:
+            raise ValueError(f"rule {code} is declared twice: in {elsewhere} and in {module}")
+        _DECLARED[code] = rule  # a module imported again (a reload) declares the same codes again
+        _DECLARED_IN[code] = module
+    return own
+
+
+def _module_name(module_globals: dict) -> str:
+    # A module run with `python -m` is `__main__`, but its spec keeps its real name: it is the same module.
+    spec = module_globals.get("__spec__")
+    return spec.name if spec is not None else module_globals["__name__"]
+
+
+def declaring_modules() -> dict[str, str]:
+    """Which module declared each code registered so far."""
+    return dict(_DECLARED_IN)
+
+
+def load_package(package: str) -> list[str]:
+    """Import every module of a package and its subpackages (not `__main__`, which runs a command), so
+    that their rules and checks are registered; the modules' names, in order."""
+    root = importlib.import_module(package)
+    names = [package] + [found.name for found in pkgutil.walk_packages(root.__path__, package + ".")
+                         if found.name.rpartition(".")[2] != "__main__"]
+    for name in names:
+        importlib.import_module(name)
+    return names
+
+
+# The gate's two stages: the sources (pages, bibliography, settings), then the built site.
+SOURCE, SITE = "source", "site"
+
+
+@dataclass(frozen=True)
+class CheckMark:
+    stage: str  # SOURCE or SITE
+    after_all: bool = False  # runs after every other check of its stage (it reads what they used)
+
+
+def gate_check(*, stage: str, after_all: bool = False):
+    """Mark a function `check(project) -> Iterable[Diagnostic]` as one the gate runs at `stage`.
+
+    Named apart from the modules' `check` functions, which would otherwise hide it."""
+    if stage not in (SOURCE, SITE):
+        raise ValueError(f"a check's stage is {SOURCE!r} or {SITE!r}, not {stage!r}")
+
+    def mark(function):
+        function.check_mark = CheckMark(stage, after_all)
+        return function
+
+    return mark
 
 
 # The bibliography entry that rules' examples start from (where: docs/references.yaml), field by field

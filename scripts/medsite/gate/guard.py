@@ -5,7 +5,7 @@ from __future__ import annotations
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("GATE004", ERROR,
          what="A check failed on input it did not expect.",

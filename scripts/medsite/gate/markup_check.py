@@ -22,7 +22,7 @@ from medsite.core.rule import ERROR, Rule, declare
 from medsite.gate import safety_policy as policy
 from medsite.sources.safe_exceptions import signature
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("SAFE004", ERROR,
          what="The published output has an element outside the allowlist (script, iframe, object, form, base, style, meta refresh, math, an unknown tag...).",

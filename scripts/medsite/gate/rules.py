@@ -1,52 +1,56 @@
-"""Every code's rule, collected from the modules that report it.
+"""Every code's rule, looked up by the gate: severity is set once, by the rule, for every diagnostic.
 
-Each module that emits codes declares its rules beside its check (`RULES = declare(...)`,
-see medsite.core.rule); this module only gathers them, and applies them: severity is set once,
-by the rule, for every diagnostic. GATE-CODES.md (`make codes`, medsite.tools.gate_codes) is rendered
-from the same rules. Nothing here may import network code: the offline gate imports this.
+Each module that emits codes declares its rules beside its check (`RULES = declare(...)`, see
+medsite.core.rule), which registers them when the module is imported. The first look-up imports
+every module of the gate and of the stages below it, so the registry holds every code the gate and
+`make site` print, including those one module reports on another's behalf (GATE003 from the settings,
+LNK001 from the engine's log) and those declared in a module imported only when needed. Not the
+tools' codes (the tools sit above the gate, and import their own modules), nor verify's (online: the
+offline gate imports no network code). GATE-CODES.md (`make codes`, medsite.tools.gate_codes) imports
+the whole package, to list every rule.
 """
 
 from __future__ import annotations
 
+import pkgutil
+from collections.abc import Mapping
 from dataclasses import replace
 
-from medsite.build import build_lock, engine_log, engines, publish
+import medsite
 from medsite.core.diagnostics import Severity
-from medsite.core.rule import Rule, registry
-from medsite.gate import guard, markup_check, staleness, suppress
-from medsite.gate.checks import (
-    anchors,
-    budget,
-    evidence,
-    footnotes,
-    images,
-    links,
-    meta,
-    output,
-    output_safety,
-    provenance,
-    readability,
-    references,
-    relative,
-    safety,
-)
-from medsite.lock import lockcheck
-from medsite.markdown import citations, citeformat
-from medsite.output import csp_step, search_index
-from medsite.sources import bibliography, csl_shape, frontmatter, gate_settings, limits, offer_facts, yamlsource
-from medsite.tools import newpage, workflowcheck
+from medsite.core.rule import DECLARED, Rule, load_package
 
-# The modules that declare rules; a module that starts emitting a code adds itself here
-# (tests/test_codehealth_rules.py fails otherwise).
-DECLARING_MODULES = (
-    bibliography, build_lock, engine_log, citations, citeformat, csp_step, csl_shape, engines, frontmatter, limits,
-    newpage, offer_facts, publish, search_index, workflowcheck, yamlsource, lockcheck,
-    gate_settings, guard, markup_check, staleness, suppress,
-    anchors, budget, evidence, footnotes, images, links, meta, output, output_safety, provenance, readability,
-    references, relative, safety,
-)
+# Above the gate, or online: see the docstring.
+NOT_LOADED = ("medsite.tools", "medsite.verify")
 
-ALL_RULES: dict[str, Rule] = registry(rule for module in DECLARING_MODULES for rule in module.RULES.values())
+
+
+class _GateRules(Mapping):
+    """The registry, once the gate's modules and those below it are imported: on first use, since importing
+    them while this module is being imported would run into the gate's own imports of it."""
+
+    loaded = False
+
+    def _rules(self) -> Mapping[str, Rule]:
+        if not self.loaded:
+            self.loaded = True
+            for stage in pkgutil.iter_modules(medsite.__path__, "medsite."):
+                if stage.ispkg and stage.name not in NOT_LOADED:
+                    load_package(stage.name)
+        return DECLARED
+
+    def __getitem__(self, code: str) -> Rule:
+        return self._rules()[code]
+
+    def __iter__(self):
+        return iter(self._rules())
+
+    def __len__(self) -> int:
+        return len(self._rules())
+
+
+# Every rule of the gate and the stages below it (and of any other module imported), by code.
+ALL_RULES: Mapping[str, Rule] = _GateRules()
 
 
 def severity(code: str) -> Severity:

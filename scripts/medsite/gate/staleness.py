@@ -13,7 +13,7 @@ from pathlib import Path
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("GATE006", ERROR,
          what="`make check` was asked to check a site/ built before the latest change to the sources.",

@@ -14,7 +14,7 @@ import re
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, WARNING, Rule, declare
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("GATE001", ERROR,
          what="A gate-ignore comment has no reason.",

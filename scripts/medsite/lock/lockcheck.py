@@ -40,7 +40,7 @@ def example_lock(kind: str, **changes) -> str:
     return "[\n  " + json.dumps({**_VERIFIED[kind], **changes}) + "\n]"
 
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("VER001", ERROR,
          what="DOI not found: the DOI handle API does not know it (handle code 100, HTTP 404)",

@@ -21,7 +21,7 @@ from medsite.core.rule import ERROR, Rule, declare
 from medsite.markdown import structure
 from medsite.markdown.structure import code_spans
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("REF001", ERROR,
          what="A page cites a key that is not in the bibliography.",

@@ -26,7 +26,7 @@ from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.sources.bibliography import Bibliography, Entry
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("REF013", ERROR,
          what="A bibliography entry cannot be formatted by the citation style (a field has the wrong shape).",

@@ -18,7 +18,7 @@ from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.output import csp, template_marks
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("OUT003", ERROR,
          what="The built page has an inline script, <style> element, style attribute or event handler that neither the theme nor our templates ship (it came from a page, an include, the bibliography or a setting).",

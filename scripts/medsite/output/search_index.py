@@ -21,7 +21,7 @@ from pathlib import Path
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("BUILD004", ERROR,
          what="Pagefind could not build the search index, or no page marks its text for indexing (data-pagefind-body).",

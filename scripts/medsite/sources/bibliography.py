@@ -19,7 +19,7 @@ from medsite.core.rule import ERROR, Rule, declare, example_entry
 from medsite.sources import csl_shape, yamlsource
 from medsite.sources import limits as input_limits
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("REF002", ERROR,
          what="The bibliography file is missing, does not parse, or has an entry without an id.",

@@ -27,7 +27,7 @@ import re
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare, example_entry
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("REF012", ERROR,
          what="A bibliography field is in a shape the site cannot read (a name, date or text written in an unexpected form).",

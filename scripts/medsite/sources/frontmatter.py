@@ -10,7 +10,7 @@ from medsite.core.rule import ERROR, Rule, declare
 from medsite.sources import limits as input_limits
 from medsite.sources import yamlsource
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("META001", ERROR,
          what="The page's front matter does not parse, or the file is not UTF-8 text.",

@@ -14,7 +14,7 @@ from medsite.sources import safe_exceptions, yamlsource
 from medsite.sources.limits import Limits
 from medsite.sources.settings import GATE_DEFAULTS
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("GATE003", ERROR,
          what="The gate configuration (gate.yml) or mkdocs.yml is invalid.",

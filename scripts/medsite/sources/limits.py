@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("INPUT002", ERROR,
          what="A page, a front matter value, the bibliography or one of its entries is larger than its limit in gate.yml (limits:).",

@@ -22,7 +22,7 @@ from medsite.core.diagnostics import Diagnostic, DiagnosticError, Severity
 from medsite.core.rule import ERROR, WARNING, Rule, declare
 from medsite.sources import yamlsource
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("OFFER001", WARNING,
          what="The clinic has not supplied one of the facts about its own offer (where it is, its legal entity and medical director, trial registration, ethics approval, licence, who it will not treat, whether patients must stop their MS medicines, manufacture, donor screening and testing, dose, sessions, routes, who gives the spinal injection, price, follow-up, side-effect record, how many patients it has treated).",

@@ -14,7 +14,7 @@ import yaml
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("INPUT001", ERROR,
          what="YAML in front matter, the bibliography, gate.yml or mkdocs.yml uses an anchor (&name) or alias (*name), or nests more than 40 levels deep.",

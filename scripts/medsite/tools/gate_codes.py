@@ -1,15 +1,21 @@
 """GATE-CODES.md, the editors' table of codes, rendered from the rules (`make codes`).
 
-Every rule is declared beside the check that reports it (medsite.core.rule); this renders all of them,
-sorted by family then number, each with its example: what is reported, and the fix that passes.
+Every rule is declared beside the check that reports it (medsite.core.rule), and registered when its
+module is imported; this imports every module of the package, then renders all the rules, sorted by
+family then number, each with its example: what is reported, and the fix that passes.
 """
 
 from __future__ import annotations
 
 import re
 
-from medsite.core.rule import FRONT_MATTER, PAGE_BODY, SITUATION, Rule
-from medsite.gate.rules import ALL_RULES
+from medsite.core.rule import DECLARED, FRONT_MATTER, PAGE_BODY, SITUATION, Rule, load_package
+
+
+def every_rule() -> dict[str, Rule]:
+    """Every rule of the package, by code (the online verification's and the tools' too)."""
+    load_package("medsite")
+    return dict(DECLARED)
 
 
 def table_order(rule: Rule) -> tuple[str, int]:
@@ -32,7 +38,7 @@ def _place(where: str) -> tuple[str, str]:
 
 
 def markdown_table() -> str:
-    ordered = sorted(ALL_RULES.values(), key=table_order)
+    ordered = sorted(every_rule().values(), key=table_order)
     lines = [
         "# Gate codes",
         "",

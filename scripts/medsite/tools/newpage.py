@@ -35,7 +35,7 @@ from medsite.sources import yamlsource
 from medsite.sources.pagemeta import REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, review_months
 from medsite.sources.settings import compose_mkdocs
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("NEW001", ERROR,
          what="`make new-page` was asked to create a page that already exists.",

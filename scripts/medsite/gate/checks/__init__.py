@@ -1,30 +1,26 @@
-"""The gate's checks: each module yields diagnostics for one family of codes and never prints or exits."""
+"""The gate's checks: each module yields diagnostics for one family of codes and never prints or exits.
 
-from medsite.gate.checks import (
-                 anchors,
-                 budget,
-                 evidence,
-                 exceptions,
-                 footnotes,
-                 images,
-                 links,
-                 meta,
-                 offer,
-                 output,
-                 output_safety,
-                 provenance,
-                 readability,
-                 references,
-                 relative,
-                 safety,
-                 settings,
-                 verification,
-                 wording_site,
-)
+A check marks itself with `@gate_check(stage=...)` (medsite.core.rule); this package imports each of its
+modules and collects what is marked, so a new check is a new function, not a line in a list here.
+"""
 
-# Verification reads the lock for the bibliography always, and for the site's links when there is a site.
-SOURCE_CHECKS = [references.check, footnotes.check, meta.check, safety.check, settings.check, evidence.check, provenance.check,
-                 relative.check, offer.check, verification.check]
-SITE_CHECKS = [links.check, anchors.check, images.check_site, output.check, output_safety.check, readability.check,
-               wording_site.check, budget.check,
-               exceptions.check]  # last: it reports the gate.yml exceptions the other checks never used
+import importlib
+
+from medsite.core.rule import SITE, SOURCE, load_package
+
+
+def discover(package: str = __name__) -> dict[str, list]:
+    """The marked checks of every module of `package`, by stage: in the order of the modules' names and of
+    their lines, then the `after_all` ones (they read what the others used, e.g. exceptions.py)."""
+    marked = []
+    for name in load_package(package):
+        for function in vars(importlib.import_module(name)).values():
+            if hasattr(function, "check_mark") and function.__module__ == name:  # not one imported from elsewhere
+                marked.append(function)
+    marked.sort(key=lambda f: (f.check_mark.after_all, f.__module__, f.__code__.co_firstlineno))
+    return {stage: [f for f in marked if f.check_mark.stage == stage] for stage in (SOURCE, SITE)}
+
+
+_DISCOVERED = discover()
+SOURCE_CHECKS = _DISCOVERED[SOURCE]
+SITE_CHECKS = _DISCOVERED[SITE]

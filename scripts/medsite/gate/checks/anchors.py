@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("LNK006", ERROR,
          what="Two elements of a page share an id (for example the same {#id} on two headings).",
@@ -46,6 +46,7 @@ def _second_use(source_page, id_: str) -> str | None:
     return f"{source_page.rel}:{lines[1]}" if len(lines) > 1 else None
 
 
+@gate_check(stage=SITE)
 def check(project):
     for page, source_page in project.built_pages():
         for id_ in page.duplicate_ids:

@@ -34,12 +34,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.links import resolve
 from medsite.sources.pagemeta import PageMeta
 from medsite.sources.settings import GATE_DEFAULTS
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("PERF001", ERROR,
          what="A content page's first load (its HTML and the CSS, JavaScript and fonts it loads before the reader does anything, gzip-compressed as a host sends them) is over first_load_kb in gate.yml.",
@@ -117,6 +117,7 @@ def _kb(size: int) -> str:
     return f"{size / 1024:.1f} KB"
 
 
+@gate_check(stage=SITE)
 def check(project):
     site = project.site
     if site is None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.core.wording import find_all, mentions_any
 from medsite.gate.checks.prose import sentences
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("EVID001", ERROR,
          what="A word to avoid, in any form (cures, cured, curing), appears where readers see it: the title, description, a heading, alt text or the body (see docs/about/editorial-policy.md).",
@@ -56,6 +56,7 @@ def _word_diagnostics(source, families):
                              target=word, hint="say what was studied, in whom, what it showed and what is unknown")
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     families = project.config.get("words_to_avoid") or []
     number_types = set(project.config.get("number_citation_page_types") or [])

@@ -12,8 +12,10 @@ suppress.py, unused safe_exceptions by output_safety.py.)
 from __future__ import annotations
 
 from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import SITE, gate_check
 
 
+@gate_check(stage=SITE, after_all=True)
 def check(project):
     if project.site_dir is None:
         return

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.markdown.structure import FOOTNOTE_DEFINITION, FOOTNOTE_REFERENCE
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("FN001", ERROR,
          what="A footnote reference [^x] has no definition.",
@@ -29,6 +29,7 @@ Relapses vary.[^n1]
 )
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     for page in project.pages:
         defined, referenced = {}, {}

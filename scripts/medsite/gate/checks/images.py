@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.links import resolve
 from medsite.gate.checks.source_map import find_line, find_lines
 
@@ -16,7 +16,7 @@ _FIGURE = """\
 <figcaption>How myelin covers a nerve fibre. Drawing: Zignagenix editorial team. Licence: CC BY 4.0.</figcaption>
 </figure>"""
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("IMG001", ERROR,
          what="An image file does not exist.",
@@ -56,6 +56,7 @@ LICENCE = re.compile(r"\blicen[cs]e\b", re.I)
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http:, https:, protocol-relative, any host
 
 
+@gate_check(stage=SITE)
 def check_site(project):
     site = project.site
     if site is None:

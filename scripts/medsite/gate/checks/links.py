@@ -8,11 +8,11 @@ from urllib.parse import unquote
 
 from medsite.build.engine_log import anchor_hint
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.core.urls import split
 from medsite.gate.checks.source_map import find_line, href_needles
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("LNK001", ERROR,
          what="An internal link points to a page or file that does not exist.",
@@ -110,6 +110,7 @@ def _problem(site, page, link, http_allowed):
     return None, None
 
 
+@gate_check(stage=SITE)
 def check(project):
     site = project.site
     if site is None:

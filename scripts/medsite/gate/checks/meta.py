@@ -7,7 +7,7 @@ import re
 from markdown.extensions.toc import slugify
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.markdown.structure import HEADING, SNIPPET
 from medsite.sources.pagemeta import (
     KNOWN_FIELDS,
@@ -21,7 +21,7 @@ from medsite.sources.pagemeta import (
     to_date,
 )
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("META002", ERROR,
          what="A required front matter field is missing or has the wrong type.",
@@ -244,6 +244,7 @@ def _snippet_checks(page, includes_dir):
             yield Diagnostic("META010", f"snippet '{s.group(1)}' does not exist in includes/", page.rel, line_no, target=s.group(1))
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     team = project.extra.get("editorial_team") or []
     for page in project.pages:

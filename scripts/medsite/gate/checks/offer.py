@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
+from medsite.core.rule import SOURCE, gate_check
 from medsite.sources import offer_facts
 
 
@@ -15,6 +16,7 @@ def _marker_pages(project):
                 yield page, line_no
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     setting = project.extra.get("clinic_offer")
     path = str(setting or offer_facts.DEFAULT_PATH)

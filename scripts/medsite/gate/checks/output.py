@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.source_map import find_line
 from medsite.markdown import citations
 from medsite.sources.pagemeta import PageMeta
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("OUT001", ERROR,
          what="Unrendered syntax ([@, [^, {{, {%) survived into the HTML.",
@@ -54,6 +54,7 @@ def _stray_citation(source_page) -> str | None:
     return f"{source_page.rel}:{stray[0][0]}" if stray else find_line(source_page, ["[@"])
 
 
+@gate_check(stage=SITE)
 def check(project):
     for page, source_page in project.built_pages():
         for token in page.leftovers:

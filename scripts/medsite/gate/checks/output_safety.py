@@ -18,14 +18,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate import safety_policy as policy
 from medsite.gate.checks.source_map import SourceFinder
 from medsite.gate.markup_check import Finding, html_findings, svg_findings
 from medsite.output import theme
 from medsite.sources import settings
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("SAFE008", ERROR,
          what="A file under docs/ of a type editors may not publish (JavaScript, WebAssembly, XML, XSL, PDF, archives...).",
@@ -152,6 +152,7 @@ def _excepted(exceptions, finding: Finding, source: str | None, used: set) -> bo
     return False
 
 
+@gate_check(stage=SITE)
 def check(project):
     if project.site_dir is None or not Path(project.site_dir).is_dir():
         return

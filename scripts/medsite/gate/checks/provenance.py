@@ -23,11 +23,11 @@ from functools import lru_cache
 from medsite.core import quantities
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.readertext import reader_text
-from medsite.core.rule import ERROR, Rule, declare, example_entry
+from medsite.core.rule import ERROR, SOURCE, Rule, declare, example_entry, gate_check
 from medsite.gate.checks.prose import sentences
 from medsite.sources import derivations
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("EVID003", ERROR,
          what="A number in a sentence with a citation is not among the numbers of the findings of any work cited in that sentence (dates such as 'In 2020' or the cited work's year are not checked).",
@@ -91,6 +91,7 @@ def unsupported(sentence, bibliography):
     return list(missing.values()), [e.id for e in entries]
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     bib = project.bibliography
     if bib is None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.prose import clean
 from medsite.output import readability
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("READ001", ERROR,
          what="The body text of a content page reads above the grade limit in gate.yml (Flesch-Kincaid, default 9). The message names the three hardest sentences.",
@@ -50,6 +50,7 @@ def _shorten(text: str) -> str:
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1].rstrip() + "…"
 
 
+@gate_check(stage=SITE)
 def check(project):
     site = project.site
     if site is None:

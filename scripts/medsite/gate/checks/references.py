@@ -1,15 +1,15 @@
-"""REF: the bibliography's entries, and the citations pages make to it."""
+"""REF: the bibliography's entries, and the citations pages make to it; one check per family of codes."""
 
 from __future__ import annotations
 
 from medsite.core import urls
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, WARNING, Rule, declare, example_entry
+from medsite.core.rule import ERROR, SOURCE, WARNING, Rule, declare, example_entry, gate_check
 from medsite.markdown import citations
 from medsite.sources import derivations
 from medsite.sources.bibliography import DOI, PMCID, PMID
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("REF003", ERROR,
          what="A bibliography entry lacks a required field (authors or organisation, title, journal or publisher, year; URL for web pages).",
@@ -86,7 +86,12 @@ RULES = declare(
 CONTAINER_TYPES = {"article-journal", "article-magazine", "article-newspaper", "chapter", "paper-conference"}
 
 
-def _missing_fields(entry) -> list[str]:
+# Each check below reports one family of codes; the entry rules (one field or group of fields each) are
+# applied to every entry, minus the codes its `gate-ignore` excuses with a reason.
+
+
+def _missing_fields(entry, _http_allowed):
+    """REF003: the fields a reader needs to find the work."""
     csl = entry.csl
     missing = []
     if not (csl.get("author") or csl.get("editor")):
@@ -101,12 +106,37 @@ def _missing_fields(entry) -> list[str]:
         missing.append("issued (the year)")
     if entry.type == "webpage" and not entry.url:
         missing.append("URL")
-    return missing
+    if missing:
+        yield "REF003", entry.line, f"entry '{entry.id}' lacks {', '.join(missing)}", None
 
 
-def _findings_problem(entry) -> str | None:
-    """`findings` must be a list of short texts (see EVID003)."""
-    value = entry.csl.get("findings")
+def _malformed_identifiers(entry, _http_allowed):
+    """REF004: DOI, PMID and PMCID in their own shapes."""
+    for key, pattern, label in (("DOI", DOI, "DOI"), ("PMID", PMID, "PMID"), ("PMCID", PMCID, "PMCID")):
+        value = entry.csl.get(key)
+        if value not in (None, "") and not pattern.match(str(value).strip()):
+            yield "REF004", entry.line_of(key), f"entry '{entry.id}' has a malformed {label} '{value}'", str(value)
+
+
+def _unsafe_url(entry, http_allowed):
+    """REF009: the URL becomes a link, so it must be a plain https: address."""
+    url = entry.csl.get("URL")
+    if url not in (None, ""):
+        why = urls.problem(str(url).strip(), http_allowed)
+        if why:
+            yield "REF009", entry.line_of("URL"), f"entry '{entry.id}' has a URL that {why} ('{url}')", str(url)
+
+
+def _malformed_findings(entry, _http_allowed):
+    """REF010: `findings` must be a list of short texts (see EVID003)."""
+    if not entry.has_findings:
+        return
+    problem = _findings_problem(entry.csl.get("findings"))
+    if problem:
+        yield "REF010", entry.line_of("findings"), f"entry '{entry.id}' has a malformed findings field ({problem})", None
+
+
+def _findings_problem(value) -> str | None:
     if not isinstance(value, list):
         return f"a {type(value).__name__}"
     for i, item in enumerate(value, 1):
@@ -115,9 +145,16 @@ def _findings_problem(entry) -> str | None:
     return None
 
 
-def _derived_problems(entry):
-    """(problem, the derivation) for `derived`: a list of texts, each following medsite.sources.derivations's grammar."""
-    value = entry.csl.get("derived")
+def _malformed_derived(entry, _http_allowed):
+    """REF014: `derived` must be a list of texts, each following medsite.sources.derivations's grammar."""
+    if not entry.has_derived:
+        return
+    for problem, item in _derived_problems(entry.csl.get("derived")):
+        yield "REF014", entry.line_of("derived"), f"entry '{entry.id}' has a malformed derived field: {problem}", item
+
+
+def _derived_problems(value):
+    """(problem, the derivation) for each derivation that cannot be read."""
     if not isinstance(value, list):
         yield f"it is {'empty' if value in (None, '') else 'a ' + type(value).__name__}, not a list", None
         return
@@ -131,52 +168,62 @@ def _derived_problems(entry):
             yield f"'{item}': {exc}", item
 
 
-def _entry_checks(entry, http_allowed):
-    if entry.has_findings:
-        problem = _findings_problem(entry)
-        if problem:
-            yield "REF010", entry.line_of("findings"), f"entry '{entry.id}' has a malformed findings field ({problem})", None
-    if entry.has_derived:
-        for problem, item in _derived_problems(entry):
-            yield "REF014", entry.line_of("derived"), f"entry '{entry.id}' has a malformed derived field: {problem}", item
-    missing = _missing_fields(entry)
-    if missing:
-        yield "REF003", entry.line, f"entry '{entry.id}' lacks {', '.join(missing)}", None
-    for key, pattern, label in (("DOI", DOI, "DOI"), ("PMID", PMID, "PMID"), ("PMCID", PMCID, "PMCID")):
-        value = entry.csl.get(key)
-        if value not in (None, "") and not pattern.match(str(value).strip()):
-            yield "REF004", entry.line_of(key), f"entry '{entry.id}' has a malformed {label} '{value}'", str(value)
-    url = entry.csl.get("URL")
-    if url not in (None, ""):
-        why = urls.problem(str(url).strip(), http_allowed)
-        if why:
-            yield "REF009", entry.line_of("URL"), f"entry '{entry.id}' has a URL that {why} ('{url}')", str(url)
+ENTRY_RULES = (_malformed_findings, _malformed_derived, _missing_fields, _malformed_identifiers, _unsafe_url)
 
 
-def check(project):
+def _entry_problems(entry, http_allowed):
+    """(code, line, message, target) for every entry rule the entry breaks, excused or not."""
+    for rule in ENTRY_RULES:
+        yield from rule(entry, http_allowed)
+
+
+def _excused(entry, code: str) -> bool:
+    return bool(entry.gate_ignore.get(code))  # an exception without a reason excuses nothing (GATE001)
+
+
+@gate_check(stage=SOURCE)
+def entry_fields(project):
+    """REF003, REF004, REF009, REF010, REF014 on each entry's fields; REF012, fields in shapes the site cannot
+    read, comes from loading the bibliography (sources/csl_shape.py)."""
     bib = project.bibliography
     if bib is None:
         return
-    yield from bib.problems  # fields in shapes the site cannot read (REF012, sources/csl_shape.py)
-    used_ignores = set()
+    yield from bib.problems
     http_allowed = project.config.get("http_allowed") or {}
     for entry in bib.entries:
-        for code, line, message, target in _entry_checks(entry, http_allowed):
-            if code in entry.gate_ignore and entry.gate_ignore[code]:
-                used_ignores.add((entry.id, code))
-                continue
-            yield Diagnostic(code, message, bib.path, line, target=target)
+        for code, line, message, target in _entry_problems(entry, http_allowed):
+            if not _excused(entry, code):
+                yield Diagnostic(code, message, bib.path, line, target=target)
+
+
+@gate_check(stage=SOURCE)
+def entry_exceptions(project):
+    """GATE001, GATE005, GATE002 on an entry's `gate-ignore`: no reason, a safety code, or nothing excused."""
+    bib = project.bibliography
+    if bib is None:
+        return
+    http_allowed = project.config.get("http_allowed") or {}
+    for entry in bib.entries:
+        if not entry.gate_ignore:
+            continue
+        line = entry.line_of("gate-ignore")
+        broken = {code for code, *_ in _entry_problems(entry, http_allowed)}
         for code, reason in entry.gate_ignore.items():
             if not reason:
-                yield Diagnostic("GATE001", f"gate-ignore {code} on '{entry.id}' has no reason", bib.path, entry.line_of("gate-ignore"))
-    for entry in bib.entries:
-        for code in entry.gate_ignore:
+                yield Diagnostic("GATE001", f"gate-ignore {code} on '{entry.id}' has no reason", bib.path, line)
             if code.startswith("SAFE"):  # see gate/suppress.py: only a reviewed safe_exceptions entry can allow markup
                 yield Diagnostic("GATE005", f"gate-ignore {code} on '{entry.id}': safety findings cannot be suppressed",
-                                 bib.path, entry.line_of("gate-ignore"), hint="remove it and the markup from the entry")
-            elif entry.gate_ignore[code] and (entry.id, code) not in used_ignores:
-                yield Diagnostic("GATE002", f"gate-ignore {code} on '{entry.id}' is not needed", bib.path,
-                                 entry.line_of("gate-ignore"))
+                                 bib.path, line, hint="remove it and the markup from the entry")
+            elif reason and code not in broken:
+                yield Diagnostic("GATE002", f"gate-ignore {code} on '{entry.id}' is not needed", bib.path, line)
+
+
+@gate_check(stage=SOURCE)
+def unique_identifiers(project):
+    """REF005 for an id used twice, REF006 for a DOI or PMID under two ids."""
+    bib = project.bibliography
+    if bib is None:
+        return
     seen_ids, seen_doi, seen_pmid = {}, {}, {}
     for entry in bib.entries:
         if entry.id in seen_ids:
@@ -189,11 +236,27 @@ def check(project):
             if norm in seen and seen[norm] != entry.id:
                 yield Diagnostic("REF006", f"{label} {value} is also under '{seen[norm]}'", bib.path, entry.line, target=value)
             seen.setdefault(norm, entry.id)
-    used = project.cited_keys()
-    for key, uses in used.items():
+
+
+@gate_check(stage=SOURCE)
+def known_keys(project):
+    """REF001 for a citation whose key is not in the bibliography."""
+    bib = project.bibliography
+    if bib is None:
+        return
+    for key, uses in project.cited_keys().items():
         if key not in bib:
             for page, cite in uses:
                 yield citations.unknown_key(cite, page.rel, bib.by_id.keys())
+
+
+@gate_check(stage=SOURCE)
+def cited_entries(project):
+    """REF007 for an entry no page cites, REF011 for a cited one whose numbers cannot be checked."""
+    bib = project.bibliography
+    if bib is None:
+        return
+    used = project.cited_keys()
     for entry in bib.entries:
         if entry.id in used and not entry.has_findings:
             yield Diagnostic("REF011", f"'{entry.id}' has no findings field; numbers citing it cannot be checked", bib.path,
@@ -201,6 +264,14 @@ def check(project):
                              hint="add findings: a list of the work's verified findings in your own words, with every number pages use")
         if entry.id not in used:
             yield Diagnostic("REF007", f"entry '{entry.id}' is never cited", bib.path, entry.line, target=entry.id)
+
+
+@gate_check(stage=SOURCE)
+def listed_sources(project):
+    """REF008 for a page whose front matter `sources` differs from the keys it cites."""
+    bib = project.bibliography
+    if bib is None:
+        return
     for page in project.pages:
         if not page.page or not page.page.has_front_matter or "sources" not in page.page.meta:
             continue
@@ -208,16 +279,21 @@ def check(project):
         declared = set(map(str, declared)) if isinstance(declared, list) else set()
         cited = {c.key for g in page.citation_groups for c in g.cites}
         if declared != cited:
-            parts = []
-            if cited - declared:
-                parts.append(f"cited but not listed: {', '.join(sorted(cited - declared))}")
-            if declared - cited:
-                parts.append(f"listed but not cited: {', '.join(sorted(declared - cited))}")
-            # Propose only keys that exist: a mistyped citation is fixed in the text (REF001), not copied here.
-            known = sorted(k for k in cited if k in bib)
-            unknown = sorted(cited - set(known))
-            hint = f"sources: [{', '.join(known)}]"
-            if unknown:
-                hint = f"first fix the unknown citation key(s) {', '.join(unknown)} in the text (REF001); then write " + hint
-            yield Diagnostic("REF008", "front matter `sources` does not match the citations (" + "; ".join(parts) + ")",
-                             page.rel, page.page.line_of("sources"), hint=hint)
+            message, hint = _sources_mismatch(declared, cited, bib)
+            yield Diagnostic("REF008", message, page.rel, page.page.line_of("sources"), hint=hint)
+
+
+def _sources_mismatch(declared: set[str], cited: set[str], bib) -> tuple[str, str]:
+    """What differs, and the `sources` line to write."""
+    parts = []
+    if cited - declared:
+        parts.append(f"cited but not listed: {', '.join(sorted(cited - declared))}")
+    if declared - cited:
+        parts.append(f"listed but not cited: {', '.join(sorted(declared - cited))}")
+    # Propose only keys that exist: a mistyped citation is fixed in the text (REF001), not copied here.
+    known = sorted(k for k in cited if k in bib)
+    unknown = sorted(cited - set(known))
+    hint = f"sources: [{', '.join(known)}]"
+    if unknown:
+        hint = f"first fix the unknown citation key(s) {', '.join(unknown)} in the text (REF001); then write " + hint
+    return "front matter `sources` does not match the citations (" + "; ".join(parts) + ")", hint

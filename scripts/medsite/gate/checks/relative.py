@@ -23,10 +23,10 @@ import re
 
 from medsite.core import quantities
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import WARNING, Rule, declare
+from medsite.core.rule import SOURCE, WARNING, Rule, declare, gate_check
 from medsite.gate.checks.prose import sentences
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("EVID004", WARNING,
          what="A relative change ('a third fewer', 'halved', '40% lower', 'twice as likely') has no absolute figures in the same sentence.",
@@ -68,6 +68,7 @@ def has_absolute(text: str) -> bool:
     return len(rates) >= 2
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     for page in project.pages:
         for s in sentences(page):

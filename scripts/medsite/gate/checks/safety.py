@@ -12,10 +12,10 @@ import html
 import re
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, Rule, declare
+from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.gate import safety_policy as policy
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("SAFE001", ERROR,
          what="A raw HTML tag outside the allowlist (<script>, <iframe>, <object>, <form>, <style>, <base>, <meta>, unknown tags...) in a page or snippet (an early message; SAFE004 on the published page is the authority).",
@@ -58,6 +58,7 @@ def _excepted(exceptions, source, line_no: int) -> bool:
     return any(e.covers_line(text, line_no) for e in mine)
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     exceptions = project.config.get("safe_exceptions") or []
     for source in _sources(project):

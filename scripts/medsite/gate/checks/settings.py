@@ -15,6 +15,7 @@ import yaml
 
 from medsite.core import urls
 from medsite.core.diagnostics import Diagnostic
+from medsite.core.rule import SOURCE, gate_check
 from medsite.sources.pagemeta import markup_in
 from medsite.sources.settings import compose_mkdocs
 
@@ -69,6 +70,7 @@ def _problem(path, text, http_allowed) -> str | None:
     return None
 
 
+@gate_check(stage=SOURCE)
 def check(project):
     try:
         text = (project.root / PATH).read_text(encoding="utf-8")

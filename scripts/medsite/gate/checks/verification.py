@@ -6,6 +6,7 @@ it, so pull-request builds stay offline and fast.
 
 from __future__ import annotations
 
+from medsite.core.rule import SOURCE, gate_check
 from medsite.lock.lockcheck import lock_diagnostics
 from medsite.output.extlinks import external_links
 
@@ -23,6 +24,8 @@ def external_urls(project) -> dict:
     return external_links(project.site.pages.values(), (project.mkdocs.get("site_url"), project.mkdocs.get("repo_url")))
 
 
+# Verification reads the lock for the bibliography always, and for the site's links when there is a site.
+@gate_check(stage=SOURCE)
 def check(project):
     if project.bibliography is None or not (project.root / LOCK).exists():
         return []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.readertext import reader_text
+from medsite.core.rule import SITE, gate_check
 from medsite.core.wording import find_all, mentions_any, tokens
 from medsite.gate.checks.evidence import word_diagnostics
 from medsite.gate.checks.prose import SENTENCE_END, clean
@@ -43,6 +44,7 @@ def _source_line(source, word: str) -> str | None:
     return None
 
 
+@gate_check(stage=SITE)
 def check(project):
     site = project.site
     families = project.config.get("words_to_avoid") or []
