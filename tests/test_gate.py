@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -306,6 +307,24 @@ def test_bad_gate_config_is_a_usage_error(tmp_path, capsys):
     assert cli.main(["--root", str(root), "--source-only"]) == 2
     out = capsys.readouterr().out
     assert "gate.yml:" in out and "GATE003" in out
+
+
+@pytest.mark.parametrize("case", ["gate.yml setting", "mkdocs.yml setting", "no mkdocs.yml", "no built site"])
+def test_every_refusal_is_in_the_chosen_format(tmp_path, capsys, case):
+    """A bad setting stops the gate (exit 2) with GATE003 in the JSON, never as a plain line."""
+    root = make_project(tmp_path, {"mkdocs.yml": MKDOCS + "  scope: everything\n"} if case == "mkdocs.yml setting" else {})
+    if case == "gate.yml setting":
+        (root / "gate.yml").write_text("not_a_setting: 1\n")
+    if case == "no mkdocs.yml":
+        (root / "mkdocs.yml").unlink()
+    where = {"gate.yml setting": ("gate.yml", 1), "mkdocs.yml setting": ("mkdocs.yml", MKDOCS.count("\n") + 1),
+             "no mkdocs.yml": (str(root), None), "no built site": ("site", None)}[case]
+    source_only = [] if case == "no built site" else ["--source-only"]
+    assert cli.main(["--root", str(root), *source_only, "--format", "json", "--today", "2026-11-25"]) == 2
+    out, err = capsys.readouterr()
+    found = [d for d in json.loads(out) if d["code"] == "GATE003"]
+    assert [(d["path"], d["line"]) for d in found] == [where], out
+    assert "GATE003" not in err
 
 
 def test_internal_check_failure_is_reported_not_raised(tmp_path):

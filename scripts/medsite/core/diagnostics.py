@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, fields, replace
 
-from medsite.core.urls import link_identity
+from medsite.core.urls import linked_anchor, linked_page
 
 
 class Severity(str, enum.Enum):
@@ -47,9 +47,10 @@ class Location:
 
 
 # Codes whose producers name the same target in different words: MkDocs' log names a link as the
-# editor wrote it (`what-is-ms.md#part`), the gate as MkDocs rewrote it in the page (`../what-is-ms/#part`).
-# For these, one code, one source line and one target is one mistake, whatever the message says.
-SAME_TARGET = {"LNK001": link_identity, "LNK002": link_identity, "IMG001": link_identity}
+# editor wrote it (`what-is-ms.md#part`, `this-page.md#part`), the gate as MkDocs rewrote it in the
+# page (`../what-is-ms/#part`, `./#part`). For these, one code, one source line and what identifies
+# the target (the missing page's name, the missing anchor) is one mistake, whatever the message says.
+SAME_TARGET = {"LNK001": linked_page, "LNK002": linked_anchor, "IMG001": linked_page}
 # A gate code that is a more telling name for a code of MkDocs' log: a missing image is, to MkDocs,
 # a link whose target is not found (LNK001). Merged, the report keeps the gate's code and words.
 MORE_TELLING = {"IMG001": "LNK001"}

@@ -43,19 +43,22 @@ def problem(url: str, http_allowed=()) -> str | None:
 _PAGE_SUFFIXES = (".md", ".markdown", ".html")
 
 
-def link_identity(href: str) -> tuple[str, str]:
-    """(page or file name, fragment) of a relative link, the same whether written in Markdown
-    (`../about-ms/what-is-ms.md#part`) or as MkDocs rewrote it in the page (`../../about-ms/what-is-ms/#part`).
+def linked_page(href: str) -> str:
+    """The name of the page or file a relative link points to, the same whether written in Markdown
+    (`../about-ms/what-is-ms.md#part`) or as MkDocs rewrote it (`../../about-ms/what-is-ms/#part`).
 
     A folder's own page (`index.md`, `./`, `../`) has the name of its folder, or '' above that.
     """
-    path, _, fragment = href.partition("#")
-    steps = [s for s in unquote(path.partition("?")[0]).split("/") if s not in ("", ".")]
+    steps = [s for s in unquote(href.partition("#")[0].partition("?")[0]).split("/") if s not in ("", ".")]
     if steps:
         last = steps[-1]
         suffix = next((s for s in _PAGE_SUFFIXES if last.endswith(s) and last != s), "")
         last = steps[-1] = last[: len(last) - len(suffix)]
         if last == "index":
             steps.pop()
-    name = steps[-1] if steps and steps[-1] != ".." else ""
-    return name, unquote(fragment)
+    return steps[-1] if steps and steps[-1] != ".." else ""
+
+
+def linked_anchor(href: str) -> str:
+    """The anchor a link points to, decoded: `what-is-ms.md#part%20two` -> 'part two'."""
+    return unquote(href.partition("#")[2])
