@@ -17,6 +17,11 @@ def text(diagnostics: list[Diagnostic], counted: list[Diagnostic] | None = None)
     return "\n".join(lines)
 
 
+def lines(diagnostics: list[Diagnostic]) -> str:
+    """One line per diagnostic and no count: for a command that stops on what it was given (new page, cite)."""
+    return "\n".join(d.text() for d in diagnostics)
+
+
 def as_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([d.to_dict() for d in diagnostics], indent=2)
 

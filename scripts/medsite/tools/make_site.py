@@ -29,6 +29,7 @@ from medsite.build import publish as publishing
 from medsite.build.recover import recover
 from medsite.core.diagnostics import Diagnostic, merge, sort_diagnostics
 from medsite.gate import cli as gate_cli
+from medsite.gate import formatters
 from medsite.gate.project import Project
 from medsite.gate.rules import with_fix
 from medsite.gate.run import run as run_gate
@@ -49,8 +50,8 @@ def refused_settings(root: Path) -> list[Diagnostic]:
 def _fault(code: str, message: str, path: str, args, hint: str | None = None) -> None:
     """One diagnostic line for a fault of the build itself (not of the content)."""
     diagnostic = with_fix(Diagnostic(code, message, path, hint=hint))
-    if args.format == "text":
-        print(diagnostic.text(), file=sys.stderr)
+    if args.format == "text":  # on stderr, like the build's other notes: a fault of the build, not a finding
+        print(formatters.lines([diagnostic]), file=sys.stderr)
     else:
         gate_cli.report([diagnostic], fmt=args.format, summary=args.summary, warnings_fatal=False)
 
