@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import posixpath
 import shutil
 
 import pytest
 
 from conftest import assert_failed_and_kept, copy_project, mark_last_good, run_build
 from medsite.sources.pageurls import html_file
+from medsite.tools.review import comment
 from project_facts import editable_page, line_of, misspelt
 
 PAGE = editable_page()  # a condition page citing two works, with a ## heading
@@ -65,6 +68,46 @@ def test_missing_snippet_is_a_diagnostic_not_a_traceback(project):
 def test_broken_internal_link_fails(project):
     line = page_with(project, "\n## ", "\nSee [types](types.md#no-such-anchor).\n\n## ")
     assert_failed_and_kept(run_build(project), project, f"{PAGE.rel}:{line}: LNK002")
+
+
+def test_a_broken_link_and_a_broken_anchor_are_one_report_each_in_every_count(project, tmp_path):
+    """MkDocs' log and the gate's link check both see each mistake: it is reported once, at the
+    Markdown line, and the summary line, the job summary and the pull-request comment count 2 errors."""
+    here = posixpath.basename(PAGE.uri)
+    line = page_with(project, "\n## ", f"\nSee [a page](no-such-page.md).\n\nSee [a part]({here}#no-such-anchor).\n\n## ")
+    at = {"LNK001": f"{PAGE.rel}:{line}", "LNK002": f"{PAGE.rel}:{line + 2}"}
+    summary, json_file = tmp_path / "summary.md", tmp_path / "gate.json"
+    result = run_build(project, "--summary", str(summary), "--json-file", str(json_file))
+    assert_failed_and_kept(result, project, f"{at['LNK001']}: LNK001 link 'no-such-page.md'")
+    reports = [line for line in result.stdout.splitlines() if " LNK00" in line]
+    assert [" ".join(r.split(" ")[:2]) for r in reports] == [f"{at['LNK001']}: LNK001", f"{at['LNK002']}: LNK002"], result.stdout
+    assert "gate: 2 error(s)," in result.stdout
+    assert "\n2 error(s), " in summary.read_text()
+    assert "## Checks failed: 2 error(s)," in comment.render(comment.load_diagnostics(json_file), preview_url=None, run_url=None)
+
+    result = run_build(project, "--format", "json")
+    found = [d for d in json.loads(result.stdout) if d["code"].startswith("LNK")]
+    assert [(d["code"], f"{d['path']}:{d['line']}", d["source"]) for d in found] == [
+        ("LNK001", at["LNK001"], None), ("LNK002", at["LNK002"], None)], found
+
+
+@pytest.mark.parametrize("rel,added,message", [
+    ("gate.yml", "not_a_setting: 1\n", "unknown setting 'not_a_setting'"),
+    ("mkdocs.yml", "extra:\n  scope: everything\n", "extra.scope is not a setting this site uses"),
+])
+def test_a_bad_setting_is_json_with_format_json(project, rel, added, message):
+    """`--format json` gets JSON on every exit: a bad setting is a GATE003 object, not a plain line."""
+    text = (project / rel).read_text()
+    if rel == "mkdocs.yml":  # into the existing `extra:` mapping
+        text, added = text.replace("\nextra:\n", "\n" + added, 1), ""
+        assert "scope: everything" in text
+    (project / rel).write_text(text + added)
+    line = next(i for i, t in enumerate((project / rel).read_text().splitlines(), 1) if "not_a_setting" in t or "scope:" in t)
+    result = run_build(project, "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = [d for d in json.loads(result.stdout) if d["code"] == "GATE003"]
+    assert [(d["path"], d["line"], d["message"]) for d in found] == [(rel, line, message)], found
+    assert "GATE003" not in result.stderr
 
 
 def test_authors_footnotes_and_citations_share_reading_order(project):

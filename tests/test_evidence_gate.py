@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from medsite.core import quantities
+from medsite.core.diagnostics import Location
 from medsite.gate import rules
 from medsite.markdown import citeformat
 from medsite.sources import bibliography, derivations
@@ -326,7 +327,7 @@ def test_hard_page_fails_with_grade_and_hardest_sentences_mapped_to_the_source(t
     found = codes(diagnose(tmp_path, readability_files(EASY + " " + HARD), site=True), "READ001")
     assert len(found) == 1
     d = found[0]
-    assert (d.code, d.path, d.source) == ("READ001", "site/page/index.html", "docs/page.md:10")  # the first line after the front matter
+    assert (d.code, d.path, d.source) == ("READ001", "site/page/index.html", Location("docs/page.md", 10))  # the first line after the front matter
     assert f"line {ADDED} (grade" in d.message and "Immunomodulatory" in d.message and d.severity is rules.Severity.ERROR
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from medsite.core.diagnostics import Location
 from medsite.gate import cli, rules
 from medsite.gate.project import Project
 from medsite.gate.run import run
@@ -264,7 +266,7 @@ def test_an_unreadable_host_is_a_malformed_link_not_a_failed_check(tmp_path):
 
 def test_html_fault_points_back_to_the_markdown_line(tmp_path):
     found = [d for d in diagnose(tmp_path, site_files(SITE_CASES["LNK002"][0], OTHER), site=True) if d.code == "LNK002"]
-    assert found[0].source == f"docs/page.md:{line_of(LINK_PAGE, 'other.md#gone')}"
+    assert found[0].source == Location("docs/page.md", line_of(LINK_PAGE, 'other.md#gone'))
     assert found[0].text().startswith("site/page/index.html: LNK002 link to '../other/#gone' points to a missing anchor")
 
 
@@ -305,6 +307,24 @@ def test_bad_gate_config_is_a_usage_error(tmp_path, capsys):
     assert cli.main(["--root", str(root), "--source-only"]) == 2
     out = capsys.readouterr().out
     assert "gate.yml:" in out and "GATE003" in out
+
+
+@pytest.mark.parametrize("case", ["gate.yml setting", "mkdocs.yml setting", "no mkdocs.yml", "no built site"])
+def test_every_refusal_is_in_the_chosen_format(tmp_path, capsys, case):
+    """A bad setting stops the gate (exit 2) with GATE003 in the JSON, never as a plain line."""
+    root = make_project(tmp_path, {"mkdocs.yml": MKDOCS + "  scope: everything\n"} if case == "mkdocs.yml setting" else {})
+    if case == "gate.yml setting":
+        (root / "gate.yml").write_text("not_a_setting: 1\n")
+    if case == "no mkdocs.yml":
+        (root / "mkdocs.yml").unlink()
+    where = {"gate.yml setting": ("gate.yml", 1), "mkdocs.yml setting": ("mkdocs.yml", MKDOCS.count("\n") + 1),
+             "no mkdocs.yml": (str(root), None), "no built site": ("site", None)}[case]
+    source_only = [] if case == "no built site" else ["--source-only"]
+    assert cli.main(["--root", str(root), *source_only, "--format", "json", "--today", "2026-11-25"]) == 2
+    out, err = capsys.readouterr()
+    found = [d for d in json.loads(out) if d["code"] == "GATE003"]
+    assert [(d["path"], d["line"]) for d in found] == [where], out
+    assert "GATE003" not in err
 
 
 def test_internal_check_failure_is_reported_not_raised(tmp_path):

@@ -17,6 +17,7 @@ from mkdocs.utils import markdown_extensions
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT
+from medsite.core.diagnostics import Diagnostic, Location
 from medsite.gate.project import PAGE_SUFFIXES, Project
 from medsite.gate.run import run
 from safety_fixtures import BAD, TEXT, gate_build, line_of, make_site, page, with_includes
@@ -82,7 +83,13 @@ def ok(tmp_path_factory) -> tuple[Path, list[dict]]:
 
 
 def _source(d: dict) -> str:
-    return d["source"] or f"{d['path']}:{d['line']}"
+    """Where an editor fixes it, from the JSON the build wrote (`source` is a Location there)."""
+    return str(Diagnostic.from_dict(d).where_to_edit)
+
+
+def _from(d: dict) -> str:
+    """The source line, 'mkdocs.yml:4', or '' when the finding has none."""
+    return str(Location.from_dict(d["source"]) or "")
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -113,10 +120,10 @@ def test_near_miss_site_has_no_safety_finding_at_all(ok):
 def test_markup_in_the_copyright_setting_is_refused_or_escaped(bad_build):
     """mkdocs.yml reaches every page's footer: a located error, or (once escaped) plain text."""
     root, diagnostics = bad_build
-    located = [d for d in diagnostics if d["code"] == "SAFE005" and (d["source"] or "").startswith("mkdocs.yml:")]
+    located = [d for d in diagnostics if d["code"] == "SAFE005" and _from(d).startswith("mkdocs.yml:")]
     footer = LexborHTMLParser((root / ".site-builds/rejected/index.html").read_text()).css_first(".md-copyright")
     if located:
-        assert located[0]["source"] == "mkdocs.yml:4", located[0]
+        assert _from(located[0]) == "mkdocs.yml:4", located[0]
         assert "more published file" in located[0]["message"], "one finding for all the pages it reaches"
     else:
         assert footer.css_first("[onerror]") is None and "onerror" in footer.text(), "escaped: shown as text"
@@ -126,13 +133,13 @@ def test_markup_in_an_extra_setting_is_refused_or_escaped(bad_build):
     """extra.publisher.name reaches every content page's review box."""
     root, diagnostics = bad_build
     line = line_of((root / "mkdocs.yml").read_text(), "p.png")
-    located = [d for d in diagnostics if d["code"] == "SAFE005" and d["source"] == f"mkdocs.yml:{line}"]
+    located = [d for d in diagnostics if d["code"] == "SAFE005" and _from(d) == f"mkdocs.yml:{line}"]
     box = LexborHTMLParser((root / ".site-builds/rejected/cite/index.html").read_text()).css_first(".health-footer")
     assert located or (box.css_first("[onerror]") is None and "onerror" in box.text())
 
 
 def test_an_exception_allows_exactly_its_markup_and_an_unused_one_is_reported(bad):
-    assert not [d for d in bad if (d["source"] or "").startswith("docs/embed.md")], "the reviewed embed is allowed"
+    assert not [d for d in bad if _from(d).startswith("docs/embed.md")], "the reviewed embed is allowed"
     unused = [d for d in bad if d["code"] == "GATE002" and d["path"] == "gate.yml" and "safe_exceptions" in d["message"]]
     assert len(unused) == 1 and "docs/gone.md" in unused[0]["message"] and unused[0]["severity"] == "warning"
 

@@ -81,7 +81,7 @@ def test_no_injection_vector_reaches_readers(shipped_scripts, vectors):
         errors = [d for d in run(Project(root, out)) if d.severity is Severity.ERROR]
         located = set()
         for d in errors:
-            where = d.source or (f"{d.path}:{d.line}" if d.line else None)
+            where = str(d.source) if d.source else (f"{d.path}:{d.line}" if d.line else None)
             if where and d.code.startswith(("SAFE", "REF", "META", "OUT", "BUILD")):
                 located.add(where)
         bits = [bit for page_file in out.rglob("*.html") for bit in

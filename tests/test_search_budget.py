@@ -6,6 +6,7 @@ import gzip
 
 from selectolax.lexbor import LexborHTMLParser
 
+from medsite.core.diagnostics import Location
 from medsite.gate.checks import budget
 from medsite.gate.project import Project
 from medsite.gate.run import run
@@ -66,7 +67,7 @@ def test_perf001_reports_the_page_and_what_makes_up_its_weight(tmp_path):
     project = project_with_budget(tmp_path, 1)
     found = [d for d in run(project) if d.code == "PERF001"]
     assert [d.path for d in found] == ["site/page/index.html"]
-    assert found[0].source == "docs/page.md:1"
+    assert found[0].source == Location("docs/page.md", 1)
     message = found[0].message
     expected = sum(host_size(project.site_dir / rel) for rel in COUNTED)
     assert f"first-load transfer is {expected / 1024:.1f} KB (gzip), over the 1 KB budget" in message

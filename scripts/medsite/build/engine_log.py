@@ -64,6 +64,20 @@ def records(output: str) -> list[str]:
     return out
 
 
+def link_line(path: Path, link: str) -> int | None:
+    """The first line of a Markdown file holding the link as written (`what-is-ms.md#part`), else its page
+    part (`what-is-ms.md`): the line the gate's link check names too, so the two reports merge into one."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for needle in dict.fromkeys(n for n in (link, link.split("#")[0]) if n):
+        found = next((i for i, line in enumerate(lines, 1) if needle in line), None)
+        if found:
+            return found
+    return None
+
+
 def closest(word: str, candidates) -> str | None:
     found = difflib.get_close_matches(word, [c for c in candidates if c], n=1, cutoff=0.6)
     return found[0] if found else None

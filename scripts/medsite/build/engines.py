@@ -71,16 +71,6 @@ def refused_pages(root: Path, docs_dir: str = DOCS) -> list[Diagnostic]:
     return refused
 
 
-def _line_containing(path: Path, needle: str) -> int | None:
-    try:
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if needle in line:
-                return i
-    except (OSError, UnicodeDecodeError):
-        pass
-    return None
-
-
 def _from_mkdocs_log(message: str, root: Path) -> Diagnostic:
     """One MkDocs log line as a diagnostic; under --strict every warning stops the build, so all are errors."""
     m = MISSING_LINK.match(message)
@@ -89,7 +79,7 @@ def _from_mkdocs_log(message: str, root: Path) -> Diagnostic:
         code = "LNK002" if "anchor" in m["why"] else "LNK001"
         link = m["link"]
         return Diagnostic(code, f"link '{link}': {m['why'].rstrip('.')}", path,
-                          _line_containing(root / path, link.split("#")[0] or link), target=link)
+                          engine_log.link_line(root / path, link), target=link)
     m = DOC_FILE.search(message)
     path = f"{DOCS}/{next(g for g in m.groups() if g)}" if m else "mkdocs.yml"
     return Diagnostic("BUILD001", message.strip(), path)

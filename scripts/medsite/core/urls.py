@@ -9,7 +9,7 @@ or shows content from nowhere when a reader follows it.
 from __future__ import annotations
 
 import re
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 _UNSAFE = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f]")
 
@@ -38,3 +38,27 @@ def problem(url: str, http_allowed=()) -> str | None:
     if not parts.hostname:
         return "has no host"
     return None
+
+
+_PAGE_SUFFIXES = (".md", ".markdown", ".html")
+
+
+def linked_page(href: str) -> str:
+    """The name of the page or file a relative link points to, the same whether written in Markdown
+    (`../about-ms/what-is-ms.md#part`) or as MkDocs rewrote it (`../../about-ms/what-is-ms/#part`).
+
+    A folder's own page (`index.md`, `./`, `../`) has the name of its folder, or '' above that.
+    """
+    steps = [s for s in unquote(href.partition("#")[0].partition("?")[0]).split("/") if s not in ("", ".")]
+    if steps:
+        last = steps[-1]
+        suffix = next((s for s in _PAGE_SUFFIXES if last.endswith(s) and last != s), "")
+        last = steps[-1] = last[: len(last) - len(suffix)]
+        if last == "index":
+            steps.pop()
+    return steps[-1] if steps and steps[-1] != ".." else ""
+
+
+def linked_anchor(href: str) -> str:
+    """The anchor a link points to, decoded: `what-is-ms.md#part%20two` -> 'part two'."""
+    return unquote(href.partition("#")[2])

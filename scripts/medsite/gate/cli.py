@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
-from medsite.core.diagnostics import has_errors
+from medsite.core.diagnostics import Diagnostic, has_errors, merge
 from medsite.gate import formatters
 from medsite.gate.project import Project
 from medsite.gate.run import run
@@ -38,14 +37,20 @@ def add_gate_options(p: argparse.ArgumentParser) -> None:
 
 
 def report(diagnostics, *, fmt: str, summary: str | None, warnings_fatal: bool, shown=None, json_file=None) -> int:
-    """Print `shown` (default: all diagnostics; JSON always gets all), counting all; return the exit status."""
-    shown = diagnostics if shown is None or fmt == "json" else shown
+    """Print `shown` (default: all diagnostics; JSON always gets all), counting all; return the exit status.
+
+    Every command's diagnostics end here, so this is where two reports of one mistake become
+    one (core.diagnostics.merge): the printed count, the job summary and the JSON file that the
+    pull-request comment reads all count the merged list.
+    """
+    diagnostics = merge(diagnostics)
+    shown = diagnostics if shown is None or fmt == "json" else merge(shown)
     output = formatters.FORMATS[fmt](shown) if fmt != "text" else formatters.text(shown, counted=diagnostics)
     if output:
         print(output)
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(formatters.summary(shown))
+            fh.write(formatters.summary(shown, counted=diagnostics))
     if json_file:
         with open(json_file, "w", encoding="utf-8") as fh:
             fh.write(formatters.as_json(diagnostics) + "\n")
@@ -66,20 +71,25 @@ def main(argv=None) -> int:
     except SystemExit as exc:
         return 2 if exc.code else 0
     root = Path(args.root)
-    if not (root / "mkdocs.yml").is_file():
-        print(f"{root}: GATE003 no mkdocs.yml here; run from the project folder or pass --root", file=sys.stderr)
+
+    def refuse(*diagnostics: Diagnostic) -> int:
+        """Stop before checking (exit 2), saying why in the chosen format."""
+        report(list(diagnostics), fmt=args.format, summary=args.summary, warnings_fatal=False, json_file=args.json_file)
         return 2
+
+    if not (root / "mkdocs.yml").is_file():
+        return refuse(Diagnostic("GATE003", "no mkdocs.yml here", str(root),
+                                 hint="run from the project folder or pass --root"))
     project = Project(root, None if args.source_only else root / args.site_dir, today=args.today or dt.date.today())
     if not args.source_only and not project.site_dir.is_dir():
-        print(f"{args.site_dir}: GATE003 no built site; run `make site` first, or use --source-only", file=sys.stderr)
-        return 2
+        return refuse(Diagnostic("GATE003", "no built site", args.site_dir,
+                                 hint="run `make site` first, or use --source-only"))
     if not args.source_only:
         from medsite.gate.staleness import stale_site
 
         stale = stale_site(root.resolve(), root.resolve() / args.site_dir)  # site/ is a link: name it as the editor does
         if stale:
-            report([stale], fmt=args.format, summary=args.summary, warnings_fatal=False, json_file=args.json_file)
-            return 2
+            return refuse(stale)
     diagnostics = run(project, source_only=args.source_only)
     display = shown(diagnostics, project, args.verbose)
     if any(d.code == "GATE003" for d in diagnostics):

@@ -17,6 +17,11 @@ def text(diagnostics: list[Diagnostic], counted: list[Diagnostic] | None = None)
     return "\n".join(lines)
 
 
+def lines(diagnostics: list[Diagnostic]) -> str:
+    """One line per diagnostic and no count: for a command that stops on what it was given (new page, cite)."""
+    return "\n".join(d.text() for d in diagnostics)
+
+
 def as_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([d.to_dict() for d in diagnostics], indent=2)
 
@@ -31,33 +36,30 @@ def github(diagnostics: list[Diagnostic]) -> str:
     out = []
     for d in diagnostics:
         level = "error" if d.severity is Severity.ERROR else "warning"
-        path, line = d.path, d.line
-        if d.source:  # annotate the Markdown the fault came from, not the generated HTML
-            path, _, src_line = d.source.rpartition(":")
-            line = int(src_line) if src_line.isdigit() else None
-        props = [f"file={_escape(path, prop=True)}"]
-        if line:
-            props.append(f"line={line}")
-        if d.column and not d.source:
-            props.append(f"col={d.column}")
+        where = d.where_to_edit  # annotate the Markdown the fault came from, not the generated HTML
+        props = [f"file={_escape(where.path, prop=True)}"]
+        if where.line:
+            props.append(f"line={where.line}")
+        if where.column:
+            props.append(f"col={where.column}")
         props.append(f"title={_escape(d.code, prop=True)}")
         message = d.message + (f" ({d.path})" if d.source else "") + (f". Fix: {d.hint}" if d.hint else "")
         out.append(f"::{level} {','.join(props)}::{_escape(message)}")
     return "\n".join(out)
 
 
-def summary(diagnostics: list[Diagnostic]) -> str:
-    """A Markdown summary for the CI job page."""
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+def summary(diagnostics: list[Diagnostic], counted: list[Diagnostic] | None = None) -> str:
+    """A Markdown summary for the CI job page (counting `counted` when the rows are a summary of it, as text does)."""
+    counted = diagnostics if counted is None else counted
+    errors = sum(d.severity is Severity.ERROR for d in counted)
     head = "## Gate: passed" if not errors else "## Gate: failed"
-    lines = [head, "", f"{len(errors)} error(s), {len(warnings)} warning(s).", ""]
+    lines = [head, "", f"{errors} error(s), {len(counted) - errors} warning(s).", ""]
     if diagnostics:
         counts = Counter(d.code for d in diagnostics)
         lines += ["| Code | Count |", "|---|---|"] + [f"| {c} | {n} |" for c, n in sorted(counts.items())] + [""]
         lines += ["| Where | Code | Message |", "|---|---|---|"]
         for d in diagnostics[:200]:
-            where = d.source or d.location
+            where = d.where_to_edit
             message = d.message.replace("|", "\\|")
             lines.append(f"| `{where}` | {d.code} | {message} |")
         if len(diagnostics) > 200:

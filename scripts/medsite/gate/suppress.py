@@ -62,9 +62,9 @@ def apply(project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     used = set()
     kept = []
     for d in diagnostics:
-        where = d.source.rsplit(":", 1) if d.source else [d.path, str(d.line or 0)]
+        where = d.where_to_edit
         match = next(
-            (c for c in comments if c[0] == where[0] and c[2] == d.code and c[3] and int(where[1] or 0) in (c[1], c[1] + 1)),
+            (c for c in comments if c[0] == where.path and c[2] == d.code and c[3] and (where.line or 0) in (c[1], c[1] + 1)),
             None,
         )
         if match:

@@ -27,8 +27,9 @@ from pathlib import Path
 from medsite.build import build_lock, engines
 from medsite.build import publish as publishing
 from medsite.build.recover import recover
-from medsite.core.diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic, merge, sort_diagnostics
 from medsite.gate import cli as gate_cli
+from medsite.gate import formatters
 from medsite.gate.project import Project
 from medsite.gate.rules import with_fix
 from medsite.gate.run import run as run_gate
@@ -49,8 +50,8 @@ def refused_settings(root: Path) -> list[Diagnostic]:
 def _fault(code: str, message: str, path: str, args, hint: str | None = None) -> None:
     """One diagnostic line for a fault of the build itself (not of the content)."""
     diagnostic = with_fix(Diagnostic(code, message, path, hint=hint))
-    if args.format == "text":
-        print(diagnostic.text(), file=sys.stderr)
+    if args.format == "text":  # on stderr, like the build's other notes: a fault of the build, not a finding
+        print(formatters.lines([diagnostic]), file=sys.stderr)
     else:
         gate_cli.report([diagnostic], fmt=args.format, summary=args.summary, warnings_fatal=False)
 
@@ -66,9 +67,10 @@ def _build_and_gate(root: Path, staging: Path, args) -> int:
     project = Project(root, staging if built else None)
     diagnostics += run_gate(project, source_only=not built)
     stopping.check()
-    # The extension and the gate both report unknown keys (the same Diagnostic): print each once.
-    diagnostics = list({d.text(): d for d in map(with_fix, diagnostics)}.values())
-    diagnostics.sort(key=Diagnostic.sort_key)
+    # The engine and the gate may both report one mistake (a broken link in MkDocs' log and in the
+    # built page, an unknown key from the extension and the gate): merged into one line here, so that
+    # `shown` and the count agree; gate_cli.report merges again whatever else reaches it.
+    diagnostics = sort_diagnostics(merge(map(with_fix, diagnostics)))
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
     status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal,
                              shown=gate_cli.shown(diagnostics, project, args.verbose), json_file=args.json_file)

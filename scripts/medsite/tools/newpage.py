@@ -31,6 +31,7 @@ import yaml
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate import formatters
 from medsite.sources import yamlsource
 from medsite.sources.pagemeta import REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, review_months
 from medsite.sources.settings import compose_mkdocs
@@ -369,8 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         done = create_page(args.root, args.path, args.title, args.type, date.today())
     except DiagnosticError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.text(), file=sys.stderr)
+        print(formatters.lines(exc.diagnostics), file=sys.stderr)
         return 1 if any(d.code == "NEW006" for d in exc.diagnostics) else 2
     print("\n".join(done))
     return 0

@@ -88,7 +88,7 @@ class Preview:
 
 
 def _item(d: Diagnostic) -> str:
-    where = d.location + (f" (from {d.source})" if d.source else "")
+    where = f"{d.location}" + (f" (from {d.source})" if d.source else "")
     level = "warning" if d.severity is Severity.WARNING else "error"
     fix = f" <strong>Fix:</strong> {html.escape(d.hint)}" if d.hint else ""
     return (f'<li data-code="{html.escape(d.code)}"><code>{html.escape(where)}</code> {html.escape(d.code)} '

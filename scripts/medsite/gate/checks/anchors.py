@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from medsite.core.diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic, Location
 from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
@@ -37,13 +37,13 @@ Text."""),
 )
 
 
-def _second_use(source_page, id_: str) -> str | None:
-    """'docs/x.md:17' for the second source line that sets this id ({#id} or id="id")."""
+def _second_use(source_page, id_: str) -> Location | None:
+    """docs/x.md:17, the second source line that sets this id ({#id} or id="id")."""
     if source_page is None or source_page.page is None:
         return None
     pattern = re.compile(r"\{[^}]*#" + re.escape(id_) + r"(?=[\s}])|\bid=[\"']?" + re.escape(id_) + r"(?![\w-])")
     lines = [line_no for line_no, text in source_page.prose_lines() if pattern.search(text)]
-    return f"{source_page.rel}:{lines[1]}" if len(lines) > 1 else None
+    return Location(source_page.rel, lines[1]) if len(lines) > 1 else None
 
 
 @gate_check(stage=SITE)

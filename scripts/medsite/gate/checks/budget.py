@@ -33,7 +33,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from medsite.core.diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic, Location
 from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.links import resolve
 from medsite.sources.pagemeta import PageMeta
@@ -144,6 +144,6 @@ def check(project):
             f"first-load transfer is {_kb(total)} (gzip), over the {budget_kb} KB budget: {weight}",
             page.rel,
             target=_kb(total),
-            source=f"{source_page.rel}:1",
+            source=Location(source_page.rel, 1),
             hint="make the largest parts smaller: split a long page, or load a script or stylesheet only when a reader needs it",
         )

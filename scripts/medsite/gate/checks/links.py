@@ -10,7 +10,7 @@ from medsite.build.engine_log import anchor_hint
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.core.urls import split
-from medsite.gate.checks.source_map import find_line, href_needles
+from medsite.gate.checks.source_map import find_first, href_needles
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -129,7 +129,7 @@ def check(project):
                 if key in reported_outside_content:
                     continue
                 reported_outside_content.add(key)
-            source = find_line(source_page, href_needles(link.href)) if link.in_content else None
+            source = find_first(source_page, href_needles(link.href)) if link.in_content else None
             hint = None
             if code == "LNK002":  # "did you mean": the closest id the target page really has
                 target, fragment = resolve(site, page, link.href)

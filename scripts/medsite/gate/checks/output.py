@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from medsite.core.diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic, Location
 from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.source_map import find_line
 from medsite.markdown import citations
@@ -46,12 +46,12 @@ def _jsonld_problems(page, meta: PageMeta):
         yield f"JSON-LD lastReviewed {data.get('lastReviewed')!r} differs from the visible review date {page.review_date!r}"
 
 
-def _stray_citation(source_page) -> str | None:
+def _stray_citation(source_page) -> Location | None:
     """Where a `[@` that is not a citation is (a valid citation on an earlier line is not the culprit)."""
     if source_page is None or source_page.page is None:
         return None
     stray = citations.stray_openers(source_page.page.body, first_line=source_page.page.body_line)
-    return f"{source_page.rel}:{stray[0][0]}" if stray else find_line(source_page, ["[@"])
+    return Location(source_page.rel, stray[0][0]) if stray else find_line(source_page, ["[@"])
 
 
 @gate_check(stage=SITE)
@@ -70,4 +70,4 @@ def check(project):
         missing = [name for name, ok in (("review block", page.has_footer), ("disclosure", page.has_disclosure)) if not ok]
         problems = ([f"missing {', '.join(missing)}"] if missing else []) + list(_jsonld_problems(page, meta))
         for problem in problems:
-            yield Diagnostic("OUT002", problem, page.rel, source=f"{source_page.rel}:1")
+            yield Diagnostic("OUT002", problem, page.rel, source=Location(source_page.rel, 1))

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from medsite.core.diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic, Location
 from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate import safety_policy as policy
 from medsite.gate.checks.source_map import SourceFinder
@@ -51,7 +51,7 @@ THEME_PAGES = {"site/404.html"}
 class _Located:
     site_rel: str
     finding: Finding
-    source: str | None
+    source: Location | None
 
 
 class _Site:
@@ -130,23 +130,22 @@ def _bibliography(project) -> str | None:
     return settings.bibliography_path(project.mkdocs)
 
 
-def _locate(finder: SourceFinder, finding: Finding, page_rel, docs_rel) -> str | None:
+def _locate(finder: SourceFinder, finding: Finding, page_rel, docs_rel) -> Location | None:
     if docs_rel and finding.line:  # a file copied from docs/: its own line
-        return f"{docs_rel}:{finding.line}"
+        return Location(docs_rel, finding.line)
     if finding.needles:
         found = finder.find(finding.needles, origin=finding.origin, page_rel=page_rel, file_rel=docs_rel)
         if found:
             return found
-    return f"{docs_rel}:1" if docs_rel else None
+    return Location(docs_rel, 1) if docs_rel else None
 
 
-def _excepted(exceptions, finding: Finding, source: str | None, used: set) -> bool:
+def _excepted(exceptions, finding: Finding, source: Location | None, used: set) -> bool:
     """An exception allows an element and its attributes, never an event handler or a code-running URL."""
     if finding.element is None or source is None or not finding.exceptable:
         return False
-    file = source.rsplit(":", 1)[0]
     for exception in exceptions:
-        if exception.file == file and exception.element == finding.element:
+        if exception.file == source.path and exception.element == finding.element:
             used.add(exception)
             return True
     return False

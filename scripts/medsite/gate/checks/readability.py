@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from medsite.core.diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic, Location
 from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.prose import clean
 from medsite.output import readability
@@ -71,5 +71,5 @@ def check(project):
             line = locate(sentence, source)
             hard.append(f"{'line ' + str(line) if line else 'line ?'} (grade {g:.1f}) \"{_shorten(sentence)}\"")
         yield Diagnostic("READ001", f"body text reads at grade {grade:.1f}, above {limit}; hardest sentences: " + "; ".join(hard),
-                         html_page.rel, source=f"{source.rel}:{source.page.body_line}", target=f"{grade:.1f}",
+                         html_page.rel, source=Location(source.rel, source.page.body_line), target=f"{grade:.1f}",
                          hint="rewrite those sentences: shorter sentences, everyday words, one idea each")

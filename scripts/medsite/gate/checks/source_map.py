@@ -7,41 +7,47 @@ import posixpath
 from functools import cached_property
 from urllib.parse import unquote
 
+from medsite.core.diagnostics import Location
 from medsite.core.urls import split
 from medsite.sources import settings
 
 
-def find_line(page, needles) -> str | None:
-    """'docs/x.md:17' for the first prose line containing any of the needles."""
+def find_line(page, needles) -> Location | None:
+    """docs/x.md:17, the first prose line containing any of the needles."""
     if page is None or page.page is None:
         return None
     needles = [n for n in needles if n]
     for line_no, text in page.prose_lines():
         if any(n in text for n in needles):
-            return f"{page.rel}:{line_no}"
+            return Location(page.rel, line_no)
     return None
 
 
-def find_lines(page, needles) -> list[str]:
-    """'docs/x.md:17' for every prose line containing any of the needles, in order."""
+def find_lines(page, needles) -> list[Location]:
+    """docs/x.md:17 and so on, every prose line containing any of the needles, in order."""
     if page is None or page.page is None:
         return []
     needles = [n for n in needles if n]
-    return [f"{page.rel}:{line_no}" for line_no, text in page.prose_lines() if any(n in text for n in needles)]
+    return [Location(page.rel, line_no) for line_no, text in page.prose_lines() if any(n in text for n in needles)]
+
+
+def find_first(page, needles) -> Location | None:
+    """The line of the first needle that any prose line holds: needles go from the most to the least telling."""
+    return next(filter(None, (find_line(page, [needle]) for needle in needles)), None)
 
 
 def href_needles(href: str) -> list[str]:
-    """Text an editor would have written for a link that MkDocs rewrote (.md -> /)."""
+    """Text an editor would have written for a link that MkDocs rewrote (.md -> /), the most telling first."""
     parts = split(href)
     if parts is None:  # an unreadable host: look for the link as written
         return [href]
     stem = posixpath.basename(parts.path.rstrip("/"))
+    written = (f"{stem}.md" if "." not in stem else stem) if stem else ""
+    fragment = f"#{unquote(parts.fragment)}" if parts.fragment else ""
     needles = [href]
-    if parts.fragment:
-        needles.append(f"#{unquote(parts.fragment)}")
-    if stem:
-        needles.append(f"{stem}.md" if "." not in stem else stem)
-    return needles
+    if written and fragment:
+        needles.append(written + fragment)  # the link as written: the line MkDocs' log names too
+    return needles + [n for n in (fragment, written) if n]
 
 
 DEFAULT_ORIGIN = ("body", "front", "includes", "bibliography", "settings", "fronts", "pages")  # see markup_check.ORIGINS
@@ -99,8 +105,8 @@ class SourceFinder:
             return [front if kind == "front" else body] if page_rel in self._pages else []
         return self._kinds.get(kind, [])
 
-    def find(self, needles, *, origin=(), page_rel: str | None = None, file_rel: str | None = None) -> str | None:
-        """'docs/x.md:17' for the line most likely to hold the markup, or None when no line holds any needle."""
+    def find(self, needles, *, origin=(), page_rel: str | None = None, file_rel: str | None = None) -> Location | None:
+        """docs/x.md:17, the line most likely to hold the markup, or None when no line holds any needle."""
         needles = list(dict.fromkeys(n.lower() for n in needles if n and n.strip()))
         if not needles:
             return None
@@ -112,7 +118,7 @@ class SourceFinder:
                 for line_no, text in lines:
                     score = sum(1 for n in needles if n in text) + (0.5 if needles[0] in text else 0)
                     if score > best:
-                        best, where = score, f"{rel}:{line_no}"
+                        best, where = score, Location(rel, line_no)
             if where:
                 return where
         return None

@@ -10,7 +10,7 @@ mkdocs.yml, a template, or markup that splits a word ("cu<b>re</b>").
 
 from __future__ import annotations
 
-from medsite.core.diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic, Location
 from medsite.core.readertext import reader_text
 from medsite.core.rule import SITE, gate_check
 from medsite.core.wording import find_all, mentions_any, tokens
@@ -29,18 +29,18 @@ def _reported_in_sources(project, families) -> dict[str, set[str]]:
     return found
 
 
-def _source_line(source, word: str) -> str | None:
+def _source_line(source, word: str) -> Location | None:
     if source is None or source.page is None:
         return None
     for key in ("title", "description"):
         value = source.page.meta.get(key)
         if isinstance(value, str) and word.lower() in reader_text(value).lower():
-            return f"{source.rel}:{source.page.line_of(key)}"
+            return Location(source.rel, source.page.line_of(key))
     stems = [t[0] for t in tokens(word)]
     for line_no, text in source.prose_lines():
         line_stems = [t[0] for t in tokens(clean(text))]
         if any(line_stems[i:i + len(stems)] == stems for i in range(len(line_stems) - len(stems) + 1)):
-            return f"{source.rel}:{line_no}"
+            return Location(source.rel, line_no)
     return None
 
 

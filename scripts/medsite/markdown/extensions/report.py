@@ -14,7 +14,7 @@ import logging
 import os
 from pathlib import Path
 
-from medsite.core.diagnostics import Diagnostic, Severity
+from medsite.core.diagnostics import Diagnostic
 
 ENV = "MEDSITE_DIAGNOSTICS"
 # MkDocs shows only loggers under "mkdocs"; Zensical passes every log record through to stderr.
@@ -39,10 +39,9 @@ def read(path: Path) -> list[Diagnostic]:
     found: dict[str, Diagnostic] = {}
     for line in lines:
         try:
-            data = json.loads(line)
-            data["severity"] = Severity(data.get("severity", "error"))
-            diagnostic = Diagnostic(**data)
-        except (ValueError, TypeError):
-            continue  # a line cut short by a killed engine
-        found.setdefault(diagnostic.text(), diagnostic)
+            diagnostic = Diagnostic.from_dict(json.loads(line))
+        except ValueError:
+            diagnostic = None
+        if diagnostic is not None:  # else a line cut short by a killed engine
+            found.setdefault(diagnostic.text(), diagnostic)
     return list(found.values())

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from medsite.core.diagnostics import DiagnosticError
+from medsite.gate import formatters
 from medsite.lock.ids import normalize_doi
 from medsite.lock.lockfile import Lock, LockError
 from medsite.sources.bibliography import Bibliography
@@ -75,8 +76,7 @@ def main(argv: list[str] | None = None, *, client: HttpClient | None = None) -> 
     try:
         bib = load_bibliography(bib_path)
     except DiagnosticError as exc:
-        for d in exc.diagnostics:
-            print(d.text(), file=sys.stderr)
+        print(formatters.lines(exc.diagnostics), file=sys.stderr)
         return _fail(f"fix {bib_path} first; nothing was added", 2)
     found_key = existing_key(bib, doi=args.doi, pmid=args.pmid)
     if found_key:

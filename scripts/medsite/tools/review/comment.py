@@ -38,16 +38,12 @@ def load_diagnostics(path: str | Path) -> list[Diagnostic] | None:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    out = []
-    for d in data if isinstance(data, list) else []:
-        if isinstance(d, dict) and d.get("code") and d.get("path"):
-            fields = {k: d.get(k) for k in ("code", "message", "path", "line", "column", "target", "hint", "source")}
-            out.append(Diagnostic(**fields, severity=Severity(d.get("severity", "error"))))
-    return out
+    found = (Diagnostic.from_dict(d) for d in (data if isinstance(data, list) else []))
+    return [d for d in found if d is not None]
 
 
 def _item(d: Diagnostic) -> str:
-    where = d.source or d.location  # the Markdown line an editor changes, when the fault is in built HTML
+    where = d.where_to_edit  # the Markdown line an editor changes, when the fault is in built HTML
     fix = f"<br>Fix: {html.escape(d.hint, quote=False)}" if d.hint else ""  # GitHub renders HTML in comments
     return f"- `{where}` **{d.code}** {html.escape(d.message, quote=False)}{fix}"
 

@@ -147,7 +147,7 @@ def render(pages: list[tuple[str, str, str, list]], *, number: int | None, passe
     for anchor, _title, article, errors in pages:
         problems = ""
         if errors:
-            items = "".join(f"<li><code>{html.escape(d.source or d.location)}</code> {html.escape(d.code)} "
+            items = "".join(f"<li><code>{html.escape(str(d.where_to_edit))}</code> {html.escape(d.code)} "
                             f"{html.escape(d.message)}. Fix: {html.escape(d.hint or '')}</li>" for d in errors)
             problems = f'<div class="pr-problems"><strong>Errors on this page</strong><ul>{items}</ul></div>'
         body.append(f'<section class="pr-page" id="{html.escape(anchor)}">{problems}'
@@ -199,7 +199,7 @@ def main(argv=None) -> int:
     pages = []
     for doc in docs:
         title, article = _article(site, html_path(doc), included, site_url)
-        mine = [d for d in errors if (d.source or d.path).split(":")[0] in (f"docs/{doc}", f"site/{html_path(doc)}")]
+        mine = [d for d in errors if d.where_to_edit.path in (f"docs/{doc}", f"site/{html_path(doc)}")]
         pages.append((included[html_path(doc)], title, article, mine))
     Path(args.output).write_text(render(pages, number=number, passed=passed, css=_css(site)), encoding="utf-8")
     print(f"pr-preview: wrote {args.output} with {len(pages)} page(s)")
