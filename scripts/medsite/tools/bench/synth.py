@@ -74,6 +74,8 @@ def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random
         other = rng.randrange(n)
         parts.append(f"See [a related page](page-{other:05d}.md#section-{s % SECTIONS_MIN}) and "
                      f"[a trusted charity]({rng.choice(EXTERNAL)}).")
+        # Headings and the link line count too, as they do in the real pages' lengths.
+        written += sum(len(part.split()) for part in parts if part.startswith(("#", "See ")))
         sections.append("\n\n".join(parts) + "\n")
         s += 1
     front = {
