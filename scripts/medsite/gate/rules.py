@@ -39,7 +39,7 @@ from medsite.tools import newpage, workflowcheck
 # The modules that declare rules; a module that starts emitting a code adds itself here
 # (tests/test_codehealth_rules.py fails otherwise).
 DECLARING_MODULES = (
-    bibliography, build_lock, engine_log, citations, citeformat, csp_step, csl_shape, engines, frontmatter, limits,
+    bibliography, build_lock, engine_log, citations, citeformat, csp_step, csl_shape, engines.base, frontmatter, limits,
     newpage, offer_facts, publish, search_index, workflowcheck, yamlsource, lockcheck,
     gate_settings, guard, markup_check, staleness, suppress,
     anchors, budget, evidence, footnotes, images, links, meta, output, output_safety, provenance, readability,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from medsite.build.engines.base import REFUSED_INPUT, RULES, Engine, refused_input
+from medsite.build.engines.base import REFUSED_INPUT, Engine, refused_input
 
 DEFAULT = "mkdocs"  # why: DESIGN.md, "Which engine"
 
@@ -33,4 +33,4 @@ def get(engine: str | Engine) -> Engine:
     return engine if isinstance(engine, Engine) else ENGINES[engine]
 
 
-__all__ = ["DEFAULT", "ENGINES", "REFUSED_INPUT", "RULES", "Engine", "get", "refused_input"]
+__all__ = ["DEFAULT", "ENGINES", "REFUSED_INPUT", "Engine", "get", "refused_input"]

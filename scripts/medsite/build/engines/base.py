@@ -68,6 +68,11 @@ def refused_input(site: Site) -> list[Diagnostic]:
     return refused
 
 
+def build_failed(message: str, path: str, line: int | None = None, hint: str | None = None) -> Diagnostic:
+    """One BUILD001: what stopped the engine, at the file it names."""
+    return Diagnostic("BUILD001", message, path, line, hint=hint)
+
+
 def package_folder(module: str, *parts: str) -> Path | None:
     """A folder inside an installed package, found without importing it (None when not installed)."""
     try:

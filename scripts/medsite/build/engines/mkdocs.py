@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from medsite.build import engine_log
-from medsite.build.engines.base import Engine, log_lines, package_folder
+from medsite.build.engines.base import Engine, build_failed, log_lines, package_folder
 from medsite.core.diagnostics import Diagnostic
 from medsite.sources import settings
 from medsite.sources.site import Site
@@ -60,7 +60,7 @@ class MkDocs(Engine):
                               _line_containing(site.root / path, link.split("#")[0] or link), target=link)
         m = DOC_FILE.search(message)
         path = f"{docs}/{next(g for g in m.groups() if g)}" if m else settings.MKDOCS
-        return Diagnostic("BUILD001", message.strip(), path)
+        return build_failed(message.strip(), path)
 
     def read_log(self, output: str, site: Site, staging: Path) -> list[Diagnostic]:
         found = []
@@ -83,7 +83,7 @@ class MkDocs(Engine):
         error = next((line for line in lines if line.startswith("Error:")), "")
         last = lines[-1] if lines else f"{self.name} failed"
         message = f"{error} {last}".strip() if error != last else error
-        return Diagnostic("BUILD001", f"{self.label} stopped: {message}", settings.MKDOCS)
+        return build_failed(f"{self.label} stopped: {message}", settings.MKDOCS)
 
     def theme_dirs(self) -> list[Path]:
         material = package_folder("material", "templates")

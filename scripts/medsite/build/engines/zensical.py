@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from medsite.build.engines.base import Engine, log_lines, package_folder
+from medsite.build.engines.base import Engine, build_failed, log_lines, package_folder
 from medsite.core.diagnostics import Diagnostic
 from medsite.sources import settings
 from medsite.sources.site import Site
@@ -52,8 +52,8 @@ class Zensical(Engine):
         docs = os.path.relpath(site.docs_dir, site.root).replace(os.sep, "/")
         path = f"{docs}/{page['page']}" if page else settings.MKDOCS
         reason = reason.removeprefix("Python error: ")
-        return Diagnostic("BUILD001", f"{self.label} stopped: {reason}", path,
-                          hint="read the message: it names the page, template or setting where the engine stopped")
+        return build_failed(f"{self.label} stopped: {reason}", path,
+                            hint="read the message: it names the page, template or setting where the engine stopped")
 
     def theme_dirs(self) -> list[Path]:
         templates = package_folder("zensical", "templates")
