@@ -94,3 +94,14 @@ def test_the_project_carries_the_engine_and_its_theme(tmp_path):
     assert zensical.engine is engines.ENGINES["zensical"]
     assert any(d.parent.name == "zensical" for d in zensical.template_dirs)
     assert not any(d.parent.name == "zensical" for d in Project(root).template_dirs)
+
+
+def test_the_commands_offer_exactly_the_declared_engines(capsys):
+    from medsite.gate import cli
+    from medsite.tools import make_site
+
+    [engine_option] = [a for a in cli.parser()._actions if a.dest == "engine"]
+    assert engine_option.choices == list(engines.ENGINES)
+    with pytest.raises(SystemExit):
+        make_site.main(["--engine", "nosuchengine"])
+    assert "choose from " + ", ".join(f"'{e}'" for e in engines.ENGINES) in capsys.readouterr().err
