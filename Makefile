@@ -11,7 +11,10 @@ STAMP := $(VENV)/.installed
 RUN := $(PY) -m
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-ENGINE ?= mkdocs
+# ENGINE=name builds with another engine: one of medsite.build.engines.ENGINES (mkdocs, the default,
+# properdocs, zensical); `$(PY) -m medsite.tools.make_site --help` lists them.
+ENGINE ?=
+ENGINE_OPT = $(if $(ENGINE),--engine $(ENGINE))
 
 .PHONY: venv help site serve check test bench bench-web verify verify-references verify-links \
         new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast
@@ -31,14 +34,14 @@ venv: $(STAMP)
 
 GATE_OPTS = $(if $(FORMAT),--format $(FORMAT)) $(if $(SUMMARY),--summary $(SUMMARY)) $(if $(VERBOSE),--verbose) $(GATE_ARGS)
 
-site: venv ## Build into a folder of its own, run the gate, then switch site/ to it only if all passes (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
-	@$(RUN) medsite.tools.make_site --engine $(ENGINE) $(GATE_OPTS)
+site: venv ## Build into a folder of its own, run the gate, then switch site/ to it only if all passes (ENGINE=properdocs|zensical, FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1)
+	@$(RUN) medsite.tools.make_site $(ENGINE_OPT) $(GATE_OPTS)
 
 serve: venv ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) showing what the checks will say
 	@$(RUN) medsite.tools.serve $(if $(PORT),--port "$$PORT")
 
 check: venv ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1; ENGINE=zensical for a Zensical-built site)
-	@MEDSITE_ENGINE=$(ENGINE) $(RUN) medsite.gate --site-dir site $(GATE_OPTS)
+	@$(RUN) medsite.gate --site-dir site $(ENGINE_OPT) $(GATE_OPTS)
 
 browser: ## Install Debian's Chromium if missing (browser tests drive it with Playwright over CDP: no ChromeDriver)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

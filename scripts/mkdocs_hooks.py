@@ -1,4 +1,6 @@
-"""MkDocs hooks: only what MkDocs alone needs (MkDocs loads this file by path; Zensical ignores `hooks:`).
+"""MkDocs hooks: only what the MkDocs family alone needs (MkDocs and ProperDocs load this file by path;
+Zensical ignores `hooks:`). ProperDocs redirects every `mkdocs.*` import to `properdocs.*`, so the
+same file runs under both.
 
 Citations, the References page, the title and disclaimer, the offer-facts panel
 and the review block's values are Markdown extensions that both engines run
@@ -24,10 +26,12 @@ from mkdocs.exceptions import PluginError
 from medsite.build import engines, templates
 from medsite.markdown import linear_markdown
 from medsite.markdown.extensions import report
-from medsite.output import csp_step
+from medsite.output import csp, csp_step
+from medsite.sources.site import Site
 from medsite.tools.serve_findings import preview
 
 _csp: csp_step.CspStep | None = None  # one per build: its secret marks what the templates ship
+_site: Site | None = None  # the sources as medsite reads them (medsite.sources.site), once per build
 
 
 def on_startup(*, command, dirty):
@@ -39,8 +43,9 @@ def on_pre_build(*, config):
 
 
 def on_config(config, **kwargs):
-    global _csp
-    _csp = csp_step.CspStep.for_config(config, report.send)
+    global _csp, _site
+    _site, _ = Site.load(Path(config.config_file_path).parent)  # the gate reports the settings' problems
+    _csp = csp_step.CspStep.for_site(_site, preview=csp.is_dev_server(config), report=report.send)
     linear_markdown.use_in(config)  # a page may cite one work hundreds of times: keep that linear
     return config
 
@@ -49,7 +54,7 @@ def on_files(files, *, config):
     # `make site` refuses these before any engine runs (medsite.build.engines); `make serve` needs it here.
     if os.environ.get(report.ENV):  # set by `make site`, which has already checked
         return files
-    refused = engines.refused_pages(Path(config.config_file_path).parent, Path(config.docs_dir).name)
+    refused = engines.refused_input(_site)
     for diagnostic in refused:
         report.send(diagnostic)
     if refused:

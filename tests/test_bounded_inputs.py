@@ -94,6 +94,15 @@ def test_alias_bomb_in_front_matter_is_refused_with_line(project):
     assert_failed_and_kept(build(project), project, f"{PAGE}:{line}: INPUT001 YAML anchors (&name) and aliases (*name) are not allowed")
 
 
+def test_alias_bomb_in_a_markdown_suffix_page_is_refused_before_the_engine(project):
+    """MkDocs builds `.markdown` pages too (its loader would expand this for minutes): the refusal
+    reads every page the Site lists, not only `*.md`."""
+    (project / "docs/notes.markdown").write_text("---\n" + bomb("laughs", final="title") + "---\n\nText.\n")
+    result = build(project)
+    assert_failed_and_kept(result, project, "docs/notes.markdown:2: INPUT001 YAML anchors (&name) and aliases (*name) are not allowed")
+    assert "BUILD001" not in result.stdout + result.stderr  # no engine ran
+
+
 def test_alias_bomb_in_bibliography_is_refused_with_line(project):
     bib = project / "docs/references.yaml"
     line = replace_line(bib, "  title:", bomb("laughs", "  ", final="title"), after=f"- id: {ARTICLE}\n")

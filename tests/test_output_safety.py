@@ -153,10 +153,12 @@ def test_source_checks_also_read_includes_and_every_page_extension(bad):
 # --- Without a build: scripts, suppression, page extensions, pages the gate does not know ------
 
 def _scripts_in_chrome(*scripts: str) -> list:
+    from medsite.build.engines import ENGINES
     from medsite.gate.markup_check import html_findings
     from medsite.output import theme
+    from medsite.sources.site import Site
 
-    dirs = theme.template_dirs(ROOT, {"theme": {"custom_dir": "overrides"}})
+    dirs = ENGINES["mkdocs"].template_dirs(Site.load(ROOT)[0])
     html = "<html><head></head><body><article><p>Text.</p></article>" + "".join(scripts) + "</body></html>"
     return [f for f in html_findings(html, themed=True, script_ok=lambda t: theme.known_inline_script(t, dirs),
                                      asset_ok=lambda url, is_script: False) if f.code == "SAFE007"]

@@ -89,16 +89,15 @@ def test_a_budget_that_is_not_a_number_is_a_configuration_error(tmp_path):
     assert [(d.code, d.path) for d in found] == [("GATE003", "gate.yml")], [d.text() for d in found]
 
 
-def test_one_budget_whichever_engine_built_the_site(tmp_path, monkeypatch):
+def test_one_budget_whichever_engine_built_the_site(tmp_path):
     """Both themes' scripts load on first interaction, so first_load_kb holds for Zensical builds too,
     and the old per-engine setting is refused rather than silently ignored."""
     project = project_with_budget(tmp_path, 1)
-    monkeypatch.setenv("MEDSITE_ENGINE", "zensical")
-    project = Project(project.root, project.site_dir, today=TODAY)
+    project = Project(project.root, project.site_dir, today=TODAY, engine="zensical")
     [found] = [d for d in run(project) if d.code == "PERF001"]
     assert "over the 1 KB budget" in found.message
     (project.root / "gate.yml").write_text("first_load_kb: 64\nfirst_load_kb_zensical: 1\n")
-    project = Project(project.root, project.site_dir, today=TODAY)
+    project = Project(project.root, project.site_dir, today=TODAY, engine="zensical")
     found = run(project)
     assert not [d for d in found if d.code == "PERF001"]
     assert [d.path for d in found if d.code == "GATE003" and "first_load_kb_zensical" in d.message] == ["gate.yml"]

@@ -6,11 +6,11 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from medsite.build import engines
 from medsite.core.diagnostics import Diagnostic, has_errors, merge
 from medsite.gate import formatters
 from medsite.gate.project import Project
 from medsite.gate.run import run
-from medsite.sources import settings
 
 
 def parser() -> argparse.ArgumentParser:
@@ -18,6 +18,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".", help="project folder (default: .)")
     p.add_argument("--site-dir", default="site", help="built site to check (default: site)")
     p.add_argument("--source-only", action="store_true", help="check only the sources (fast; for pre-commit)")
+    p.add_argument("--engine", choices=list(engines.ENGINES), default=engines.DEFAULT,
+                   help="the engine that built the site: its theme's own scripts are allowed (default: %(default)s)")
     p.add_argument("--format", choices=sorted(formatters.FORMATS), default="text")
     p.add_argument("--summary", help="also write a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)")
     p.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
@@ -61,7 +63,7 @@ def shown(diagnostics, project, verbose: bool):
     """The diagnostics to print: never-verified warnings folded into one line unless verbose (quiet_warnings.py)."""
     from medsite.gate.quiet_warnings import for_display
 
-    bib = settings.bibliography_path(project.mkdocs)
+    bib = project.sources.bibliography_path
     return for_display(diagnostics, project.root, bib, verbose=verbose)
 
 
@@ -80,7 +82,8 @@ def main(argv=None) -> int:
     if not (root / "mkdocs.yml").is_file():
         return refuse(Diagnostic("GATE003", "no mkdocs.yml here", str(root),
                                  hint="run from the project folder or pass --root"))
-    project = Project(root, None if args.source_only else root / args.site_dir, today=args.today or dt.date.today())
+    project = Project(root, None if args.source_only else root / args.site_dir, today=args.today or dt.date.today(),
+                      engine=args.engine)
     if not args.source_only and not project.site_dir.is_dir():
         return refuse(Diagnostic("GATE003", "no built site", args.site_dir,
                                  hint="run `make site` first, or use --source-only"))

@@ -1,4 +1,9 @@
-"""What the gate checks: the sources (pages, bibliography, settings) and the built site, each read once."""
+"""What the gate checks: the sources (pages, bibliography, settings) and the built site, each read once.
+
+The sources come from one `Site` (medsite.sources.site), the same the engine's pre-checks, the CSP
+step and the extensions read; the engine that built the site travels with the project, so the
+gate allows that engine's own theme (Engine.template_dirs) and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from mkdocs.utils import markdown_extensions as PAGE_SUFFIXES  # noqa: N812 - a constant: every extension MkDocs builds as a page
-
+from medsite.build import engines
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.markdown import citations, structure
 from medsite.output.htmlindex import SiteIndex, index_site
 from medsite.sources import bibliography, frontmatter, pageurls, settings
+from medsite.sources.site import PAGE_SUFFIXES, Site
+
+__all__ = ["PAGE_SUFFIXES", "Project", "SourcePage"]  # PAGE_SUFFIXES: every suffix MkDocs builds as a page
 
 
 @dataclass
@@ -63,60 +70,62 @@ class Project:
     root: Path
     site_dir: Path | None = None
     today: dt.date = field(default_factory=dt.date.today)
-    gate_config_path: str = "gate.yml"
+    gate_config_path: str = settings.GATE
     problems: list = field(default_factory=list)  # diagnostics found while loading
+    engine: engines.Engine | str = engines.DEFAULT  # the engine that built site_dir (a name is looked up)
+    sources: Site | None = None  # loaded from root unless given (make_site loads it once for the whole build)
 
-    @cached_property
+    def __post_init__(self):
+        self.engine = engines.get(self.engine)
+        if self.sources is None:
+            self.sources, problems = Site.load(self.root, self.gate_config_path)
+        else:
+            problems = self.sources.problems
+        self.problems.extend(p for p in problems if p not in self.problems)
+
+    @property
     def mkdocs(self) -> dict:
-        data, problems = settings.read_mkdocs(self.root / settings.MKDOCS)
-        self.problems.extend(problems)
-        return data
+        return self.sources.mkdocs
 
     @property
     def extra(self) -> dict:
-        return settings.extra(self.mkdocs)
+        return self.sources.extra
 
-    @cached_property
+    @property
     def docs_dir(self) -> Path:
-        return self.root / (self.mkdocs.get("docs_dir") or "docs")
+        return self.sources.docs_dir
 
-    @cached_property
+    @property
     def includes_dir(self) -> Path:
-        return self.root / "includes"
+        return self.sources.includes_dir
 
-    @cached_property
+    @property
     def config(self) -> dict:
-        from medsite.sources.gate_settings import load_config
+        return self.sources.config
 
-        config, problems = load_config(self.root / self.gate_config_path, self.gate_config_path)
-        self.problems.extend(problems)
-        return config
+    @property
+    def template_dirs(self) -> list[Path]:
+        """The template folders whose inline scripts and files the built site may carry."""
+        return self.engine.template_dirs(self.sources)
 
     @cached_property
     def bibliography(self) -> bibliography.Bibliography | None:
-        path = settings.bibliography_path(self.mkdocs)
         try:
-            return bibliography.load(path, self.root, self.config["limits"])
+            return bibliography.load(self.sources.bibliography_path, self.root, self.config["limits"])
         except DiagnosticError as exc:
             self.problems.extend(exc.diagnostics)
             return None
 
     @cached_property
     def pages(self) -> list[SourcePage]:
+        # Every page MkDocs would build, whatever its Markdown suffix (Site.pages): a page that reached
+        # readers unchecked because of its suffix would defeat every check.
         out = []
-        if not self.docs_dir.is_dir():
-            return out
-        docs_rel = self.docs_dir.relative_to(self.root)
-        # MkDocs builds a page from any of its Markdown extensions, so the gate reads all of them:
-        # a page that reached readers unchecked because of its extension would defeat every check.
-        paths = (p for p in self.docs_dir.rglob("*") if p.name.endswith(PAGE_SUFFIXES) and p.is_file())  # as MkDocs decides
-        for path in sorted(paths):
-            uri = path.relative_to(self.docs_dir).as_posix()
-            rel = f"{docs_rel.as_posix()}/{uri}"
+        for page in self.sources.pages:
             try:
-                out.append(SourcePage(uri, rel, frontmatter.read(path, rel, self.config["limits"]), full_path=path))
+                out.append(SourcePage(page.uri, page.rel, self.sources.front_matter(page), full_path=page.path))
             except DiagnosticError as exc:
-                out.append(SourcePage(uri, rel, None, exc.diagnostics[0], full_path=path))
+                out.append(SourcePage(page.uri, page.rel, None, exc.diagnostics[0], full_path=page.path))
         return out
 
     @cached_property

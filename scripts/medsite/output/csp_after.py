@@ -13,31 +13,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.utils import markdown_extensions
-
+from medsite.build.engines import Engine
 from medsite.core.diagnostics import Diagnostic
 from medsite.output import csp, theme
 from medsite.output.csp_step import CspStep
-from medsite.sources import pageurls
+from medsite.sources.site import Site
 
 
-def protect_site(root: Path, site: Path) -> list[Diagnostic]:
+def protect_site(site: Site, staging: Path, engine: Engine) -> list[Diagnostic]:
+    """Give each page written to `staging` its policy, and site/_headers the union; OUT003 for the rest."""
     found: list[Diagnostic] = []
-    dirs = [d for d in (root / "overrides", theme.zensical_templates()) if d and d.is_dir()]
-    step = CspStep(root, root / "docs", root / "includes", report=found.append)
+    dirs = engine.template_dirs(site)
+    step = CspStep.for_site(site, report=found.append)
     shipped = lambda text: theme.known_inline_script(text, dirs)  # noqa: E731
-    docs = root / "docs"
-    # Each published page's Markdown source, from the one page-to-file mapping (pageurls).
-    sources = {pageurls.html_file(p.relative_to(docs).as_posix()): p
-               for p in docs.rglob("*") if p.is_file() and p.name.endswith(markdown_extensions)}
-    for path in sorted(site.rglob("*.html")):
-        dest = path.relative_to(site).as_posix()
+    for path in sorted(staging.rglob("*.html")):
+        dest = path.relative_to(staging).as_posix()
         html = path.read_text(encoding="utf-8", errors="replace")
         protected, inline, strays = csp.protect(html, None, shipped)
-        static = docs / dest  # an .html file copied from docs/ as it is
-        step.report_strays(strays, dest, sources.get(dest) or (static if static.is_file() else None))
+        page = engine.source_of(site, dest)
+        static = site.docs_dir / dest  # an .html file copied from docs/ as it is
+        step.report_strays(strays, dest, page.path if page else (static if static.is_file() else None))
         step.pages[dest] = inline
         path.write_text(protected, encoding="utf-8")
     text = csp.policy(csp.merge(step.pages.values()), header=True)
-    (site / csp.HEADERS_FILE).write_text(csp.headers_file(text), encoding="utf-8")
+    (staging / csp.HEADERS_FILE).write_text(csp.headers_file(text), encoding="utf-8")
     return found

@@ -17,6 +17,7 @@ from pathlib import Path
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.output import csp, template_marks
+from medsite.sources.site import Site
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -59,9 +60,8 @@ class CspStep:
     pages: dict = field(default_factory=dict)  # output path -> csp.Inline
 
     @classmethod
-    def for_config(cls, config, report) -> CspStep:
-        root = Path(config.config_file_path).parent
-        return cls(root, Path(config.docs_dir), root / "includes", csp.is_dev_server(config), report)
+    def for_site(cls, site: Site, *, preview: bool = False, report=lambda d: None) -> CspStep:
+        return cls(site.root, site.docs_dir, site.includes_dir, preview, report)
 
     def install(self, env):
         return template_marks.install(env, self.secret)

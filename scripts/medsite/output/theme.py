@@ -1,14 +1,14 @@
-"""What the theme ships: its template folders, its inline scripts and its asset files.
+"""What the theme ships: its inline scripts and its asset files.
 
 The output check allows an inline <script> only if a template of Material or of our overrides has
 it, and a script file only if it is a byte-for-byte copy of a file the theme ships. Editors'
-content can add neither.
+content can add neither. Which template folders count is the engine's to say
+(medsite.build.engines: Engine.template_dirs).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,38 +18,6 @@ _JINJA = re.compile(r"\{\{.*?\}\}", re.S)
 # What a template expression inside a known script may expand to: the page's relative base URL or a
 # scope from mkdocs.yml. No quotes, brackets or backslashes, so it cannot end the string it sits in.
 _EXPANSION = r"[\w./:~%-]*"
-
-
-def material_dir() -> Path | None:
-    try:
-        import material
-    except ImportError:  # the gate still checks everything else; every inline script is then unknown
-        return None
-    return Path(material.__file__).parent / "templates"
-
-
-def zensical_templates() -> Path | None:
-    try:
-        import zensical
-    except ImportError:  # Zensical is optional: MkDocs builds need only Material's templates
-        return None
-    return Path(zensical.__file__).parent / "templates"
-
-
-def template_dirs(root: Path, mkdocs: dict) -> list[Path]:
-    theme = mkdocs.get("theme") if isinstance(mkdocs.get("theme"), dict) else {}
-    dirs = []
-    custom = theme.get("custom_dir")
-    if isinstance(custom, str) and (root / custom).is_dir():
-        dirs.append(root / custom)
-    material = material_dir()
-    if material and material.is_dir():
-        dirs.append(material)
-    if os.environ.get("MEDSITE_ENGINE") == "zensical":  # set by `make site ENGINE=zensical` (medsite.tools.make_site)
-        zensical = zensical_templates()
-        if zensical and zensical.is_dir():
-            dirs.append(zensical)
-    return dirs
 
 
 @lru_cache(maxsize=8)

@@ -1,7 +1,7 @@
 """`make site`: build into a staging folder of its own, gate it, and only then switch site/ to it.
 
-The engine (MkDocs by default, or Zensical: --engine) runs in a subprocess
-(medsite.build.engines); our extensions' diagnostics come back as objects, the engine's
+The engine (MkDocs by default; --engine names another of medsite.build.engines.ENGINES) runs in a
+subprocess (medsite.build.engines); the sources are read once (medsite.sources.site.Site); our extensions' diagnostics come back as objects, the engine's
 own warnings from its log, and a crash inside it is one BUILD001 line instead of
 a traceback. One build runs at a time
 (build_lock); site/ is a link switched atomically to a build that passed, so a
@@ -19,7 +19,6 @@ if __name__ == "__main__":  # before the slow imports below, so that an early Ct
     stopping.checkpoint("starting")
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -35,16 +34,9 @@ from medsite.gate.rules import with_fix
 from medsite.gate.run import run as run_gate
 from medsite.output import csp_after
 from medsite.output.search_index import build_index as build_search_index
+from medsite.sources.site import Site
 
 BUSY = 75  # another build holds the lock: try again later (EX_TEMPFAIL), not a fault in the content
-
-
-def refused_settings(root: Path) -> list[Diagnostic]:
-    """mkdocs.yml read by our loader before MkDocs reads it: MkDocs' own loader expands
-    YAML aliases, so a ten-line alias bomb in `extra` would keep it busy for minutes."""
-    project = Project(root)
-    _ = project.mkdocs  # reading it records any refusal in project.problems
-    return [d for d in project.problems if d.code == "INPUT001"]
 
 
 def _fault(code: str, message: str, path: str, args, hint: str | None = None) -> None:
@@ -57,14 +49,16 @@ def _fault(code: str, message: str, path: str, args, hint: str | None = None) ->
 
 
 def _build_and_gate(root: Path, staging: Path, args) -> int:
-    refused = refused_settings(root) or engines.refused_pages(root)
-    built, diagnostics = (False, refused) if refused else engines.build(args.engine, root, staging)
+    engine = engines.ENGINES[args.engine]
+    site, _ = Site.load(root)  # its problems reach the report through the Project below
+    refused = engines.refused_input(site)  # what no engine may read, whatever the engine
+    built, diagnostics = (False, refused) if refused else engine.build(site, staging)
     stopping.check()
-    if built and args.engine == "zensical":  # its templates cannot carry the CSP step's marks: after the build
-        diagnostics += csp_after.protect_site(root, staging)
+    if built and not engine.csp_inside:  # its templates cannot carry the CSP step's marks: after the build
+        diagnostics += csp_after.protect_site(site, staging, engine)
     if built:  # after the engine, before the gate: search is indexed from the staging HTML, whichever engine wrote it
         diagnostics += build_search_index(staging)
-    project = Project(root, staging if built else None)
+    project = Project(root, staging if built else None, engine=engine, sources=site)
     diagnostics += run_gate(project, source_only=not built)
     stopping.check()
     # The engine and the gate may both report one mistake (a broken link in MkDocs' log and in the
@@ -127,10 +121,9 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="medsite.tools.make_site", description=__doc__.splitlines()[0])
     p.add_argument("--root", default=".")
     p.add_argument("--site-dir", default="site")
-    p.add_argument("--engine", choices=engines.ENGINES, default="mkdocs", help="the engine that renders the pages")
+    p.add_argument("--engine", choices=list(engines.ENGINES), default=engines.DEFAULT, help="the engine that renders the pages")
     gate_cli.add_gate_options(p)
     args = p.parse_args(argv)
-    os.environ["MEDSITE_ENGINE"] = args.engine  # the gate allows the chosen engine's own template scripts (gate/theme.py)
     root = Path(args.root).resolve()
     layout = publishing.Layout(root / args.site_dir, args.site_dir.rstrip("/") or "site")
     stopping.while_running()

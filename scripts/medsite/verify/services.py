@@ -79,5 +79,6 @@ def read_mkdocs(path: str | Path = "mkdocs.yml") -> SiteConfig:
     def text(value):
         return str(value).strip() if value not in (None, "") else None
 
-    return SiteConfig(text(extra.get("bibliography")), text(publisher.get("contact_email")), text(data.get("site_url")),
+    # The bibliography with the one default every stage uses (settings.bibliography_path).
+    return SiteConfig(settings.bibliography_path(data), text(publisher.get("contact_email")), text(data.get("site_url")),
                       text(data.get("repo_url")))

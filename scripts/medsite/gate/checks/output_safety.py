@@ -60,7 +60,7 @@ class _Site:
     def __init__(self, project):
         self.project = project
         self.dir = Path(project.site_dir)
-        self.dirs = theme.template_dirs(project.root, project.mkdocs)
+        self.dirs = project.template_dirs
         self._assets: dict[tuple, bool] = {}  # (site path, is_script) -> verdict: every page loads the same files
 
     def copied_from_docs(self, sub: str) -> bool:

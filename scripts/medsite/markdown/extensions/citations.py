@@ -35,7 +35,8 @@ from markdown.preprocessors import Preprocessor
 from medsite.core.diagnostics import DiagnosticError
 from medsite.markdown import citations, referencespage
 from medsite.markdown.extensions import pagesource, report, sitedata
-from medsite.sources import frontmatter
+from medsite.sources import frontmatter, settings
+from medsite.sources.site import DEFAULT_STYLE, Site
 
 # Before pymdownx.snippets (32) and whitespace normalising (30): the text is still the file's.
 PRIORITY = 36
@@ -68,8 +69,8 @@ class CitationsExtension(Extension):
     def __init__(self, **kwargs):
         self.config = {
             "bibliography": ["", "Bibliography file, relative to the project folder (default: extra.bibliography, "
-                                 f"else {sitedata.DEFAULT_BIBLIOGRAPHY})"],
-            "csl_style": ["", f"CSL style (default: extra.csl_style, else {sitedata.DEFAULT_STYLE})"],
+                                 f"else {settings.DEFAULT_BIBLIOGRAPHY})"],
+            "csl_style": ["", f"CSL style (default: extra.csl_style, else {DEFAULT_STYLE})"],
             "root": ["", "Project folder when no engine runs (default: the current folder)"],
             "on_diagnostic": ["", "Callable given each Diagnostic (default: medsite.markdown.extensions.report.send)"],
         }
@@ -102,10 +103,6 @@ class CitationsExtension(Extension):
         if self.page is not None:
             return self.page.root
         return Path(self.getConfig("root") or os.getcwd())
-
-    def setting(self, name: str, default: str) -> str:
-        extra = self.page.extra if self.page is not None else {}
-        return str(self.getConfig(name) or extra.get(name) or default)
 
     def read_page(self, text: str) -> None:
         """Front matter and the first body line, read from the file: both engines strip front matter
@@ -142,8 +139,8 @@ class _CitePreprocessor(Preprocessor):
             ext.reset()
         ext.converted = True
         ext.page = pagesource.find(self.md)
-        ext.data = sitedata.load(ext.root(), ext.setting("bibliography", sitedata.DEFAULT_BIBLIOGRAPHY),
-                                 ext.setting("csl_style", sitedata.DEFAULT_STYLE), ext.report)
+        ext.data = sitedata.load(ext.root(), ext.report, str(ext.getConfig("bibliography") or ""),
+                                 str(ext.getConfig("csl_style") or ""))
         text = "\n".join(lines)
         ext.read_page(text)
         if "[" not in text and referencespage.MARKER not in text:
@@ -172,41 +169,25 @@ class _CitePreprocessor(Preprocessor):
         ext = self.ext
         if ext.page is None or ext.data.bib is None:
             return "No works are cited yet."
-        uses = scan_uses(ext.page.docs_dir, ext.data.limits, ext.root())
+        uses = scan_uses(ext.data.site)
         known = {k: v for k, v in uses.items() if k in ext.data.bib}
         return referencespage.render(known, ext.placeholders.token, from_uri=ext.page.src_uri,
                                      sort_key=lambda k: ext.formatted(k).lower())
 
 
-def _pages_in_order(docs_dir: Path) -> list[str]:
-    """Markdown pages in MkDocs' file order (each folder's index first, then files, then subfolders),
-    so the References page lists citing places in the same order on every engine."""
-    out = []
-    for folder, dirnames, filenames in os.walk(docs_dir):
-        dirnames.sort()
-        for name in sorted(filenames, key=lambda f: (os.path.splitext(f)[0] not in ("index", "README"), f)):
-            if name.endswith(".md"):
-                out.append((Path(folder) / name).relative_to(docs_dir).as_posix())
-    return out
-
-
-def scan_uses(docs_dir: Path, limits, root: Path) -> dict:
-    """Where every work is cited: key -> [referencespage.Use], read from the files themselves."""
+def scan_uses(site: Site) -> dict:
+    """Where every work is cited: key -> [referencespage.Use], read from the files themselves, in
+    MkDocs' page order, so the References page lists citing places in the same order on every engine."""
     uses: dict = {}
-    for src_uri in _pages_in_order(docs_dir):
-        path = docs_dir / src_uri
+    for page in site.pages:
         try:
-            rel = path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        try:
-            page = read_front_matter(path, rel, limits)
+            parsed = read_front_matter(page.path, page.rel, site.limits)
         except DiagnosticError:
             continue  # reported by the gate, and when the page itself is rendered
-        title = str(page.meta.get("title") or Path(src_uri).stem)
-        for group in citations.find(page.body.lstrip("\r\n")):
+        title = str(parsed.meta.get("title") or Path(page.uri).stem)
+        for group in citations.find(parsed.body.lstrip("\r\n")):
             for cite in group.cites:
-                uses.setdefault(cite.key, []).append(referencespage.Use(src_uri, title, cite.heading, cite.anchor))
+                uses.setdefault(cite.key, []).append(referencespage.Use(page.uri, title, cite.heading, cite.anchor))
     return uses
 
 

@@ -1,10 +1,10 @@
-"""What every page's rendering shares: the bibliography, its formatter, gate.yml's limits.
+"""What every page's rendering shares: the Site (medsite.sources.site), the bibliography, its formatter.
 
 An engine makes a new Markdown instance (and so new extension instances) for
 each page, in one process: these are loaded once per process and kept while
 their files are unchanged, so `mkdocs serve` and `zensical serve` see an edited
-bibliography on the next rebuild. A bibliography that cannot be used is reported
-once per change, not once per page.
+bibliography or settings file on the next rebuild. A bibliography that cannot be used is reported
+once per change, not once per page. The settings' own faults are the gate's to report.
 """
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.markdown.citeformat import Formatter
-from medsite.sources import bibliography
-from medsite.sources.gate_settings import load_config
+from medsite.sources import bibliography, settings
 from medsite.sources.limits import Limits
+from medsite.sources.site import Site
 
-DEFAULT_BIBLIOGRAPHY = "docs/references.yaml"
-DEFAULT_STYLE = "american-medical-association"
 # Formatted references, kept between builds. Not under .cache/: `zensical build --clean` empties
 # that folder, and every Zensical build would then run the CSL processor for every work again.
 CACHE_DIR = ".medsite-cache"
@@ -29,11 +27,16 @@ CACHE_DIR = ".medsite-cache"
 
 @dataclass
 class SiteData:
+    site: Site
+    bib_path: str  # relative to the project folder
     bib: bibliography.Bibliography | None  # None: the file cannot be used (already reported)
     formatter: Formatter | None
-    limits: Limits
     problems: list[Diagnostic] = field(default_factory=list)  # why bib is None
     unformattable: set = field(default_factory=set)  # keys whose entry citeproc cannot format (reported once)
+
+    @property
+    def limits(self) -> Limits:
+        return self.site.limits
 
     def formatted(self, key: str, report: Callable[[Diagnostic], None]) -> str:
         """The formatted reference; a malformed entry is reported once, at its line in the bibliography,
@@ -48,7 +51,7 @@ class SiteData:
             return f'<span class="csl-entry">{escape(key)}</span>'
 
 
-_loaded: dict[tuple, SiteData] = {}
+_loaded: dict[tuple, tuple[tuple, SiteData]] = {}  # signature -> (the bibliography's stamp, data)
 
 
 def _stamp(path: Path) -> tuple:
@@ -59,20 +62,25 @@ def _stamp(path: Path) -> tuple:
         return None, None
 
 
-def load(root: Path, bib_rel: str, style: str, report: Callable[[Diagnostic], None]) -> SiteData:
-    gate_yml = root / "gate.yml"
-    signature = (str(root.resolve()), bib_rel, style, _stamp(root / bib_rel), _stamp(gate_yml))
+def load(root: Path, report: Callable[[Diagnostic], None], bibliography_path: str = "",
+         style: str = "") -> SiteData:
+    """The shared data of the site at `root`; the extension's own settings, when given, win over mkdocs.yml's."""
+    files = (settings.MKDOCS, settings.GATE)
+    signature = (str(root.resolve()), bibliography_path, style, *(_stamp(root / f) for f in files))
     if signature in _loaded:
-        return _loaded[signature]
-    limits = load_config(gate_yml, "gate.yml")[0]["limits"]  # the gate reports gate.yml's own faults
+        bib_stamp, data = _loaded[signature]
+        if bib_stamp == _stamp(root / data.bib_path):
+            return data
+    site, _ = Site.load(root)
+    bib_path = bibliography_path or site.bibliography_path
     try:
-        bib = bibliography.load(bib_rel, root, limits)
+        bib = bibliography.load(bib_path, root, site.limits)
     except DiagnosticError as exc:
         for diagnostic in exc.diagnostics:
             report(diagnostic)
-        data = SiteData(None, None, limits, exc.diagnostics)
+        data = SiteData(site, bib_path, None, None, exc.diagnostics)
     else:
-        data = SiteData(bib, Formatter(bib, style, cache_dir=root / CACHE_DIR), limits)
+        data = SiteData(site, bib_path, bib, Formatter(bib, style or site.csl_style, cache_dir=root / CACHE_DIR))
     _loaded.clear()  # one site per process; an edit replaces the old data
-    _loaded[signature] = data
+    _loaded[signature] = (_stamp(root / bib_path), data)
     return data

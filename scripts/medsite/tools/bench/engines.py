@@ -23,7 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from medsite.build.engines import ENGINES
 from medsite.output import csp_after
+from medsite.sources.site import Site
 from medsite.tools.bench import synth
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -52,7 +54,7 @@ def engine_build(engine: str, project: Path, variant: str) -> float:
         config = synth.variant_config(project, "citations", site_dir=out)
         seconds = _run([ZENSICAL, "build", "--clean", "-f", str(config)], project)[0]
         start = time.perf_counter()
-        csp_after.protect_site(project, project / out)
+        csp_after.protect_site(Site.load(project)[0], project / out, ENGINES["zensical"])
         return seconds + time.perf_counter() - start
     return _run([ZENSICAL, "build", "--clean", "-f", str(config)], project)[0]
 

@@ -16,6 +16,7 @@ from medsite.core.diagnostics import DiagnosticError
 from medsite.gate import formatters
 from medsite.lock.ids import normalize_doi
 from medsite.lock.lockfile import Lock, LockError
+from medsite.sources import settings
 from medsite.sources.bibliography import Bibliography
 from medsite.sources.bibliography import load as load_bibliography
 from medsite.tools.cite import append
@@ -23,8 +24,6 @@ from medsite.tools.cite.entry import key_for
 from medsite.tools.cite.lookup import CiteError, Found, by_doi, by_pmid
 from medsite.verify.client import HttpClient
 from medsite.verify.services import ConfigError, Services, production_policy, read_mkdocs, user_agent
-
-DEFAULT_BIBLIOGRAPHY = "docs/references.yaml"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,7 +71,7 @@ def main(argv: list[str] | None = None, *, client: HttpClient | None = None) -> 
         return _fail(str(exc), 2)
     if not site.contact or "@" not in site.contact:
         return _fail(f"set extra.publisher.contact_email in {args.config_file}: the services ask who is calling", 2)
-    bib_path = args.bibliography or site.bibliography or DEFAULT_BIBLIOGRAPHY
+    bib_path = args.bibliography or site.bibliography or settings.DEFAULT_BIBLIOGRAPHY
     try:
         bib = load_bibliography(bib_path)
     except DiagnosticError as exc:

@@ -1,0 +1,152 @@
+"""What an engine is to us: one interface, so that changing engine is one new file (plus its pin).
+
+An engine renders the pages of a `Site` (medsite.sources.site) into a staging folder, in a
+subprocess. Our own steps inside it (the Markdown extensions in medsite.markdown.extensions, and on
+the MkDocs family the CSP hooks in scripts/mkdocs_hooks.py) write their Diagnostic objects as JSON
+lines to the file named by MEDSITE_DIAGNOSTICS; `build` reads them back as they were written. Only
+the engine's own messages are read from its log (`read_log`), and, when it fails, the line that says
+why it stopped (`stopped`), as one BUILD001.
+
+An engine says:
+- `command`: how to build into the staging folder (and any file it generated for that build);
+- `read_log`, `wrote_everything`, `stopped`: what its log and exit status mean;
+- `theme_dirs`: its theme's template folders (the inline scripts and files it may ship);
+- `csp_inside`: whether our hooks make the CSP while it writes each page (MkDocs, ProperDocs),
+  or `make site` makes it after the build (Zensical: medsite.output.csp_after);
+- `source_of`: the source page of a built HTML file.
+
+Input no engine may read (YAML aliases, oversized values) is refused before any engine runs
+(`refused_input`); every other fault is the gate's to report.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import ClassVar
+
+from medsite.core import stopping
+from medsite.core.diagnostics import Diagnostic, DiagnosticError
+from medsite.core.rule import ERROR, Rule, declare
+from medsite.markdown.extensions import report
+from medsite.sources import pageurls
+from medsite.sources.site import Site, SitePage
+
+# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+RULES = declare(
+    Rule("BUILD001", ERROR,
+         what="MkDocs could not build the site (a template, snippet or Markdown extension failed).",
+         why="Nothing can be published.",
+         fix="Read the message; it names the page or file where MkDocs stopped.",
+         where="situation",
+         bad="mkdocs.yml no longer parses, and MkDocs stops: 'mkdocs.yml: BUILD001 MkDocs stopped: Error: MkDocs encountered an error parsing the configuration file ...'",
+         good="mkdocs.yml parses, and names only the extensions and options the site installs."),
+)
+
+REFUSED_INPUT = {"INPUT001", "INPUT002"}  # aliased or oversized input: no engine may read it
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def refused_input(site: Site) -> list[Diagnostic]:
+    """What no engine may read: YAML aliases in the settings (MkDocs' own loader expands them, so a
+    ten-line alias bomb in `extra` would keep it busy for minutes), and pages whose front matter has
+    aliases or oversized values (a few lines can expand to gigabytes in an engine's loader). Every
+    page MkDocs would build is read, whatever its Markdown suffix."""
+    refused = [d for d in site.problems if d.code == "INPUT001"]
+    if refused:
+        return refused
+    for page in site.pages:
+        try:
+            site.front_matter(page)
+        except DiagnosticError as exc:
+            refused += [d for d in exc.diagnostics if d.code in REFUSED_INPUT]
+    return refused
+
+
+def build_failed(message: str, path: str, line: int | None = None, hint: str | None = None) -> Diagnostic:
+    """One BUILD001: what stopped the engine, at the file it names."""
+    return Diagnostic("BUILD001", message, path, line, hint=hint)
+
+
+def package_folder(module: str, *parts: str) -> Path | None:
+    """A folder inside an installed package, found without importing it (None when not installed)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)), *parts)
+    return folder if folder.is_dir() else None
+
+
+class Engine(ABC):
+    name: ClassVar[str]  # as `make site ENGINE=...` and `--engine` spell it
+    label: ClassVar[str]  # as messages name it
+    module: ClassVar[str]  # the Python package that must be installed
+    csp_inside: ClassVar[bool]  # True: our hooks make the CSP as pages are written; False: after the build
+
+    def available(self) -> bool:
+        return importlib.util.find_spec(self.module) is not None
+
+    @abstractmethod
+    def command(self, site: Site, staging: Path) -> tuple[list[str], Path | None]:
+        """The build command, run in the project folder, and a file generated for it (removed after)."""
+
+    @abstractmethod
+    def read_log(self, output: str, site: Site, staging: Path) -> list[Diagnostic]:
+        """The engine's own warnings and errors in its output (not ours: those come back as objects)."""
+
+    def wrote_everything(self, returncode: int, output: str) -> bool:
+        """Whether the staging folder holds the whole site (so the gate checks it too)."""
+        return returncode == 0
+
+    def failure_explained(self, diagnostics: list[Diagnostic]) -> bool:
+        """Whether what was reported already says why the build failed (else `stopped` says it)."""
+        return False
+
+    @abstractmethod
+    def stopped(self, output: str, site: Site) -> Diagnostic:
+        """Why the engine failed, as one BUILD001 at the file it names."""
+
+    @abstractmethod
+    def theme_dirs(self) -> list[Path]:
+        """The template folders of the theme this engine renders with (installed ones only)."""
+
+    def template_dirs(self, site: Site) -> list[Path]:
+        """Where the templates of a page come from: our overrides (theme.custom_dir), then the theme's."""
+        return [d for d in (site.custom_dir, *self.theme_dirs()) if d is not None]
+
+    def source_of(self, site: Site, html_rel: str) -> SitePage | None:
+        """The page a built HTML file (site-relative, e.g. 'about/index.html') was rendered from."""
+        return {pageurls.html_file(p.uri): p for p in site.pages}.get(html_rel)
+
+    def build(self, site: Site, staging: Path) -> tuple[bool, list[Diagnostic]]:
+        """Run the engine; (whether it wrote the whole site, diagnostics)."""
+        with tempfile.NamedTemporaryFile("w", prefix="medsite-diagnostics-", suffix=".jsonl", delete=False) as sink:
+            sink_path = Path(sink.name)
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", report.ENV: str(sink_path)}
+        cmd, generated = self.command(site, staging)
+        try:
+            proc = subprocess.run(cmd, cwd=site.root, env=env, capture_output=True, text=True,
+                                  preexec_fn=stopping.die_with_parent)
+            ours = report.read(sink_path)
+        finally:
+            sink_path.unlink(missing_ok=True)
+            if generated:
+                generated.unlink(missing_ok=True)
+        output = (proc.stdout or "") + (proc.stderr or "")
+        diagnostics = list(ours) + self.read_log(output, site, staging)
+        if proc.returncode != 0 and not self.failure_explained(diagnostics):
+            diagnostics.append(self.stopped(output, site))
+        return self.wrote_everything(proc.returncode, output), diagnostics
+
+
+def log_lines(output: str) -> list[str]:
+    """The output's non-empty lines, without colours."""
+    return [line for line in (ANSI.sub("", line).strip() for line in output.splitlines()) if line]

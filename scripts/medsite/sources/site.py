@@ -1,0 +1,133 @@
+"""The site as its sources describe it, read once: settings, limits, the bibliography's place, the pages.
+
+`Site.load(root)` reads mkdocs.yml (settings.read_mkdocs: no Python tags, no aliases), gate.yml
+(gate_settings.load_config) and lists the pages once, as MkDocs decides what a page is: every
+file under docs_dir whose name ends in one of MkDocs' Markdown suffixes, in MkDocs' file order.
+Everything below the tools takes this object: the refusal of bad input before the engine, the
+engines, the CSP step, the gate's Project and the extensions' shared data, so they all see the
+same pages with the same rules.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from medsite.core.diagnostics import Diagnostic, DiagnosticError
+from medsite.sources import frontmatter, settings
+from medsite.sources.gate_settings import load_config
+from medsite.sources.limits import Limits
+
+# What MkDocs (and ProperDocs) build as a page: mkdocs.utils.markdown_extensions, written out here so
+# that sources/ needs no engine installed (tests/test_site.py compares the two).
+PAGE_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+DEFAULT_STYLE = "american-medical-association"
+INCLUDES = "includes"  # the snippets pages insert (--8<--) and the glossary every page gets
+
+
+@dataclass(frozen=True)
+class SitePage:
+    uri: str  # docs-relative, e.g. "about-ms/symptoms.md"
+    rel: str  # project-relative, e.g. "docs/about-ms/symptoms.md", as diagnostics name it
+    path: Path  # the file
+
+
+def _index_first(name: str) -> tuple:
+    """MkDocs' order within a folder: its index (or README) first, then the other files by name."""
+    return os.path.splitext(name)[0] not in ("index", "README"), name
+
+
+def list_pages(root: Path, docs_dir: Path) -> tuple[SitePage, ...]:
+    """Every page under docs_dir, in MkDocs' order (each folder's files, its index first, then its
+    subfolders), following linked folders as MkDocs does; a folder reached twice is listed once."""
+    if not docs_dir.is_dir():
+        return ()
+    docs_rel = os.path.relpath(docs_dir, root).replace(os.sep, "/")
+    pages, seen = [], set()
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree: MkDocs would loop, we stop
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames.sort()
+        for name in sorted(filenames, key=_index_first):
+            path = Path(folder) / name
+            if name.endswith(PAGE_SUFFIXES) and path.is_file():
+                uri = path.relative_to(docs_dir).as_posix()
+                pages.append(SitePage(uri, f"{docs_rel}/{uri}", path))
+    return tuple(pages)
+
+
+@dataclass
+class Site:
+    root: Path
+    mkdocs: dict  # mkdocs.yml as our loader reads it ({} when it cannot be read: see problems)
+    config: dict  # gate.yml, validated, with every default filled in
+    gate_config_path: str = settings.GATE
+    problems: list[Diagnostic] = field(default_factory=list)  # what loading found (bad YAML, unreadable files)
+    _front_matter: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, root: str | Path, gate_config_path: str = settings.GATE) -> tuple[Site, list[Diagnostic]]:
+        """(site, problems). Never raises: a missing or broken file gives the defaults and says why."""
+        root = Path(root)
+        mkdocs, problems = settings.read_mkdocs(root / settings.MKDOCS)
+        config, gate_problems = load_config(root / gate_config_path, gate_config_path)
+        site = cls(root, mkdocs, config, gate_config_path, problems + gate_problems)
+        return site, list(site.problems)
+
+    @property
+    def extra(self) -> dict:
+        return settings.extra(self.mkdocs)
+
+    @property
+    def limits(self) -> Limits:
+        return self.config["limits"]
+
+    @property
+    def docs_dir(self) -> Path:
+        value = self.mkdocs.get("docs_dir")
+        return self.root / (value if isinstance(value, str) and value.strip() else "docs")
+
+    @property
+    def includes_dir(self) -> Path:
+        return self.root / INCLUDES
+
+    @property
+    def custom_dir(self) -> Path | None:
+        """theme.custom_dir (overrides/), when it is a folder."""
+        theme = self.mkdocs.get("theme") if isinstance(self.mkdocs.get("theme"), dict) else {}
+        custom = theme.get("custom_dir")
+        return self.root / custom if isinstance(custom, str) and (self.root / custom).is_dir() else None
+
+    @property
+    def bibliography_path(self) -> str:
+        """The bibliography, relative to the project folder (extra.bibliography, else docs/references.yaml)."""
+        return settings.bibliography_path(self.mkdocs)
+
+    @property
+    def csl_style(self) -> str:
+        value = self.extra.get("csl_style")
+        return value.strip() if isinstance(value, str) and value.strip() else DEFAULT_STYLE
+
+    @cached_property
+    def pages(self) -> tuple[SitePage, ...]:
+        return list_pages(self.root, self.docs_dir)
+
+    def page(self, uri: str) -> SitePage | None:
+        return next((p for p in self.pages if p.uri == uri), None)
+
+    def front_matter(self, page: SitePage) -> frontmatter.Page:
+        """The page read by our parser with the site's limits, once; raises its DiagnosticError each time."""
+        if page.uri not in self._front_matter:
+            try:
+                self._front_matter[page.uri] = frontmatter.read(page.path, page.rel, self.limits)
+            except DiagnosticError as exc:
+                self._front_matter[page.uri] = exc
+        found = self._front_matter[page.uri]
+        if isinstance(found, DiagnosticError):
+            raise found
+        return found
