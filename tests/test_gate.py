@@ -307,6 +307,7 @@ def test_bad_gate_config_is_a_usage_error(tmp_path, capsys):
     assert "gate.yml:" in out and "GATE003" in out
 
 
+@pytest.mark.gate_crash
 def test_internal_check_failure_is_reported_not_raised(tmp_path):
     root = make_project(tmp_path, {})
 
