@@ -110,7 +110,9 @@ def pytest_runtest_call(item):
     finally:
         log = item.stash.get(_CRASH_LOGS, None)
         crashes = log.read_text(encoding="utf-8").splitlines() if log and log.exists() else []
-        item.user_properties.append(("gate_crashes", "|".join(crashes)))  # read by the mutation check
+        # Read by the mutation check (scripts/medsite/tools/mutation_check.py) from the JUnit report.
+        item.user_properties.append(("gate_crashes", "|".join(crashes)))
+        item.user_properties.append(("gate_crash_expected", "1" if item.get_closest_marker("gate_crash") else "0"))
     if crashes and not item.get_closest_marker("gate_crash") and not os.environ.get(LET_CRASHES_PASS):
         pytest.fail("a check of the gate crashed (GATE004), so what this test saw proves nothing: "
                     + "; ".join(crashes[:3]), pytrace=False)
