@@ -74,8 +74,11 @@ def _pytest(root: Path, check: str, tests: list[str], tmp: Path, *, net: bool) -
     env.pop(LET_CRASHES_PASS, None)
     if not net:
         env[LET_CRASHES_PASS] = "1"
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1",
-                    f"--junitxml={report}", *tests], cwd=root, env=env, capture_output=True, text=True, timeout=3600)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1",
+                             f"--junitxml={report}", *tests], cwd=root, env=env, capture_output=True, text=True, timeout=3600)
+    if not report.exists():
+        raise SystemExit(f"mutation check: pytest wrote no report (exit {result.returncode}):\n"
+                         + "\n".join((result.stdout + result.stderr).splitlines()[-15:]))
     return report
 
 
@@ -114,11 +117,15 @@ def main(argv: list[str] | None = None) -> int:
         print("mutation check: the gate ran no check (nothing was logged); is the crash log hook in place?")
         return 2
     wanted = [c for c in checks if not args.check or c in args.check]
-    tests = args.tests or DEFAULT_TESTS
-    files = files_that_run_checks(root, tests)
-    tests = [*files, *[a for a in tests if a.startswith("-")], *(["-m", "not slow"] if not args.tests else [])]
-    print(f"{len(checks)} checks run by the gate; {len(files)} test files run one ({' '.join(files)}); "
-          f"GATE004 net {'off' if args.without_net else 'on'}")
+    if args.tests:
+        tests = args.tests
+        print(f"{len(checks)} checks run by the gate; tests: {' '.join(tests)}; "
+              f"GATE004 net {'off' if args.without_net else 'on'}")
+    else:
+        files = files_that_run_checks(root, DEFAULT_TESTS)
+        tests = [*files, "-m", "not slow"]
+        print(f"{len(checks)} checks run by the gate; {len(files)} test files run one ({' '.join(files)}); "
+              f"GATE004 net {'off' if args.without_net else 'on'}")
     print(f"{'check':<24} {'ran it':>7} {'failed':>7} {'passed':>7}  passing tests not marked gate_crash")
     bad = 0
     for check in wanted:
