@@ -17,7 +17,7 @@ ENGINE ?=
 ENGINE_OPT = $(if $(ENGINE),--engine $(ENGINE))
 
 .PHONY: venv help site serve check test bench bench-web verify verify-references verify-links \
-        new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast
+        new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast mutation
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -69,6 +69,9 @@ test: venv browser node ## Run every test (ruff included, in tests/test_codeheal
 
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
+
+mutation: venv ## Break each check of the gate in turn and list the fast tests that still pass (slow: one test run per check; MUTATION_ARGS=--without-net)
+	$(RUN) medsite.tools.mutation_check $(MUTATION_ARGS)
 
 lint: venv ## Lint scripts/ and tests/ with ruff, check the import contract between stages (both in pyproject.toml) and the GitHub workflows
 	$(VENV)/bin/ruff check scripts tests

@@ -6,9 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from pytest import StashKey
+
+from medsite.gate.guard import CRASH_LOG
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,3 +81,50 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in item.path.parts or BUILDS_THE_REAL_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+# --- A crashed check fails the test -----------------------------------------------------------------
+# A check that crashes reports GATE004 instead of its own codes, so a test asserting "this code is not
+# reported" would pass on a crash. Every GATE004, from the gate in this process or in a build the test
+# started (the variable is inherited), is written to a log (medsite.gate.guard.CRASH_LOG), one per test,
+# fixtures' setup included; a test that logged one fails, unless it is marked `gate_crash` (it expects a
+# check to crash).
+
+# Set only by scripts/medsite/tools/mutation_check.py, to count the tests this net alone stops.
+LET_CRASHES_PASS = "MEDSITE_TESTS_LET_GATE004_PASS"
+_CRASH_LOGS = StashKey[Path]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    folder = Path(tempfile.mkdtemp(prefix="gate-crashes-"))
+    item.stash[_CRASH_LOGS] = folder / "GATE004.log"
+    os.environ[CRASH_LOG] = str(item.stash[_CRASH_LOGS])
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    try:
+        result = yield
+    finally:
+        log = item.stash.get(_CRASH_LOGS, None)
+        crashes = log.read_text(encoding="utf-8").splitlines() if log and log.exists() else []
+        # Read by the mutation check (scripts/medsite/tools/mutation_check.py) from the JUnit report.
+        item.user_properties.append(("gate_crashes", "|".join(crashes)))
+        item.user_properties.append(("gate_crash_expected", "1" if item.get_closest_marker("gate_crash") else "0"))
+    if crashes and not item.get_closest_marker("gate_crash") and not os.environ.get(LET_CRASHES_PASS):
+        pytest.fail("a check of the gate crashed (GATE004), so what this test saw proves nothing: "
+                    + "; ".join(crashes[:3]), pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    try:
+        return (yield)
+    finally:
+        os.environ.pop(CRASH_LOG, None)
+        log = item.stash.get(_CRASH_LOGS, None)
+        if log:
+            shutil.rmtree(log.parent, ignore_errors=True)

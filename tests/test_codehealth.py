@@ -138,7 +138,7 @@ import datetime as dt
 root = Path(sys.argv[1])
 project = Project(root, None, today=dt.date(2026, 1, 1))
 diagnostics = run(project, source_only=True)
-print(json.dumps({"checked": len(diagnostics) >= 0,
+print(json.dumps({"crashed": [d.message for d in diagnostics if d.code == "GATE004"],
                   "loaded": sorted(m for m in sys.modules if m.split('.')[0] in ('requests', 'urllib3')
                                    or m == 'medsite.verify.client')}))
 """
@@ -151,6 +151,7 @@ def test_offline_gate_imports_no_network_code():
                             cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["crashed"] == [], "every source check ran to its end"
     assert report["loaded"] == []
 
 

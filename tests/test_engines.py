@@ -1,6 +1,7 @@
-"""One pipeline, every engine (issues 11 and 19): the citation extension on its own, the real site built
-by each engine of medsite.build.engines.ENGINES (MkDocs, ProperDocs, Zensical) compared page by page
-with the default engine's, and bad input failing the same way on each.
+"""One pipeline, every engine (issues 11 and 19): the real site built by each engine of
+medsite.build.engines.ENGINES (MkDocs, ProperDocs, Zensical) compared page by page with the default
+engine's, and bad input failing the same way on each (the citation extension on its own:
+tests/test_citation_extension.py).
 
 The parity check compares parsed text, not bytes: MiniJinja (Zensical) and Jinja2 spell escapes
 differently. It ignores, by design: navigation, header and footer markup (Zensical's theme draws
@@ -14,10 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from pathlib import Path
 
-import markdown
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
@@ -25,7 +24,6 @@ from conftest import copy_project, run_build
 from medsite.build import engines
 from medsite.gate.project import Project
 from medsite.gate.run import run as run_gate
-from medsite.markdown.extensions.citations import CitationsExtension
 from medsite.output import csp, csp_after
 from medsite.sources.pageurls import html_file
 from medsite.sources.site import Site
@@ -37,77 +35,6 @@ ENGINES = list(engines.ENGINES)  # the one list: a new engine file is tested her
 OTHERS = [e for e in ENGINES if e != engines.DEFAULT]  # each compared page by page with the default
 # What differs between the engines by design, and is left out of "0 gate errors": nothing today.
 BY_DESIGN = {engine: set() for engine in ENGINES}
-
-BIB = textwrap.dedent("""\
-    - id: alpha2020
-      type: article-journal
-      author:
-        - family: Alpha
-          given: Ann
-      title: A first study of things
-      container-title: Journal of Tests
-      issued:
-        date-parts: [[2020]]
-      DOI: 10.1000/alpha.2020
-    - id: beta2021
-      type: article-journal
-      author:
-        - family: Beta
-          given: Bo
-      title: A second study_with_underscores
-      container-title: Journal of Tests
-      issued:
-        date-parts: [[2021]]
-      DOI: 10.1000/beta.2021
-    """)
-
-
-# --- the extension in a plain Python-Markdown pipeline -------------------------------------------
-
-def render(tmp_path: Path, text: str):
-    (tmp_path / "refs.yaml").write_text(BIB)
-    found = []
-    ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=found.append)
-    html = markdown.markdown(text, extensions=["footnotes", ext])
-    return LexborHTMLParser(html), found
-
-
-def test_plain_markdown_numbers_citations_as_footnotes(tmp_path):
-    tree, found = render(tmp_path, "One [@alpha2020]. Two [@beta2021; @alpha2020, p. 12].\n")
-    assert found == []
-    assert [a.text() for a in tree.css("sup a.footnote-ref")] == ["1", "2", "1"]
-    items = [li.text(deep=True) for li in tree.css(".footnote li")]
-    assert len(items) == 2
-    assert items[0].strip().startswith("Alpha A. A first study of things.") and "10.1000/alpha.2020" in items[0]
-    assert "study_with_underscores" in items[1]  # the formatted reference went in after Markdown: no <em>
-    assert tree.css_first(".cite-locator").text() == ", p. 12"
-    assert "data-pagefind-ignore" in tree.css_first(".footnote").attributes
-
-
-def test_unknown_key_is_marked_in_the_page_and_reported_without_a_file(tmp_path):
-    tree, found = render(tmp_path, "Fine [@alpha2020].\n\nNot here [@alpha2021] at all.\n")
-    [d] = found
-    assert (d.code, d.path, d.line, d.column, d.target) == ("REF001", "<markdown>", 3, 11, "alpha2021")
-    assert "did you mean 'alpha2020'" in d.message
-    mark = tree.css_first("mark.cite-error")
-    assert mark.text() == "[@alpha2021] (unknown citation key 'alpha2021')"
-    assert [a.text() for a in tree.css("sup a.footnote-ref")] == ["1"]  # the known one still works
-
-
-def test_near_miss_citations_in_code_are_not_reported(tmp_path):
-    tree, found = render(tmp_path, "Code `[@nobody]` and a known one [@beta2021].\n")
-    assert found == [] and tree.css_first("mark") is None
-
-
-def test_broken_bibliography_marks_citations_and_reports_once(tmp_path):
-    (tmp_path / "refs.yaml").write_text("- id: [unclosed\n")
-    found = []
-    for _ in range(2):  # two pages of one build: the file is reported once
-        ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=found.append)
-        html = markdown.markdown("X [@alpha2020].\n", extensions=["footnotes", ext])
-        assert '<mark class="cite-error">' in html
-    assert [(d.code, d.path) for d in found] == [("REF002", "refs.yaml")]
-
 
 # --- the real site, one build per engine -------------------------------------------------------
 

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from verify_support import UA, fast_policy
+from verify_support import UA, FakeClock, fast_policy
 from werkzeug import Response
 
 from medsite.verify.client import HttpClient, Outcome, classify_status, parse_retry_after
@@ -37,20 +37,20 @@ def test_429_with_retry_after_is_waited_for_then_succeeds(server, client):
     server.expect_oneshot_request("/api").respond_with_json({"error": "slow down"}, status=429,
                                                             headers={"Retry-After": "1"})
     server.expect_request("/api").respond_with_json({"ok": True})
-    started = time.monotonic()
-    got = client.get(server.url_for("/api"))
-    elapsed = time.monotonic() - started
+    clock = FakeClock()
+    got = HttpClient(UA, fast_policy(), clock=clock, sleep=clock.sleep).get(server.url_for("/api"))
     assert got.outcome is Outcome.OK and got.data == {"ok": True}
     assert got.attempts == 2 and len(server.log) == 2
-    assert elapsed >= 0.95, "Retry-After: 1 must be honoured"
+    assert sum(clock.slept) == pytest.approx(1.0), "Retry-After: 1 must be honoured, and no more"
 
 
 def test_429_asking_for_longer_than_the_cap_gives_up_as_unverifiable(server, client):
     server.expect_request("/api").respond_with_json({}, status=429, headers={"Retry-After": "3600"})
-    started = time.monotonic()
+    clock = FakeClock()
+    client = HttpClient(UA, fast_policy(), clock=clock, sleep=clock.sleep)
     got = client.get(server.url_for("/api"))
     assert got.outcome is Outcome.UNVERIFIABLE
-    assert len(server.log) == 1 and time.monotonic() - started < 1
+    assert len(server.log) == 1 and clock.slept == [], "it gives up at once, without waiting"
     # The host asked for an hour: the rest of the run leaves it alone.
     again = client.get(server.url_for("/api"))
     assert again.outcome is Outcome.UNVERIFIABLE and len(server.log) == 1
@@ -76,10 +76,11 @@ def test_a_timeout_is_transient(server):
         return Response("{}", content_type="application/json")
 
     server.expect_request("/slow").respond_with_handler(slow)
-    started = time.monotonic()
-    got = HttpClient(UA, fast_policy(read_timeout=0.2, attempts=2)).get(server.url_for("/slow"))
+    clock = FakeClock()
+    got = HttpClient(UA, fast_policy(read_timeout=0.2, attempts=2), clock=clock, sleep=clock.sleep).get(server.url_for("/slow"))
+    # The server answers after a second: an answer at all would mean the read timeout was not applied.
     assert got.outcome is Outcome.TRANSIENT and got.status is None and "timed out" in got.detail
-    assert time.monotonic() - started < 1.5
+    assert got.attempts == 2 and len(clock.slept) == 1, "one back-off between the two attempts"
 
 
 def test_malformed_json_is_transient_not_a_crash(server, client):
@@ -128,8 +129,8 @@ def test_no_more_than_the_per_host_limit_at_once(server):
 def test_min_interval_spaces_requests_to_one_host(server):
     server.expect_request("/api").respond_with_json({})
     host = server.url_for("/").split("/")[2]
-    client = HttpClient(UA, fast_policy(min_interval={host: 0.1}))
-    started = time.monotonic()
+    clock = FakeClock()
+    client = HttpClient(UA, fast_policy(min_interval={host: 0.1}), clock=clock, sleep=clock.sleep)
     for _ in range(4):
         client.get(server.url_for("/api"))
-    assert time.monotonic() - started >= 0.3
+    assert clock.slept == pytest.approx([0.1, 0.1, 0.1]), "each request after the first waits its interval"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import sys
+import threading
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -46,6 +47,24 @@ def fast_policy(**overrides) -> Policy:
                   retry_after_cap=2.0, per_host=2)
     values.update(overrides)
     return Policy(**values)
+
+
+class FakeClock:
+    """The client's clock and sleep (HttpClient(clock=..., sleep=...)): sleeping moves the clock on at once and
+    is recorded, so tests of waiting neither wait nor depend on how busy the machine is."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+            self.now += seconds
 
 
 class FakeServices:

@@ -83,6 +83,7 @@ RULES = declare(
 )
 
 PAGE_TYPES = tuple(REVIEW_MONTHS)
+UNWRITABLE = "make the named file or folder readable and writable (or free disk space), then run the command again"
 
 # docs/ folder -> nav section title in mkdocs.yml
 SECTIONS = {
@@ -289,30 +290,38 @@ def read_text(path: Path, shown: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DiagnosticError(Diagnostic("NEW006", f"cannot read the file: {exc}", shown)) from None
+        raise DiagnosticError(Diagnostic("NEW006", f"cannot read the file: {exc}", shown, hint=UNWRITABLE)) from None
 
 
 def write_new(path: Path, text: str, shown: str) -> None:
     """Create `path`; never replace a file that is already there."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        handle = path.open("x", encoding="utf-8", newline="\n")
     except FileExistsError:
         raise page_exists(shown) from None
     except OSError as exc:
-        raise DiagnosticError(Diagnostic("NEW006", f"cannot write the file: {exc}", shown)) from None
+        raise DiagnosticError(Diagnostic("NEW006", f"cannot write the file: {exc}", shown, hint=UNWRITABLE)) from None
+    try:
+        with handle:
+            handle.write(text)
+    except OSError as exc:
+        path.unlink(missing_ok=True)  # created by us a moment ago: no half-written page is left
+        raise DiagnosticError(Diagnostic("NEW006", f"cannot write the file: {exc}", shown, hint=UNWRITABLE)) from None
 
 
 def replace_text(path: Path, text: str, shown: str) -> None:
     """Write `path` in one step (a temporary file renamed over it)."""
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
-        raise DiagnosticError(Diagnostic("NEW006", f"cannot write the file: {exc}", shown)) from None
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise DiagnosticError(Diagnostic("NEW006", f"cannot write the file: {exc}", shown, hint=UNWRITABLE)) from None
 
 
 def page_exists(shown: str) -> DiagnosticError:

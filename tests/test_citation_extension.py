@@ -1,0 +1,82 @@
+"""The citation extension on its own, in a plain Python-Markdown pipeline (no engine, no site: fast).
+
+The same extension runs inside every engine; tests/test_engines.py compares the sites they build.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import markdown
+from selectolax.lexbor import LexborHTMLParser
+
+from medsite.markdown.extensions.citations import CitationsExtension
+
+BIB = textwrap.dedent("""\
+    - id: alpha2020
+      type: article-journal
+      author:
+        - family: Alpha
+          given: Ann
+      title: A first study of things
+      container-title: Journal of Tests
+      issued:
+        date-parts: [[2020]]
+      DOI: 10.1000/alpha.2020
+    - id: beta2021
+      type: article-journal
+      author:
+        - family: Beta
+          given: Bo
+      title: A second study_with_underscores
+      container-title: Journal of Tests
+      issued:
+        date-parts: [[2021]]
+      DOI: 10.1000/beta.2021
+    """)
+
+
+def render(tmp_path: Path, text: str):
+    (tmp_path / "refs.yaml").write_text(BIB)
+    found = []
+    ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=found.append)
+    html = markdown.markdown(text, extensions=["footnotes", ext])
+    return LexborHTMLParser(html), found
+
+
+def test_plain_markdown_numbers_citations_as_footnotes(tmp_path):
+    tree, found = render(tmp_path, "One [@alpha2020]. Two [@beta2021; @alpha2020, p. 12].\n")
+    assert found == []
+    assert [a.text() for a in tree.css("sup a.footnote-ref")] == ["1", "2", "1"]
+    items = [li.text(deep=True) for li in tree.css(".footnote li")]
+    assert len(items) == 2
+    assert items[0].strip().startswith("Alpha A. A first study of things.") and "10.1000/alpha.2020" in items[0]
+    assert "study_with_underscores" in items[1]  # the formatted reference went in after Markdown: no <em>
+    assert tree.css_first(".cite-locator").text() == ", p. 12"
+    assert "data-pagefind-ignore" in tree.css_first(".footnote").attributes
+
+
+def test_unknown_key_is_marked_in_the_page_and_reported_without_a_file(tmp_path):
+    tree, found = render(tmp_path, "Fine [@alpha2020].\n\nNot here [@alpha2021] at all.\n")
+    [d] = found
+    assert (d.code, d.path, d.line, d.column, d.target) == ("REF001", "<markdown>", 3, 11, "alpha2021")
+    assert "did you mean 'alpha2020'" in d.message
+    mark = tree.css_first("mark.cite-error")
+    assert mark.text() == "[@alpha2021] (unknown citation key 'alpha2021')"
+    assert [a.text() for a in tree.css("sup a.footnote-ref")] == ["1"]  # the known one still works
+
+
+def test_near_miss_citations_in_code_are_not_reported(tmp_path):
+    tree, found = render(tmp_path, "Code `[@nobody]` and a known one [@beta2021].\n")
+    assert found == [] and tree.css_first("mark") is None
+
+
+def test_broken_bibliography_marks_citations_and_reports_once(tmp_path):
+    (tmp_path / "refs.yaml").write_text("- id: [unclosed\n")
+    found = []
+    for _ in range(2):  # two pages of one build: the file is reported once
+        ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=found.append)
+        html = markdown.markdown("X [@alpha2020].\n", extensions=["footnotes", ext])
+        assert '<mark class="cite-error">' in html
+    assert [(d.code, d.path) for d in found] == [("REF002", "refs.yaml")]
