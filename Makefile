@@ -67,10 +67,10 @@ test: venv browser node ## Run every test (ruff included, in tests/test_codeheal
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
 
-lint: venv ## Lint scripts/ and tests/ with ruff, check the import contract between stages (both in pyproject.toml) and the GitHub workflows
+lint: venv ## Lint scripts/ and tests/ with ruff, check the import contract between stages (both in pyproject.toml), the GitHub workflows and dependabot.yml
 	$(VENV)/bin/ruff check scripts tests
 	$(VENV)/bin/lint-imports --no-cache
-	PYTHONPATH=scripts $(PY) -m medsite.tools.workflowcheck .github/workflows/*.yml
+	PYTHONPATH=scripts $(PY) -m medsite.tools.workflowcheck .github/workflows/*.yml .github/dependabot.yml
 
 bench: venv ## Benchmarks: build time, gate vs lychee on synthetic sites, verification throughput
 	$(RUN) medsite.tools.bench

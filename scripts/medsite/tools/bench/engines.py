@@ -15,6 +15,7 @@ machine after the first build. Wall-clock medians of BENCH_RUNS (default 1) runs
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,6 +30,14 @@ from medsite.tools.bench import synth
 ROOT = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 ZENSICAL = str(Path(sys.executable).with_name("zensical"))
+ENGINES = ("mkdocs", "zensical")
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and its finished children: steadier than wall time
+    on a shared machine."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _run(cmd, cwd: Path, ok=(0,)) -> tuple[float, int]:
@@ -40,7 +49,14 @@ def _run(cmd, cwd: Path, ok=(0,)) -> tuple[float, int]:
     return elapsed, proc.returncode
 
 
-def engine_build(engine: str, project: Path, variant: str) -> float:
+def engine_build(engine: str, project: Path, variant: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one build."""
+    cpu = _cpu()
+    wall = _engine_build(engine, project, variant)
+    return wall, _cpu() - cpu
+
+
+def _engine_build(engine: str, project: Path, variant: str) -> float:
     out = f".bench-{engine}-{variant}"
     if variant == "all":
         config = project / "mkdocs.yml"
@@ -61,30 +77,34 @@ def make_site(engine: str, project: Path) -> tuple[float, int]:
     return _run([sys.executable, "-m", "medsite.tools.make_site", "--root", str(project), "--engine", engine], project, ok=(0, 1))
 
 
-def measure(label: str, project: Path, runs: int) -> None:
+def measure(label: str, project: Path, runs: int, engines=ENGINES) -> None:
     pages = sum(1 for _ in (project / "docs").rglob("*.md"))
-    for engine in ("mkdocs", "zensical"):
+    for engine in engines:
         engine_build(engine, project, "all")  # warm-up: fills the formatted-reference cache, as on an editor's machine
-        bare = statistics.median(engine_build(engine, project, "bare") for _ in range(runs))
-        ours = statistics.median(engine_build(engine, project, "all") for _ in range(runs))
+        bare = [engine_build(engine, project, "bare") for _ in range(runs)]
+        ours = [engine_build(engine, project, "all") for _ in range(runs)]
         site = [make_site(engine, project) for _ in range(runs)]
+        bare_s, bare_cpu = (statistics.median(t[i] for t in bare) for i in (0, 1))
+        ours_s, ours_cpu = (statistics.median(t[i] for t in ours) for i in (0, 1))
         site_s = statistics.median(s for s, _ in site)
-        print(f"engines site={label} pages={pages} engine={engine} bare_s={bare:.2f} ours_s={ours:.2f} "
-              f"ours_overhead_pct={100 * (ours - bare) / bare:.0f} make_site_s={site_s:.2f} make_site_exit={site[-1][1]}",
-              flush=True)
+        print(f"engines site={label} pages={pages} engine={engine} bare_s={bare_s:.2f} ours_s={ours_s:.2f} "
+              f"ours_overhead_pct={100 * (ours_s - bare_s) / bare_s:.0f} bare_cpu_s={bare_cpu:.2f} ours_cpu_s={ours_cpu:.2f} "
+              f"ours_overhead_cpu_pct={100 * (ours_cpu - bare_cpu) / bare_cpu:.0f} "
+              f"make_site_s={site_s:.2f} make_site_exit={site[-1][1]}", flush=True)
 
 
 def main() -> int:
     runs = int(os.environ.get("BENCH_RUNS", "1"))
     sizes = [int(s) for s in os.environ.get("BENCH_ENGINE_SIZES", "1000").split(",") if s]
+    engines = [e for e in os.environ.get("BENCH_ENGINES", ",".join(ENGINES)).split(",") if e]
     with tempfile.TemporaryDirectory(prefix="medsite-bench-engines-") as tmp:
         work = Path(tmp)
         real = work / "real"
         shutil.copytree(ROOT, real, ignore=shutil.ignore_patterns(
             ".venv", "site", ".site-builds", ".staging", "node_modules", ".git", "__pycache__", "screenshots", ".cache", ".medsite-cache"))
-        measure("real", real, runs)
+        measure("real", real, runs, engines)
         for n in sizes:
-            measure("synthetic", synth.make_site(ROOT, work / f"synth-{n}", n), runs)
+            measure("synthetic", synth.make_site(ROOT, work / f"synth-{n}", n), runs, engines)
     return 0
 
 
