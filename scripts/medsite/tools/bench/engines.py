@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import time
 from pathlib import Path
 
 from medsite.output import csp_after
-from medsite.tools.bench import synth
+from medsite.tools.bench import steps, synth
 
 ROOT = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -40,13 +39,8 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _run(cmd, cwd: Path, ok=(0,)) -> tuple[float, int]:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in ok:
-        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return elapsed, proc.returncode
+def _run(cmd, cwd: Path, ok=(0,)) -> tuple[float, subprocess.CompletedProcess]:
+    return steps.run(cmd, cwd, ENV, ok)
 
 
 def engine_build(engine: str, project: Path, variant: str) -> tuple[float, float]:
@@ -73,39 +67,47 @@ def _engine_build(engine: str, project: Path, variant: str) -> float:
     return _run([ZENSICAL, "build", "--clean", "-f", str(config)], project)[0]
 
 
-def make_site(engine: str, project: Path) -> tuple[float, int]:
+def make_site(engine: str, project: Path) -> tuple[float, subprocess.CompletedProcess]:
     return _run([sys.executable, "-m", "medsite.tools.make_site", "--root", str(project), "--engine", engine], project, ok=(0, 1))
 
 
-def measure(label: str, project: Path, runs: int, engines=ENGINES) -> None:
-    pages = sum(1 for _ in (project / "docs").rglob("*.md"))
+def measure(label: str, project: Path, runs: int, engines=ENGINES, failed: list[str] | None = None) -> None:
+    failed = [] if failed is None else failed
     for engine in engines:
-        engine_build(engine, project, "all")  # warm-up: fills the formatted-reference cache, as on an editor's machine
-        bare = [engine_build(engine, project, "bare") for _ in range(runs)]
-        ours = [engine_build(engine, project, "all") for _ in range(runs)]
-        site = [make_site(engine, project) for _ in range(runs)]
-        bare_s, bare_cpu = (statistics.median(t[i] for t in bare) for i in (0, 1))
-        ours_s, ours_cpu = (statistics.median(t[i] for t in ours) for i in (0, 1))
-        site_s = statistics.median(s for s, _ in site)
-        print(f"engines site={label} pages={pages} engine={engine} bare_s={bare_s:.2f} ours_s={ours_s:.2f} "
-              f"ours_overhead_pct={100 * (ours_s - bare_s) / bare_s:.0f} bare_cpu_s={bare_cpu:.2f} ours_cpu_s={ours_cpu:.2f} "
-              f"ours_overhead_cpu_pct={100 * (ours_cpu - bare_cpu) / bare_cpu:.0f} "
-              f"make_site_s={site_s:.2f} make_site_exit={site[-1][1]}", flush=True)
+        steps.step(f"engines-{label}-{engine}", lambda engine=engine: measure_engine(label, project, runs, engine), failed)
 
 
-def main() -> int:
+def measure_engine(label: str, project: Path, runs: int, engine: str) -> None:
+    pages = sum(1 for _ in (project / "docs").rglob("*.md"))
+    engine_build(engine, project, "all")  # warm-up: fills the formatted-reference cache, as on an editor's machine
+    bare = [engine_build(engine, project, "bare") for _ in range(runs)]
+    ours = [engine_build(engine, project, "all") for _ in range(runs)]
+    site = [make_site(engine, project) for _ in range(runs)]
+    bare_s, bare_cpu = (statistics.median(t[i] for t in bare) for i in (0, 1))
+    ours_s, ours_cpu = (statistics.median(t[i] for t in ours) for i in (0, 1))
+    site_s = statistics.median(s for s, _ in site)
+    print(f"engines site={label} pages={pages} engine={engine} bare_s={bare_s:.2f} ours_s={ours_s:.2f} "
+          f"ours_overhead_pct={100 * (ours_s - bare_s) / bare_s:.0f} bare_cpu_s={bare_cpu:.2f} ours_cpu_s={ours_cpu:.2f} "
+          f"ours_overhead_cpu_pct={100 * (ours_cpu - bare_cpu) / bare_cpu:.0f} "
+          f"make_site_s={site_s:.2f} make_site_exit={site[-1][1].returncode}", flush=True)
+    if site[-1][1].returncode:  # the numbers are printed, but a refused build is not what an editor gets
+        raise steps.StepFailed(f"make site --engine {engine} exited {site[-1][1].returncode}: {steps.why(site[-1][1])}")
+
+
+def main(failed: list[str] | None = None) -> int:
+    """Each site and engine a step of its own (`failed` collects the names of those that failed)."""
+    failed = [] if failed is None else failed
+    before = len(failed)
     runs = int(os.environ.get("BENCH_RUNS", "1"))
     sizes = [int(s) for s in os.environ.get("BENCH_ENGINE_SIZES", "1000").split(",") if s]
     engines = [e for e in os.environ.get("BENCH_ENGINES", ",".join(ENGINES)).split(",") if e]
     with tempfile.TemporaryDirectory(prefix="medsite-bench-engines-") as tmp:
         work = Path(tmp)
-        real = work / "real"
-        shutil.copytree(ROOT, real, ignore=shutil.ignore_patterns(
-            ".venv", "site", ".site-builds", ".staging", "node_modules", ".git", "__pycache__", "screenshots", ".cache", ".medsite-cache"))
-        measure("real", real, runs, engines)
+        real = synth.copy_project(ROOT, work / "real")
+        measure("real", real, runs, engines, failed)
         for n in sizes:
-            measure("synthetic", synth.make_site(ROOT, work / f"synth-{n}", n), runs, engines)
-    return 0
+            measure("synthetic", synth.make_site(ROOT, work / f"synth-{n}", n), runs, engines, failed)
+    return 1 if len(failed) > before else 0
 
 
 if __name__ == "__main__":
