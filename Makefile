@@ -73,10 +73,10 @@ test-fast: venv ## Quick loop: every test except the browser tests and real-site
 mutation: venv ## Break each check of the gate in turn and list the fast tests that still pass (slow: one test run per check; MUTATION_ARGS=--without-net)
 	$(RUN) medsite.tools.mutation_check $(MUTATION_ARGS)
 
-lint: venv ## Lint scripts/ and tests/ with ruff, check the import contract between stages (both in pyproject.toml) and the GitHub workflows
+lint: venv ## Lint scripts/ and tests/ with ruff, check the import contract between stages (both in pyproject.toml), the GitHub workflows and dependabot.yml
 	$(VENV)/bin/ruff check scripts tests
 	$(VENV)/bin/lint-imports --no-cache
-	PYTHONPATH=scripts $(PY) -m medsite.tools.workflowcheck .github/workflows/*.yml
+	PYTHONPATH=scripts $(PY) -m medsite.tools.workflowcheck .github/workflows/*.yml .github/dependabot.yml
 
 bench: venv ## Benchmarks: build time, gate vs lychee on synthetic sites, verification throughput
 	$(RUN) medsite.tools.bench

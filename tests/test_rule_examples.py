@@ -153,7 +153,7 @@ def codes_for(tmp_path, where: str, example: str) -> set[str]:
                 for d in engine_log.explain(record, "docs", tmp_path, lambda first: Diagnostic("BUILD001", first, "mkdocs.yml"))}
     if where == NEW_PAGE:
         return new_page_codes(tmp_path, example)
-    if where == workflowcheck.WORKFLOW:  # checked by `make lint` and the pre-commit hook, not the gate
+    if where in (workflowcheck.WORKFLOW, workflowcheck.DEPENDABOT):  # checked by `make lint` and the pre-commit hook, not the gate
         path = tmp_path / where
         path.parent.mkdir(parents=True)
         path.write_text(example, encoding="utf-8")

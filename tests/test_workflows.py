@@ -186,6 +186,49 @@ def test_workflow_check_reports_a_file_that_is_not_yaml(tmp_path):
     assert result.stdout.startswith(f"{bad.as_posix()}:2: WF003 not readable as YAML"), result.stdout
 
 
+# --- dependabot.yml (Dependabot's schema) ------------------------------------------------------------
+
+DEPENDABOT = REPO / ".github" / "dependabot.yml"
+
+
+def test_dependabot_updates_pip_npm_and_the_actions():
+    config = yaml.safe_load(DEPENDABOT.read_text(encoding="utf-8"))
+    dirs = {}
+    for update in config["updates"]:
+        dirs.setdefault(update["package-ecosystem"], set()).update(update.get("directories") or [update["directory"]])
+    assert dirs == {"github-actions": {"/"}, "pip": {"/"}, "npm": {"/", "/bench/lighthouse"}}, dirs
+    for ecosystem, folders in dirs.items():  # each folder has what that ecosystem reads
+        wanted = {"pip": "requirements.in", "npm": "package.json", "github-actions": ".github/workflows"}[ecosystem]
+        assert all((REPO / folder.strip("/") / wanted).exists() for folder in folders), (ecosystem, folders)
+
+
+def test_dependabot_check_is_clean_and_in_make_lint():
+    result = workflowcheck(DEPENDABOT)
+    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
+    dry = subprocess.run(["make", "-n", "lint"], cwd=REPO, env=make_env(), capture_output=True, text=True, timeout=120)
+    assert re.search(r"medsite\.tools\.workflowcheck .*\.github/dependabot\.yml", dry.stdout), dry.stdout
+
+
+def test_dependabot_check_reports_each_fault_at_its_line(tmp_path):
+    bad = tmp_path / ".github" / "dependabot.yml"
+    bad.parent.mkdir()
+    text = (DEPENDABOT.read_text(encoding="utf-8")
+            .replace("package-ecosystem: npm", "package-ecosystem: npm-packages")
+            .replace("      interval: monthly\n    open-pull-requests-limit", "      every: month\n    open-pull-requests-limit"))
+    bad.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    npm = next(i for i, line in enumerate(lines, 1) if "npm-packages" in line)
+    schedule = next(i for i, line in enumerate(lines, 1) if "every: month" in line) - 1
+    result = workflowcheck(bad)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    found = result.stdout.splitlines()
+    assert all(": WF004 " in line for line in found), found  # the dependabot schema, not the workflow schema
+    assert any(line.startswith(f"{bad.as_posix()}:{npm}: WF004 updates[2]['package-ecosystem']: 'npm-packages' "
+                               "is not one of") for line in found), found
+    assert any(line.startswith(f"{bad.as_posix()}:{schedule}: WF004 updates[1].schedule: ") for line in found), found
+    assert len(found) == len(set(found)), "one line per mistake"
+
+
 # --- make targets -------------------------------------------------------------------------
 
 
@@ -319,6 +362,7 @@ def test_pre_commit_runs_only_local_offline_hooks():
     assert "--source-only" in hooks["gate"]["entry"] and hooks["gate"]["pass_filenames"] is False
     assert re.search(hooks["gate"]["files"], "docs/about-ms/what-is-ms.md")
     assert re.search(hooks["workflows"]["files"], ".github/workflows/publish.yml")
+    assert re.search(hooks["workflows"]["files"], ".github/dependabot.yml")
     assert not re.search(hooks["workflows"]["files"], "docs/index.md")
 
 

@@ -43,7 +43,7 @@ def fixture_json(name: str) -> dict:
 def fast_policy(**overrides) -> Policy:
     """Production shape, tiny delays: the whole suite stays quick. The read timeout is generous, so a
     local server slowed by a loaded machine is not taken for a timeout; tests of timeouts set their own."""
-    values = dict(connect_timeout=2.0, read_timeout=2.0, attempts=3, backoff=0.01, backoff_cap=0.05,
+    values = dict(connect_timeout=5.0, read_timeout=5.0, attempts=3, backoff=0.01, backoff_cap=0.05,
                   retry_after_cap=2.0, per_host=2)
     values.update(overrides)
     return Policy(**values)

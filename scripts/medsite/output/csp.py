@@ -194,6 +194,11 @@ def _is_shipped(node, secret: str | None) -> bool:
     return secret is not None and node.attributes.get(SHIPPED_ATTR) == secret
 
 
+# The first letters of `style` and of every `on…` handler, in either case: an attribute whose name starts
+# with another letter is neither (str.lower maps nothing else to "s" or "o").
+_STYLE_OR_ON = frozenset("sSoO")
+
+
 def sort_out(html: str, secret: str | None, shipped=None) -> tuple[Inline, tuple[Stray, ...]]:
     """Hash the inline scripts and styles that carry this build's mark; list everything else inline.
 
@@ -221,6 +226,8 @@ def sort_out(html: str, secret: str | None, shipped=None) -> tuple[Inline, tuple
             strays.append(Stray("style element", f"<style>{_excerpt(text)}</style>", ("<style",)))
     for node in tree.css("*"):
         for name, value in node.attributes.items():
+            if name[:1] not in _STYLE_OR_ON:  # most attributes (class, href, id...): skip them cheaply
+                continue
             lower = name.lower()
             if lower == "style":
                 strays.append(Stray("style attribute", f'<{node.tag} style="{_excerpt(value or "")}">', ("style=",)))

@@ -1,4 +1,4 @@
-"""`python -m medsite.tools.workflowcheck FILE...`: the GitHub workflows, checked offline.
+"""`python -m medsite.tools.workflowcheck FILE...`: the GitHub workflows and .github/dependabot.yml, checked offline.
 
 - WF001 the workflow does not match GitHub's workflow schema: a misspelt or unknown key, a value of
   the wrong type, a job without `runs-on`... The schema is SchemaStore's, shipped inside the
@@ -6,6 +6,9 @@
 - WF002 a `run:` script expands a `${{ }}` expression. GitHub pastes the value into the script
   before the shell reads it, so a pull request's title or branch name can run as code.
 - WF003 the file is not YAML.
+- WF004 .github/dependabot.yml does not match Dependabot's schema (SchemaStore's too, in the same
+  package): a misspelt ecosystem or key, a missing schedule. A file named dependabot.yml or
+  dependabot.yaml is checked against that schema instead of the workflow schema.
 
 Why not actionlint: see "Checking the workflows" in CONTRIBUTING.md.
 Exit status: 0 clean, 1 something to fix, 2 usage error.
@@ -25,6 +28,8 @@ from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 
 WORKFLOW = ".github/workflows/pull-request.yml"
+DEPENDABOT = ".github/dependabot.yml"
+_UPDATE = "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n"
 _JOB = "on: pull_request\njobs:\n  gate:\n"  # what every example starts with
 RULES = declare(
     Rule("WF001", ERROR,
@@ -48,9 +53,21 @@ RULES = declare(
          where=WORKFLOW,
          bad=_JOB + "    runs-on: [ubuntu-latest\n",
          good=_JOB + "    runs-on: [ubuntu-latest]\n    steps:\n      - run: make test\n"),
+    Rule("WF004", ERROR,
+         what="`.github/dependabot.yml` does not match Dependabot's schema (a misspelt ecosystem or key, an update without a schedule).",
+         why="GitHub stops updating every ecosystem in the file, so pinned packages and actions silently fall behind their security fixes.",
+         fix="Correct the key or value at the line shown; GitHub's dependabot.yml reference lists them.",
+         where=DEPENDABOT,
+         bad=_UPDATE + "    schedule:\n      interval: monthly\n  - package-ecosystem: npm-packages\n    directory: /\n"
+             "    schedule:\n      interval: monthly\n",
+         good=_UPDATE + "    schedule:\n      interval: monthly\n  - package-ecosystem: npm\n    directory: /\n"
+             "    schedule:\n      interval: monthly\n"),
 )
 
+# (check-jsonschema's built-in schema, the code its mismatches get, the reference that lists the keys)
 SCHEMA = "vendor.github-workflows"
+WORKFLOW_SCHEMA = (SCHEMA, "WF001", "GitHub's workflow syntax reference")
+DEPENDABOT_SCHEMA = ("vendor.dependabot", "WF004", "GitHub's dependabot.yml reference")
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
 _EXPRESSION = re.compile(r"\$\{\{")
 
@@ -79,24 +96,32 @@ def _line_of(root, json_path: str) -> int | None:
     return line + 1
 
 
-def _schema_problems(paths: list[Path], roots: dict) -> list[Diagnostic]:
-    cmd = [_check_jsonschema(), "--builtin-schema", SCHEMA, "--output-format", "json", *map(str, paths)]
+def schema_for(path: Path) -> tuple[str, str, str]:
+    return DEPENDABOT_SCHEMA if path.name in ("dependabot.yml", "dependabot.yaml") else WORKFLOW_SCHEMA
+
+
+def _schema_problems(paths: list[Path], roots: dict, schema: tuple[str, str, str]) -> list[Diagnostic]:
+    name, code, reference = schema
+    cmd = [_check_jsonschema(), "--builtin-schema", name, "--output-format", "json", *map(str, paths)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         report = json.loads(proc.stdout)
     except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
-        return [Diagnostic("WF001", f"the schema check could not run ({type(exc).__name__})", str(paths[0]),
+        return [Diagnostic(code, f"the schema check could not run ({type(exc).__name__})", str(paths[0]),
                            hint="install the project's tools: make venv")]
-    out = []
+    out, seen = [], set()
     for error in report.get("errors", []):
         where = error.get("best_deep_match") or error
         path = where.get("path", "$")
         message = str(where.get("message", ""))
         message = message if len(message) <= 160 else message[:157] + "..."
+        if (error.get("filename"), path, message) in seen:  # a schema's alternatives repeat the same mismatch
+            continue
+        seen.add((error.get("filename"), path, message))
         root = roots.get(error.get("filename"))
-        out.append(Diagnostic("WF001", f"{path.removeprefix('$.')}: {message}", error.get("filename", ""),
+        out.append(Diagnostic(code, f"{path.removeprefix('$.')}: {message}", error.get("filename", ""),
                               _line_of(root, path) if root is not None else None,
-                              hint="correct the key or value (GitHub's workflow syntax reference lists them)"))
+                              hint=f"correct the key or value ({reference} lists them)"))
     return out
 
 
@@ -136,17 +161,19 @@ def check(paths: list[Path]) -> list[Diagnostic]:
             mark = getattr(exc, "problem_mark", None)
             out.append(Diagnostic("WF003", f"not readable as YAML: {getattr(exc, 'problem', None) or exc}",
                                   str(path), mark.line + 1 if mark else None, hint="fix the YAML syntax"))
-    if parsed:
-        out += _schema_problems(parsed, roots)
+    for schema in (WORKFLOW_SCHEMA, DEPENDABOT_SCHEMA):
+        if same := [path for path in parsed if schema_for(path) == schema]:
+            out += _schema_problems(same, roots, schema)
     for path in parsed:
-        out += _injections(str(path), roots[str(path)])
+        if schema_for(path) == WORKFLOW_SCHEMA:  # only workflows have `run:` scripts
+            out += _injections(str(path), roots[str(path)])
     return sorted(out, key=lambda d: (d.path, d.line or 0, d.code))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        print("usage: python -m medsite.tools.workflowcheck WORKFLOW.yml...", file=sys.stderr)
+        print("usage: python -m medsite.tools.workflowcheck WORKFLOW.yml... [.github/dependabot.yml]", file=sys.stderr)
         return 2
     found = check([Path(a) for a in args])
     for d in found:

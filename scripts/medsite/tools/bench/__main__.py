@@ -7,10 +7,14 @@ Lines printed:
     build-steps pages=N bare_s=… with_citations_s=… citation_overhead_pct=… with_csp_too_s=… page_html_kb=…
   citations-on-one-page n=N make_site_cpu_s=… extra_cpu_s=… ms_per_citation=…   (1,000 / 2,000 / 5,000 citations)
   citations-on-one-page base_cpu_s=… ratio_per_citation_5000_vs_1000=…   (about 1 when linear)
-  engines site=… pages=N engine=… bare_s=… ours_s=… ours_overhead_pct=… make_site_s=…   (medsite.tools.bench.engines)
+  engines site=… pages=N engine=… bare_s=… ours_s=… ours_overhead_pct=… bare_cpu_s=… ours_cpu_s=…
+          ours_overhead_cpu_pct=… make_site_s=… make_site_exit=…   (medsite.tools.bench.engines)
   verify items=… requests=… total_s=… req_per_s=… rerun_requests=…
+  bench-failed step=NAME: why                                             (a step whose build failed; the rest still run)
 Set BENCH_SIZES=100,1000 to choose synthetic sizes, BENCH_RUNS for repeats,
-BENCH_CITATIONS=1000,2000,5000 for the citation counts.
+BENCH_CITATIONS=1000,2000,5000 for the citation counts, BENCH_ENGINE_SIZES and BENCH_ENGINES for
+medsite.tools.bench.engines, BENCH_VERIFY_ITEMS=300 for the verification run. The smallest sizes
+(tests/test_bench.py) run every step in about a minute. Exit status 1 if any step failed.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 
 from medsite.gate.project import Project
 from medsite.gate.run import run as run_gate
-from medsite.tools.bench import citations_scale, engines, synth, verification
+from medsite.tools.bench import citations_scale, engines, steps, synth, verification
 
 ROOT = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -37,12 +41,7 @@ BIN = Path(sys.executable).parent
 
 
 def timed(cmd, cwd, ok=(0,)) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in ok:
-        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return elapsed
+    return steps.run(cmd, cwd, ENV, ok)[0]
 
 
 def mkdocs(config: Path, out: Path) -> list:
@@ -55,26 +54,20 @@ def gate_seconds(project: Path, site: Path) -> float:
     return time.perf_counter() - start
 
 
-def real_site(runs: int, work: Path) -> None:
-    project = work / "real"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-builds", ".staging", "node_modules", ".git", "__pycache__", "screenshots", ".cache"))
-    configs = {name: synth.variant_config(project, name) for name in ("bare", "citations")}
-    configs["all_hooks"] = project / "mkdocs.yml"
+def real_site(project: Path, configs: dict[str, Path], runs: int, work: Path) -> None:
     times = {name: [timed(mkdocs(cfg, work / f"out-{name}"), project) for _ in range(runs)] for name, cfg in configs.items()}
     build = [sys.executable, "-m", "medsite.tools.make_site", "--root", str(project)]
-    env_site = ENV
-    site_s = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(build, cwd=project, env=env_site, capture_output=True)
-        site_s.append(time.perf_counter() - start)
+    site_s = [steps.run(build, project, ENV, what="make site")[0] for _ in range(runs)]
     gate_s = [gate_seconds(project, project / "site") for _ in range(runs)]
     bare, cite, full = (statistics.median(times[k]) for k in ("bare", "citations", "all_hooks"))
     s, g = statistics.median(site_s), statistics.median(gate_s)
     print(f"real-site bare_s={bare:.2f} with_citations_s={cite:.2f} with_csp_too_s={full:.2f} make_site_s={s:.2f} gate_s={g:.2f} "
-          f"citation_overhead_pct={100 * (cite - bare) / bare:.0f} staging_s={max(0.0, s - g - full):.2f}")
+          f"citation_overhead_pct={100 * (cite - bare) / bare:.0f} staging_s={max(0.0, s - g - full):.2f}", flush=True)
+
+
+def serve_rebuilds(project: Path, configs: dict[str, Path]) -> None:
     print(f"serve-rebuild bare_s={serve_rebuild(project, configs['bare']):.2f} "
-          f"all_hooks_s={serve_rebuild(project, configs['all_hooks']):.2f}")
+          f"all_hooks_s={serve_rebuild(project, configs['all_hooks']):.2f}", flush=True)
 
 
 def serve_rebuild(project: Path, config: Path) -> float:
@@ -101,39 +94,57 @@ def serve_rebuild(project: Path, config: Path) -> float:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return times[-1] if len(times) > 1 else float("nan")
+    if len(times) < 2:
+        raise steps.StepFailed(f"mkdocs serve reported {len(times)} of 2 builds within 120 s (exit {proc.returncode})")
+    return times[-1]
 
 
-def synthetic(sizes: list[int], work: Path) -> None:
+def synthetic(n: int, work: Path) -> None:
     lychee = shutil.which("lychee", path=str(BIN)) or shutil.which("lychee")
-    for n in sizes:
-        project = synth.make_site(ROOT, work / f"synth-{n}", n)
-        out = project / "site"
-        build_s = timed(mkdocs(project / "mkdocs.yml", out), project)
-        bare_s = timed(mkdocs(synth.variant_config(project, "bare"), work / f"bare-{n}"), project)
-        cite_s = timed(mkdocs(synth.variant_config(project, "citations"), work / f"bare-{n}"), project)
-        gate_s = gate_seconds(project, out)
-        lychee_s = timed([lychee, "--offline", "--include-fragments", "--no-progress", "--root-dir", str(out), str(out)], project, ok=(0, 2)) if lychee else float("nan")
-        print(f"pages={n} build_s={build_s:.2f} gate_s={gate_s:.2f} lychee_s={lychee_s:.2f} ratio={gate_s / lychee_s:.3f}", flush=True)
-        page_kb = (out / "page-00001/index.html").stat().st_size / 1024
-        print(f"  build-steps pages={n} bare_s={bare_s:.2f} with_citations_s={cite_s:.2f} "
-              f"citation_overhead_pct={100 * (cite_s - bare_s) / bare_s:.0f} with_csp_too_s={build_s:.2f} "
-              f"page_html_kb={page_kb:.0f}", flush=True)
-        shutil.rmtree(work / f"bare-{n}", ignore_errors=True)
+    project = synth.make_site(ROOT, work / f"synth-{n}", n)
+    out = project / "site"
+    build_s = timed(mkdocs(project / "mkdocs.yml", out), project)
+    bare_s = timed(mkdocs(synth.variant_config(project, "bare"), work / f"bare-{n}"), project)
+    cite_s = timed(mkdocs(synth.variant_config(project, "citations"), work / f"bare-{n}"), project)
+    gate_s = gate_seconds(project, out)
+    lychee_s = timed([lychee, "--offline", "--include-fragments", "--no-progress", "--root-dir", str(out), str(out)], project, ok=(0, 2)) if lychee else float("nan")
+    print(f"pages={n} build_s={build_s:.2f} gate_s={gate_s:.2f} lychee_s={lychee_s:.2f} ratio={gate_s / lychee_s:.3f}", flush=True)
+    page_kb = (out / f"page-{min(1, n - 1):05d}/index.html").stat().st_size / 1024
+    print(f"  build-steps pages={n} bare_s={bare_s:.2f} with_citations_s={cite_s:.2f} "
+          f"citation_overhead_pct={100 * (cite_s - bare_s) / bare_s:.0f} with_csp_too_s={build_s:.2f} "
+          f"page_html_kb={page_kb:.0f}", flush=True)
+    shutil.rmtree(work / f"bare-{n}", ignore_errors=True)
+
+
+def _numbers(name: str, default: str) -> list[int]:
+    return [int(s) for s in os.environ.get(name, default).split(",") if s.strip()]
+
+
+def verify() -> None:
+    if verification.main(["--n", str(_numbers("BENCH_VERIFY_ITEMS", "300")[0])]) != 0:
+        raise steps.StepFailed("verification did not confirm every item, or the rerun sent requests")
 
 
 def main() -> int:
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "100,1000,5000").split(",") if s]
+    sizes = _numbers("BENCH_SIZES", "100,1000,5000")
     runs = int(os.environ.get("BENCH_RUNS", "3"))
+    failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="medsite-bench-") as tmp:
         work = Path(tmp)
-        real_site(runs, work)
-        synthetic(sizes, work)
-    engines.main()  # per engine: bare, with our steps, make site (real and synthetic sites)
-    citations = [int(s) for s in os.environ.get("BENCH_CITATIONS", "1000,2000,5000").split(",") if s]
-    citations_scale.run(ROOT, tuple(citations))
-    verification.main()
-    return 0
+        project = synth.copy_project(ROOT, work / "real")
+        configs = {name: synth.variant_config(project, name) for name in ("bare", "citations")}
+        configs["all_hooks"] = project / "mkdocs.yml"
+        steps.step("real-site", lambda: real_site(project, configs, runs, work), failed)
+        steps.step("serve-rebuild", lambda: serve_rebuilds(project, configs), failed)
+        for n in sizes:
+            steps.step(f"synthetic-{n}", lambda n=n: synthetic(n, work), failed)
+    engines.main(failed)  # per engine: bare, with our steps, make site (real and synthetic sites)
+    citations = tuple(_numbers("BENCH_CITATIONS", "1000,2000,5000"))
+    steps.step("citations-on-one-page", lambda: citations_scale.run(ROOT, citations), failed)
+    steps.step("verify", verify, failed)
+    if failed:
+        print(f"bench: {len(failed)} step(s) failed: {', '.join(failed)}", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -13,25 +13,15 @@ from __future__ import annotations
 import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-PARTS = ["mkdocs.yml", "gate.yml", "docs", "includes", "overrides", "scripts", "verification.lock.json"]
+from medsite.tools.bench.steps import StepFailed, why
+from medsite.tools.bench.synth import copy_project
+
 PAGE = "docs/about-ms/causes.md"
-
-
-def copy_project(root: Path, dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for part in PARTS:
-        src = root / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, dest / part)
-    return dest
 
 
 def _letters(k: int) -> str:
@@ -60,7 +50,7 @@ def build_seconds(project: Path) -> float:
                           cwd=project, env=env, capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"bench: build with many citations failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+        raise StepFailed(f"make site with many citations exited {proc.returncode}: {why(proc)}")
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 

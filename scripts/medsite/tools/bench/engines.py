@@ -15,7 +15,7 @@ machine after the first build. Wall-clock medians of BENCH_RUNS (default 1) runs
 from __future__ import annotations
 
 import os
-import shutil
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,26 +23,36 @@ import tempfile
 import time
 from pathlib import Path
 
-from medsite.build.engines import ENGINES
+from medsite.build import engines as engine_registry
 from medsite.output import csp_after
 from medsite.sources.site import Site
-from medsite.tools.bench import synth
+from medsite.tools.bench import steps, synth
 
 ROOT = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 ZENSICAL = str(Path(sys.executable).with_name("zensical"))
+ENGINES = ("mkdocs", "zensical")  # the two engines this bench times by default (ProperDocs builds as MkDocs does)
 
 
-def _run(cmd, cwd: Path, ok=(0,)) -> tuple[float, int]:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in ok:
-        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return elapsed, proc.returncode
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and its finished children: steadier than wall time
+    on a shared machine."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def engine_build(engine: str, project: Path, variant: str) -> float:
+def _run(cmd, cwd: Path, ok=(0,)) -> tuple[float, subprocess.CompletedProcess]:
+    return steps.run(cmd, cwd, ENV, ok)
+
+
+def engine_build(engine: str, project: Path, variant: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one build."""
+    cpu = _cpu()
+    wall = _engine_build(engine, project, variant)
+    return wall, _cpu() - cpu
+
+
+def _engine_build(engine: str, project: Path, variant: str) -> float:
     out = f".bench-{engine}-{variant}"
     if variant == "all":
         config = project / "mkdocs.yml"
@@ -54,40 +64,52 @@ def engine_build(engine: str, project: Path, variant: str) -> float:
         config = synth.variant_config(project, "citations", site_dir=out)
         seconds = _run([ZENSICAL, "build", "--clean", "-f", str(config)], project)[0]
         start = time.perf_counter()
-        csp_after.protect_site(Site.load(project)[0], project / out, ENGINES["zensical"])
+        csp_after.protect_site(Site.load(project)[0], project / out, engine_registry.ENGINES["zensical"])
         return seconds + time.perf_counter() - start
     return _run([ZENSICAL, "build", "--clean", "-f", str(config)], project)[0]
 
 
-def make_site(engine: str, project: Path) -> tuple[float, int]:
+def make_site(engine: str, project: Path) -> tuple[float, subprocess.CompletedProcess]:
     return _run([sys.executable, "-m", "medsite.tools.make_site", "--root", str(project), "--engine", engine], project, ok=(0, 1))
 
 
-def measure(label: str, project: Path, runs: int) -> None:
+def measure(label: str, project: Path, runs: int, engines=ENGINES, failed: list[str] | None = None) -> None:
+    failed = [] if failed is None else failed
+    for engine in engines:
+        steps.step(f"engines-{label}-{engine}", lambda engine=engine: measure_engine(label, project, runs, engine), failed)
+
+
+def measure_engine(label: str, project: Path, runs: int, engine: str) -> None:
     pages = sum(1 for _ in (project / "docs").rglob("*.md"))
-    for engine in ("mkdocs", "zensical"):
-        engine_build(engine, project, "all")  # warm-up: fills the formatted-reference cache, as on an editor's machine
-        bare = statistics.median(engine_build(engine, project, "bare") for _ in range(runs))
-        ours = statistics.median(engine_build(engine, project, "all") for _ in range(runs))
-        site = [make_site(engine, project) for _ in range(runs)]
-        site_s = statistics.median(s for s, _ in site)
-        print(f"engines site={label} pages={pages} engine={engine} bare_s={bare:.2f} ours_s={ours:.2f} "
-              f"ours_overhead_pct={100 * (ours - bare) / bare:.0f} make_site_s={site_s:.2f} make_site_exit={site[-1][1]}",
-              flush=True)
+    engine_build(engine, project, "all")  # warm-up: fills the formatted-reference cache, as on an editor's machine
+    bare = [engine_build(engine, project, "bare") for _ in range(runs)]
+    ours = [engine_build(engine, project, "all") for _ in range(runs)]
+    site = [make_site(engine, project) for _ in range(runs)]
+    bare_s, bare_cpu = (statistics.median(t[i] for t in bare) for i in (0, 1))
+    ours_s, ours_cpu = (statistics.median(t[i] for t in ours) for i in (0, 1))
+    site_s = statistics.median(s for s, _ in site)
+    print(f"engines site={label} pages={pages} engine={engine} bare_s={bare_s:.2f} ours_s={ours_s:.2f} "
+          f"ours_overhead_pct={100 * (ours_s - bare_s) / bare_s:.0f} bare_cpu_s={bare_cpu:.2f} ours_cpu_s={ours_cpu:.2f} "
+          f"ours_overhead_cpu_pct={100 * (ours_cpu - bare_cpu) / bare_cpu:.0f} "
+          f"make_site_s={site_s:.2f} make_site_exit={site[-1][1].returncode}", flush=True)
+    if site[-1][1].returncode:  # the numbers are printed, but a refused build is not what an editor gets
+        raise steps.StepFailed(f"make site --engine {engine} exited {site[-1][1].returncode}: {steps.why(site[-1][1])}")
 
 
-def main() -> int:
+def main(failed: list[str] | None = None) -> int:
+    """Each site and engine a step of its own (`failed` collects the names of those that failed)."""
+    failed = [] if failed is None else failed
+    before = len(failed)
     runs = int(os.environ.get("BENCH_RUNS", "1"))
     sizes = [int(s) for s in os.environ.get("BENCH_ENGINE_SIZES", "1000").split(",") if s]
+    engines = [e for e in os.environ.get("BENCH_ENGINES", ",".join(ENGINES)).split(",") if e]
     with tempfile.TemporaryDirectory(prefix="medsite-bench-engines-") as tmp:
         work = Path(tmp)
-        real = work / "real"
-        shutil.copytree(ROOT, real, ignore=shutil.ignore_patterns(
-            ".venv", "site", ".site-builds", ".staging", "node_modules", ".git", "__pycache__", "screenshots", ".cache", ".medsite-cache"))
-        measure("real", real, runs)
+        real = synth.copy_project(ROOT, work / "real")
+        measure("real", real, runs, engines, failed)
         for n in sizes:
-            measure("synthetic", synth.make_site(ROOT, work / f"synth-{n}", n), runs)
-    return 0
+            measure("synthetic", synth.make_site(ROOT, work / f"synth-{n}", n), runs, engines, failed)
+    return 1 if len(failed) > before else 0
 
 
 if __name__ == "__main__":

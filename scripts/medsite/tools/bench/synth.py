@@ -28,6 +28,18 @@ TOPIC_SIZE = 25  # pages in a nav topic, which share favourite words
 SECTIONS_MIN = 3  # every page has section-0 to section-2, the anchors other pages link to
 
 
+# What a checkout has that is not the project: build output, caches, installed tools, history.
+NOT_PROJECT = (".venv", "site", ".site-builds", ".staging", "node_modules", ".git", "__pycache__", "screenshots",
+               ".cache", ".medsite-cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "bench-results")
+
+
+def copy_project(root: Path, dest: Path) -> Path:
+    """A copy of the real project, everything a checkout has (data/, includes/, the lock...), so a benchmark
+    builds what `make site` builds; without caches, as on a fresh clone."""
+    shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*NOT_PROJECT))
+    return dest
+
+
 def _reviewed() -> dict[str, str]:
     """Review dates that pass the gate on the day the site is made: reviewed today, due in a year."""
     today = date.today()
