@@ -81,6 +81,11 @@ def test_a_timeout_is_transient(server):
     # The server answers after a second: an answer at all would mean the read timeout was not applied.
     assert got.outcome is Outcome.TRANSIENT and got.status is None and "timed out" in got.detail
     assert got.attempts == 2 and len(clock.slept) == 1, "one back-off between the two attempts"
+    # The server logs a request when its slow answer is done: wait for both, or they land in the next test's log.
+    deadline = time.monotonic() + 10
+    while len(server.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(server.log) == 2
 
 
 def test_malformed_json_is_transient_not_a_crash(server, client):
