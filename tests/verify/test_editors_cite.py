@@ -6,11 +6,10 @@ from __future__ import annotations
 import copy
 import json
 import socket
-import time
 from datetime import date
 
 import pytest
-from verify_support import MKDOCS, ROOT, UA, fast_policy
+from verify_support import MKDOCS, ROOT, UA, SlowAnswer, fast_policy
 from werkzeug import Response
 
 from medsite.lock.lockcheck import lock_diagnostics
@@ -242,13 +241,11 @@ def test_an_unknown_or_retracted_pmid_is_refused(project, fake, client, capsys):
 
 
 def test_a_timeout_is_refused_in_one_line(project, server, capsys):
-    def slow(request):
-        time.sleep(1.0)
-        return Response("{}", content_type="application/json")
-
+    slow = SlowAnswer()
     server.expect_request("/doi/api/handles/10.1234/slow").respond_with_handler(slow)
     client = HttpClient(UA, fast_policy(read_timeout=0.2, attempts=2))
     _refused(project, capsys, ["--doi", "10.1234/slow"], client, "could not reach", "timed out")
+    slow.wait()
 
 
 def test_no_network_is_refused_in_one_line(project, monkeypatch, client, capsys):

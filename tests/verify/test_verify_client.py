@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from verify_support import UA, FakeClock, fast_policy
+from verify_support import UA, FakeClock, SlowAnswer, fast_policy
 from werkzeug import Response
 
 from medsite.verify.client import HttpClient, Outcome, classify_status, parse_retry_after
@@ -71,20 +71,14 @@ def test_a_500_that_persists_is_transient_after_every_attempt(server):
 
 
 def test_a_timeout_is_transient(server):
-    def slow(request):
-        time.sleep(1.0)
-        return Response("{}", content_type="application/json")
-
+    slow = SlowAnswer()
     server.expect_request("/slow").respond_with_handler(slow)
     clock = FakeClock()
     got = HttpClient(UA, fast_policy(read_timeout=0.2, attempts=2), clock=clock, sleep=clock.sleep).get(server.url_for("/slow"))
     # The server answers after a second: an answer at all would mean the read timeout was not applied.
     assert got.outcome is Outcome.TRANSIENT and got.status is None and "timed out" in got.detail
     assert got.attempts == 2 and len(clock.slept) == 1, "one back-off between the two attempts"
-    # The server logs a request when its slow answer is done: wait for both, or they land in the next test's log.
-    deadline = time.monotonic() + 10
-    while len(server.log) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    slow.wait()
     assert len(server.log) == 2
 
 

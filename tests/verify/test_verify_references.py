@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
-from verify_support import UA, fast_policy
-from werkzeug import Response
+from verify_support import UA, SlowAnswer, fast_policy
 
 from medsite.core.diagnostics import Severity
 from medsite.lock.lockcheck import judge_doi, judge_pmid
@@ -145,14 +143,12 @@ def test_doi_persistent_500_is_transient_never_broken(fake, client, server):
 
 
 def test_doi_timeout_is_transient(fake, server):
-    def slow(request):
-        time.sleep(1.0)
-        return Response("{}", content_type="application/json")
-
+    slow = SlowAnswer()
     fake.handle_found("10.1234/slow")
     server.expect_request("/crossref/works/10.1234/slow").respond_with_handler(slow)
     client = HttpClient(UA, fast_policy(read_timeout=0.2, attempts=2))
     check = check_doi("10.1234/slow", client, fake.services)
+    slow.wait()
     assert check.status == "transient" and "timed out" in check.detail
 
 

@@ -11,6 +11,7 @@ import copy
 import json
 import sys
 import threading
+import time
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -47,6 +48,32 @@ def fast_policy(**overrides) -> Policy:
                   retry_after_cap=2.0, per_host=2)
     values.update(overrides)
     return Policy(**values)
+
+
+class SlowAnswer:
+    """A handler that answers after `delay` seconds. `wait()` returns once every call has answered: the server logs
+    a request only when its answer is done, so an answer still pending would land in the next test's log."""
+
+    def __init__(self, delay: float = 1.0) -> None:
+        self.delay = delay
+        self.pending = 0
+        self._changed = threading.Condition()
+
+    def __call__(self, request):
+        with self._changed:
+            self.pending += 1
+        try:
+            time.sleep(self.delay)
+            return Response("{}", content_type="application/json")
+        finally:
+            with self._changed:
+                self.pending -= 1
+                self._changed.notify_all()
+
+    def wait(self, timeout: float = 10.0) -> None:
+        with self._changed:
+            assert self._changed.wait_for(lambda: self.pending == 0, timeout), "the slow server never answered"
+        time.sleep(0.1)  # the server appends to its log just after the handler returns
 
 
 class FakeClock:
