@@ -44,6 +44,15 @@ def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
 LAST_GOOD = "last good build"
 
 
+def stand_in_build(root: Path) -> Path:
+    """An empty published build, as `make site` leaves one (site/ a link into .site-builds/), for tests that
+    check a failed build keeps it: a real site/ folder would be set aside, as no gate has passed it."""
+    build = root / ".site-builds" / "20260101-000000-seed"
+    build.mkdir(parents=True)
+    (root / "site").symlink_to(".site-builds/20260101-000000-seed")
+    return build
+
+
 def mark_last_good(root: Path) -> None:
     """Leave a marker in site/, as if a good build had published it: a failed build must not touch it."""
     (root / "site" / "marker.txt").write_text(LAST_GOOD)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good
+from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good, stand_in_build
 from medsite.sources.pageurls import html_file, url_file
 from project_facts import editable_page, first, person_authored_article, references_page, relative
 from test_gate import BIB, BODY, diagnose, line_of, page
@@ -74,7 +74,7 @@ def build(root: Path) -> subprocess.CompletedProcess:
 @pytest.fixture()
 def project(tmp_path):
     root = copy_project(tmp_path)
-    (root / "site").mkdir()
+    stand_in_build(root)
     mark_last_good(root)
     return root
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import copy_project, run_build
+from conftest import copy_project, run_build, stand_in_build
 from medsite.build import engines
 from medsite.gate.project import Project
 from medsite.gate.run import run as run_gate
@@ -176,7 +176,7 @@ def missing_template_variable(root):
 @pytest.mark.parametrize("breakage", [unknown_key, malformed_bibliography, broken_front_matter, missing_template_variable])
 def test_bad_input_fails_alike(tmp_path, engine, breakage):
     root = copy_project(tmp_path)
-    (root / "site").mkdir()
+    stand_in_build(root)
     (root / "site" / "marker.txt").write_text("last good build")
     expected = breakage(root)
     result = run_build(root, "--engine", engine)

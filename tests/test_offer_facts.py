@@ -9,7 +9,7 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, copy_project, run_build, stand_in_build
 from medsite.core.diagnostics import DiagnosticError, Severity
 from medsite.gate.project import Project
 from medsite.gate.run import run
@@ -135,7 +135,7 @@ def test_a_recorded_trial_registration_changes_the_status_line(hostile_site):
 
 def test_malformed_offer_file_stops_the_build_with_a_located_error(tmp_path):
     root = copy_project(tmp_path)
-    (root / "site").mkdir()
+    stand_in_build(root)
     (root / "site" / "last-good.txt").write_text("kept")
     (root / OFFER_FILE).write_text('product: "cells"\n  routes: a drip\n', encoding="utf-8")
     result = run_build(root)

@@ -284,26 +284,29 @@ def test_a_signal_while_the_build_starts_is_one_line(tmp_path, signum, name):
     assert sorted(p.name for p in root.iterdir()) == sorted(copied)  # nothing made: no site, no builds folder
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL])
-def test_moving_an_old_site_folder_is_never_lost(tmp_path, good_site, pages, signum):
-    """The one step that cannot be atomic: an old real site/ folder becomes a build and site a link."""
+def test_a_site_folder_not_built_by_make_site_is_set_aside_never_published(tmp_path, good_site, pages):
+    """A real site/ folder (an old build, or anything committed or copied there) was never gated by this
+    build: it is moved aside whole, never adopted as a build, and site/ only ever shows a gated build."""
     root = with_broken_config(new_project(tmp_path))
     shutil.copytree(good_site, root / "site")
-    proc = stop_at(root, "adopted")  # the folder is moved, the link not yet in place
-    proc.send_signal(signum)
-    proc.send_signal(signal.SIGCONT)
-    result = finish(proc)
-    plain(result)
-    if signum == signal.SIGINT:  # Ctrl-C waits until the link is in place
-        assert result.returncode == 130
-        assert site_faults(root, pages) == []
-    else:
-        assert result.returncode == -9
-        assert not os.path.lexists(root / "site")
-    after = run_build(root)
-    assert after.returncode == 1  # the broken mkdocs.yml
-    assert site_faults(root, pages) == []
-    assert "site: not published; site/ keeps the build of " in plain(after)
+    (root / "site" / "planted.html").write_text("<p>never gated</p><script>alert(1)</script>")
+    result = run_build(root)
+    output = plain(result)
+    assert result.returncode == 1 and "BUILD001" in output
+    assert "site: set aside the folder site/ as .site-builds/unchecked-" in output, output
+    assert output.splitlines()[-1] == "site: not published; there is no site/ yet"
+    assert not os.path.lexists(root / "site")
+    [kept] = [p for p in (root / ".site-builds").iterdir() if p.name.startswith("unchecked-")]
+    assert (kept / "planted.html").is_file() and count_html(kept) == pages + 1  # nothing lost
+    # The next good build publishes its own gated folder; the set-aside one stays out of site/ and of the rollbacks.
+    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    published_line(run_build(root), pages)
+    assert site_faults(root, pages) == [] and not (root / "site" / "planted.html").exists()
+    assert kept.is_dir() and kept.name not in os.readlink(root / "site")
+
+
+def count_html(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
 
 
 # --- (c) leftovers and paths of the wrong kind --------------------------------------------------
@@ -340,7 +343,7 @@ def test_leftovers_of_every_kind_are_cleared_by_a_good_build(tmp_path, good_site
         ("no site", "site: not published; there is no site/ yet"),
         ("site is a broken link", "site: not published; site is a broken link, so nothing is published there"),
         ("broken link, builds kept", "site: site/ was a broken link; restored the newest complete build, .site-builds/" + SEED),
-        ("old script stopped between its renames", "site: site/ was missing; restored the site left in .staging/previous-site as .site-builds/"),
+        ("old script stopped between its renames", "site: set aside the site left in .staging/previous-site as .site-builds/unchecked-"),
     ],
 )
 def test_every_state_of_site_gives_plain_lines(tmp_path, good_site, pages, state, expected):

@@ -26,7 +26,7 @@ from medsite.gate import rules
 from medsite.output.csp_step import CspStep
 from medsite.tools import newpage, workflowcheck
 from medsite.tools.gate_codes import every_rule
-from test_gate import BIB, BODY, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
+from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
 NOT_RUNNABLE = {
@@ -110,6 +110,8 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
         return {**site_files(FIGURE, SITE_BASE), "gate.yml": gate}, True
     if where == "data/clinic-offer.yaml":
         return {"data/clinic-offer.yaml": merge_keys(OFFER_FULL, example)}, False
+    if where == "mkdocs.yml":  # the example's top-level keys replace the fixture's
+        return {"mkdocs.yml": merge_keys(MKDOCS, example)}, False
     if where == LOCK:
         if '"url"' in example:  # a link's item: the built page links to it
             link = '<p><a href="https://www.nhs.uk/conditions/multiple-sclerosis/">Read more</a></p>'

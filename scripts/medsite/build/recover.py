@@ -1,10 +1,12 @@
 """Bring whatever an earlier run left into the normal state, before a build starts.
 
 Runs with the build lock held, so nothing here races another build. It removes
-temporary links and staging folders of killed runs, adopts a real `site/`
-folder (from before versioned builds) or the `.staging/previous-site` an
-interrupted old build left, restores `site` when it is missing or broken and a
-complete build exists, and prunes old builds. Each repair is returned as a note.
+temporary links and staging folders of killed runs, sets aside a real `site/`
+folder or the `.staging/previous-site` an interrupted old build left (neither
+was gated by this build, so neither is ever published: each is moved to
+`.site-builds/unchecked-<stamp>`, a name no build has, for a look),
+restores `site` when it is missing or broken and a complete build exists, and
+prunes old builds. Each repair is returned as a note.
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ from medsite.build.publish import (
     Layout,
     complete_builds,
     current,
-    link_to,
     newest_other,
     prune,
     remove,
-    signals_held,
     switch,
 )
 from medsite.core.stopping import checkpoint
@@ -29,28 +29,22 @@ from medsite.core.stopping import checkpoint
 LEGACY_STAGING = ".staging"  # the folder the build used before versioned builds: .staging/site, .staging/previous-site
 
 
-def _adopt(layout: Layout, folder: Path, tag: str) -> Path:
-    """Move a complete site folder into the builds and point site at it.
+UNCHECKED = "unchecked"  # folders found where the build publishes, which no gate has passed
 
-    site cannot be turned from a folder into a link in one step, so the link is
-    made first and the move and the switch run back to back with Ctrl-C held
-    off; if the process is killed between them, the next run finds no site and
-    restores this build (see recover).
+
+def _set_aside(layout: Layout, folder: Path) -> Path:
+    """Move a folder this build did not gate out of the way, under a name that is never published.
+
+    One rename: a folder `site/` (or an old build's leftover) may hold anything, so it is neither
+    adopted as a build nor served; `make site` publishes only what its gate has passed.
     """
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    dest, n = layout.builds / f"{stamp}-{tag}", 1
+    dest, n = layout.builds / f"{UNCHECKED}-{stamp}", 1
     while os.path.lexists(dest):
         n += 1
-        dest = layout.builds / f"{stamp}-{tag}{n}"
-    tmp = link_to(layout, dest)
-    try:
-        with signals_held():
-            os.rename(folder, dest)
-            checkpoint("adopted")
-            os.replace(tmp, layout.site)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+        dest = layout.builds / f"{UNCHECKED}-{stamp}-{n}"
+    os.rename(folder, dest)
+    checkpoint("set-aside")
     return dest
 
 
@@ -67,10 +61,11 @@ def recover(layout: Layout) -> list[str]:
     legacy = layout.site.parent / LEGACY_STAGING
     if os.path.lexists(legacy):
         previous = legacy / "previous-site"
-        if not os.path.lexists(layout.site) and previous.is_dir() and not previous.is_symlink():
-            # The old script was stopped between its two renames: this is the last published site.
-            build = _adopt(layout, previous, "restored")
-            notes.append(f"{layout.label}/ was missing; restored the site left in {layout.shown(previous)} as {layout.shown(build)}")
+        if previous.is_dir() and not previous.is_symlink():
+            # An old script's last site, or anything put there: never gated by this build, so never published.
+            kept = _set_aside(layout, previous)
+            notes.append(f"set aside the site left in {layout.shown(previous)} as {layout.shown(kept)} "
+                         "(never gated by this build, so not published)")
         try:
             remove(legacy)
             notes.append(f"removed {layout.shown(legacy)}, left by an earlier run")
@@ -78,8 +73,9 @@ def recover(layout: Layout) -> list[str]:
             notes.append(f"could not remove {layout.shown(legacy)}, left by an earlier run ({exc.strerror}); remove it by hand")
 
     if layout.site.is_dir() and not layout.site.is_symlink():
-        build = _adopt(layout, layout.site, "moved")
-        notes.append(f"moved the folder {layout.label}/ to {layout.shown(build)}; {layout.label} is now a link to the published build")
+        kept = _set_aside(layout, layout.site)
+        notes.append(f"set aside the folder {layout.label}/ as {layout.shown(kept)}: `make site` did not build it, "
+                     "so it was never gated and is not published")
 
     builds = complete_builds(layout)
     if not layout.site.exists() and builds:  # missing, or a broken link

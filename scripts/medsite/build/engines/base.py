@@ -50,6 +50,10 @@ RULES = declare(
 
 REFUSED_INPUT = {"INPUT001", "INPUT002"}  # aliased or oversized input: no engine may read it
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# The engine could not write its output: a full disk or quota, a read-only disk, a file-size limit.
+# That is a fault of the machine (BUILD002, as when publishing), not of mkdocs.yml or of a page.
+WRITE_FAULT = re.compile(r"\[Errno (?:28|122|30|27)\] ([^:'\n]+)")
+WRITE_FAULT_CODE = "BUILD002"  # declared with the other faults of writing the output, in medsite.build.publish
 
 
 def refused_input(site: Site) -> list[Diagnostic]:
@@ -141,6 +145,12 @@ class Engine(ABC):
             if generated:
                 generated.unlink(missing_ok=True)
         output = (proc.stdout or "") + (proc.stderr or "")
+        fault = WRITE_FAULT.search(output) if proc.returncode != 0 else None
+        if fault:  # whatever the engine logged after that is a consequence of the disk
+            where = os.path.relpath(staging.parent, site.root).replace(os.sep, "/")
+            return False, list(ours) + [Diagnostic(
+                WRITE_FAULT_CODE, f"{self.label} could not write the build: {fault.group(1).strip()}", where,
+                hint="free disk space (or make the folder writable), then run `make site` again")]
         diagnostics = list(ours) + self.read_log(output, site, staging)
         if proc.returncode != 0 and not self.failure_explained(diagnostics):
             diagnostics.append(self.stopped(output, site))

@@ -8,6 +8,7 @@ from markdown.extensions.toc import slugify
 
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
+from medsite.markdown import snippet_includes
 from medsite.markdown.structure import HEADING, SNIPPET
 from medsite.sources.pagemeta import (
     KNOWN_FIELDS,
@@ -106,6 +107,12 @@ Some people try it [@smith2020].""",
          fix="Fix the file name.",
          bad='--8<-- "medical-hlep.md"',
          good='--8<-- "medical-help.md"'),
+    Rule("SAFE032", ERROR,
+         what="A snippet include (--8<--, as one line or as a block of file names) names a file outside includes/: an absolute path, a URL, '..', or a link that leads out of the folder.",
+         why="pymdownx.snippets pastes the named file into the page as it is: a path outside includes/ could publish any file the build can read (settings, keys, /proc/self/environ).",
+         fix="Put the text in a file under includes/ and name it by its name there, e.g. --8<-- \"medical-help.md\".",
+         bad='--8<--\n../mkdocs.yml\n--8<--',
+         good='--8<--\nmedical-help.md\n--8<--'),
     Rule("META011", ERROR,
          what="Placeholder text (TODO, TBC, FIXME, lorem ipsum) is left in the page or its front matter.",
          why="Half-written pages must not be published.",
@@ -237,11 +244,23 @@ def _section_checks(page):
                          hint=f'add the line --8<-- "{MEDICAL_HELP}"')
 
 
-def _snippet_checks(page, includes_dir):
-    for line_no, text in page.prose_lines():
-        s = SNIPPET.match(text)
-        if s and not (includes_dir / s.group(1)).is_file():
-            yield Diagnostic("META010", f"snippet '{s.group(1)}' does not exist in includes/", page.rel, line_no, target=s.group(1))
+def _snippet_checks(source, includes_dir):
+    """META010 and SAFE032 for every file a page or include names, in either form, code blocks included
+    (snippets are pasted in before Markdown finds code)."""
+    for ref in snippet_includes.find(source.page.body, first_line=source.page.body_line):
+        form = "in a --8<-- block" if ref.block else "--8<--"
+        if snippet_includes.outside(ref.path, includes_dir):
+            yield Diagnostic("SAFE032", f"snippet '{ref.path}' ({form}) is outside includes/", source.rel, ref.line,
+                             target=ref.path, hint="name a file under includes/ by its name there, e.g. \"medical-help.md\"")
+        elif not (includes_dir / ref.path).is_file():
+            yield Diagnostic("META010", f"snippet '{ref.path}' does not exist in includes/", source.rel, ref.line, target=ref.path)
+
+
+@gate_check(stage=SOURCE)
+def check_snippets(project):
+    for source in [*project.pages, *project.includes]:
+        if source.page is not None:
+            yield from _snippet_checks(source, project.includes_dir)
 
 
 @gate_check(stage=SOURCE)
@@ -251,7 +270,6 @@ def check(project):
         if page.error:
             yield page.error
             continue
-        yield from _snippet_checks(page, project.includes_dir)
         if not page.page.has_front_matter:
             yield Diagnostic("META002", "page has no front matter", page.rel, 1, hint="start the file with the fields between --- lines")
             continue
