@@ -127,19 +127,21 @@ def _value(declaration) -> str:
     return tinycss2.serialize(declaration.value).strip().lower()
 
 
+def _hides_alone(name: str, value: str) -> bool:
+    first = value.replace("!important", "").strip()
+    return (name in HIDING
+            or (name in ZERO_HIDES and bool(_ZERO.match(first)))
+            or (name in OVERFLOW and first.split()[:1] in (["hidden"], ["clip"]))
+            or (name == "color" and first.startswith("transparent")))
+
+
 def _hides(declarations) -> list[str]:
     """The declarations of one rule that hide, move, cover or rewrite what they apply to."""
     found, values = [], {}
     for d in declarations:
         name, value = d.lower_name, _value(d)
         values[name] = value
-        if name in HIDING:
-            found.append(f"{name}: {value}")
-        elif name in ZERO_HIDES and _ZERO.match(value.replace("!important", "").strip()):
-            found.append(f"{name}: {value}")
-        elif name in OVERFLOW and value.split()[0:1] and value.split()[0] in ("hidden", "clip"):
-            found.append(f"{name}: {value}")
-        elif name == "color" and value.startswith("transparent"):
+        if _hides_alone(name, value):
             found.append(f"{name}: {value}")
     colour = values.get("color")
     background = values.get("background-color") or values.get("background")
