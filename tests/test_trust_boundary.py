@@ -115,7 +115,9 @@ def test_a_script_shaped_like_a_theme_script_is_not_trusted():
              'JSON.stringify(t))}}catch(e){{}}}},document.documentElement.setAttribute("data-platform",navigator.platform)')
     assert not theme.known_inline_script(redirect[8:-9], dirs)
     assert theme.known_inline_script(scope.format(base="../.."), dirs), "the theme's own script, at any depth"
-    assert not theme.known_inline_script(scope.format(base="https://evil.example/"), dirs)
+    assert theme.known_inline_script(scope.format(base="/"), dirs), "the 404 page's, at the site's own path"
+    for base in ("https://evil.example/", "//evil.example/", "javascript:alert(1)//"):
+        assert not theme.known_inline_script(scope.format(base=base), dirs), base
 
 
 # --- the page's structure ---------------------------------------------------------------------------
@@ -203,7 +205,11 @@ HOSTILE = {
     "docs/folded.md": page("Text before.\n\n</div><details><summary>More</summary><div>\n\nText after.\n"),
     "docs/assets/hide.css": ".health-footer__disclosure { display: none; }\n",
 }
+# The pages the review block and the 404 page link to.
+LINKED = {rel: page("A page.\n").replace("2029-11-25", "2027-11-25") for rel in ("docs/about/about-us.md", "docs/about/contact.md",
+                                             "docs/about-ms/what-is-ms.md", "docs/stem-cells/questions-to-ask.md")}
 LEGITIMATE = {
+    **LINKED,
     "docs/legit.md": page(
         "MS can relapse [@smith2020, p. 170].\n\n"
         '!!! note "Good to know"\n    An admonition.\n\n'

@@ -15,10 +15,11 @@ from pathlib import Path
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _JINJA = re.compile(r"\{\{.*?\}\}", re.S)
-# What a template expression inside a known script may expand to: the page's relative base URL
-# (".", "..", "../.."), the only value the theme's scripts print. Nothing else, so no script shaped
-# like a template's (a redirect to another site, say) passes for one: trust is never by shape.
-_EXPANSION = r"\.\.?(?:/\.\.)*"
+# What a template expression inside a known script may expand to: the page's base URL, the only value
+# the theme's scripts print: relative (".", "..", "../..") on pages, the site's own path ("/", "/docs/")
+# on the 404 page. No scheme, host or "//", so no script shaped like a template's (a redirect to
+# another site, say) passes for one: trust is never by shape.
+_EXPANSION = r"(?:\.\.?(?:/\.\.)*|/(?:[\w~%-][\w~%.-]*/)*)"
 # Templates the site never renders, whose scripts are not ours to allow: redirect.html is written
 # only by the redirects plugin, which the site does not run (its script sends readers to a URL).
 _NEVER_RENDERED = frozenset({"redirect.html"})
