@@ -20,10 +20,6 @@ HIDDEN = """(selectors) => selectors.map(s => {
   const found = document.querySelectorAll(s);
   if (found.length !== 1) return [s, `${found.length} on the page`];
   const el = found[0];
-  const box = el.getBoundingClientRect();
-  if (!(box.width > 0 && box.height > 0)) return [s, 'its box is empty'];
-  if (el.checkVisibility && !el.checkVisibility({opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true}))
-    return [s, 'checkVisibility() is false'];
   for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
     const st = getComputedStyle(n);
     if (st.display === 'none') return [s, `display none on <${n.tagName.toLowerCase()}>`];
@@ -32,6 +28,10 @@ HIDDEN = """(selectors) => selectors.map(s => {
     if (n !== el && n.tagName === 'DETAILS' && !n.open) return [s, 'inside a closed <details>'];
     if (n.hidden) return [s, 'hidden'];
   }
+  const box = el.getBoundingClientRect();
+  if (!(box.width > 0 && box.height > 0)) return [s, 'its box is empty'];
+  if (el.checkVisibility && !el.checkVisibility({opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true}))
+    return [s, 'checkVisibility() is false'];
   const st = getComputedStyle(el);
   if (parseFloat(st.fontSize) < 6) return [s, `font size ${st.fontSize}`];
   if (st.color === st.backgroundColor) return [s, 'text in its background colour'];
