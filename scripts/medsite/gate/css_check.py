@@ -20,6 +20,26 @@ from dataclasses import dataclass
 
 import tinycss2
 
+from medsite.core.rule import ERROR, Rule, declare
+
+# The codes this module finds (medsite.gate.checks.stylesheets reports them at file:line).
+RULES = declare(
+    Rule("CSS001", ERROR,
+         what="A stylesheet under docs/ does not parse (a block never closed, a stray brace, a broken rule).",
+         why="A browser recovers in its own way: the rules after the fault apply to other elements than their author meant, or not at all.",
+         fix="Correct the stylesheet at the line shown (close the block, remove the stray character).",
+         where="docs/assets/site.css",
+         bad=".note {\n  color: #303fa1;\n",
+         good=".note {\n  color: #303fa1;\n}\n"),
+    Rule("CSS002", ERROR,
+         what="A stylesheet rule can select the site's furniture (review block, disclosure, disclaimer, key messages, offer facts, copyright line) and hides, moves, covers or rewrites it (display, visibility, content, opacity, position, transform, clip, font-size 0, height 0, overflow hidden, color equal to its background...).",
+         why="Every page must show readers who reviewed it and that the publisher sells the treatments it describes; a stylesheet must not hide that or draw other words over it.",
+         fix="Style the furniture with colours, borders and spacing only; a change to what it shows belongs in overrides/, reviewed by a maintainer.",
+         where="docs/assets/site.css",
+         bad=".health-footer__disclosure { display: none; }",
+         good=".health-footer__disclosure { border-top: 1px solid #303fa1; }"),
+)
+
 # The furniture's own classes (and every BEM child of the review block: health-footer__*).
 FURNITURE_CLASSES = frozenset({
     "health-footer", "disclaimer", "key-messages", "medical-help", "offer-facts", "offer-facts-status",

@@ -21,24 +21,8 @@ from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.gate import css_check
 from medsite.sources.links import refused_links
 
-_HIDDEN_DISCLOSURE = ".health-footer__disclosure { display: none; }"
-
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
-    Rule("CSS001", ERROR,
-         what="A stylesheet under docs/ does not parse (a block never closed, a stray brace, a broken rule).",
-         why="A browser recovers in its own way: the rules after the fault apply to other elements than their author meant, or not at all.",
-         fix="Correct the stylesheet at the line shown (close the block, remove the stray character).",
-         where="docs/assets/site.css",
-         bad=".note {\n  color: #303fa1;\n",
-         good=".note {\n  color: #303fa1;\n}\n"),
-    Rule("CSS002", ERROR,
-         what="A stylesheet rule can select the site's furniture (review block, disclosure, disclaimer, key messages, offer facts, copyright line) and hides, moves, covers or rewrites it (display, visibility, content, opacity, position, transform, clip, font-size 0, height 0, overflow hidden, color equal to its background...).",
-         why="Every page must show readers who reviewed it and that the publisher sells the treatments it describes; a stylesheet must not hide that or draw other words over it.",
-         fix="Style the furniture with colours, borders and spacing only; a change to what it shows belongs in overrides/, reviewed by a maintainer.",
-         where="docs/assets/site.css",
-         bad=_HIDDEN_DISCLOSURE,
-         good=".health-footer__disclosure { border-top: 1px solid #303fa1; }"),
     Rule("SAFE023", ERROR,
          what="A file under docs/ would be published where the theme's or the site's own assets are (assets/stylesheets/, assets/javascripts/, the search index, a theme file's path).",
          why="MkDocs publishes it in their place: a copy of the theme's stylesheet or script rewrites every page.",
@@ -93,7 +77,7 @@ def check(project):
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            yield Diagnostic("CSS001", f"cannot read the stylesheet as UTF-8: {exc}", rel, 1, hint=RULES["CSS001"].fix)
+            yield Diagnostic("CSS001", f"cannot read the stylesheet as UTF-8: {exc}", rel, 1, hint=css_check.RULES["CSS001"].fix)
             continue
         for finding in css_check.check(text):
-            yield Diagnostic(finding.code, finding.message, rel, finding.line, hint=RULES[finding.code].fix)
+            yield Diagnostic(finding.code, finding.message, rel, finding.line, hint=css_check.RULES[finding.code].fix)
