@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,14 @@ def page(body=BODY, *, page_type="condition", last="2026-11-25", due="2029-11-25
     return FRONT.format(page_type=page_type, last=last, due=due, reviewer=reviewer, sources=sources) + body
 
 
-def make_project(tmp: Path, files: dict[str, str | bytes]) -> Path:
+@dataclass(frozen=True)
+class Symlink:
+    """A file of the fixture project that is a symbolic link to ``target``."""
+
+    target: str
+
+
+def make_project(tmp: Path, files: dict[str, str | bytes | Symlink]) -> Path:
     base = {
         "mkdocs.yml": MKDOCS,
         "docs/references.yaml": BIB,
@@ -98,7 +106,9 @@ def make_project(tmp: Path, files: dict[str, str | bytes]) -> Path:
             continue
         path = tmp / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if isinstance(content, Symlink):
+            path.symlink_to(content.target)
+        elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
@@ -234,7 +244,8 @@ def html(article: str, *, footer: bool = True, jsonld: str | None = '{"@type":"M
         if footer else ""
     )
     script = f'<script type="application/ld+json">{jsonld}</script>' if jsonld else ""
-    return f"<html><head>{script}</head><body><article><h1 id='a-page'>A page</h1>{article}{furniture}</article></body></html>"
+    return (f"<html><head>{script}</head><body><article><div data-pagefind-body><h1 id='a-page'>A page</h1>{article}</div>"
+            f"{furniture}</article></body></html>")
 
 
 OTHER = {"site/other/index.html": "<html><body><h2 id='here'>Here</h2></body></html>", "docs/other.md": None}

@@ -26,7 +26,7 @@ from medsite.gate import rules
 from medsite.output.csp_step import CspStep
 from medsite.tools import newpage, workflowcheck
 from medsite.tools.gate_codes import every_rule
-from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
+from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, TODAY, Symlink, diagnose, html, page, site_files
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
 NOT_RUNNABLE = {
@@ -42,6 +42,7 @@ NOT_RUNNABLE = {
 
 BIB_ENTRY = "example"  # the id a bibliography example uses for an entry that the fixture page cites
 DOCS_FILES, SITE_FILES = "docs/assets/", "site/"
+SYMLINK = "docs/ (a symbolic link)"
 LOCK = "verification.lock.json"
 BUILD_LOG = "MkDocs build log"
 NEW_PAGE = "make new-page"
@@ -130,6 +131,9 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
         return {**site_files("<p>Text.</p>", SITE_BASE), f"docs/assets/{example}": "a", f"site/assets/{example}": "a"}, True
     if where == SITE_FILES:  # the example is the path of a page in the built site
         return {**site_files("<p>Text.</p>", SITE_BASE), f"site/{example}": html("<p>Text.</p>")}, True
+    if where == SYMLINK:  # "path -> target": the file is a symbolic link; without "->", a plain file
+        rel, _, target = (part.strip() for part in example.partition("->"))
+        return {rel: Symlink(target) if target else "a"}, False
     if where.startswith("docs/assets/"):  # a file of docs/, published as it is
         rel = where.removeprefix("docs/")
         return {**site_files("<p>Text.</p>", SITE_BASE), where: example, f"site/{rel}": example}, True

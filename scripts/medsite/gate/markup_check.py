@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.gate import safety_policy as policy
-from medsite.sources.safe_exceptions import signature
+from medsite.sources.safe_exceptions import refused, signature
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -232,13 +232,14 @@ def html_findings(text: str, *, themed: bool, script_ok: Callable[[str], bool] =
         if not found:
             continue
         element = signature(tag, attrs)
+        never = refused(element) is not None  # no safe_exceptions entry may allow it (sources.safe_exceptions)
         if origins is None:
             origins = _origins(tree) if themed else {}
         # Attribute values and the start of the element's text tell similar tags apart.
         extra = tuple(v for v in attrs.values() if v and len(v) >= 4) + _text_needle(node)
         for f in found:
             yield Finding(f.code, f.message, f.needles + (f"<{tag}",) + extra, f.target, element, f.line,
-                          origins.get(node.mem_id, ()), f.exceptable)
+                          origins.get(node.mem_id, ()), f.exceptable and not never)
 
 
 # Elements whose verdict depends on the page (script text, URLs relative to the page's folder).

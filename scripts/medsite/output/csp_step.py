@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from medsite.build import engines
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.output import csp, template_marks
@@ -58,13 +59,16 @@ class CspStep:
     report: Callable[[Diagnostic], None] = lambda d: None
     secret: str = field(default_factory=template_marks.new_secret)
     pages: dict = field(default_factory=dict)  # output path -> csp.Inline
+    template_dirs: tuple = ()  # the folders whose templates are ours (Engine.template_dirs)
 
     @classmethod
     def for_site(cls, site: Site, *, preview: bool = False, report=lambda d: None) -> CspStep:
-        return cls(site.root, site.docs_dir, site.includes_dir, preview, report)
+        # The engines that run this step (csp_inside: MkDocs, ProperDocs) render with the same theme.
+        dirs = dict.fromkeys(d for e in engines.ENGINES.values() if e.csp_inside for d in e.template_dirs(site))
+        return cls(site.root, site.docs_dir, site.includes_dir, preview, report, template_dirs=tuple(dirs))
 
     def install(self, env):
-        return template_marks.install(env, self.secret)
+        return template_marks.install(env, self.secret, self.template_dirs)
 
     def _rel(self, path: Path) -> str:
         try:

@@ -136,7 +136,44 @@ def _links(tree, article) -> list[Link]:
 def page_links(html: str) -> list[Link]:
     """The links of one page, as parse_page finds them (for callers that need nothing else)."""
     tree = LexborHTMLParser(html)
-    return _links(tree, tree.css_first("article"))
+    return _links(tree, articles(tree))
+
+
+class Articles:
+    """Every <article> of a page, read as one: content that closed its article and opened another
+    (SAFE022) is still read by every check, not only what sits in the first."""
+
+    def __init__(self, nodes):
+        self.nodes = list(nodes)
+
+    def css(self, selector: str) -> list:
+        seen, out = set(), []
+        for article in self.nodes:
+            for node in article.css(selector):
+                if node.mem_id not in seen:  # an article inside another is read once
+                    seen.add(node.mem_id)
+                    out.append(node)
+        return out
+
+    def css_first(self, selector: str):
+        return next(iter(self.css(selector)), None)
+
+    def text(self, deep: bool = True, separator: str = "") -> str:
+        outer = [a for a in self.nodes if not any(p.tag == "article" for p in _parents(a))]
+        return separator.join(a.text(deep=deep, separator=separator) for a in outer)
+
+
+def _parents(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def articles(tree) -> Articles | None:
+    """The page's articles, or None when it has none."""
+    nodes = tree.css("article")
+    return Articles(nodes) if nodes else None
 
 
 def parse_page(html: str, rel: str, url: str) -> HtmlPage:
@@ -150,7 +187,7 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
         page.ids.add(id_)
     for node in tree.css("a[name]"):
         page.ids.add(node.attributes.get("name"))
-    article = tree.css_first("article")
+    article = articles(tree)
     page.links = _links(tree, article)
     for node in article.css("img") if article else []:  # content images; the theme's logo is not editors' work
         figure = node.parent

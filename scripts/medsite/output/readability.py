@@ -26,8 +26,17 @@ def body_text(article) -> str:
 
 
 def body_text_of_html(html: str) -> str:
-    article = LexborHTMLParser(html).css_first("article")
-    return body_text(article) if article is not None else ""
+    """The body text of every <article> of the page (content that opened a second one is read too)."""
+    return " ".join(body_text(a) for a in LexborHTMLParser(html).css("article") if not _inside_article(a))
+
+
+def _inside_article(node) -> bool:
+    node = node.parent
+    while node is not None:
+        if node.tag == "article":
+            return True
+        node = node.parent
+    return False
 
 
 def grade(text: str) -> float:

@@ -11,6 +11,10 @@ value the templates print, not template source) and cannot guess the secret,
 so after rendering, a marked element is one we ship and an unmarked one is not.
 The CSP step hashes the marked ones, reports the rest, and strips the marks.
 
+Only templates read from our folders are marked (overrides/ at the project root and the installed
+theme: Engine.template_dirs): a theme.custom_dir pointed anywhere else, under docs/ say, is read by
+the engine but marks nothing, so its inline scripts are strays like any content's.
+
 Why marks rather than a list of the theme's script texts: Material's scripts
 vary by page (``base_url``) and by feature, and change between releases; a mark
 follows them with no list to keep in step, and fails closed (an unmarked script
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 
 import jinja2
 
@@ -42,25 +47,35 @@ def unmark(html: str, secret: str) -> str:
     return html.replace(f' {ATTR}="{secret}"', "")
 
 
-class MarkingLoader(jinja2.BaseLoader):
-    """Wraps the theme's loader; every template it returns has its inline tags marked."""
+def _inside(filename: str | None, dirs: tuple[Path, ...]) -> bool:
+    if not filename:
+        return False
+    path = Path(filename).resolve()
+    return any(path.is_relative_to(folder) for folder in dirs)
 
-    def __init__(self, inner: jinja2.BaseLoader, secret: str):
+
+class MarkingLoader(jinja2.BaseLoader):
+    """Wraps the theme's loader; every template it reads from one of ``dirs`` has its inline tags marked."""
+
+    def __init__(self, inner: jinja2.BaseLoader, secret: str, dirs=()):
         self.inner = inner
         self.secret = secret
+        self.dirs = tuple(Path(d).resolve() for d in dirs)
 
     def get_source(self, environment, template):
         source, filename, uptodate = self.inner.get_source(environment, template)
+        if not _inside(filename, self.dirs):  # trusted for its path alone, never for its content
+            return source, filename, uptodate
         return mark(source, self.secret), filename, uptodate
 
     def list_templates(self):
         return self.inner.list_templates()
 
 
-def install(env: jinja2.Environment, secret: str) -> jinja2.Environment:
-    """Make ``env`` mark what its templates ship (call before any template is loaded)."""
+def install(env: jinja2.Environment, secret: str, dirs=()) -> jinja2.Environment:
+    """Make ``env`` mark what its templates in ``dirs`` ship (call before any template is loaded)."""
     if not isinstance(env.loader, MarkingLoader):
-        env.loader = MarkingLoader(env.loader, secret)
+        env.loader = MarkingLoader(env.loader, secret, dirs)
         if env.cache is not None:
             env.cache.clear()
     return env

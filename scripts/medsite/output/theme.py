@@ -15,9 +15,14 @@ from pathlib import Path
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _JINJA = re.compile(r"\{\{.*?\}\}", re.S)
-# What a template expression inside a known script may expand to: the page's relative base URL or a
-# scope from mkdocs.yml. No quotes, brackets or backslashes, so it cannot end the string it sits in.
-_EXPANSION = r"[\w./:~%-]*"
+# What a template expression inside a known script may expand to: the page's base URL, the only value
+# the theme's scripts print: relative (".", "..", "../..") on pages, the site's own path ("/", "/docs/")
+# on the 404 page. No scheme, host or "//", so no script shaped like a template's (a redirect to
+# another site, say) passes for one: trust is never by shape.
+_EXPANSION = r"(?:\.\.?(?:/\.\.)*|/(?:[\w~%-][\w~%.-]*/)*)"
+# Templates the site never renders, whose scripts are not ours to allow: redirect.html is written
+# only by the redirects plugin, which the site does not run (its script sends readers to a URL).
+_NEVER_RENDERED = frozenset({"redirect.html"})
 
 
 @lru_cache(maxsize=8)
@@ -25,6 +30,8 @@ def _inline_patterns(dirs: tuple[Path, ...]) -> tuple[re.Pattern, ...]:
     patterns = []
     for folder in dirs:
         for path in sorted(folder.rglob("*.html")):
+            if path.relative_to(folder).as_posix() in _NEVER_RENDERED:
+                continue
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):

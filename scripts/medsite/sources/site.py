@@ -41,12 +41,13 @@ def _index_first(name: str) -> tuple:
 
 def list_pages(root: Path, docs_dir: Path) -> tuple[SitePage, ...]:
     """Every page under docs_dir, in MkDocs' order (each folder's files, its index first, then its
-    subfolders), following linked folders as MkDocs does; a folder reached twice is listed once."""
+    subfolders). Symbolic links are not followed: each is refused before any engine runs
+    (medsite.sources.links, SAFE021), and what one points to (/dev/zero, say) is never read."""
     if not docs_dir.is_dir():
         return ()
     docs_rel = os.path.relpath(docs_dir, root).replace(os.sep, "/")
     pages, seen = [], set()
-    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=True):
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=False):
         real = os.path.realpath(folder)
         if real in seen:  # a link back up the tree: MkDocs would loop, we stop
             dirnames[:] = []
@@ -55,7 +56,7 @@ def list_pages(root: Path, docs_dir: Path) -> tuple[SitePage, ...]:
         dirnames.sort()
         for name in sorted(filenames, key=_index_first):
             path = Path(folder) / name
-            if name.endswith(PAGE_SUFFIXES) and path.is_file():
+            if name.endswith(PAGE_SUFFIXES) and path.is_file() and not path.is_symlink():
                 uri = path.relative_to(docs_dir).as_posix()
                 pages.append(SitePage(uri, f"{docs_rel}/{uri}", path))
     return tuple(pages)

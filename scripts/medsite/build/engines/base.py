@@ -35,6 +35,7 @@ from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.markdown.extensions import report
 from medsite.sources import pageurls
+from medsite.sources.links import refused_links
 from medsite.sources.site import Site, SitePage
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
@@ -48,7 +49,7 @@ RULES = declare(
          good="mkdocs.yml parses, and names only the extensions and options the site installs."),
 )
 
-REFUSED_INPUT = {"INPUT001", "INPUT002"}  # aliased or oversized input: no engine may read it
+REFUSED_INPUT = {"INPUT001", "INPUT002", "SAFE021"}  # aliased or oversized input, linked files: no engine may read it
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # The engine could not write its output: a full disk or quota, a read-only disk, a file-size limit.
 # That is a fault of the machine (BUILD002, as when publishing), not of mkdocs.yml or of a page.
@@ -59,17 +60,31 @@ WRITE_FAULT_CODE = "BUILD002"  # declared with the other faults of writing the o
 def refused_input(site: Site) -> list[Diagnostic]:
     """What no engine may read: YAML aliases in the settings (MkDocs' own loader expands them, so a
     ten-line alias bomb in `extra` would keep it busy for minutes), and pages whose front matter has
-    aliases or oversized values (a few lines can expand to gigabytes in an engine's loader). Every
-    page MkDocs would build is read, whatever its Markdown suffix."""
+    aliases or oversized values (a few lines can expand to gigabytes in an engine's loader), and
+    symbolic links under docs/ and includes/ (medsite.sources.links: what they point to would be
+    published). Every page MkDocs would build is read, whatever its Markdown suffix."""
+    links = refused_links(site.root, (site.docs_dir, site.includes_dir))
     refused = [d for d in site.problems if d.code == "INPUT001"]
-    if refused:
-        return refused
+    if refused or links:
+        return refused + links
     for page in site.pages:
         try:
             site.front_matter(page)
         except DiagnosticError as exc:
             refused += [d for d in exc.diagnostics if d.code in REFUSED_INPUT]
     return refused
+
+
+OVERRIDES = "overrides"  # the one folder of templates maintainers own (DESIGN.md, "Trust boundary")
+
+
+def ours(site: Site) -> Path | None:
+    """overrides/ at the project root, when theme.custom_dir names it; None for any other custom_dir."""
+    custom = site.custom_dir
+    if custom is None:
+        return None
+    mine = (site.root / OVERRIDES).resolve()
+    return mine if custom.resolve() == mine and not (site.root / OVERRIDES).is_symlink() else None
 
 
 def build_failed(message: str, path: str, line: int | None = None, hint: str | None = None) -> Diagnostic:
@@ -123,8 +138,11 @@ class Engine(ABC):
         """The template folders of the theme this engine renders with (installed ones only)."""
 
     def template_dirs(self, site: Site) -> list[Path]:
-        """Where the templates of a page come from: our overrides (theme.custom_dir), then the theme's."""
-        return [d for d in (site.custom_dir, *self.theme_dirs()) if d is not None]
+        """The template folders whose inline scripts and files count as ours: overrides/ at the project
+        root (when theme.custom_dir names it), then the installed theme's. Trust comes from the path
+        alone: a custom_dir anywhere else (under docs/, say, where editors write) is not ours, so
+        nothing its templates emit is allowed or hashed."""
+        return [d for d in (ours(site), *self.theme_dirs()) if d is not None]
 
     def source_of(self, site: Site, html_rel: str) -> SitePage | None:
         """The page a built HTML file (site-relative, e.g. 'about/index.html') was rendered from."""

@@ -25,7 +25,7 @@ RULES = declare(
          fix="Check front matter; do not remove the templates' blocks.",
          where="site/page/index.html",
          bad='<html><head></head><body><article><h1 id="a-page">A page</h1><p>Text.</p></article></body></html>',
-         good='<html><head><script type="application/ld+json">{"@type":"MedicalWebPage","name":"A page","lastReviewed":"2026-11-25"}</script></head><body><article><h1 id="a-page">A page</h1><p>Text.</p><aside class="health-footer"><p class="health-footer__dates">Page last reviewed: <time datetime="2026-11-25">25 November 2026</time>.</p><p class="health-footer__disclosure">Disclosure.</p></aside></article></body></html>'),
+         good='<html><head><script type="application/ld+json">{"@type":"MedicalWebPage","name":"A page","lastReviewed":"2026-11-25"}</script></head><body><article><div data-pagefind-body><h1 id="a-page">A page</h1><p>Text.</p></div><aside class="health-footer"><p class="health-footer__dates">Page last reviewed: <time datetime="2026-11-25">25 November 2026</time>.</p><p class="health-footer__disclosure">Disclosure.</p></aside></article></body></html>'),
 )
 
 

@@ -94,12 +94,15 @@ def _split(para, place):
     for line_no, text, _ in para:
         marks.append((len(joined), line_no))
         joined += clean(text.strip()) + " "
+    # A locator's full stop ("[@burt2019, p. 170]") ends no sentence: split where the citations are masked.
+    masked = citations.CITATION.sub(lambda m: "@" * len(m.group(0)), joined)
     pos = 0
-    for piece in SENTENCE_END.split(joined):
+    for match in (*SENTENCE_END.finditer(masked), None):
+        end = match.start() if match else len(joined)
+        at, piece = pos, joined[pos:end]
+        pos = match.end() if match else end
         if not piece.strip():
             continue
-        at = joined.find(piece, pos)
-        pos = at + len(piece)
         line = max((ln for off, ln in marks if off <= at), default=para[0][0])
         yield Sentence(line, citations.CITATION.sub(" ", piece).strip(), tuple(citations.keys_in(piece)), place)
 
