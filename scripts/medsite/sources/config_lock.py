@@ -149,6 +149,28 @@ def _entry(item) -> tuple[str | None, object]:
     return None, None
 
 
+def _difference(value, locked, path: tuple = ()) -> tuple[tuple, object, object]:
+    """(path, value, locked value) of the first leaf where `value` differs from the lock, for its line and words."""
+    if isinstance(value, list) and isinstance(locked, list) and len(value) == len(locked):
+        for index, (item, lock) in enumerate(zip(value, locked)):
+            if item != lock:
+                return _difference(item, lock, (*path, index))
+    if isinstance(value, list) and isinstance(locked, list):  # an item added or taken away
+        index = next((i for i, item in enumerate(value) if i >= len(locked) or item != locked[i]), None)
+        if index is not None:
+            return (*path, index), value, locked
+    if isinstance(value, dict) and isinstance(locked, dict) and value.keys() == locked.keys():
+        for key in value:
+            if value[key] != locked[key]:
+                return _difference(value[key], locked[key], (*path, key))
+    return path, value, locked
+
+
+def _off_lock(path: tuple, value, locked) -> tuple[tuple, str]:
+    where, given, lock = _difference(value, locked)
+    return (*path, *where), f"is {_shown(given)}, locked to {_shown(lock)}"
+
+
 def _theme(theme) -> list[tuple[tuple, str]]:
     if isinstance(theme, str):
         return [] if theme == THEME["name"] else [((), f"is {_shown(theme)}, locked to {_shown(THEME['name'])}")]
@@ -162,7 +184,7 @@ def _theme(theme) -> list[tuple[tuple, str]]:
         elif key not in THEME:
             found.append(((key,), "is not a theme setting this site uses"))
         elif value != THEME[key]:
-            found.append(((key,), f"is {_shown(value)}, locked to {_shown(THEME[key])}"))
+            found.append(_off_lock((key,), value, THEME[key]))
     return found
 
 
@@ -221,7 +243,7 @@ def problems(mkdocs: dict) -> list[tuple[tuple, str]]:
                 if value not in (None, [], {}):
                     found.append(((key,), f"is not allowed (it is {_shown(value)})"))
             elif value != locked:
-                found.append(((key,), f"is {_shown(value)}, locked to {_shown(locked)}"))
+                found.append(_off_lock((key,), value, locked))
         elif key in LOCKED_ENTRIES:
             found += [((key, *path), why) for path, why in _entries(key, value)]
         elif key == "theme":

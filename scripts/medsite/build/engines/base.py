@@ -50,8 +50,8 @@ RULES = declare(
          why="Nothing can be published.",
          fix="Read the message; it names the page or file where MkDocs stopped.",
          where="situation",
-         bad="mkdocs.yml no longer parses, and MkDocs stops: 'mkdocs.yml: BUILD001 MkDocs stopped: Error: MkDocs encountered an error parsing the configuration file ...'",
-         good="mkdocs.yml parses, and names only the extensions and options the site installs."),
+         bad="A template in overrides/ uses a value that does not exist, and MkDocs stops: 'overrides/main.html: BUILD001 MkDocs stopped: ... has no attribute ...'",
+         good="The templates use only the values the engines give them; mkdocs.yml itself is refused before any engine runs (GATE003, GATE010, GATE011)."),
 )
 
 REFUSED_INPUT = {"INPUT001", "INPUT002"}  # aliased or oversized input: no engine may read it
