@@ -35,6 +35,7 @@ NOT_RUNNABLE = {
     "BUILD003": "two builds running at once; tests/test_publish.py holds the lock from another process",
     "BUILD004": "Pagefind failing, or a theme without data-pagefind-body; tests/test_search_budget.py",
     "GATE004": "a crash inside a check is a bug in the gate, not a property of any input; tests/test_gate.py injects one",
+    "GATE012": "a pull request's reviews on GitHub; tests/test_ownership.py plays GitHub's API",
     "GATE006": "a site built before the latest change to the sources is a matter of file times; tests/test_editors_quiet.py",
     "NEW006": "an unwritable folder or a full disk while `make new-page` writes; tests/test_newpage.py",
     "REF013": "what passes the shape check (REF012) yet fails in the citation style; tests/test_bounded_inputs.py",
