@@ -152,7 +152,7 @@ def _entry(item) -> tuple[str | None, object]:
 def _difference(value, locked, path: tuple = ()) -> tuple[tuple, object, object]:
     """(path, value, locked value) of the first leaf where `value` differs from the lock, for its line and words."""
     if isinstance(value, list) and isinstance(locked, list) and len(value) == len(locked):
-        for index, (item, lock) in enumerate(zip(value, locked)):
+        for index, (item, lock) in enumerate(zip(value, locked, strict=True)):
             if item != lock:
                 return _difference(item, lock, (*path, index))
     if isinstance(value, list) and isinstance(locked, list):  # an item added or taken away

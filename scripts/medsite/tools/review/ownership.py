@@ -58,7 +58,7 @@ class OwnershipError(Exception):
 
 
 @dataclass(frozen=True)
-class Rule_:
+class OwnersLine:
     pattern: str
     owners: tuple[str, ...]
     regex: re.Pattern
@@ -93,7 +93,7 @@ def _regex(pattern: str) -> re.Pattern:
     return re.compile(f"{prefix}{''.join(out)}{suffix}")
 
 
-def parse_codeowners(text: str) -> list[Rule_]:
+def parse_codeowners(text: str) -> list[OwnersLine]:
     rules = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.split(" #", 1)[0].strip()
@@ -102,11 +102,11 @@ def parse_codeowners(text: str) -> list[Rule_]:
         pattern, *owners = line.split()
         if pattern.startswith("!") or "[" in pattern:
             raise OwnershipError(f"{CODEOWNERS}:{number}: GitHub does not support the pattern {pattern!r}")
-        rules.append(Rule_(pattern, tuple(o.lower() for o in owners), _regex(pattern)))
+        rules.append(OwnersLine(pattern, tuple(o.lower() for o in owners), _regex(pattern)))
     return rules
 
 
-def owners_of(rules: list[Rule_], path: str) -> tuple[str, ...]:
+def owners_of(rules: list[OwnersLine], path: str) -> tuple[str, ...]:
     """The owners of a path: the last matching line wins, as on GitHub."""
     found: tuple[str, ...] = ()
     for rule in rules:
@@ -115,7 +115,7 @@ def owners_of(rules: list[Rule_], path: str) -> tuple[str, ...]:
     return found
 
 
-def maintainers(rules: list[Rule_]) -> tuple[str, ...]:
+def maintainers(rules: list[OwnersLine]) -> tuple[str, ...]:
     """The maintainers: whoever owns CODEOWNERS itself."""
     found = owners_of(rules, CODEOWNERS)
     if not found:
@@ -123,7 +123,7 @@ def maintainers(rules: list[Rule_]) -> tuple[str, ...]:
     return found
 
 
-def maintainer_owned(rules: list[Rule_], files: list[str]) -> list[str]:
+def maintainer_owned(rules: list[OwnersLine], files: list[str]) -> list[str]:
     keepers = set(maintainers(rules))
     return sorted({f for f in files if keepers & set(owners_of(rules, f))})
 
@@ -168,7 +168,7 @@ class GitHub:
             "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
             "User-Agent": "medsite-ownership-check", **({"Authorization": f"Bearer {self.token}"} if self.token else {})})
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - an https API URL
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 return json.loads(response.read(10_000_000).decode("utf-8"))
         except urllib.error.HTTPError as exc:
             raise OwnershipError(f"GitHub answered {exc.code} to GET {path}") from None
