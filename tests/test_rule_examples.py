@@ -26,6 +26,7 @@ from medsite.gate import rules
 from medsite.output.csp_step import CspStep
 from medsite.tools import newpage, workflowcheck
 from medsite.tools.gate_codes import every_rule
+from medsite.tools.review import ownership
 from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, TODAY, diagnose, html, page, site_files
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
@@ -35,7 +36,6 @@ NOT_RUNNABLE = {
     "BUILD003": "two builds running at once; tests/test_publish.py holds the lock from another process",
     "BUILD004": "Pagefind failing, or a theme without data-pagefind-body; tests/test_search_budget.py",
     "GATE004": "a crash inside a check is a bug in the gate, not a property of any input; tests/test_gate.py injects one",
-    "GATE012": "a pull request's reviews on GitHub; tests/test_ownership.py plays GitHub's API",
     "GATE006": "a site built before the latest change to the sources is a matter of file times; tests/test_editors_quiet.py",
     "NEW006": "an unwritable folder or a full disk while `make new-page` writes; tests/test_newpage.py",
     "REF013": "what passes the shape check (REF012) yet fails in the citation style; tests/test_bounded_inputs.py",
@@ -156,6 +156,8 @@ def codes_for(tmp_path, where: str, example: str) -> set[str]:
                 for d in engine_log.explain(record, "docs", tmp_path, lambda first: Diagnostic("BUILD001", first, "mkdocs.yml"))}
     if where == NEW_PAGE:
         return new_page_codes(tmp_path, example)
+    if where == ownership.PULL_REQUEST:  # decided by the pull-request check, from CODEOWNERS and GitHub's lists
+        return {d.code for d in ownership.decide_example((ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8"), example)}
     if where == workflowcheck.WORKFLOW:  # checked by `make lint` and the pre-commit hook, not the gate
         path = tmp_path / where
         path.parent.mkdir(parents=True)

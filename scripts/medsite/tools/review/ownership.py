@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, SITUATION, Rule, declare
+from medsite.core.rule import ERROR, Rule, declare
 
 RULES = declare(
     Rule("GATE012", ERROR,
@@ -39,11 +39,23 @@ RULES = declare(
              "browsers. A change to them must be read by someone who owns that code.",
          fix="Ask a maintainer (the owners of .github/CODEOWNERS) to review and approve the pull request, then re-run "
              "the failed 'Maintainer approval' job; or move the change out of the maintainers' files.",
-         where=SITUATION,
-         bad=".github/workflows/pull-request.yml: GATE012 changed without a maintainer's approval of commit abc1234 "
-             "(maintainer-owned: .github/workflows/pull-request.yml, mkdocs.yml)",
-         good="The pull request changes only pages under docs/, or a maintainer approved its latest commit."),
+         where="a pull request (its changed files and reviews, as GitHub's API lists them)",
+         bad="""\
+{"head": "b7e3f0c", "files": ["docs/index.md", "mkdocs.yml"],
+ "reviews": [{"user": {"login": "eddie"}, "state": "APPROVED", "commit_id": "b7e3f0c"}],
+ "maintainer_roles": []}""",
+         good="""\
+{"head": "b7e3f0c", "files": ["docs/index.md", "mkdocs.yml"],
+ "reviews": [{"user": {"login": "maya"}, "state": "APPROVED", "commit_id": "b7e3f0c"}],
+ "maintainer_roles": ["maya"]}"""),
 )
+PULL_REQUEST = RULES["GATE012"].where
+
+
+def decide_example(codeowners: str, example: str) -> list[Diagnostic]:
+    """The rule's documented example (a pull request as JSON) decided as the check decides a real one."""
+    pull = json.loads(example)
+    return decide(codeowners, pull["files"], pull["reviews"], pull["head"], lambda login: login in pull["maintainer_roles"])
 
 CODE = "GATE012"
 CODEOWNERS = ".github/CODEOWNERS"
