@@ -26,11 +26,12 @@ from medsite.gate import rules
 from medsite.output.csp_step import CspStep
 from medsite.tools import newpage, workflowcheck
 from medsite.tools.gate_codes import every_rule
+from medsite.tools.review import ownership
 from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, TODAY, Symlink, diagnose, html, page, site_files
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
 NOT_RUNNABLE = {
-    "BUILD001": "MkDocs itself stopping needs a full build; tests/test_build.py breaks mkdocs.yml and builds",
+    "BUILD001": "an engine stopping needs a full build; tests/test_engines.py breaks a template and builds",
     "BUILD002": "a full or read-only disk while publishing; tests/test_publish.py makes the folder read-only",
     "BUILD003": "two builds running at once; tests/test_publish.py holds the lock from another process",
     "BUILD004": "Pagefind failing, or a theme without data-pagefind-body; tests/test_search_budget.py",
@@ -109,6 +110,8 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
     if where == "gate.yml":  # budgets and limits apply to the built site too
         gate = merge_keys((ROOT / "gate.yml").read_text(encoding="utf-8"), example)
         return {**site_files(FIGURE, SITE_BASE), "gate.yml": gate}, True
+    if where == "mkdocs.yml":
+        return {"mkdocs.yml": merge_keys(MKDOCS, example)}, False
     if where == "data/clinic-offer.yaml":
         return {"data/clinic-offer.yaml": merge_keys(OFFER_FULL, example)}, False
     if where == "mkdocs.yml":  # the example's top-level keys replace the fixture's
@@ -159,6 +162,8 @@ def codes_for(tmp_path, where: str, example: str) -> set[str]:
                 for d in engine_log.explain(record, "docs", tmp_path, lambda first: Diagnostic("BUILD001", first, "mkdocs.yml"))}
     if where == NEW_PAGE:
         return new_page_codes(tmp_path, example)
+    if where == ownership.PULL_REQUEST:  # decided by the pull-request check, from CODEOWNERS and GitHub's lists
+        return {d.code for d in ownership.decide_example((ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8"), example)}
     if where in (workflowcheck.WORKFLOW, workflowcheck.DEPENDABOT):  # checked by `make lint` and the pre-commit hook, not the gate
         path = tmp_path / where
         path.parent.mkdir(parents=True)

@@ -1,6 +1,7 @@
 """The site as its sources describe it, read once: settings, limits, the bibliography's place, the pages.
 
-`Site.load(root)` reads mkdocs.yml (settings.read_mkdocs: no Python tags, no aliases), gate.yml
+`Site.load(root)` reads mkdocs.yml (settings.read_mkdocs: no YAML tags, no aliases; the settings that
+decide what code runs held to their lock, sources/config_lock.py), gate.yml
 (gate_settings.load_config) and lists the pages once, as MkDocs decides what a page is: every
 file under docs_dir whose name ends in one of MkDocs' Markdown suffixes, in MkDocs' file order.
 Everything below the tools takes this object: the refusal of bad input before the engine, the
@@ -16,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
-from medsite.sources import frontmatter, settings
+from medsite.sources import config_lock, frontmatter, settings
 from medsite.sources.gate_settings import load_config
 from medsite.sources.limits import Limits
 
@@ -75,7 +76,8 @@ class Site:
     def load(cls, root: str | Path, gate_config_path: str = settings.GATE) -> tuple[Site, list[Diagnostic]]:
         """(site, problems). Never raises: a missing or broken file gives the defaults and says why."""
         root = Path(root)
-        mkdocs, problems = settings.read_mkdocs(root / settings.MKDOCS)
+        mkdocs, node, problems = settings.read_mkdocs_located(root / settings.MKDOCS)
+        problems += config_lock.check(mkdocs, node)
         config, gate_problems = load_config(root / gate_config_path, gate_config_path)
         site = cls(root, mkdocs, config, gate_config_path, problems + gate_problems)
         return site, list(site.problems)

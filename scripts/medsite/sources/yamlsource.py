@@ -46,9 +46,10 @@ MAX_DEPTH = 40  # real front matter and CSL entries nest 4 levels deep; the comp
 class RefusedYAML(yaml.composer.ComposerError):
     """YAML that is valid but not accepted from editors (anchors, aliases, deep nesting)."""
 
-    def __init__(self, problem: str, mark, hint: str):
+    def __init__(self, problem: str, mark, hint: str, code: str = "INPUT001"):
         super().__init__(None, None, problem, mark)
         self.hint = hint
+        self.code = code
 
 
 class _Composer(yaml.composer.Composer):
@@ -108,7 +109,7 @@ def yaml_error(exc: yaml.YAMLError, path: str, *, code: str, line_offset: int = 
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 + line_offset if mark else None
     if isinstance(exc, RefusedYAML):
-        return Diagnostic(INPUT_CODE, exc.problem, path, line, hint=exc.hint)
+        return Diagnostic(exc.code, exc.problem, path, line, hint=exc.hint)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)

@@ -1,18 +1,26 @@
 """`make serve`: the live preview on a port of your choice, rebuilt when anything the site reads changes.
 
 Checks that the port is free first, so a busy port is one plain line rather
-than a traceback, then hands over to `mkdocs serve`. Besides docs/ (which
-MkDocs watches anyway) the preview rebuilds when the snippets in includes/,
-the templates, the gate settings, the lock file or the bibliography change.
+than a traceback, then runs `mkdocs serve` on the configuration `make site` would
+give MkDocs: generated from mkdocs.yml as our loader reads it (no YAML tags, the
+settings that run code held to their lock), so the preview refuses what `make site`
+refuses, with the same lines, and MkDocs' own loader never reads mkdocs.yml.
+Besides docs/ (which MkDocs watches anyway) the preview rebuilds when the snippets
+in includes/, the templates, the gate settings, the lock file or the bibliography
+change; a change to mkdocs.yml needs a restart (it is read once, here).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
+
+from medsite.core import stopping
 
 # What the build reads besides docs/ and mkdocs.yml. Add the offer-facts data file here when it exists.
 WATCHED = ("includes", "overrides", "gate.yml", "verification.lock.json", "data")
@@ -49,17 +57,40 @@ def main(argv=None) -> int:
         print(f"serve: port {port} is already in use (is another preview running?); "
               f"stop it, or choose another port: make serve PORT={port + 1}", file=sys.stderr)
         return 1
-    from medsite.verify.services import read_mkdocs
+    from medsite.build import engines
+    from medsite.gate import formatters
+    from medsite.gate.rules import with_fix
+    from medsite.sources.site import Site
 
-    try:
-        bibliography = read_mkdocs("mkdocs.yml").bibliography
-    except Exception:  # noqa: BLE001 - MkDocs itself reports a broken mkdocs.yml, in its own words
-        bibliography = None
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"{args.host}:{port}", *watch_args(Path("."), bibliography)]
-    print(f"serve: preview at http://{args.host}:{port}/ (stop with Ctrl+C)", file=sys.stderr)
+    site, _ = Site.load(Path("."))
+    refused = engines.refused_input(site)  # what `make site` refuses before any engine runs
+    if refused:
+        print(formatters.lines([with_fix(d) for d in refused]), file=sys.stderr)
+        print("serve: not started; fix the lines above (mkdocs.yml is read once, when the preview starts)", file=sys.stderr)
+        return 1
+    config = engines.ENGINES["mkdocs"].config(site)
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config), "--dev-addr", f"{args.host}:{port}",
+           *watch_args(Path("."), site.bibliography_path)]
+    print(f"serve: preview at http://{args.host}:{port}/ (stop with Ctrl+C; restart after editing mkdocs.yml)",
+          file=sys.stderr)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.execv(sys.executable, cmd)
-    return 0  # not reached
+    return run_until_stopped(cmd, config)
+
+
+def run_until_stopped(cmd: list[str], config: Path) -> int:
+    """Run the preview; a stop signal is passed on to it, and the generated configuration removed after."""
+    child = subprocess.Popen(cmd, preexec_fn=stopping.die_with_parent)
+
+    def pass_on(signum, _frame):
+        if signum != signal.SIGINT:  # Ctrl+C already reached the preview, which is in our process group
+            child.send_signal(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, pass_on)
+    try:
+        return child.wait()
+    finally:
+        config.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

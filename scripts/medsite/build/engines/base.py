@@ -15,12 +15,16 @@ An engine says:
   or `make site` makes it after the build (Zensical: medsite.output.csp_after);
 - `source_of`: the source page of a built HTML file.
 
-Input no engine may read (YAML aliases, oversized values) is refused before any engine runs
-(`refused_input`); every other fault is the gate's to report.
+Input no engine may read (YAML aliases, oversized values, YAML tags in mkdocs.yml, settings off their
+lock) is refused before any engine runs (`refused_input`); every other fault is the gate's to report.
+No engine reads mkdocs.yml itself: each gets a configuration written from the values our loader read
+(`write_config`), so its own YAML loader (PyYAML's unsafe one, in MkDocs) never sees contributor YAML.
 """
 
 from __future__ import annotations
 
+import copy
+import html
 import importlib.util
 import os
 import re
@@ -30,11 +34,13 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
 
+import yaml
+
 from medsite.core import stopping
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.markdown.extensions import report
-from medsite.sources import pageurls
+from medsite.sources import pageurls, settings
 from medsite.sources.links import refused_links
 from medsite.sources.site import Site, SitePage
 
@@ -45,11 +51,13 @@ RULES = declare(
          why="Nothing can be published.",
          fix="Read the message; it names the page or file where MkDocs stopped.",
          where="situation",
-         bad="mkdocs.yml no longer parses, and MkDocs stops: 'mkdocs.yml: BUILD001 MkDocs stopped: Error: MkDocs encountered an error parsing the configuration file ...'",
-         good="mkdocs.yml parses, and names only the extensions and options the site installs."),
+         bad="A template in overrides/ uses a value that does not exist, and MkDocs stops: 'overrides/main.html: BUILD001 MkDocs stopped: ... has no attribute ...'",
+         good="The templates use only the values the engines give them; mkdocs.yml itself is refused before any engine runs (GATE003, GATE010, GATE011)."),
 )
 
 REFUSED_INPUT = {"INPUT001", "INPUT002", "SAFE021"}  # aliased or oversized input, linked files: no engine may read it
+# mkdocs.yml with a YAML tag (GATE010) or a setting off its lock (GATE011): no engine may run with it.
+REFUSED_SETTINGS = {"INPUT001", "GATE010", "GATE011"}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # The engine could not write its output: a full disk or quota, a read-only disk, a file-size limit.
 # That is a fault of the machine (BUILD002, as when publishing), not of mkdocs.yml or of a page.
@@ -60,11 +68,13 @@ WRITE_FAULT_CODE = "BUILD002"  # declared with the other faults of writing the o
 def refused_input(site: Site) -> list[Diagnostic]:
     """What no engine may read: YAML aliases in the settings (MkDocs' own loader expands them, so a
     ten-line alias bomb in `extra` would keep it busy for minutes), and pages whose front matter has
-    aliases or oversized values (a few lines can expand to gigabytes in an engine's loader), and
-    symbolic links under docs/ and includes/ (medsite.sources.links: what they point to would be
-    published). Every page MkDocs would build is read, whatever its Markdown suffix."""
+    aliases or oversized values (a few lines can expand to gigabytes in an engine's loader),
+    mkdocs.yml with a YAML tag or a setting off its lock, and symbolic links under docs/ and includes/
+    (medsite.sources.links: what they point to would be published). Every page MkDocs would build is read,
+    whatever its Markdown suffix."""
     links = refused_links(site.root, (site.docs_dir, site.includes_dir))
-    refused = [d for d in site.problems if d.code == "INPUT001"]
+    refused = [d for d in site.problems
+               if d.code in REFUSED_SETTINGS or (d.code == "GATE003" and d.path == settings.MKDOCS)]
     if refused or links:
         return refused + links
     for page in site.pages:
@@ -85,6 +95,41 @@ def ours(site: Site) -> Path | None:
         return None
     mine = (site.root / OVERRIDES).resolve()
     return mine if custom.resolve() == mine and not (site.root / OVERRIDES).is_symlink() else None
+
+
+GENERATED = ".{engine}-generated-{pid}.yml"  # in the project folder: engines resolve paths against it
+
+
+def escaped_palette(theme: dict) -> dict:
+    """The theme settings with the palette's text HTML-escaped: Material prints the toggle names and
+    media queries into attributes unescaped (partials/palette.html): neither Jinja2 in MkDocs nor
+    MiniJinja in Zensical escapes them (checked with a name holding `&`, `"` and `<i>`)."""
+    theme = copy.deepcopy(theme)
+    for option in theme.get("palette") or []:
+        if not isinstance(option, dict):
+            continue
+        for holder in (option, option.get("toggle")):
+            if isinstance(holder, dict):
+                for key, value in holder.items():
+                    if isinstance(value, str):
+                        holder[key] = html.escape(value, quote=True)
+    return theme
+
+
+def write_config(site: Site, engine: str, **settings_for_engine) -> Path:
+    """The engine's configuration, generated: mkdocs.yml's values as our loader read them (no tags, no
+    aliases, checked against their lock), plus the engine's own, written as plain YAML by safe_dump.
+    Never INHERIT: that would hand the engine's loader the contributor's file."""
+    config = copy.deepcopy(site.mkdocs)
+    config.pop("INHERIT", None)
+    config.update(settings_for_engine)
+    if isinstance(config.get("theme"), dict):  # both engines' templates print the palette's text unescaped
+        config["theme"] = escaped_palette(config["theme"])
+    path = site.root / GENERATED.format(engine=engine, pid=os.getpid())
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=1000)
+    path.write_text(f"# Generated by medsite.build.engines from mkdocs.yml for one {engine} run; removed after it.\n{text}",
+                    encoding="utf-8")
+    return path
 
 
 def build_failed(message: str, path: str, line: int | None = None, hint: str | None = None) -> Diagnostic:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from medsite.build import engine_log
-from medsite.build.engines.base import Engine, build_failed, log_lines, package_folder
+from medsite.build.engines.base import Engine, build_failed, log_lines, package_folder, write_config
 from medsite.core.diagnostics import Diagnostic
 from medsite.sources import settings
 from medsite.sources.site import Site
@@ -35,9 +35,14 @@ class MkDocs(Engine):
     module = "mkdocs"
     csp_inside = True
 
+    def config(self, site: Site, **settings_for_engine) -> Path:
+        """The generated configuration this engine reads instead of mkdocs.yml (`make site`, `make serve`)."""
+        return write_config(site, self.name, **settings_for_engine)
+
     def command(self, site: Site, staging: Path) -> tuple[list[str], Path | None]:
-        return [sys.executable, "-m", self.module, "build", "--strict", "--clean", "--config-file", settings.MKDOCS,
-                "--site-dir", str(staging)], None
+        config = self.config(site)
+        return [sys.executable, "-m", self.module, "build", "--strict", "--clean", "--config-file", str(config),
+                "--site-dir", str(staging)], config
 
     def _from_log(self, message: str, site: Site) -> Diagnostic:
         """One log line as a diagnostic."""
