@@ -15,7 +15,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, copy_project, run_build, stand_in_build
 from medsite.build import engines
 from medsite.build.engines.base import write_config
 from medsite.sources import config_lock
@@ -140,8 +140,7 @@ def test_a_string_that_looks_like_a_tag_stays_a_string(tmp_path):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("strict"))
-    (root / "site").mkdir()
-    (root / "site" / "marker.txt").write_text("last good build")
+    (stand_in_build(root) / "marker.txt").write_text("last good build")  # published, as a real site/ folder is not
     return root
 
 
