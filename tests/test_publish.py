@@ -292,7 +292,7 @@ def test_a_site_folder_not_built_by_make_site_is_set_aside_never_published(tmp_p
     (root / "site" / "planted.html").write_text("<p>never gated</p><script>alert(1)</script>")
     result = run_build(root)
     output = plain(result)
-    assert result.returncode == 1 and "BUILD001" in output
+    assert result.returncode == 1 and "mkdocs.yml:" in output and "GATE003" in output, output
     assert "site: set aside the folder site/ as .site-builds/unchecked-" in output, output
     assert output.splitlines()[-1] == "site: not published; there is no site/ yet"
     assert not os.path.lexists(root / "site")
