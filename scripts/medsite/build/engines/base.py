@@ -15,8 +15,10 @@ An engine says:
   or `make site` makes it after the build (Zensical: medsite.output.csp_after);
 - `source_of`: the source page of a built HTML file.
 
-Input no engine may read (YAML aliases, oversized values) is refused before any engine runs
-(`refused_input`); every other fault is the gate's to report.
+Input no engine may read (YAML aliases, oversized values, paragraphs of brackets its Markdown parser
+would read for minutes) is refused before any engine runs (`refused_input`); every other fault is
+the gate's to report. The engine runs under a wall-clock limit (gate.yml limits.engine_seconds):
+past it, it is killed and the build fails with one BUILD010 line (site/ keeps its last good build).
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from typing import ClassVar
 from medsite.core import stopping
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
+from medsite.markdown import bracket_reach
 from medsite.markdown.extensions import report
 from medsite.sources import pageurls
+from medsite.sources.limits import time_limit_hint
 from medsite.sources.site import Site, SitePage
 
 # The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
@@ -46,6 +50,13 @@ RULES = declare(
          where="situation",
          bad="mkdocs.yml no longer parses, and MkDocs stops: 'mkdocs.yml: BUILD001 MkDocs stopped: Error: MkDocs encountered an error parsing the configuration file ...'",
          good="mkdocs.yml parses, and names only the extensions and options the site installs."),
+    Rule("BUILD010", ERROR,
+         what="The engine did not finish building within its time limit (gate.yml limits.engine_seconds) and was stopped.",
+         why="A build that never ends blocks every later build and hides the fault; nothing is published, site/ keeps its last good build.",
+         fix="Look at what changed since the last build that passed (a very long or oddly built page); if the site is legitimately this slow to build, raise limits.engine_seconds in gate.yml.",
+         where="situation",
+         bad="gate.yml: BUILD010 MkDocs did not finish within 600 s and was stopped",
+         good="The engine builds the site in well under its limit (the real site: about 10 s)."),
 )
 
 REFUSED_INPUT = {"INPUT001", "INPUT002"}  # aliased or oversized input: no engine may read it
@@ -60,11 +71,16 @@ def refused_input(site: Site) -> list[Diagnostic]:
     refused = [d for d in site.problems if d.code == "INPUT001"]
     if refused:
         return refused
+    limit = site.limits.bracket_reach_kchars
     for page in site.pages:
         try:
-            site.front_matter(page)
+            parsed = site.front_matter(page)
         except DiagnosticError as exc:
             refused += [d for d in exc.diagnostics if d.code in REFUSED_INPUT]
+            continue
+        slow = bracket_reach.check_page(parsed.body, parsed.body_line, page.rel, limit)
+        if slow:
+            refused.append(slow)
     return refused
 
 
@@ -132,9 +148,13 @@ class Engine(ABC):
             sink_path = Path(sink.name)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", report.ENV: str(sink_path)}
         cmd, generated = self.command(site, staging)
+        seconds = site.limits.engine_seconds
         try:
-            proc = subprocess.run(cmd, cwd=site.root, env=env, capture_output=True, text=True,
-                                  preexec_fn=stopping.die_with_parent)
+            try:  # on timeout, run() kills the engine and waits for it: nothing is left writing to staging
+                proc = subprocess.run(cmd, cwd=site.root, env=env, capture_output=True, text=True,
+                                      preexec_fn=stopping.die_with_parent, timeout=seconds)
+            except subprocess.TimeoutExpired:
+                return False, [self.timed_out(site, seconds)]
             ours = report.read(sink_path)
         finally:
             sink_path.unlink(missing_ok=True)
@@ -145,6 +165,13 @@ class Engine(ABC):
         if proc.returncode != 0 and not self.failure_explained(diagnostics):
             diagnostics.append(self.stopped(output, site))
         return self.wrote_everything(proc.returncode, output), diagnostics
+
+    def timed_out(self, site: Site, seconds: int) -> Diagnostic:
+        """One BUILD010: the engine ran past its time limit and was stopped."""
+        return Diagnostic("BUILD010", f"{self.label} did not finish within {seconds} s and was stopped",
+                          site.gate_config_path,
+                          hint="look at what changed since the last build that passed (a very long or oddly built "
+                               f"page); {time_limit_hint('engine_seconds')}")
 
 
 def log_lines(output: str) -> list[str]:
