@@ -14,7 +14,6 @@ from __future__ import annotations
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.markdown import structure
-from medsite.sources.limits import time_limit_hint
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -90,6 +89,6 @@ def check_page(body: str, first_line: int, path: str, limit_kchars: int) -> Diag
                 f"this paragraph's {brackets:,} brackets would make Markdown read {total // 1000:,} thousand characters "
                 f"(the limit is {limit_kchars:,} thousand): some never close, or they nest very deep",
                 path, first_line + start,
-                hint=f"close the brackets, escape the ones meant as text (\\[), or put the text in a code block; "
-                     f"{time_limit_hint('bracket_reach_kchars')}")
+                hint="close the brackets, escape the ones meant as text (\\[), or put the text in a code block "
+                     "(only if such a paragraph is really needed, raise limits.bracket_reach_kchars in gate.yml)")
     return None
