@@ -232,3 +232,63 @@ def test_a_preview_rebuild_that_ends_in_time_stops_the_watchdog():
               "rebuild.start(1)\nrebuild.stop()\ntime.sleep(2)\nprint('still serving')\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
     assert (proc.returncode, proc.stdout.strip(), proc.stderr) == (0, "still serving", "")
+
+
+# --- Our own patterns: no nested unbounded quantifiers ---------------------------------------------
+
+# Nested repeats that cannot backtrack catastrophically, each with why.
+NESTED_BUT_LINEAR = {
+    "medsite.tools.newpage.FILE_NAME": "each repetition starts with '-', which the inner class cannot match",
+    "medsite.markdown.structure._INLINE_CODE": "the inner repeat is inside a lookahead; the loop takes one character a step",
+    "medsite.markdown.citations.CITATION": "items are separated by ';', which neither a key nor a locator (atomic) can hold",
+}
+
+
+def _module_patterns():
+    import importlib
+    import pkgutil
+
+    import medsite
+    for info in pkgutil.walk_packages(medsite.__path__, "medsite."):
+        if ".tools.bench" in info.name or info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                yield f"{info.name}.{name}", value
+
+
+def _nested_repeat(tree, inside: bool = False) -> bool:
+    from re import _constants as c
+    from re import _parser  # noqa: F401 - the parse tree's node kinds
+    for op, av in tree:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            _lo, hi, sub = av
+            unbounded = hi == c.MAXREPEAT or hi > 100
+            if unbounded and inside:
+                return True
+            if _nested_repeat(sub, inside or unbounded):
+                return True
+        else:
+            children = [av[-1]] if op == c.SUBPATTERN else av[1] if op == c.BRANCH else \
+                [av[1]] if op in (c.ASSERT, c.ASSERT_NOT) else []
+            if any(_nested_repeat(child, inside) for child in children):
+                return True
+    return False  # possessive repeats and atomic groups never backtrack: not looked into
+
+
+def test_no_pattern_of_ours_nests_unbounded_quantifiers():
+    """`(a+)+`-shaped patterns backtrack exponentially in Python's `re`: none in our modules."""
+    import importlib
+    from re import _parser
+    allowed = {id(getattr(importlib.import_module(name.rsplit(".", 1)[0]), name.rsplit(".", 1)[1]))
+               for name in NESTED_BUT_LINEAR}
+    seen, nested = set(), []
+    for name, pattern in _module_patterns():
+        if id(pattern) in seen:
+            continue
+        seen.add(id(pattern))
+        if _nested_repeat(_parser.parse(pattern.pattern, pattern.flags)) and id(pattern) not in allowed:
+            nested.append(f"{name}: {pattern.pattern}")
+    assert len(seen) > 50  # the scan really found the modules' patterns
+    assert nested == []
