@@ -5,8 +5,10 @@ DOI that was checked, never the one a server's answer names."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 
+import pytest
 import test_editors_cite
 from test_editors_cite import BIBLIOGRAPHY, CSL_DOI, _refused, cite_json, serve_csl, serve_esearch
 from verify_support import UA, fast_policy
@@ -21,12 +23,23 @@ project = test_editors_cite.project  # the same project fixture: mkdocs.yml, a b
 DRIP_BYTES = 90  # a dripping answer ends by itself after this many seconds, whatever the client does
 
 
+STOP = threading.Event()  # set after each test: a dripping answer never outlives its test
+
+
+@pytest.fixture(autouse=True)
+def _stop_dripping():
+    STOP.clear()
+    yield
+    STOP.set()
+
+
 def drip(_request):
     """A server that answers at once, then sends its body one byte a second."""
     def body():
         for _ in range(DRIP_BYTES):
             yield b" "
-            time.sleep(1.0)
+            if STOP.wait(1.0):
+                return
         yield b"{}"
     return Response(body(), content_type="application/json")
 
