@@ -20,9 +20,12 @@ import re
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-# ASCII punctuation that Markdown (emphasis, links, code, tables, headings, lists, autolinks) or HTML
-# (tags, character references) would act on; CommonMark lets any of it be backslash-escaped.
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&:=\"'$^])")
+# ASCII punctuation that GitHub's Markdown would act on inside a line: emphasis (* _ ~), code (`),
+# links and images ([ ] ( ) !), tables (|), headings (#), HTML and character references (< > &),
+# autolinks (: .), math ($), attribute-like braces ({ }), and the escape itself; CommonMark lets any
+# ASCII punctuation be backslash-escaped. (Quotes, '-' and '+' act only at a line's start or inside
+# links and tags, which cannot form.)
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]<>()#!|~&:.$])")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")  # @user, @org/team
 ZERO_WIDTH_SPACE = "\u200b"
 
