@@ -29,6 +29,7 @@ from medsite.markdown.extensions import report
 from medsite.output import csp, csp_step
 from medsite.sources.site import Site
 from medsite.tools.serve_findings import preview
+from medsite.tools.serve_watchdog import rebuild
 
 _csp: csp_step.CspStep | None = None  # one per build: its secret marks what the templates ship
 _site: Site | None = None  # the sources as medsite reads them (medsite.sources.site), once per build
@@ -39,6 +40,8 @@ def on_startup(*, command, dirty):
 
 
 def on_pre_build(*, config):
+    if preview.enabled:  # `make serve`: a rebuild has a time limit (`make site` bounds the engine's process)
+        rebuild.start(_site.limits.engine_seconds)
     preview.check(Path(config.config_file_path).parent)
 
 
@@ -78,3 +81,8 @@ def on_post_template(output: str, *, template_name, config) -> str:
 
 def on_post_build(*, config) -> None:
     _csp.post_build(config.site_dir)
+    rebuild.stop()
+
+
+def on_build_error(*, error) -> None:
+    rebuild.stop()

@@ -40,7 +40,8 @@ def test_429_with_retry_after_is_waited_for_then_succeeds(server, client):
     clock = FakeClock()
     got = HttpClient(UA, fast_policy(), clock=clock, sleep=clock.sleep).get(server.url_for("/api"))
     assert got.outcome is Outcome.OK and got.data == {"ok": True}
-    assert got.attempts == 2 and len(server.log) == 2
+    # Only this test's path: a slow handler of an earlier test on the shared server may log late.
+    assert got.attempts == 2 and len([r for r, _ in server.log if r.path == "/api"]) == 2
     assert sum(clock.slept) == pytest.approx(1.0), "Retry-After: 1 must be honoured, and no more"
 
 

@@ -1,4 +1,8 @@
-"""Output formats, looked up by name: each takes sorted diagnostics and returns text."""
+"""Output formats, looked up by name: each takes sorted diagnostics and returns text.
+
+Every value a diagnostic quotes is escaped for the format it is shown in (medsite.core.report_escape):
+a newline, a backtick or `::` in a message or a file name is shown, never obeyed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 from collections import Counter
 
 from medsite.core.diagnostics import Diagnostic, Severity
+from medsite.core.report_escape import markdown_code, markdown_text, workflow_data, workflow_property
 
 
 def text(diagnostics: list[Diagnostic], counted: list[Diagnostic] | None = None) -> str:
@@ -26,25 +31,20 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([d.to_dict() for d in diagnostics], indent=2)
 
 
-def _escape(value: str, *, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
-
-
 def github(diagnostics: list[Diagnostic]) -> str:
     """GitHub Actions workflow commands: annotations on the pull request's files."""
     out = []
     for d in diagnostics:
         level = "error" if d.severity is Severity.ERROR else "warning"
         where = d.where_to_edit  # annotate the Markdown the fault came from, not the generated HTML
-        props = [f"file={_escape(where.path, prop=True)}"]
+        props = [f"file={workflow_property(where.path)}"]
         if where.line:
             props.append(f"line={where.line}")
         if where.column:
             props.append(f"col={where.column}")
-        props.append(f"title={_escape(d.code, prop=True)}")
+        props.append(f"title={workflow_property(d.code)}")
         message = d.message + (f" ({d.path})" if d.source else "") + (f". Fix: {d.hint}" if d.hint else "")
-        out.append(f"::{level} {','.join(props)}::{_escape(message)}")
+        out.append(f"::{level} {','.join(props)}::{workflow_data(message)}")
     return "\n".join(out)
 
 
@@ -56,12 +56,11 @@ def summary(diagnostics: list[Diagnostic], counted: list[Diagnostic] | None = No
     lines = [head, "", f"{errors} error(s), {len(counted) - errors} warning(s).", ""]
     if diagnostics:
         counts = Counter(d.code for d in diagnostics)
-        lines += ["| Code | Count |", "|---|---|"] + [f"| {c} | {n} |" for c, n in sorted(counts.items())] + [""]
+        lines += ["| Code | Count |", "|---|---|"] + [f"| {markdown_text(c)} | {n} |" for c, n in sorted(counts.items())] + [""]
         lines += ["| Where | Code | Message |", "|---|---|---|"]
         for d in diagnostics[:200]:
-            where = d.where_to_edit
-            message = d.message.replace("|", "\\|")
-            lines.append(f"| `{where}` | {d.code} | {message} |")
+            where = markdown_code(d.where_to_edit, in_table=True)
+            lines.append(f"| {where} | {markdown_text(d.code)} | {markdown_text(d.message)} |")
         if len(diagnostics) > 200:
             lines.append(f"| … | | {len(diagnostics) - 200} more |")
     return "\n".join(lines) + "\n"

@@ -1,9 +1,13 @@
-"""Largest inputs the build accepts from editors, so a huge file fails fast with a clear message.
+"""Largest inputs the build accepts from editors, and how long each step may run, so that a huge
+file or a slow step fails fast with a clear message instead of hanging.
 
-The defaults live here, once; gate.yml's `limits:` may change them. Each limit
+The defaults live here, once; gate.yml's `limits:` may change them. Each size limit
 sits far above anything a real page or reference needs (the largest page is
 about 15 kB, the largest reference 1.5 kB, the longest front matter value 0.5 kB),
-and far below what would make the build slow.
+and far below what would make the build slow. The time limits sit far above what
+the real site needs (the engine builds it in about 10 s, the slowest gate check takes
+about 2 s, a citation lookup about 1 s) and bound what no size limit can: input that
+is small but slow to read, or a server that answers one byte a second.
 """
 
 from __future__ import annotations
@@ -37,6 +41,15 @@ class Limits:
     front_matter_value_chars: int = 2_000  # one front matter value as written (a title, the sources list)
     bibliography_kb: int = 2_048  # the whole bibliography file
     bibliography_entry_chars: int = 10_000  # one bibliography entry as written
+    # Python-Markdown reads a link's text from each '[' to its ']' (or to the paragraph's end when it
+    # never closes): many unclosed or deeply nested brackets make a paragraph quadratic to read
+    # (40 kB of '[' takes minutes). The sum of those reaches, in thousands of characters; a real
+    # paragraph needs a few (a paragraph of 40 citations, about 2).
+    bracket_reach_kchars: int = 4_000
+    engine_seconds: int = 600  # one engine run: `make site`'s build, and each `make serve` rebuild
+    gate_check_seconds: int = 120  # one gate check (the checks run one after another)
+    lookup_seconds: int = 30  # one `make cite` lookup, start to end, whatever the server sends
+    lookup_response_kb: int = 2_048  # one `make cite` response
 
     @classmethod
     def from_settings(cls, settings) -> tuple[Limits, list[str]]:
@@ -56,6 +69,10 @@ class Limits:
 
 
 DEFAULTS = asdict(Limits())
+
+
+def time_limit_hint(setting: str) -> str:
+    return f"if it is legitimately slow, raise limits.{setting} in gate.yml"
 
 
 def too_large(what: str, size: int, limit: int, unit: str, path: str, line: int | None, setting: str) -> Diagnostic:

@@ -13,13 +13,22 @@ minimum interval between requests to a host, a User-Agent with a contact
 address, retries with exponential backoff, and `Retry-After` honoured (in
 seconds or as an HTTP date) up to a cap. Past the cap the client stops asking
 that host for the rest of the run instead of waiting for hours.
+
+Bounded in time and size: one `get`, retries and waits included, ends within
+`Policy.total_timeout` (and before `HttpClient.deadline`, when the caller sets
+one for a whole lookup); the body is read in pieces with the socket's timeout
+cut to the time left, so a server that sends one byte a second is cut off at
+the deadline (transient); a body over `Policy.max_response_bytes` is dropped
+(unverifiable: asking again would get the same).
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import enum
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 
 class Outcome(str, enum.Enum):
@@ -81,6 +91,8 @@ class Policy:
     retry_after_cap: float = 60.0  # longest Retry-After we wait for
     per_host: int = 2  # requests in flight at once to one host
     min_interval: dict[str, float] = field(default_factory=dict)  # host -> seconds between starts
+    total_timeout: float = 120.0  # one get(), every attempt and wait included
+    max_response_bytes: int = 8 * 1024 * 1024  # one answer's body (the largest real one is a few hundred kB)
 
 
 @dataclass
@@ -123,6 +135,16 @@ class HttpClient:
         self.requests_sent = 0
         self.max_in_flight: dict[str, int] = {}  # observed, for tests and the benchmark
         self._in_flight: dict[str, int] = {}
+        self.deadline: float | None = None  # on `clock`: no request runs past it (`limit`)
+
+    def limit(self, seconds: float, max_bytes: int) -> None:
+        """Bound everything this client does from now on to `seconds` in all, and each answer to `max_bytes`."""
+        self.policy.max_response_bytes = max_bytes
+        self.policy.total_timeout = min(self.policy.total_timeout, seconds)
+        self.deadline = self._clock() + seconds
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and self._clock() >= self.deadline
 
     # -- per-host politeness -------------------------------------------------
 
@@ -156,6 +178,7 @@ class HttpClient:
         policy = self.policy
         host = urlsplit(url).netloc
         state = self._host(host)
+        end = min(self._clock() + policy.total_timeout, math.inf if self.deadline is None else self.deadline)
         last = Fetched(Outcome.TRANSIENT, None, detail="not attempted")
         for attempt in range(1, max(1, policy.attempts) + 1):
             wait_hint: float | None = None
@@ -171,9 +194,11 @@ class HttpClient:
                         )
                     start = max(now, state.next_start, state.blocked_until)
                     state.next_start = start + policy.min_interval.get(host, 0.0)
+                if start >= end:
+                    return self._out_of_time(last, attempt - 1, end - now)
                 if start > now:
                     self._sleep(start - now)
-                last = self._once(url, params, expect_json, host, headers)
+                last = self._once(url, params, expect_json, host, headers, end)
                 last.attempts = attempt
             if not self._retryable(last):
                 return last
@@ -187,6 +212,8 @@ class HttpClient:
                 wait_hint = 0.0  # the host gate above sleeps until blocked_until
             if attempt < policy.attempts:
                 delay = wait_hint if wait_hint is not None else min(policy.backoff * 2 ** (attempt - 1), policy.backoff_cap)
+                if self._clock() + delay >= end:
+                    break  # no time left for another attempt
                 if delay > 0:
                     self._sleep(delay)
         if last.malformed:
@@ -195,20 +222,45 @@ class HttpClient:
         return last
 
     @staticmethod
+    def _out_of_time(last: Fetched, attempts: int, seconds: float) -> Fetched:
+        if not attempts:
+            return Fetched(Outcome.TRANSIENT, None, detail=f"no time left to ask ({max(seconds, 0):.0f} s)")
+        last.attempts = attempts
+        last.detail += "; no time left for another attempt"
+        return last
+
+    @staticmethod
     def _retryable(f: Fetched) -> bool:
         if f.outcome is Outcome.TRANSIENT:
             return True
         return f.status == 429 or f.malformed
 
-    def _once(self, url: str, params: dict | None, expect_json: bool, host: str, headers: dict | None = None) -> Fetched:
-        timeout = (self.policy.connect_timeout, self.policy.read_timeout)
+    def _once(self, url: str, params: dict | None, expect_json: bool, host: str, headers: dict | None = None,
+              end: float = math.inf) -> Fetched:
+        left = end - self._clock()
+        timeout = (min(self.policy.connect_timeout, left), min(self.policy.read_timeout, left))
         self._note_in_flight(host, +1)
         try:
-            response = self._session().get(url, params=params, headers=headers, timeout=timeout, allow_redirects=True)
+            response = self._session().get(url, params=params, headers=headers, timeout=timeout, allow_redirects=True,
+                                           stream=True)
+            try:
+                body = self._read_body(response, end)
+            finally:
+                response.close()
+            if body is None:
+                return Fetched(Outcome.UNVERIFIABLE, response.status_code,
+                               detail=f"the answer was larger than {self.policy.max_response_bytes // 1024} kB")
+            response._content = body  # what requests' .text decodes, with the answer's own encoding
             text = response.text
+        except TimeoutError:  # raised by _read_body at `end`
+            return Fetched(Outcome.TRANSIENT, None, detail="no complete answer within the time limit")
         except requests.Timeout:
             return Fetched(Outcome.TRANSIENT, None, detail="timed out")
         except requests.RequestException as exc:
+            return Fetched(Outcome.TRANSIENT, None, detail=f"network error: {type(exc).__name__}")
+        except urllib3.exceptions.TimeoutError:  # reading the body below requests
+            return Fetched(Outcome.TRANSIENT, None, detail="timed out")
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
             return Fetched(Outcome.TRANSIENT, None, detail=f"network error: {type(exc).__name__}")
         finally:
             self._note_in_flight(host, -1)
@@ -225,3 +277,29 @@ class HttpClient:
             result.detail = f"HTTP {status}, malformed JSON"
             result.malformed = True
         return result
+
+    def _read_body(self, response: requests.Response, end: float) -> bytes | None:
+        """The body, read piece by piece until `end` (TimeoutError past it); None when over the size cap.
+
+        Each piece is one read from the socket (`read1`), with the socket's timeout cut to the time
+        left, so neither a silent server nor one that drips a byte a second outlasts `end`."""
+        cap = self.policy.max_response_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            return None
+        raw, pieces, size = response.raw, [], 0
+        sock = getattr(getattr(raw, "_connection", None), "sock", None)
+        while True:
+            left = end - self._clock()
+            if left <= 0:
+                raise TimeoutError
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.settimeout(left)
+            piece = raw.read1(64 * 1024, decode_content=True)
+            if not piece:
+                return b"".join(pieces)
+            size += len(piece)
+            if size > cap:
+                return None
+            pieces.append(piece)

@@ -16,9 +16,12 @@ An engine says:
 - `source_of`: the source page of a built HTML file.
 
 Input no engine may read (YAML aliases, oversized values, YAML tags in mkdocs.yml, settings off their
-lock) is refused before any engine runs (`refused_input`); every other fault is the gate's to report.
-No engine reads mkdocs.yml itself: each gets a configuration written from the values our loader read
-(`write_config`), so its own YAML loader (PyYAML's unsafe one, in MkDocs) never sees contributor YAML.
+lock, paragraphs of brackets its Markdown parser would read for minutes) is refused before any engine
+runs (`refused_input`); every other fault is the gate's to report. No engine reads mkdocs.yml itself:
+each gets a configuration written from the values our loader read (`write_config`), so its own YAML
+loader (PyYAML's unsafe one, in MkDocs) never sees contributor YAML. The engine runs under a wall-clock
+limit (gate.yml limits.engine_seconds): past it, it is killed and the build fails with one BUILD010 line
+(site/ keeps its last good build).
 """
 
 from __future__ import annotations
@@ -39,8 +42,10 @@ import yaml
 from medsite.core import stopping
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
+from medsite.markdown import bracket_reach
 from medsite.markdown.extensions import report
 from medsite.sources import pageurls, settings
+from medsite.sources.limits import time_limit_hint
 from medsite.sources.links import refused_links
 from medsite.sources.site import Site, SitePage
 
@@ -53,6 +58,13 @@ RULES = declare(
          where="situation",
          bad="A template in overrides/ uses a value that does not exist, and MkDocs stops: 'overrides/main.html: BUILD001 MkDocs stopped: ... has no attribute ...'",
          good="The templates use only the values the engines give them; mkdocs.yml itself is refused before any engine runs (GATE003, GATE010, GATE011)."),
+    Rule("BUILD010", ERROR,
+         what="The engine did not finish building within its time limit (gate.yml limits.engine_seconds) and was stopped.",
+         why="A build that never ends blocks every later build and hides the fault; nothing is published, site/ keeps its last good build.",
+         fix="Look at what changed since the last build that passed (a very long or oddly built page); if the site is legitimately this slow to build, raise limits.engine_seconds in gate.yml.",
+         where="situation",
+         bad="gate.yml: BUILD010 MkDocs did not finish within 600 s and was stopped",
+         good="The engine builds the site in well under its limit (the real site: about 10 s)."),
 )
 
 REFUSED_INPUT = {"INPUT001", "INPUT002", "SAFE021"}  # aliased or oversized input, linked files: no engine may read it
@@ -77,11 +89,16 @@ def refused_input(site: Site) -> list[Diagnostic]:
                if d.code in REFUSED_SETTINGS or (d.code == "GATE003" and d.path == settings.MKDOCS)]
     if refused or links:
         return refused + links
+    limit = site.limits.bracket_reach_kchars
     for page in site.pages:
         try:
-            site.front_matter(page)
+            parsed = site.front_matter(page)
         except DiagnosticError as exc:
             refused += [d for d in exc.diagnostics if d.code in REFUSED_INPUT]
+            continue
+        slow = bracket_reach.check_page(parsed.body, parsed.body_line, page.rel, limit)
+        if slow:
+            refused.append(slow)
     return refused
 
 
@@ -199,9 +216,13 @@ class Engine(ABC):
             sink_path = Path(sink.name)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", report.ENV: str(sink_path)}
         cmd, generated = self.command(site, staging)
+        seconds = site.limits.engine_seconds
         try:
-            proc = subprocess.run(cmd, cwd=site.root, env=env, capture_output=True, text=True,
-                                  preexec_fn=stopping.die_with_parent)
+            try:  # on timeout, run() kills the engine and waits for it: nothing is left writing to staging
+                proc = subprocess.run(cmd, cwd=site.root, env=env, capture_output=True, text=True,
+                                      preexec_fn=stopping.die_with_parent, timeout=seconds)
+            except subprocess.TimeoutExpired:
+                return False, [self.timed_out(site, seconds)]
             ours = report.read(sink_path)
         finally:
             sink_path.unlink(missing_ok=True)
@@ -218,6 +239,13 @@ class Engine(ABC):
         if proc.returncode != 0 and not self.failure_explained(diagnostics):
             diagnostics.append(self.stopped(output, site))
         return self.wrote_everything(proc.returncode, output), diagnostics
+
+    def timed_out(self, site: Site, seconds: int) -> Diagnostic:
+        """One BUILD010: the engine ran past its time limit and was stopped."""
+        return Diagnostic("BUILD010", f"{self.label} did not finish within {seconds} s and was stopped",
+                          site.gate_config_path,
+                          hint="look at what changed since the last build that passed (a very long or oddly built "
+                               f"page); {time_limit_hint('engine_seconds')}")
 
 
 def log_lines(output: str) -> list[str]:

@@ -24,12 +24,14 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 _SEEN_ATTRS = re.compile(r"""\b(?:alt|title|aria-label)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 # Tags that sit inside a word without breaking it ("cu<b>re</b>" reads "cure").
-_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
-_TAG = re.compile(r"<[^>]+>")
+# A tag ends at its '>' and never spans another '<': from each '<' the scan stops at the next one,
+# so a line of thousands of '<' is read once (with `[^>]`, from each '<' to the line's end: quadratic).
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr)\b[^<>]*>", re.I)
+_TAG = re.compile(r"<[^<>]+>")
 _IN_WORD_EMPHASIS = re.compile(r"(?<=\w)[*_]+(?=\w)")  # "cu**re**" reads "cure"
 NOISE = [
-    (re.compile(r"\]\([^)]*\)"), "]"),  # link targets
-    (re.compile(r"\{[^}]*\}"), " "),  # attribute lists
+    (re.compile(r"\]\((?:[^)\]]|\](?!\())*\)"), "]"),  # link targets (never spanning another '](': linear)
+    (re.compile(r"\{[^{}]*\}"), " "),  # attribute lists (never spanning another '{': linear)
     (re.compile(r"\bCC BY(?:-[A-Z]{2})* \d\.\d\b"), "CC licence"),  # licence names are not claims
     (re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+"), ""),  # list markers
     (re.compile(r"^\s*\*\[[^\]]+\]:\s*"), ""),  # abbreviation definitions: the reader sees the meaning

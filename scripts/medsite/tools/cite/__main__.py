@@ -19,6 +19,7 @@ from medsite.lock.lockfile import Lock, LockError
 from medsite.sources import settings
 from medsite.sources.bibliography import Bibliography
 from medsite.sources.bibliography import load as load_bibliography
+from medsite.sources.gate_settings import load_config
 from medsite.tools.cite import append
 from medsite.tools.cite.entry import key_for
 from medsite.tools.cite.lookup import CiteError, Found, by_doi, by_pmid
@@ -35,7 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bibliography", help="bibliography file (default: extra.bibliography in mkdocs.yml)")
     p.add_argument("--lock", default="verification.lock.json")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for one answer (default: %(default)s)")
+    p.add_argument("--gate-config", default=settings.GATE, help="where the time and size limits are (limits: in gate.yml)")
     return p
+
+
+def _limits(gate_config: str):
+    """The time and size limits of a lookup (limits.lookup_seconds, limits.lookup_response_kb in gate.yml;
+    its defaults when the file is missing: its problems are the gate's to report)."""
+    config, _ = load_config(Path(gate_config), gate_config)
+    return config["limits"]
 
 
 def _fail(message: str, status: int) -> int:
@@ -90,10 +99,13 @@ def main(argv: list[str] | None = None, *, client: HttpClient | None = None) -> 
         policy = production_policy(services)
         policy.read_timeout = args.timeout
         client = HttpClient(user_agent(site.contact), policy)
+    limits = _limits(args.gate_config)
+    client.limit(limits.lookup_seconds, limits.lookup_response_kb * 1024)  # a slow or huge answer cannot hang `make cite`
     try:
         found: Found = by_doi(args.doi, client, services, site.contact) if args.doi else by_pmid(args.pmid, client, services, site.contact)
     except CiteError as exc:
-        return _fail(str(exc), 1)
+        late = f"the lookup stopped at its time limit of {limits.lookup_seconds} s (limits.lookup_seconds in gate.yml): "
+        return _fail(f"{late if client.out_of_time() else ''}{exc}", 1)
     # A PMID may lead to a DOI the bibliography already has (under an entry without the PMID).
     found_key = existing_key(bib, doi=found.entry.get("DOI"), pmid=found.entry.get("PMID"))
     if found_key:

@@ -71,7 +71,7 @@ def ordered(entry: dict) -> dict:
 
 
 def from_csl_json(data: dict, doi: str) -> dict:
-    """An entry from DOI content negotiation's CSL JSON."""
+    """An entry from DOI content negotiation's CSL JSON, for `doi` (normalised, as checked)."""
     issued = None
     for key in ("issued", "published-print", "published-online", "published"):
         issued = _year_parts(data.get(key))
@@ -89,7 +89,7 @@ def from_csl_json(data: dict, doi: str) -> dict:
         "volume": plain(data.get("volume")),
         "issue": plain(data.get("issue")),
         "page": plain(data.get("page")),
-        "DOI": plain(data.get("DOI")) or doi,
+        "DOI": doi,  # the DOI that was checked, never the one the answer echoes (it could name another work)
     }
     if entry["type"] == "journal-article":
         entry["type"] = "article-journal"  # Crossref's name for what CSL calls article-journal

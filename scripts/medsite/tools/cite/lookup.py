@@ -172,4 +172,5 @@ def by_pmid(pmid: str, client: HttpClient, services: Services, contact: str | No
             raise CiteError(f"PMID {pmid}: PubMed's title '{entry.get('title')}' differs from the title registered "
                             f"for its DOI {doi} ('{registered}'); check both against the article and add it by hand")
         checks.append(doi_check)
+        entry.update(DOI=doi, URL=f"https://doi.org/{doi}")  # as checked (normalised), not as PubMed wrote it
     return Found(_complete(entry, f"PMID {pmid}"), checks)

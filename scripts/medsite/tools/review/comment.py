@@ -14,7 +14,6 @@ the job summary only, and the step still succeeds (the gate step decides).
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 import requests
 
 from medsite.core.diagnostics import Diagnostic, Severity
+from medsite.core.report_escape import markdown_code, markdown_text, workflow_data
 from medsite.gate.quiet_warnings import for_display
 from medsite.tools.review.event import EventError, PullRequest, from_env
 from medsite.verify.services import ConfigError, read_mkdocs
@@ -43,9 +43,11 @@ def load_diagnostics(path: str | Path) -> list[Diagnostic] | None:
 
 
 def _item(d: Diagnostic) -> str:
-    where = d.where_to_edit  # the Markdown line an editor changes, when the fault is in built HTML
-    fix = f"<br>Fix: {html.escape(d.hint, quote=False)}" if d.hint else ""  # GitHub renders HTML in comments
-    return f"- `{where}` **{d.code}** {html.escape(d.message, quote=False)}{fix}"
+    """One list item; every quoted value escaped (core.report_escape): a backtick in a file name or a
+    newline in a message cannot close the code span, add a link, a heading or an @mention."""
+    where = markdown_code(d.where_to_edit)  # the Markdown line an editor changes, when the fault is in built HTML
+    fix = f"<br>Fix: {markdown_text(d.hint)}" if d.hint else ""  # the <br> is ours: GitHub renders HTML in comments
+    return f"- {where} **{markdown_text(d.code)}** {markdown_text(d.message)}{fix}"
 
 
 def render(diagnostics: list[Diagnostic] | None, *, preview_url: str | None, run_url: str | None,
@@ -169,7 +171,7 @@ def main(argv=None) -> int:
         done = upsert(pr, token, body)
     except CommentError as exc:
         # Forks get a read-only token; the comment is a convenience, the gate step decides the check.
-        print(f"::warning title=pull-request comment::could not comment ({exc}); the same report is in the job summary")
+        print(f"::warning title=pull-request comment::{workflow_data(f'could not comment ({exc}); the same report is in the job summary')}")
         return 0
     print(f"pr-comment: {done} the comment on pull request #{pr.number}")
     return 0

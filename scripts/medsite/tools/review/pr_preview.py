@@ -124,8 +124,14 @@ def _article(site: Path, page_html: str, included: dict[str, str], site_url: str
 
 def _css(site: Path) -> str:
     parts = sorted((site / "assets" / "stylesheets").glob("*.css")) + [site / "assets" / "site.css"]
-    css = "\n".join(p.read_text(encoding="utf-8") for p in parts if p.is_file())
-    return css.replace("</style", "<\\/style")
+    return "\n".join(p.read_text(encoding="utf-8") for p in parts if p.is_file())  # made safe by render()
+
+
+def inline_css(css: str) -> str:
+    """CSS safe to put inside <style>: no `</` at all, so no end tag in any case or spelling
+    (`</STYLE>`, `</style/`) can close the element and start markup. `<\\/` means the same in a CSS
+    string and nothing in a comment; outside those, `<` is not CSS."""
+    return css.replace("</", "<\\/")
 
 
 _BANNER_CSS = """
@@ -156,7 +162,7 @@ def render(pages: list[tuple[str, str, str, list]], *, number: int | None, passe
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<meta name=\"robots\" content=\"noindex\"><title>Preview of {html.escape(label)}: not published</title>"
-        f"<style>{css}{_BANNER_CSS}</style></head><body>"
+        f"<style>{inline_css(css)}{_BANNER_CSS}</style></head><body>"
         f'<div class="pr-banner{" passed" if passed else ""}" role="alert">PREVIEW of {html.escape(label)}: NOT PUBLISHED. '
         f"This is how the changed pages would look; {status}.</div>"
         "<div class=\"md-container\"><main class=\"md-main\"><div class=\"md-main__inner md-grid\">"
