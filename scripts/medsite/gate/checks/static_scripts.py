@@ -46,7 +46,6 @@ _TEXT_SUFFIXES = (frozenset({".txt", ".css"}) | policy.HTML_SUFFIXES | policy.SV
 
 # After spaces and /* comments */, a script cannot begin with these (a syntax error at once).
 _NEVER_STARTS_A_SCRIPT = re.compile(r"(?:<(?!!--)|[:})\]*%^|&=>?,]|\.(?![0-9]))")
-_LEADING = re.compile(r"(?:\s|/\*.*?\*/)*", re.S)
 
 # What scripts are made of; each pattern is linear (no nested repetition).
 _SIGNS = (
@@ -67,8 +66,20 @@ _SIGNS = (
 def cannot_be_a_script(text: str) -> bool:
     """True when the text's beginning is a JavaScript syntax error, so no browser can run it."""
     text = text.lstrip("\ufeff")
-    start = _LEADING.match(text).end()
-    return bool(_NEVER_STARTS_A_SCRIPT.match(text, start))
+    return bool(_NEVER_STARTS_A_SCRIPT.match(text, _after_blanks_and_comments(text)))
+
+
+def _after_blanks_and_comments(text: str) -> int:
+    """Where the first token starts, past white space and closed /* */ comments (a loop, not a regex of
+    nested repeats, so no text can make it backtrack)."""
+    i = 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        end = text.find("*/", i + 2) if text.startswith("/*", i) else -1
+        if end < 0:
+            return i
+        i = end + 2
 
 
 def script_sign(text: str) -> tuple[str, int, int] | None:
