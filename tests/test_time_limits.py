@@ -52,8 +52,11 @@ def within(seconds: float):
 def gate_yml(**limits) -> str:
     """The project's gate.yml with some limits changed."""
     text = (ROOT / "gate.yml").read_text(encoding="utf-8")
-    extra = "".join(f"  {name}: {value}\n" for name, value in limits.items())
-    return text.replace("\nlimits:\n", f"\nlimits:\n{extra}", 1)
+    for name, value in limits.items():
+        text, found = re.subn(rf"(?m)^  {name}: .*$", f"  {name}: {value}", text)
+        if not found:
+            text = text.replace("\nlimits:\n", f"\nlimits:\n  {name}: {value}\n", 1)
+    return text
 
 
 def codes(found) -> set[str]:
