@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good
+from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good, stand_in_build
 from medsite.gate.project import Project
 from medsite.gate.run import run
 from medsite.markdown import bracket_reach
@@ -171,7 +171,7 @@ def test_brackets_in_code_are_not_counted():
 @pytest.fixture()
 def project(tmp_path):
     root = copy_project(tmp_path)
-    (root / "site").mkdir()
+    stand_in_build(root)  # a published build: a real site/ folder would be set aside, never kept
     mark_last_good(root)
     return root
 
