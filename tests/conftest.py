@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pytest import StashKey
+from pytest_httpserver import HTTPServer
 
 from medsite.gate.guard import CRASH_LOG
 
@@ -137,3 +138,13 @@ def pytest_runtest_teardown(item):
         log = item.stash.get(_CRASH_LOGS, None)
         if log:
             shutil.rmtree(log.parent, ignore_errors=True)
+
+
+@pytest.fixture
+def github():
+    """A local stand-in for GitHub's API, one per test (the pull-request comment and the maintainer check)."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()

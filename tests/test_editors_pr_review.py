@@ -73,15 +73,6 @@ def pull_request(tmp_path):
     return root, event, at + 1
 
 
-@pytest.fixture
-def github():
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 def run_step(root: Path, step: dict, env: dict) -> subprocess.CompletedProcess:
     """One workflow step as written, with `make` pointed at this repository's Makefile and installed venv."""
     venv = Path(sys.prefix)

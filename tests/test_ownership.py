@@ -13,7 +13,6 @@ import subprocess
 
 import pytest
 import yaml
-from pytest_httpserver import HTTPServer
 
 from conftest import ROOT
 from medsite.tools.review import ownership
@@ -75,15 +74,6 @@ def test_decisions():
     named = CODEOWNERS.replace("/.github/                   @zignagenix/maintainers",
                                "/.github/                   @zignagenix/maintainers @maya")
     assert decide(named, [".github/CODEOWNERS"], approved, HEAD, no_role) == []
-
-
-@pytest.fixture
-def github():
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
 
 
 def serve_pull(github, files, reviews, roles):
