@@ -70,7 +70,7 @@ test: venv browser node ## Run every test (ruff included, in tests/test_codeheal
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
 
-mutation: venv ## Break each check of the gate in turn and list the fast tests that still pass (slow: one test run per check; MUTATION_ARGS=--without-net)
+mutation: venv ## Break each check of the gate in turn and list the fast tests that still pass (slow: one test run per check, the tests' GATE004 net off; MUTATION_ARGS=--with-net to show the net stops them all)
 	$(RUN) medsite.tools.mutation_check $(MUTATION_ARGS)
 
 lint: venv ## Lint scripts/ and tests/ with ruff, check the import contract between stages (both in pyproject.toml), the GitHub workflows and dependabot.yml

@@ -18,10 +18,8 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,17 +131,6 @@ def describe(layout: Layout, verb: str = "keeps") -> str:
 
 
 # --- changing it ------------------------------------------------------------------------
-
-
-@contextmanager
-def signals_held():
-    """Delay Ctrl-C and SIGTERM across steps that must not be separated; they arrive right after."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def remove(path: Path) -> None:

@@ -39,7 +39,6 @@ HEADING = re.compile(r"^(#{1,6})\s+(|\S(?:.*?\S)??)[^\S\n]*+(?:\{(?=[^{}]*\})[^{
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 FOOTNOTE_REFERENCE = re.compile(r"(?<!!)\[\^([^\]\[\s]+)\](?!:)")  # a name never spans another '[': linear
 # A pymdownx.snippets include line: --8<-- "file.md" (any number of dashes on each side).
-SNIPPET = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"')
 
 
 def _indent(line: str) -> int:

@@ -7,7 +7,7 @@ derivation a line, and the gate checks the sum (EVID005) before the page's numbe
 
     derived: ["18 in 100 = 0.18 × 100", "36 in 100,000 = 35.9 per 100,000 rounded"]
 
-The grammar, read with `medsite.numbers` (no second number parser) and plain string splits:
+The grammar, read with `medsite.core.quantities` (no second number parser) and plain string splits:
 
     derivation = figure " = " source [ operator factor ] [ "rounded" ]
     operator   = "×" | "*" | "÷" | "/"      (a space on each side; "1/10" is a figure)
@@ -69,7 +69,7 @@ class Derivation:
         """What the left side may equal: (value, the place it is rounded at, how it reads).
 
         A frequency with a denominator that is not a power of ten ("1 in 4") is its rate alone, and
-        rounds as pages do (within two percentage points, see medsite.numbers): place None.
+        rounds as pages do (within two percentage points, see medsite.core.quantities): place None.
         """
         f = self.figure
         if f.form == "frequency" and f.unit is None:

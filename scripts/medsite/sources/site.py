@@ -47,13 +47,8 @@ def list_pages(root: Path, docs_dir: Path) -> tuple[SitePage, ...]:
     if not docs_dir.is_dir():
         return ()
     docs_rel = os.path.relpath(docs_dir, root).replace(os.sep, "/")
-    pages, seen = [], set()
-    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=False):
-        real = os.path.realpath(folder)
-        if real in seen:  # a link back up the tree: MkDocs would loop, we stop
-            dirnames[:] = []
-            continue
-        seen.add(real)
+    pages = []
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=False):  # no loop: links are not entered
         dirnames.sort()
         for name in sorted(filenames, key=_index_first):
             path = Path(folder) / name
@@ -119,9 +114,6 @@ class Site:
     @cached_property
     def pages(self) -> tuple[SitePage, ...]:
         return list_pages(self.root, self.docs_dir)
-
-    def page(self, uri: str) -> SitePage | None:
-        return next((p for p in self.pages if p.uri == uri), None)
 
     def front_matter(self, page: SitePage) -> frontmatter.Page:
         """The page read by our parser with the site's limits, once; raises its DiagnosticError each time."""

@@ -5,8 +5,9 @@ The checks are found by what the gate runs: one gate run with every check made t
 each check, the fast tests (`-m "not slow"`, no browser) run with that check alone made to raise. A
 test "ran the check" when the guard logged its crash during that test (tests/conftest.py records it
 in the JUnit report); a first run with every check broken picks the test files that run any. Of those, a test that still passes would pass on a real crash too; only tests
-marked `gate_crash` (they expect one) may. With --without-net the tests' GATE004 net
-(tests/conftest.py) is switched off, to count the tests that only the net stops.
+marked `gate_crash` (they expect one) may. The tests' GATE004 net (tests/conftest.py) is off by
+default, since with it on every such test fails by construction and the count would always be 0;
+--with-net shows that the net alone stops them all.
 
 Exit 0 when no unmarked test that ran a broken check passed, else 1. Slow: one pytest run per check.
 """
@@ -23,9 +24,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medsite.gate.guard import BREAK_CHECK, CRASH_LOG
+from medsite.gate.guard import BREAK_CHECK, CRASH_LOG, LET_CRASHES_PASS
 
-LET_CRASHES_PASS = "MEDSITE_TESTS_LET_GATE004_PASS"  # read by tests/conftest.py
 CRASHED = re.compile(r"^check (\S+) failed")
 DEFAULT_TESTS = ["tests", "-m", "not slow", "--ignore=tests/browser"]
 
@@ -106,7 +106,7 @@ def read_report(report: Path, check: str) -> Outcome:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m medsite.tools.mutation_check", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
-    parser.add_argument("--without-net", action="store_true", help="switch off the tests' GATE004 net (tests/conftest.py)")
+    parser.add_argument("--with-net", action="store_true", help="keep the tests' GATE004 net on (tests/conftest.py)")
     parser.add_argument("--check", action="append", help="only this check (repeatable), e.g. meta.check")
     parser.add_argument("--show", type=int, default=5, help="name at most this many passing tests per check")
     parser.add_argument("tests", nargs="*", help=f"pytest arguments (default: {' '.join(DEFAULT_TESTS)})")
@@ -120,16 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.tests:
         tests = args.tests
         print(f"{len(checks)} checks run by the gate; tests: {' '.join(tests)}; "
-              f"GATE004 net {'off' if args.without_net else 'on'}")
+              f"GATE004 net {'on' if args.with_net else 'off'}")
     else:
         files = files_that_run_checks(root, DEFAULT_TESTS)
         tests = [*files, "-m", "not slow"]
         print(f"{len(checks)} checks run by the gate; {len(files)} test files run one ({' '.join(files)}); "
-              f"GATE004 net {'off' if args.without_net else 'on'}")
+              f"GATE004 net {'on' if args.with_net else 'off'}")
     print(f"{'check':<24} {'ran it':>7} {'failed':>7} {'passed':>7}  passing tests not marked gate_crash")
     bad = 0
     for check in wanted:
-        outcome = run_tests(root, check, tests, net=not args.without_net)
+        outcome = run_tests(root, check, tests, net=args.with_net)
         unexpected = [t for t in outcome.passed if t not in outcome.expected]
         bad += len(unexpected)
         shown = ", ".join(t.rsplit(".", 1)[-1] for t in unexpected[:args.show]) + (" ..." if len(unexpected) > args.show else "")

@@ -39,6 +39,7 @@ from typing import ClassVar
 
 import yaml
 
+from medsite.build import publish
 from medsite.core import stopping
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
@@ -49,7 +50,7 @@ from medsite.sources.limits import time_limit_hint
 from medsite.sources.links import refused_links
 from medsite.sources.site import Site, SitePage
 
-# The codes this module reports, beside the check (collected by medsite.gate.rules for GATE-CODES.md).
+# The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("BUILD001", ERROR,
          what="MkDocs could not build the site (a template, snippet or Markdown extension failed).",
@@ -74,7 +75,6 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # The engine could not write its output: a full disk or quota, a read-only disk, a file-size limit.
 # That is a fault of the machine (BUILD002, as when publishing), not of mkdocs.yml or of a page.
 WRITE_FAULT = re.compile(r"\[Errno (?:28|122|30|27)\] ([^:'\n]+)")
-WRITE_FAULT_CODE = "BUILD002"  # declared with the other faults of writing the output, in medsite.build.publish
 
 
 def refused_input(site: Site) -> list[Diagnostic]:
@@ -233,7 +233,7 @@ class Engine(ABC):
         if fault:  # whatever the engine logged after that is a consequence of the disk
             where = os.path.relpath(staging.parent, site.root).replace(os.sep, "/")
             return False, list(ours) + [Diagnostic(
-                WRITE_FAULT_CODE, f"{self.label} could not write the build: {fault.group(1).strip()}", where,
+                publish.FAULT, f"{self.label} could not write the build: {fault.group(1).strip()}", where,
                 hint="free disk space (or make the folder writable), then run `make site` again")]
         diagnostics = list(ours) + self.read_log(output, site, staging)
         if proc.returncode != 0 and not self.failure_explained(diagnostics):

@@ -14,8 +14,8 @@ from medsite.sources import settings
 @gate_check(stage=SOURCE)
 def check(project):
     value = project.extra.get("csl_style")
-    if value is None:
-        return  # the default style
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return  # the default style (Site.csl_style reads an empty value the same way)
     try:
         text = (project.root / settings.MKDOCS).read_text(encoding="utf-8", errors="replace")
     except OSError:

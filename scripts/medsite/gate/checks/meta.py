@@ -9,7 +9,7 @@ from markdown.extensions.toc import slugify
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
 from medsite.markdown import snippet_includes
-from medsite.markdown.structure import HEADING, SNIPPET
+from medsite.markdown.structure import HEADING
 from medsite.sources.pagemeta import (
     KNOWN_FIELDS,
     REQUIRED_FIELDS,
@@ -226,14 +226,13 @@ def _review_checks(page, today, team):
 
 def _section_checks(page):
     page_type = page.page.meta.get("page_type")
-    ids, snippets = set(), {}
-    for line_no, text in page.prose_lines():
+    ids = set()
+    for _line_no, text in page.prose_lines():
         m = HEADING.match(text)
         if m:
             ids.add(m.group(3) or slugify(m.group(2), "-"))
-        s = SNIPPET.match(text)
-        if s:
-            snippets.setdefault(s.group(1), line_no)
+    # The same reader as META010 and SAFE032: the line form, the block form and either quote.
+    snippets = {ref.path for ref in snippet_includes.find(page.page.body, first_line=page.page.body_line)}
     for section in REQUIRED_SECTIONS.get(page_type, []):
         if section not in ids:
             yield Diagnostic("META008", f"{page_type} page lacks the section {{#{section}}}", page.rel, page.page.body_line,

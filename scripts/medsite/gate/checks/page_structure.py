@@ -67,10 +67,10 @@ def problems(html: str, *, content_page: bool) -> list[str]:
         return out
     for selector, name, parent in ((".health-footer", "review block", article),
                                    (".health-footer__disclosure", "disclosure", None),
-                                   (".health-footer__dates", "review dates", None)):
+                                   (".health-footer__dates", "line of review dates", None)):
         found = tree.css(selector)
         if len(found) != 1:
-            out.append(f"{len(found)} {name}s, not 1")
+            out.append(f"{name}: {len(found)} on the page, not 1")
             continue
         node = found[0]
         if parent is not None and (node.parent is None or node.parent.mem_id != parent.mem_id):
