@@ -134,7 +134,7 @@ def _page(content: str) -> str:
     ("<p>Text.</p></div></article><script>x()</script><article><div>", "2 <article>"),
     ("<p>Text.</p></div><details><summary>More</summary><div>", "inside <details>"),
     ("<p>Text.</p></div><div hidden><div>", "not the article's own child"),
-    ('<p class="health-footer__disclosure">Fake.</p>', "2 disclosures"),
+    ('<p class="health-footer__disclosure">Fake.</p>', "disclosure: 2 on the page"),
 ])
 def test_content_that_leaves_its_place_is_found(content, expected):
     found = page_structure.problems(_page(content), content_page=True)
