@@ -108,8 +108,10 @@ def explain(message: str, docs: str, staging: Path, fallback) -> list[Diagnostic
         pages = [m.group(1).strip() for m in map(_LISTED.match, rest) if m]
         return [Diagnostic("NAV001", "the page is not in the menu (`nav:` in mkdocs.yml), so readers cannot find it",
                            f"{docs}/{page}", hint=NAV_FIX, target=page) for page in pages] or [fallback(first)]
-    found = fallback(first)
     m = _MISSING_ANCHOR.search(first)
+    if m and m["anchor"].lower() == "top":  # every browser scrolls to the top for "#top", with or without such an id
+        return []
+    found = fallback(first)
     if m and found.code == "LNK002":
         hint = anchor_hint(m["anchor"], built_anchors(staging, m["doc"]))
         if hint:

@@ -19,6 +19,7 @@ class Link:
     href: str
     has_name: bool
     in_content: bool
+    has_href: bool = True  # False: an <a> in the content with no href that is no anchor target either
 
 
 @dataclass
@@ -45,6 +46,7 @@ class HtmlPage:
     body_text: str = ""  # the prose readers read through (readability.body_text)
     reader_texts: list = field(default_factory=list)  # (place, text) of everything else a reader sees; see _reader_texts
     first_load: list = field(default_factory=list)  # URLs the HTML makes a browser fetch at once (see _first_load)
+    theme_images: list = field(default_factory=list)  # logo, favicon and other images outside the content (see _theme_images)
 
 
 @dataclass
@@ -125,12 +127,36 @@ _LINKS = "a[href], area[href]"
 
 
 def _links(tree, article) -> list[Link]:
-    """Every <a>, <area> and <link> with an href, in that order; <link>s are not content and need no name."""
+    """Every <a>, <area> and <link> with an href, in that order; <link>s are not content and need no name.
+
+    Then each <a> of the content with no href at all, unless it is a target (id or name): it looks
+    like a link and goes nowhere.
+    """
     content = {n.mem_id for n in article.css(_LINKS)} if article else set()
     links = [Link(node.attributes.get("href") or "", _accessible_name(node), node.mem_id in content)
              for node in tree.css(_LINKS)]
     links += [Link(node.attributes.get("href") or "", True, False) for node in tree.css("link[href]")]
+    for node in article.css("a:not([href])") if article else []:
+        if not (node.attributes.get("id") or node.attributes.get("name")):
+            links.append(Link("", _accessible_name(node), True, has_href=False))
     return links
+
+
+# Images the theme shows on every page (logo) and the icons browsers fetch (favicon): a typo in
+# mkdocs.yml's theme.logo would publish a missing picture on every page.
+_THEME_IMAGES = 'img, link[rel~="icon"][href], link[rel="apple-touch-icon"][href]'
+
+
+def _theme_images(tree, article) -> list[str]:
+    content = {n.mem_id for n in article.css("img")} if article else set()
+    out = []
+    for node in tree.css(_THEME_IMAGES):
+        if node.mem_id in content:
+            continue
+        src = node.attributes.get("href" if node.tag == "link" else "src")
+        if src is not None and src not in out:
+            out.append(src)
+    return out
 
 
 def page_links(html: str) -> list[Link]:
@@ -189,6 +215,7 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
         page.ids.add(node.attributes.get("name"))
     article = articles(tree)
     page.links = _links(tree, article)
+    page.theme_images = _theme_images(tree, article)
     for node in article.css("img") if article else []:  # content images; the theme's logo is not editors' work
         figure = node.parent
         while figure is not None and figure.tag not in ("figure", "body"):
@@ -197,7 +224,7 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
         if figure is not None and figure.tag == "figure":
             cap = figure.css_first("figcaption")
             caption = cap.text(deep=True) if cap else ""
-        page.images.append(Image(node.attributes.get("src") or "", node.attributes.get("alt"), caption))
+        page.images.append(Image(node.attributes.get("src") or "", node.attributes.get("alt"), caption))  # "" when absent
     if article:
         # Code is not read as text; an unknown citation key is marked in the page (mark.cite-error)
         # and reported once, as REF001 at its own line, not again as unrendered '[@'.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from medsite.core.diagnostics import Diagnostic
+from medsite.core.diagnostics import Diagnostic, Location
 from medsite.core.rule import ERROR, SITE, Rule, declare, gate_check
 from medsite.gate.checks.links import resolve
 from medsite.gate.checks.source_map import find_line, find_lines
@@ -19,9 +19,9 @@ _FIGURE = """\
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule("IMG001", ERROR,
-         what="An image file does not exist.",
-         why="Readers see a broken image.",
-         fix="Fix the path or add the file under docs/assets/.",
+         what="An image file does not exist, or an image has no address (`![alt]()`); also the theme's logo and icon.",
+         why="Readers see a broken image: an empty address points back to the page itself, which is no picture.",
+         fix="Fix the path or add the file under docs/assets/ (for the logo or favicon: theme.logo or theme.favicon in mkdocs.yml, a maintainer's file).",
          bad=_FIGURE.replace("myelin.svg", "myelin-2.svg"),
          good=_FIGURE),
     Rule("IMG002", ERROR,
@@ -82,6 +82,11 @@ def check_site(project):
             seen[name] = seen.get(name, 0) + 1
             if image.src.startswith("data:"):
                 continue
+            if not image.src.strip():
+                yield Diagnostic("IMG001", "image has no address (an empty or missing src)", page.rel,
+                                 source=find_line(source_page, ["]()", 'src=""', "<img"]),
+                                 hint="put the image's path in the round brackets: ![what it shows](../assets/figures/x.svg)")
+                continue
             target, _ = resolve(site, page, image.src)
             if target is None:
                 yield Diagnostic("IMG001", f"image '{image.src}' does not exist", page.rel, target=image.src, source=source)
@@ -96,3 +101,35 @@ def check_site(project):
             if size > budget:
                 yield Diagnostic("IMG004", f"image '{image.src}' is {size // 1024} KB, over the {budget // 1024} KB budget",
                                  page.rel, target=image.src, source=source)
+
+
+@gate_check(stage=SITE)
+def check_theme_images(project):
+    """The logo and icons the theme puts on every page: reported once each, at mkdocs.yml's line that names them."""
+    site = project.site
+    if site is None:
+        return
+    reported = set()
+    for page in site.pages.values():
+        for src in page.theme_images:
+            if src.startswith("data:") or _REMOTE.match(src):
+                continue  # a remote theme image is CSP's and IMG005's business on content; data: needs no file
+            target, _ = resolve(site, page, src) if src.strip() else (None, "")
+            name = src.split("/")[-1] or src
+            if target is not None or name in reported:
+                continue
+            reported.add(name)
+            yield Diagnostic("IMG001", f"the theme's image '{src}' does not exist (it shows on every page)", page.rel,
+                             target=src, source=_settings_line(project, name),
+                             hint="fix theme.logo or theme.favicon in mkdocs.yml, or add the file under docs/assets/")
+
+
+def _settings_line(project, name: str) -> Location | None:
+    """mkdocs.yml:28, the first line that names the file, if any."""
+    path = project.root / "mkdocs.yml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    line = next((i for i, text in enumerate(lines, 1) if name and name in text), None)
+    return Location("mkdocs.yml", line) if line else None

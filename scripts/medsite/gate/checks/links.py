@@ -44,15 +44,30 @@ RULES = declare(
          fix="Give the link words that say where it goes.",
          bad="[](../about-ms/what-is-ms.md)",
          good="[What is MS?](../about-ms/what-is-ms.md)"),
+    Rule("LNK007", ERROR,
+         what="A link goes nowhere: its address is empty (`[text]()`, `href=\"\"`) or missing (`<a>` with no href).",
+         why="An empty address reloads the same page, so the reader clicks and nothing seems to happen.",
+         fix="Put the page or web address in the round brackets, or remove the link and keep the words.",
+         bad="Read [what MS is]().",
+         good="Read [what MS is](../about-ms/what-is-ms.md)."),
 )
 
 OK_SCHEMES = {"https", "mailto", "tel"}
 _SPACE = re.compile(r"\s")
 _HEAD = re.compile(r"[^/?#]*")
+# What a mail program and a phone can use: one or more addresses (a@b.c, comma-separated), and a number
+# of digits with the usual separators, an optional leading + and extension.
+_MAIL_ADDRESS = re.compile(r"[^@\s,;<>()]+@[^@\s,;<>().]+(?:\.[^@\s,;<>().]+)+")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{2,}(?:;ext=[0-9]+)?")
+# How an empty link is written in Markdown or HTML, to find its line.
+EMPTY_LINK_NEEDLES = ["]()", "](<>)", 'href=""', "href=''", "<a>", "<a "]
+# "#top" scrolls to the top in every browser (HTML's "top of the document"), with or without such an id.
+_TOP = "top"
 
 
 def resolve(site, page, href: str):
-    """(target file as 'site/...', fragment) for an internal href, or (None, fragment) if it points outside the site.
+    """(target file as 'site/...', fragment as written) for an internal href, or (None, fragment) if it points
+    outside the site.
 
     Cached per resolved path: navigation links repeat on every page.
     """
@@ -69,7 +84,7 @@ def resolve(site, page, href: str):
     cache = site.resolved
     if key not in cache:
         cache[key] = _target(site, unquote(key).lstrip("/"))
-    return cache[key], unquote(fragment)
+    return cache[key], fragment
 
 
 def _target(site, rel: str) -> str | None:
@@ -86,28 +101,54 @@ def _scheme(href: str) -> str:
     return head.partition(":")[0].lower() if ":" in head else ""
 
 
-def _problem(site, page, link, http_allowed):
+def fragment_found(fragment: str, ids) -> bool:
+    """Whether a browser finds the fragment: as written first, then percent-decoded (HTML's order)."""
+    return fragment in ids or unquote(fragment) in ids or fragment.lower() == _TOP
+
+
+def _contact_problem(scheme: str, href: str) -> str | None:
+    """Why a mailto: or tel: link cannot be used, or None."""
+    address = unquote(href.split(":", 1)[1].partition("?")[0]).strip()
+    if scheme == "mailto":
+        if not address or not all(_MAIL_ADDRESS.fullmatch(a.strip()) for a in address.split(",")):
+            return f"e-mail link '{href}' has no usable address (write it as mailto:name@example.org)"
+    elif not _PHONE.fullmatch(address):
+        return f"phone link '{href}' has no usable number (write it as tel:+441234567890)"
+    return None
+
+
+def _problems(site, page, link, http_allowed):
+    """(code, message) for each thing wrong with one link: a nameless link is also checked for where it goes."""
     href = link.href
     if not link.has_name:
-        return "LNK005", f"link to '{href}' has no text or accessible name"
+        yield "LNK005", f"link to '{href}' has no text or accessible name" if href else "link has no text or accessible name"
+    if not link.has_href or not href.strip():
+        what = "has no address (an <a> with no href)" if not link.has_href else "has an empty address"
+        yield "LNK007", f"link {what}, so it goes nowhere"
+        return
     if _SPACE.search(href):
-        return "LNK004", f"malformed URL '{href}' (contains spaces)"
+        yield "LNK004", f"malformed URL '{href}' (contains spaces)"
+        return
     scheme = _scheme(href)
     if scheme == "http":
-        return (None, None) if href in http_allowed else ("LNK003", f"insecure http: link '{href}'")
+        if href not in http_allowed:
+            yield "LNK003", f"insecure http: link '{href}'"
+        return
     if scheme in OK_SCHEMES:
         parts = split(href)
         if scheme == "https" and not (parts and parts.netloc):  # no host, or one that cannot be read
-            return "LNK004", f"malformed URL '{href}' (no host, or one that cannot be read)"
-        return None, None
+            yield "LNK004", f"malformed URL '{href}' (no host, or one that cannot be read)"
+        elif scheme in ("mailto", "tel") and (problem := _contact_problem(scheme, href)):
+            yield "LNK004", problem
+        return
     if scheme or href.startswith("//"):
-        return "LNK004", f"malformed or unsupported URL '{href}'"
+        yield "LNK004", f"malformed or unsupported URL '{href}'"
+        return
     target, fragment = resolve(site, page, href)
     if target is None:
-        return "LNK001", f"link to '{href}' points to a missing page or file"
-    if fragment and target in site.pages and fragment not in site.pages[target].ids:
-        return "LNK002", f"link to '{href}' points to a missing anchor '#{fragment}'"
-    return None, None
+        yield "LNK001", f"link to '{href}' points to a missing page or file"
+    elif fragment and target in site.pages and not fragment_found(fragment, site.pages[target].ids):
+        yield "LNK002", f"link to '{href}' points to a missing anchor '#{unquote(fragment)}'"
 
 
 @gate_check(stage=SITE)
@@ -120,18 +161,17 @@ def check(project):
     for page in site.pages.values():
         source_page = project.page_by_html.get(page.rel)
         for link in page.links:
-            code, message = _problem(site, page, link, http_allowed)
-            if not code:
-                continue
-            if not link.in_content:
-                # Navigation and template links repeat on every page: report each once.
-                key = (code, link.href)
-                if key in reported_outside_content:
-                    continue
-                reported_outside_content.add(key)
-            source = find_first(source_page, href_needles(link.href)) if link.in_content else None
-            hint = None
-            if code == "LNK002":  # "did you mean": the closest id the target page really has
-                target, fragment = resolve(site, page, link.href)
-                hint = anchor_hint(fragment, site.pages[target].ids)
-            yield Diagnostic(code, message, page.rel, target=link.href, source=source, hint=hint)
+            for code, message in _problems(site, page, link, http_allowed):
+                if not link.in_content:
+                    # Navigation and template links repeat on every page: report each once.
+                    key = (code, link.href)
+                    if key in reported_outside_content:
+                        continue
+                    reported_outside_content.add(key)
+                needles = href_needles(link.href) if link.href else EMPTY_LINK_NEEDLES
+                source = find_first(source_page, needles) if link.in_content else None
+                hint = None
+                if code == "LNK002":  # "did you mean": the closest id the target page really has
+                    target, fragment = resolve(site, page, link.href)
+                    hint = anchor_hint(unquote(fragment), site.pages[target].ids)
+                yield Diagnostic(code, message, page.rel, target=link.href, source=source, hint=hint)
