@@ -131,3 +131,13 @@ def test_mkdocs_warning_about_top_is_not_a_broken_anchor(tmp_path):
     gone = top.replace("#top", "#gone")
     with pytest.raises(AssertionError, match="#gone"):
         explain(gone, "docs", tmp_path, fallback)
+
+
+def test_the_themes_own_link_to_the_page_itself_may_be_empty(tmp_path):
+    # Zensical's logo and menu link the home page to itself with href="": the theme's choice, not an editor's.
+    files = site_files("<p>Text.</p>", {})
+    files["site/page/index.html"] = files["site/page/index.html"].replace(
+        "<body>", '<body><header><a href="" aria-label="Home">Home</a></header>')
+    assert not [d.text() for d in diagnose(tmp_path, files, site=True) if d.code == "LNK007"]
+    files["site/page/index.html"] = files["site/page/index.html"].replace("<p>Text.</p>", '<p><a href="">x</a></p>')
+    assert [d.code for d in diagnose(tmp_path, files, site=True) if d.code == "LNK007"] == ["LNK007"]
