@@ -22,39 +22,51 @@ from medsite.markdown.structure import code_spans
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
-    Rule("CITE001", ERROR,
-         what="A bibliography id in square brackets without '@' ([smith2020]): readers would see the brackets and the id.",
-         why="The sentence would publish with no footnote, so its claim would have no visible source.",
-         fix="Put '@' before the key: [@smith2020]. In the browser: edit the page on GitHub and add the '@'.",
-         bad="MS affects the brain [smith2020].",
-         good="MS affects the brain [@smith2020]."),
-    Rule("CITE002", ERROR,
-         what="A citation in round brackets ((@smith2020)): readers would see the brackets and the key.",
-         why="Only square brackets make a citation; the claim would publish with no footnote.",
-         fix="Use square brackets: [@smith2020]. In the browser: edit the page on GitHub and change ( ) to [ ].",
-         bad="MS affects the brain (@smith2020).",
-         good="MS affects the brain [@smith2020]."),
-    Rule("CITE003", ERROR,
-         what="A locator after a citation key without a comma ([@smith2020 p. 3]).",
-         why="Without the comma the citation is not read, and readers would see it as text.",
-         fix="Put a comma after the key: [@smith2020, p. 3]. In the browser: edit the page on GitHub and add the comma.",
-         bad="MS affects the brain [@smith2020 p. 3].",
-         good="MS affects the brain [@smith2020, p. 3]."),
-    Rule("CITE004", ERROR,
-         what="An in-text citation (@smith2020 says, @smith2020 [p. 3] says, or -@smith2020 outside brackets): "
-              "this site numbers its references and does not print authors' names from the bibliography.",
-         why="The key would reach readers as text, with no footnote.",
-         fix="Write the authors' names yourself and cite in square brackets: 'Smith and colleagues found [@smith2020, p. 3]'. "
-             "In the browser: edit the page on GitHub the same way.",
-         bad="@smith2020 says MS affects the brain.",
-         good="Smith and colleagues say MS affects the brain [@smith2020]."),
+    Rule(
+        "CITE001",
+        ERROR,
+        what="A bibliography id in square brackets without '@' ([smith2020]): readers would see the brackets and the id.",
+        why="The sentence would publish with no footnote, so its claim would have no visible source.",
+        fix="Put '@' before the key: [@smith2020]. In the browser: edit the page on GitHub and add the '@'.",
+        bad="MS affects the brain [smith2020].",
+        good="MS affects the brain [@smith2020].",
+    ),
+    Rule(
+        "CITE002",
+        ERROR,
+        what="A citation in round brackets ((@smith2020)): readers would see the brackets and the key.",
+        why="Only square brackets make a citation; the claim would publish with no footnote.",
+        fix="Use square brackets: [@smith2020]. In the browser: edit the page on GitHub and change ( ) to [ ].",
+        bad="MS affects the brain (@smith2020).",
+        good="MS affects the brain [@smith2020].",
+    ),
+    Rule(
+        "CITE003",
+        ERROR,
+        what="A locator after a citation key without a comma ([@smith2020 p. 3]).",
+        why="Without the comma the citation is not read, and readers would see it as text.",
+        fix="Put a comma after the key: [@smith2020, p. 3]. In the browser: edit the page on GitHub and add the comma.",
+        bad="MS affects the brain [@smith2020 p. 3].",
+        good="MS affects the brain [@smith2020, p. 3].",
+    ),
+    Rule(
+        "CITE004",
+        ERROR,
+        what="An in-text citation (@smith2020 says, @smith2020 [p. 3] says, or -@smith2020 outside brackets): "
+        "this site numbers its references and does not print authors' names from the bibliography.",
+        why="The key would reach readers as text, with no footnote.",
+        fix="Write the authors' names yourself and cite in square brackets: 'Smith and colleagues found [@smith2020, p. 3]'. "
+        "In the browser: edit the page on GitHub the same way.",
+        bad="@smith2020 says MS affects the brain.",
+        good="Smith and colleagues say MS affects the brain [@smith2020].",
+    ),
 )
 
 _BROWSER = "; in the browser, edit the page on GitHub the same way"
 # `[text]` with no link after it; a reference link `[text][id]`, a definition `[id]: url` and a footnote are not near-misses.
 _PLAIN_BRACKETS = re.compile(rf"(?<![!\]\\^])\[\s*({_KEY})\s*((?:,(?>[^\[\]\n]*))?)\](?![(\[:])")
 # A bracket holding a key followed by words with no comma: `[@key p. 3]`, `[see @key p. 3; @b]`.
-_NO_COMMA = re.compile(rf"\[(?>(?:[^\[\]\\]|\\[^\n])*)\]")
+_NO_COMMA = re.compile(r"\[(?>(?:[^\[\]\\]|\\[^\n])*)\]")
 _KEY_THEN_WORDS = re.compile(rf"{_PREFIX}@({_KEY})[ \t]+(?=[^\s,;\]])({_LOCATOR})")
 _ROUND = re.compile(r"\(((?>[^()\[\]\n]*))\)")
 _KEY_IN_TEXT = re.compile(rf"(?<![\w\\@./:#%+\[-])(-?)@({_KEY})(?:[ \t]*\[((?>(?:[^\[\]\\\n]|\\[^\n])*))\])?")
@@ -98,28 +110,54 @@ def near_misses(text: str, path: str, known, *, first_line: int = 1) -> list[Mis
         item = _KEY_THEN_WORDS.search(m.group(0))
         if item:
             key, words = item.group(1), item.group(2).strip()
-            fixed = m.group(0)[: item.end(1)] + "," + m.group(0)[item.end(1):]
-            add(m.start(), m.end(), "CITE003", f"locator '{words}' after '@{key}' has no comma, so '{m.group(0)}' "
-                "would be printed as text", f"put a comma after the key: '{fixed}'", key)
+            fixed = m.group(0)[: item.end(1)] + "," + m.group(0)[item.end(1) :]
+            add(
+                m.start(),
+                m.end(),
+                "CITE003",
+                f"locator '{words}' after '@{key}' has no comma, so '{m.group(0)}' would be printed as text",
+                f"put a comma after the key: '{fixed}'",
+                key,
+            )
     for m in _ROUND.finditer(text):
         inside = m.group(1)
         keys = [k.group(2) for k in _KEY_IN_TEXT.finditer(inside)]
-        if not free(m.start(), m.end()) or not (keys and (inside.lstrip().startswith(("@", "-@")) or any(k in known for k in keys))):
+        if not free(m.start(), m.end()) or not (
+            keys and (inside.lstrip().startswith(("@", "-@")) or any(k in known for k in keys))
+        ):
             continue
-        add(m.start(), m.end(), "CITE002", f"'{m.group(0)}' is in round brackets, so it would be printed as text",
-            f"use square brackets: '[{inside.strip()}]'", keys[0])
+        add(
+            m.start(),
+            m.end(),
+            "CITE002",
+            f"'{m.group(0)}' is in round brackets, so it would be printed as text",
+            f"use square brackets: '[{inside.strip()}]'",
+            keys[0],
+        )
     for m in _PLAIN_BRACKETS.finditer(text):
         if m.group(1) in known and free(m.start(), m.end()):
-            add(m.start(), m.end(), "CITE001", f"'{m.group(0)}' names the work '{m.group(1)}' without '@', so it would be "
-                "printed as text", f"write '[@{m.group(1)}{m.group(2)}]'", m.group(1))
+            add(
+                m.start(),
+                m.end(),
+                "CITE001",
+                f"'{m.group(0)}' names the work '{m.group(1)}' without '@', so it would be printed as text",
+                f"write '[@{m.group(1)}{m.group(2)}]'",
+                m.group(1),
+            )
     for m in _KEY_IN_TEXT.finditer(text):
         key, locator = m.group(2), m.group(3)
         if key not in known or not free(m.start(), m.end()):
             continue
         fixed = f"[@{key}" + (f", {locator.strip()}" if locator and locator.strip() else "") + "]"
-        add(m.start(), m.end(), "CITE004", f"in-text citation '{m.group(0)}' is not supported: this site numbers its "
+        add(
+            m.start(),
+            m.end(),
+            "CITE004",
+            f"in-text citation '{m.group(0)}' is not supported: this site numbers its "
             "references and prints no authors' names from the bibliography",
-            f"write the authors' names yourself and cite in square brackets: '... found {fixed}'", key)
+            f"write the authors' names yourself and cite in square brackets: '... found {fixed}'",
+            key,
+        )
     return sorted(found, key=lambda miss: miss.start)
 
 

@@ -5,7 +5,8 @@ comma `[@key, p. 12]` (escaped brackets kept: `p. \\[89\\]`), a prefix `[see @ke
 suppression `[-@key]`. Citations inside code are left alone, and so are e-mail addresses and `\\@`.
 Each cited work becomes one footnote `[^cite-key]`, so Python-Markdown numbers works by first use and
 a work cited twice keeps its number; a citation with a prefix gets a note of its own whose text is the
-prefix, the reference and its locator ("see <reference>, p. 3"), as Pandoc writes it in a note style.
+prefix and the reference ("see <reference>"), as Pandoc writes it in a note style. A locator stays
+beside the number in the text (after a reference that ends in a DOI, ", p. 3" would read as part of it).
 `[-@key]` reads as `[@key]`: a numbered footnote never prints the author. The footnote text is a
 placeholder that the hook swaps for the CSL-formatted reference after Markdown has run, so titles and
 DOIs are never mangled by Markdown. The near-misses that would reach readers as text are in
@@ -212,14 +213,13 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
         markers = []
         for cite in group.cites:
             order.setdefault(cite.key)
-            if cite.prefix:  # a note of its own: "see <reference>, p. 3"
+            if cite.prefix:  # a note of its own: "see <reference>"
                 note = f"{footnote_id(cite.key)}-note{len(own_notes) + 1}"
-                own_notes[note] = f"{cite.prefix} {placeholders.token(cite.key)}" + (
-                    f", {cite.locator}" if cite.locator else "")
-                markers.append(f"[^{note}]")
-                continue
-            plain.setdefault(cite.key)
-            marker = f"[^{footnote_id(cite.key)}]"
+                own_notes[note] = f"{cite.prefix} {placeholders.token(cite.key)}"
+                marker = f"[^{note}]"
+            else:
+                plain.setdefault(cite.key)
+                marker = f"[^{footnote_id(cite.key)}]"
             if cite.locator:
                 marker += f'<sup class="cite-locator">, {html.escape(cite.locator)}</sup>'
             markers.append(marker)

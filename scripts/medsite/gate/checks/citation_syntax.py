@@ -13,15 +13,18 @@ from medsite.markdown.citations import _KEY
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 # CITE001-CITE004 are declared beside the finder they share with the Markdown extension.
 RULES = declare(
-    Rule("CITE005", ERROR,
-         what="Citation syntax reached a built page as text: '(@', '^[' (an inline note that never closed), "
-              "or '@key' with a bibliography id ('[@' is OUT001).",
-         why="Readers would see raw syntax where a footnote should be.",
-         fix="Write the citation as [@key] (with a comma before a locator: [@key, p. 3]) and close every inline note "
-             "'^[...]'; to show '@' as text, write \\@. In the browser: edit the page on GitHub the same way.",
-         where="site/page/index.html",
-         bad="<p>MS affects the brain (@example).</p>",
-         good="<p>MS affects the brain<sup>1</sup>.</p>"),
+    Rule(
+        "CITE005",
+        ERROR,
+        what="Citation syntax reached a built page as text: '(@', '^[' (an inline note that never closed), "
+        "or '@key' with a bibliography id ('[@' is OUT001).",
+        why="Readers would see raw syntax where a footnote should be.",
+        fix="Write the citation as [@key] (with a comma before a locator: [@key, p. 3]) and close every inline note "
+        "'^[...]'; to show '@' as text, write \\@. In the browser: edit the page on GitHub the same way.",
+        where="site/page/index.html",
+        bad="<p>MS affects the brain (@example).</p>",
+        good="<p>MS affects the brain<sup>1</sup>.</p>",
+    ),
 )
 
 _ROUND = re.compile(r"\(\s*-?@")
@@ -58,8 +61,13 @@ def published_syntax(project):
     known = bib.by_id if bib is not None else {}
     for page, source_page in project.built_pages():
         for piece in _syntax(page.article_text, known):
-            yield Diagnostic("CITE005", f"citation syntax '{piece}' is printed as text in the page", page.rel,
-                             target=piece, source=find_line(source_page, [piece]),
-                             hint="write the citation as [@key] (a locator after a comma: [@key, p. 3]) and close every "
-                                  "inline note '^[...]'; to show '@' as text write \\@; in the browser, edit the page on "
-                                  "GitHub the same way")
+            yield Diagnostic(
+                "CITE005",
+                f"citation syntax '{piece}' is printed as text in the page",
+                page.rel,
+                target=piece,
+                source=find_line(source_page, [piece]),
+                hint="write the citation as [@key] (a locator after a comma: [@key, p. 3]) and close every "
+                "inline note '^[...]'; to show '@' as text write \\@; in the browser, edit the page on "
+                "GitHub the same way",
+            )
