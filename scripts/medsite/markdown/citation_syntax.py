@@ -65,8 +65,9 @@ RULES = declare(
 _BROWSER = "; in the browser, edit the page on GitHub the same way"
 # `[text]` with no link after it; a reference link `[text][id]`, a definition `[id]: url` and a footnote are not near-misses.
 _PLAIN_BRACKETS = re.compile(rf"(?<![!\]\\^])\[\s*({_KEY})\s*((?:,(?>[^\[\]\n]*))?)\](?![(\[:])")
-# A bracket holding a key followed by words with no comma: `[@key p. 3]`, `[see @key p. 3; @b]`.
-_NO_COMMA = re.compile(r"\[(?>(?:[^\[\]\\]|\\[^\n])*)\]")
+# A bracket holding a key followed by words with no comma: `[@key p. 3]`, `[see @key p. 3; @b]`;
+# a link's text (`[@key says](url)`) is not one: the built page's CITE005 finds the key there.
+_NO_COMMA = re.compile(r"\[(?>(?:[^\[\]\\]|\\[^\n])*)\](?!\()")  # not a link's text
 _KEY_THEN_WORDS = re.compile(rf"{_PREFIX}@({_KEY})[ \t]+(?=[^\s,;\]])({_LOCATOR})")
 _ROUND = re.compile(r"\(((?>[^()\[\]\n]*))\)")
 _KEY_IN_TEXT = re.compile(rf"(?<![\w\\@./:#%+\[-])(-?)@({_KEY})(?:[ \t]*\[((?>(?:[^\[\]\\\n]|\\[^\n])*))\])?")
@@ -78,6 +79,15 @@ class Miss:
     start: int
     end: int
     diagnostic: Diagnostic
+
+
+def _key_then_words(bracket: str):
+    """The first item of `bracket` ('[...]') whose key is followed by words with no comma, or None.
+
+    Each item is matched from its own start (after '[' or ';'): a search from every position
+    would read a long prefix again from each of its characters."""
+    starts = [1] + [i + 1 for i, char in enumerate(bracket) if char == ";" and bracket[i - 1] != "\\"]
+    return next(filter(None, (_KEY_THEN_WORDS.match(bracket, start) for start in starts)), None)
 
 
 def _line_col(text: str, offset: int, first_line: int) -> tuple[int, int]:
@@ -107,7 +117,7 @@ def near_misses(text: str, path: str, known, *, first_line: int = 1) -> list[Mis
     for m in _NO_COMMA.finditer(text):
         if not free(m.start(), m.end()) or "@" not in m.group(0):
             continue
-        item = _KEY_THEN_WORDS.search(m.group(0))
+        item = _key_then_words(m.group(0))
         if item:
             key, words = item.group(1), item.group(2).strip()
             fixed = m.group(0)[: item.end(1)] + "," + m.group(0)[item.end(1) :]
