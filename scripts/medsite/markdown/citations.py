@@ -1,10 +1,16 @@
-"""Find Pandoc citations (`[@key]`, `[@a; @b]`, `[@key, p. 12]`) in Markdown and turn them into footnotes.
+"""Find Pandoc citations in Markdown and turn them into footnotes.
 
-Citations inside code are left alone. Each cited work becomes one footnote
-`[^cite-key]`, so Python-Markdown numbers works by first use and a work cited
-twice keeps its number. The footnote text is a placeholder that the hook swaps
-for the CSL-formatted reference after Markdown has run, so titles and DOIs are
-never mangled by Markdown.
+The forms (compared with Pandoc's manual, "Citation syntax"): `[@key]`, `[@a; @b]`, a locator after a
+comma `[@key, p. 12]` (escaped brackets kept: `p. \\[89\\]`), a prefix `[see @key, p. 3]` and author
+suppression `[-@key]`. Citations inside code are left alone, and so are e-mail addresses and `\\@`.
+Each cited work becomes one footnote `[^cite-key]`, so Python-Markdown numbers works by first use and
+a work cited twice keeps its number; a citation with a prefix gets a note of its own whose text is the
+prefix and the reference ("see <reference>"), as Pandoc writes it in a note style. A locator stays
+beside the number in the text (after a reference that ends in a DOI, ", p. 3" would read as part of it).
+`[-@key]` reads as `[@key]`: a numbered footnote never prints the author. The footnote text is a
+placeholder that the hook swaps for the CSL-formatted reference after Markdown has run, so titles and
+DOIs are never mangled by Markdown. The near-misses that would reach readers as text are in
+medsite.markdown.citation_syntax.
 """
 
 from __future__ import annotations
@@ -35,9 +41,14 @@ _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 # A locator ("p. 170") runs to the next ';' or ']' and is taken whole (atomic), never spanning a '[':
 # so from each '[' the scan ends at the next one, and a run of spaces is never split every way
 # (`\s*,\s*[^;\]]+` made 28 kB of '[@a, x ' take 15 s, in the engine and in the gate).
-_ITEM = rf"@{_KEY}(?:\s*,(?>[^;\[\]]+))?"
-CITATION = re.compile(rf"\[\s*({_ITEM}(?:\s*;\s*{_ITEM})*)\s*\](?!\()")
-_ITEM_PARTS = re.compile(rf"@({_KEY})(?:\s*,\s*([^;\]]+))?")
+# A prefix ("see ", "e.g. ", "-" for author suppression) is taken whole too, up to the '@', which must
+# not follow a letter or a backslash (so a@b.org and \\@ are text, as in Pandoc); a backslash takes the
+# character after it, so a locator may hold escaped brackets ("p. \\[89\\]").
+_PREFIX = r"(?>(?:[^\[\]@;\\]|\\[^\n])*)(?<![\w\\])"
+_LOCATOR = r"(?>(?:[^;\[\]\\]|\\[^\n])+)"
+_ITEM = rf"{_PREFIX}@{_KEY}(?:\s*,{_LOCATOR})?"
+CITATION = re.compile(rf"\[({_ITEM}(?:\s*;{_ITEM})*)\s*\](?!\()")
+_ITEM_PARTS = re.compile(rf"(?P<prefix>{_PREFIX})@(?P<key>{_KEY})(?:\s*,(?P<locator>{_LOCATOR}))?")
 _HEADINGS = re.compile(structure.HEADING.pattern, re.M)
 
 
@@ -76,6 +87,8 @@ class Cite:
     column: int
     heading: str | None  # text of the nearest heading above, for the references page
     anchor: str | None  # explicit {#id} of that heading, if any
+    prefix: str | None = None  # "see", "e.g.": written before the key, shown in the citation's own note
+    suppress_author: bool = False  # `[-@key]`: the same footnote (a number names no author)
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,7 @@ class Group:
 def _heading_text(text: str) -> str:
     """A heading as the table of contents names it: citations in it become footnote
     markers, which are not part of its text or its id."""
-    return re.sub(r"\s{2,}", " ", CITATION.sub("", text)).strip() if "[@" in text else text
+    return re.sub(r"\s{2,}", " ", CITATION.sub("", text)).strip() if "@" in text else text
 
 
 def find(text: str, *, first_line: int = 1) -> list[Group]:
@@ -112,16 +125,26 @@ def find(text: str, *, first_line: int = 1) -> list[Group]:
         heading = headings[above][1:] if above >= 0 else (None, None)
         cites = []
         for item in _ITEM_PARTS.finditer(match.group(1)):
-            line, col = line_col(match.start(1) + item.start())
-            locator = item.group(2).strip() if item.group(2) else None
-            cites.append(Cite(item.group(1), locator, line, col, heading[0], heading[1]))
+            line, col = line_col(match.start(1) + item.start("key") - 1)
+            locator = item.group("locator").strip() if item.group("locator") else None
+            prefix, suppress = _prefix(item.group("prefix"))
+            cites.append(Cite(item.group("key"), locator or None, line, col, heading[0], heading[1], prefix, suppress))
         groups.append(Group(match.start(), match.end(), tuple(cites)))
     return groups
 
 
+def _prefix(written: str) -> tuple[str | None, bool]:
+    """(the prefix as one line, or None; whether it ends in Pandoc's author suppression '-')."""
+    words = " ".join(written.split())
+    suppress = words == "-" or words.endswith(" -")
+    if suppress:
+        words = words[:-1].rstrip()
+    return words or None, suppress
+
+
 def keys_in(text: str) -> list[str]:
     """The keys cited in `text`, in order, each once."""
-    keys = [item.group(1) for m in CITATION.finditer(text) for item in _ITEM_PARTS.finditer(m.group(1))]
+    keys = [item.group("key") for m in CITATION.finditer(text) for item in _ITEM_PARTS.finditer(m.group(1))]
     return list(dict.fromkeys(keys))
 
 
@@ -156,18 +179,32 @@ def footnote_id(key: str) -> str:
 
 
 def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholders,
-                 unknown=None) -> tuple[str, list[str]]:
+                 unknown=None, replaced=()) -> tuple[str, list[str]]:
     """Replace known citations with footnote references; return new text and the keys in first-use order.
 
     Groups with an unknown key are left as written, so the gate's OUT check and
     the REF001 diagnostic both point at them; `unknown(group, written)`, when given,
     returns what stands in their place instead (the Markdown extension marks them).
+    `replaced` holds (start, end, text) of other spans to replace, none overlapping a group
+    (the extension's marked near-misses and escaped '@').
     """
+    if replaced:
+        stand_ins = [Group(start, end, ()) for start, end, _ in replaced]
+        by_start = {start: new for start, _, new in replaced}
+        groups = sorted([*groups, *stand_ins], key=lambda g: g.start)
+        unknown_given = unknown
+
+        def unknown(group, written):  # a stand-in has no cites; a real group goes to the caller's
+            if not group.cites:
+                return by_start[group.start]
+            return unknown_given(group, written) if unknown_given else written
     order: dict[str, None] = {}  # keys in first-use order
+    plain: dict[str, None] = {}  # keys cited without a prefix: the work's own numbered footnote
+    own_notes: dict[str, str] = {}  # note id -> text, for each citation with a prefix
     out = []
     pos = 0
     for group in groups:
-        if not all(c.key in known for c in group.cites):
+        if not group.cites or not all(c.key in known for c in group.cites):
             if unknown is not None:
                 out.append(text[pos : group.start])
                 out.append(unknown(group, text[group.start : group.end]))
@@ -176,7 +213,13 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
         markers = []
         for cite in group.cites:
             order.setdefault(cite.key)
-            marker = f"[^{footnote_id(cite.key)}]"
+            if cite.prefix:  # a note of its own: "see <reference>"
+                note = f"{footnote_id(cite.key)}-note{len(own_notes) + 1}"
+                own_notes[note] = f"{cite.prefix} {placeholders.token(cite.key)}"
+                marker = f"[^{note}]"
+            else:
+                plain.setdefault(cite.key)
+                marker = f"[^{footnote_id(cite.key)}]"
             if cite.locator:
                 marker += f'<sup class="cite-locator">, {html.escape(cite.locator)}</sup>'
             markers.append(marker)
@@ -187,8 +230,9 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
     out.append(text[pos:])
     new = "".join(out)
     if order:
-        definitions = "\n".join(f"[^{footnote_id(k)}]: {placeholders.token(k)}" for k in order)
-        new = new.rstrip("\n") + "\n\n" + definitions + "\n"
+        definitions = [f"[^{footnote_id(k)}]: {placeholders.token(k)}" for k in plain]
+        definitions += [f"[^{note}]: {text}" for note, text in own_notes.items()]
+        new = new.rstrip("\n") + "\n\n" + "\n".join(definitions) + "\n"
     return order_definitions(new), list(order)
 
 

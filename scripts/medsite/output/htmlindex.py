@@ -38,6 +38,7 @@ class HtmlPage:
     links: list = field(default_factory=list)
     images: list = field(default_factory=list)
     leftovers: list = field(default_factory=list)
+    article_text: str = ""  # the article's text as readers read it, code and marked citation errors left out
     h1: str = ""
     jsonld: list = field(default_factory=list)
     has_footer: bool = False
@@ -228,10 +229,12 @@ def parse_page(html: str, rel: str, url: str) -> HtmlPage:
     if article:
         # Code is not read as text; an unknown citation key is marked in the page (mark.cite-error)
         # and reported once, as REF001 at its own line, not again as unrendered '[@'.
-        for node in article.css("pre, code, script, style, mark.cite-error"):
+        # An escaped '@' (span.cite-escaped, from `\\@`) was meant as text: not citation syntax.
+        for node in article.css("pre, code, script, style, mark.cite-error, span.cite-escaped"):
             node.decompose()
         page.reader_texts = _reader_texts(tree, article)
         text = article.text(deep=True)
+        page.article_text = text
         page.leftovers = sorted(set(_LEFTOVER.findall(text)))
         h1 = article.css_first("h1")
         page.h1 = h1.text(deep=True).replace("¶", "").strip() if h1 else ""

@@ -33,7 +33,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from medsite.core.diagnostics import DiagnosticError
-from medsite.markdown import citations, referencespage
+from medsite.markdown import citation_syntax, citations, inline_notes, referencespage
 from medsite.markdown.extensions import pagesource, report, sitedata
 from medsite.sources import frontmatter, settings
 from medsite.sources.site import DEFAULT_STYLE, Site
@@ -41,6 +41,8 @@ from medsite.sources.site import DEFAULT_STYLE, Site
 # Before pymdownx.snippets (32) and whitespace normalising (30): the text is still the file's.
 PRIORITY = 36
 FOOTNOTE_DIV = '<div class="footnote">'
+# An escaped '@' (`\\@`) as Pandoc prints it; the class tells the gate's CITE005 it was meant as text.
+ESCAPED_AT = '<span class="cite-escaped">&#64;</span>'
 
 
 _parsed: dict = {}  # (path, mtime, size) -> frontmatter.Page or DiagnosticError, for this process
@@ -143,7 +145,7 @@ class _CitePreprocessor(Preprocessor):
                                  str(ext.getConfig("csl_style") or ""))
         text = "\n".join(lines)
         ext.read_page(text)
-        if "[" not in text and referencespage.MARKER not in text:
+        if "[" not in text and "@" not in text and referencespage.MARKER not in text:
             return lines
         where = ext.page.rel if ext.page is not None else "<markdown>"  # a plain call names no file
         groups = citations.find(text, first_line=ext.first_line)
@@ -160,10 +162,26 @@ class _CitePreprocessor(Preprocessor):
             missing = [c.key for c in group.cites if c.key not in bib]
             return _mark("unknown citation key " + ", ".join(f"'{k}'" for k in missing), written)
 
-        new, ext.cited = citations.to_footnotes(text, groups, known, ext.placeholders, unknown)
+        replaced = self._near_misses(text, where, known, groups)
+        new, ext.cited = citations.to_footnotes(text, groups, known, ext.placeholders, unknown, replaced)
+        if inline_notes.OPENER in new:
+            new = citations.order_definitions(inline_notes.to_footnotes(new))
         if referencespage.MARKER in new:
             new = new.replace(referencespage.MARKER, self._listing())
         return new.split("\n")
+
+    def _near_misses(self, text: str, where: str, known, groups) -> list[tuple[int, int, str]]:
+        """Report each near-miss and mark it in the page; `\\@` becomes the '@' Pandoc prints."""
+        replaced = []
+        for miss in citation_syntax.near_misses(text, where, known, first_line=self.ext.first_line):
+            self.ext.report(miss.diagnostic)
+            replaced.append((miss.start, miss.end, _mark(f"not a citation: {miss.diagnostic.code}",
+                                                         text[miss.start : miss.end])))
+        taken = [(start, end) for start, end, _ in replaced] + [(g.start, g.end) for g in groups]
+        for start, end in citation_syntax.escaped_ats(text):
+            if not any(s < end and start < e for s, e in taken):
+                replaced.append((start, end, ESCAPED_AT))
+        return replaced
 
     def _listing(self) -> str:
         ext = self.ext
