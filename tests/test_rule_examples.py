@@ -20,6 +20,7 @@ import pytest
 
 from conftest import ROOT, copy_project, run_build
 from medsite.build import engine_log
+from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import FRONT_MATTER, PAGE_BODY, SITUATION
 from medsite.gate import rules
@@ -280,7 +281,7 @@ def build_with_examples(root: Path, pages: dict[str, str]) -> list[dict]:
 def built_examples(tmp_path_factory) -> dict[tuple[str, str], set[str]]:
     """(code, "bad"|"good") -> the codes reported about that example's page, from three real builds:
     every good example; the bad ones MkDocs stops on; the other bad ones, which reach the gate."""
-    today = dt.date.today()
+    today = clock.today()  # the suite's pin (conftest.py)
     found: dict[tuple[str, str], set[str]] = {}
     groups = [("good", sorted(BUILT)), ("bad", sorted(STOPS_MKDOCS)), ("bad", sorted(BUILT - STOPS_MKDOCS))]
     for number, (kind, codes) in enumerate(groups):
