@@ -79,7 +79,7 @@ next_review_due: 2027-11-25"""),
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 # "as of December 2024", "in June 2021", "as at 3 June 2021", "until mid-2024" is not a month: a month and a year.
-DATED = re.compile(rf"\b(?:as of|as at|in|on|by|until)\s+(?:(?:early|mid|late)[- ])?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
+DATED = re.compile(rf"\b(?:as of|as at|in|on|by|until)\s+(?:(?:its|their|the|that|this)\s+)?(?:(?:early|mid|late)[- ])?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
                    rf"{_MONTH}\.?,?\s+(?:1[89]|20)\d\d\b", re.I)
 
 
@@ -118,10 +118,12 @@ def _stale_sentences(page, bib, currency: Currency):
         if trigger is None or DATED.search(s.text) or currency.is_dated(s.text):
             continue
         works = [_dated(bib.get(k)) for k in dict.fromkeys(s.keys) if bib.get(k) is not None]
+        if not works:
+            continue  # no source to date (unknown keys are REF001's; uncited claims are the reviewer's)
         if any(date and date.day >= cutoff for _, date in works):
             continue
-        rests_on = ("rests on " + ", ".join(_described(k, d) for k, d in works)) if works else "cites no work"
-        yield Diagnostic("CUR001", f"'{trigger}' says what is true now, but the sentence {rests_on}, "
+        rests_on = ", ".join(_described(k, d) for k, d in works)
+        yield Diagnostic("CUR001", f"'{trigger}' says what is true now, but the sentence rests on {rests_on}, "
                          f"none dated on or after {cutoff} ({currency.window_months} months before last_reviewed {last})",
                          page.rel, s.line, target=trigger,
                          hint="cite a recent work that says it, or say when it was true: 'As of <month year>, ...' "
