@@ -110,7 +110,10 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
     if where == FRONT_MATTER:
         return {"docs/page.md": front_matter(example)}, False
     if where == "docs/references.yaml":
-        return {"docs/references.yaml": FOUND + example.rstrip("\n") + "\n", "docs/page.md": CITES_THE_EXAMPLE}, False
+        # An entry example may end with the sentence that cites it ('# cited in a page: "..."', CUR002).
+        cited = re.search(r'^# cited in a page: "(.*)"$', example, re.M)
+        citing = page(BODY + f"\n{cited.group(1)}\n", sources=f"smith2020, jones2021, {BIB_ENTRY}") if cited else CITES_THE_EXAMPLE
+        return {"docs/references.yaml": FOUND + example.rstrip("\n") + "\n", "docs/page.md": citing}, False
     if where == "gate.yml":  # budgets and limits apply to the built site too
         gate = merge_keys((ROOT / "gate.yml").read_text(encoding="utf-8"), example)
         return {**site_files(FIGURE, SITE_BASE), "gate.yml": gate}, True

@@ -49,31 +49,57 @@ def parse(value, rel: str, line: int | None, compile_pattern) -> tuple[Currency,
     if value is None:
         return Currency(line=line), problems
     if not isinstance(value, dict):
-        return Currency(line=line), [Diagnostic("GATE003", "currency must be a group of settings", rel, line,
-                                                hint="see the currency: block in the project's gate.yml")]
+        return Currency(line=line), [
+            Diagnostic(
+                "GATE003",
+                "currency must be a group of settings",
+                rel,
+                line,
+                hint="see the currency: block in the project's gate.yml",
+            )
+        ]
     out = Currency(line=line)
     for key in value:
         if key not in DEFAULTS:
-            problems.append(Diagnostic("GATE003", f"unknown currency setting '{key}'", rel, line,
-                                       hint=f"use one of {', '.join(DEFAULTS)}"))
+            problems.append(
+                Diagnostic(
+                    "GATE003", f"unknown currency setting '{key}'", rel, line, hint=f"use one of {', '.join(DEFAULTS)}"
+                )
+            )
     for key in ("window_months", "review_due_warning_days"):
         number = value.get(key, DEFAULTS[key])
         if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            problems.append(Diagnostic("GATE003", f"currency.{key} must be a whole number of 0 or more, not {number!r}",
-                                       rel, line, hint=f"write, for example, {key}: {DEFAULTS[key]}"))
+            problems.append(
+                Diagnostic(
+                    "GATE003",
+                    f"currency.{key} must be a whole number of 0 or more, not {number!r}",
+                    rel,
+                    line,
+                    hint=f"write, for example, {key}: {DEFAULTS[key]}",
+                )
+            )
         else:
             setattr(out, key, number)
     types = value.get("page_types", DEFAULTS["page_types"])
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
-        problems.append(Diagnostic("GATE003", f"currency.page_types must be a list of page types, not {types!r}", rel, line))
+        problems.append(
+            Diagnostic("GATE003", f"currency.page_types must be a list of page types, not {types!r}", rel, line)
+        )
     else:
         out.page_types = frozenset(types)
     for key in ("time_sensitive", "history", "dated"):
         items = value.get(key) or []
         for item in items if isinstance(items, list) else [items]:
             if not isinstance(item, dict) or not item.get("pattern") or not item.get("why"):
-                problems.append(Diagnostic("GATE003", f"each currency.{key} item needs a 'pattern' and a 'why'", rel, line,
-                                           hint="write - pattern: '\\bapproved\\b' with why: on the next line"))
+                problems.append(
+                    Diagnostic(
+                        "GATE003",
+                        f"each currency.{key} item needs a 'pattern' and a 'why'",
+                        rel,
+                        line,
+                        hint="write - pattern: '\\bapproved\\b' with why: on the next line",
+                    )
+                )
                 continue
             compiled = compile_pattern(item["pattern"], rel, line, problems)
             if compiled:

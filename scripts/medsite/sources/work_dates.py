@@ -139,18 +139,38 @@ def supersession_problems(csl: dict, known_ids) -> list[tuple[str, str, str]]:
     if "superseded_by" in csl:
         newer = superseded_by(csl)
         if newer is None:
-            out.append(("superseded_by", "superseded_by is empty or not an id",
-                        "write the id of the newer entry, e.g. superseded_by: montalban2025"))
+            out.append(
+                (
+                    "superseded_by",
+                    "superseded_by is empty or not an id",
+                    "write the id of the newer entry, e.g. superseded_by: montalban2025",
+                )
+            )
         elif newer == entry_id:
             out.append(("superseded_by", "superseded_by names the entry itself", "name the newer entry's id"))
         elif newer not in known_ids:
-            out.append(("superseded_by", f"superseded_by names '{newer}', which is not in the bibliography",
-                        "add the newer work first (from the verified list), or fix the id"))
+            out.append(
+                (
+                    "superseded_by",
+                    f"superseded_by names '{newer}', which is not in the bibliography",
+                    "add the newer work first (from the verified list), or fix the id",
+                )
+            )
     status = csl.get("status")
     if status is not None and str(status).strip().lower() not in STATUSES:
-        out.append(("status", f"status '{status}' is not one the site reads",
-                    "write status: superseded (with reason:), or leave status out"))
+        out.append(
+            (
+                "status",
+                f"status '{status}' is not one the site reads",
+                "write status: superseded (with reason:), or leave status out",
+            )
+        )
     if str(status or "").strip().lower() == SUPERSEDED and reason(csl) is None and superseded_by(csl) is None:
-        out.append(("status", "status: superseded without a reason",
-                    "add reason: what replaced it, in a sentence (or superseded_by: the newer entry's id)"))
+        out.append(
+            (
+                "status",
+                "status: superseded without a reason",
+                "add reason: what replaced it, in a sentence (or superseded_by: the newer entry's id)",
+            )
+        )
     return out

@@ -25,62 +25,87 @@ from medsite.sources.pagemeta import add_months, to_date
 
 SUPERSEDED_CITED = '\n# cited in a page: "{}"'  # how an example shows the page's sentence (tests/test_rule_examples.py)
 
+
+def _superseded_entry(newer: str) -> str:
+    """The example entry with `superseded_by` (example_entry would spell it superseded-by)."""
+    return example_entry() + f"\n  superseded_by: {newer}"
+
+
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
-    Rule("CUR001", ERROR,
-         what="A sentence about regulatory status or what is true now (approved, licensed, authorised, \"the only\", "
-              "\"the latest\", \"currently\", \"now\": gate.yml's currency.time_sensitive) cites no work dated within "
-              "24 months (currency.window_months) of the page's last_reviewed, and does not say when it was true.",
-         why="Approvals and \"the only\" statements expire: an FDA statement that no MSC product was approved stopped "
-             "being true in December 2024, and readers cannot tell an old statement from a current one.",
-         fix="Cite a recent work that says it, or date the sentence with the cited work's date: \"As of July 2020, "
-             "...\" or \"In December 2024, ...\" (a month and a year, from the verified record; never a guess).",
-         bad="No stem-cell product is approved for MS [@smith2020].",
-         good="As of March 2020, no stem-cell product was approved for MS [@smith2020]."),
-    Rule("CUR002", ERROR,
-         what="A sentence cites a superseded work (superseded_by: or status: superseded in docs/references.yaml) as "
-              "if it were current.",
-         why="The 2017 diagnostic criteria were revised in 2024: a page that quotes the old work as today's rule is wrong.",
-         fix="Cite the newer work (the message names it), or make the sentence about the history: \"In 2017, ...\", "
-             "\"... was ...\", \"earlier criteria ...\" (gate.yml's currency.history).",
-         where="docs/references.yaml",
-         bad=example_entry(superseded_by="smith2020") + SUPERSEDED_CITED.format("Two attacks are needed [@example]."),
-         good=example_entry(superseded_by="smith2020")
-         + SUPERSEDED_CITED.format("In 2015, two attacks were needed [@example].")),
-    Rule("CUR003", ERROR,
-         what="A bibliography entry's superseded_by names no entry (or the entry itself), its status is not "
-              "'superseded', or status: superseded has no reason.",
-         why="The References page would point readers to a work that does not exist, and the gate could not tell which work replaces it.",
-         fix="Name the newer entry's id (add the work first, from the verified list), or write status: superseded "
-             "with reason: in a sentence.",
-         where="docs/references.yaml",
-         bad=example_entry(superseded_by="smith2030"),
-         good=example_entry(superseded_by="smith2020")),
-    Rule("CUR004", ERROR,
-         what="A bibliography date (issued, accessed or as_of) names no real day, month or year.",
-         why="The gate judges how recent a cited statement is from these dates (CUR001).",
-         fix="Copy the date from the verified record as YYYY-MM-DD (or its year and month only); never guess a date.",
-         where="docs/references.yaml",
-         bad=example_entry(issued="{date-parts: [[2022, 13]]}"),
-         good=example_entry(issued="{date-parts: [[2022, 12]]}")),
-    Rule("CUR005", WARNING,
-         what="The page's review is due within 30 days (currency.review_due_warning_days).",
-         why="An overdue review is an error (META005) that stops every build: this gives the editors time to review first.",
-         fix="Review the whole page, then update last_reviewed and next_review_due; the weekly workflow lists every page due soon in one issue.",
-         where="front matter",
-         bad="""\
+    Rule(
+        "CUR001",
+        ERROR,
+        what='A sentence about regulatory status or what is true now (approved, licensed, authorised, "the only", '
+        '"the latest", "currently", "now": gate.yml\'s currency.time_sensitive) cites no work dated within '
+        "24 months (currency.window_months) of the page's last_reviewed, and does not say when it was true.",
+        why='Approvals and "the only" statements expire: an FDA statement that no MSC product was approved stopped '
+        "being true in December 2024, and readers cannot tell an old statement from a current one.",
+        fix="Cite a recent work that says it, or date the sentence with the cited work's date: \"As of July 2020, "
+        '..." or "In December 2024, ..." (a month and a year, from the verified record; never a guess).',
+        bad="No stem-cell product is approved for MS [@smith2020].",
+        good="As of March 2020, no stem-cell product was approved for MS [@smith2020].",
+    ),
+    Rule(
+        "CUR002",
+        ERROR,
+        what="A sentence cites a superseded work (superseded_by: or status: superseded in docs/references.yaml) as "
+        "if it were current.",
+        why="The 2017 diagnostic criteria were revised in 2024: a page that quotes the old work as today's rule is wrong.",
+        fix='Cite the newer work (the message names it), or make the sentence about the history: "In 2017, ...", '
+        '"... was ...", "earlier criteria ..." (gate.yml\'s currency.history).',
+        where="docs/references.yaml",
+        bad=_superseded_entry("smith2020") + SUPERSEDED_CITED.format("Two attacks are needed [@example]."),
+        good=_superseded_entry("smith2020") + SUPERSEDED_CITED.format("In 2015, two attacks were needed [@example]."),
+    ),
+    Rule(
+        "CUR003",
+        ERROR,
+        what="A bibliography entry's superseded_by names no entry (or the entry itself), its status is not "
+        "'superseded', or status: superseded has no reason.",
+        why="The References page would point readers to a work that does not exist, and the gate could not tell which work replaces it.",
+        fix="Name the newer entry's id (add the work first, from the verified list), or write status: superseded "
+        "with reason: in a sentence.",
+        where="docs/references.yaml",
+        bad=_superseded_entry("smith2030"),
+        good=_superseded_entry("smith2020"),
+    ),
+    Rule(
+        "CUR004",
+        ERROR,
+        what="A bibliography date (issued, accessed or as_of) names no real day, month or year.",
+        why="The gate judges how recent a cited statement is from these dates (CUR001).",
+        fix="Copy the date from the verified record as YYYY-MM-DD (or its year and month only); never guess a date.",
+        where="docs/references.yaml",
+        bad=example_entry(issued="{date-parts: [[2022, 13]]}"),
+        good=example_entry(issued="{date-parts: [[2022, 12]]}"),
+    ),
+    Rule(
+        "CUR005",
+        WARNING,
+        what="The page's review is due within 30 days (currency.review_due_warning_days).",
+        why="An overdue review is an error (META005) that stops every build: this gives the editors time to review first.",
+        fix="Review the whole page, then update last_reviewed and next_review_due; the weekly workflow lists every page due soon in one issue.",
+        where="front matter",
+        bad="""\
 last_reviewed: 2025-12-01
 next_review_due: 2026-12-01""",
-         good="""\
+        good="""\
 last_reviewed: 2026-11-25
-next_review_due: 2027-11-25"""),
+next_review_due: 2027-11-25""",
+    ),
 )
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 # "as of December 2024", "in June 2021", "as at 3 June 2021", "until mid-2024" is not a month: a month and a year.
-DATED = re.compile(rf"\b(?:as of|as at|in|on|by|until)\s+(?:(?:its|their|the|that|this)\s+)?(?:(?:early|mid|late)[- ])?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
-                   rf"{_MONTH}\.?,?\s+(?:1[89]|20)\d\d\b", re.I)
+DATED = re.compile(
+    rf"\b(?:as of|as at|in|on|by|until)\s+(?:(?:its|their|the|that|this)\s+)?(?:(?:early|mid|late)[- ])?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
+    rf"{_MONTH}\.?,?\s+(?:1[89]|20)\d\d\b",
+    re.I,
+)
 
 
 def settings(project) -> Currency:
@@ -123,11 +148,16 @@ def _stale_sentences(page, bib, currency: Currency):
         if any(date and date.day >= cutoff for _, date in works):
             continue
         rests_on = ", ".join(_described(k, d) for k, d in works)
-        yield Diagnostic("CUR001", f"'{trigger}' says what is true now, but the sentence rests on {rests_on}, "
-                         f"none dated on or after {cutoff} ({currency.window_months} months before last_reviewed {last})",
-                         page.rel, s.line, target=trigger,
-                         hint="cite a recent work that says it, or say when it was true: 'As of <month year>, ...' "
-                              "with the cited work's date from the verified record")
+        yield Diagnostic(
+            "CUR001",
+            f"'{trigger}' says what is true now, but the sentence rests on {rests_on}, "
+            f"none dated on or after {cutoff} ({currency.window_months} months before last_reviewed {last})",
+            page.rel,
+            s.line,
+            target=trigger,
+            hint="cite a recent work that says it, or say when it was true: 'As of <month year>, ...' "
+            "with the cited work's date from the verified record",
+        )
 
 
 def _superseded_citations(page, bib, currency: Currency):
@@ -139,10 +169,20 @@ def _superseded_citations(page, bib, currency: Currency):
             if entry is None or not work_dates.is_superseded(entry.csl):
                 continue
             newer = work_dates.superseded_by(entry.csl)
-            why = f"superseded by '{newer}'" if newer else f"superseded ({work_dates.reason(entry.csl) or 'no reason given'})"
-            yield Diagnostic("CUR002", f"the sentence cites '{key}', {why}, as if it were current", page.rel, s.line,
-                             target=key, hint=(f"cite [@{newer}] instead" if newer else "cite the current work")
-                             + ", or make the sentence about the history ('In 2017, ...', '... was ...')")
+            why = (
+                f"superseded by '{newer}'"
+                if newer
+                else f"superseded ({work_dates.reason(entry.csl) or 'no reason given'})"
+            )
+            yield Diagnostic(
+                "CUR002",
+                f"the sentence cites '{key}', {why}, as if it were current",
+                page.rel,
+                s.line,
+                target=key,
+                hint=(f"cite [@{newer}] instead" if newer else "cite the current work")
+                + ", or make the sentence about the history ('In 2017, ...', '... was ...')",
+            )
 
 
 @gate_check(stage=SOURCE)
@@ -153,11 +193,18 @@ def check_entries(project):
         return
     for entry in bib.entries:
         for field, why in work_dates.date_problems(entry.csl):
-            yield Diagnostic("CUR004", f"entry '{entry.id}': '{field}' is not a real date ({why})", bib.path,
-                             entry.line_of(field), target=field,
-                             hint="copy the date from the verified record as YYYY-MM-DD, or its year and month only")
+            yield Diagnostic(
+                "CUR004",
+                f"entry '{entry.id}': '{field}' is not a real date ({why})",
+                bib.path,
+                entry.line_of(field),
+                target=field,
+                hint="copy the date from the verified record as YYYY-MM-DD, or its year and month only",
+            )
         for field, what, fix in work_dates.supersession_problems(entry.csl, bib.by_id.keys()):
-            yield Diagnostic("CUR003", f"entry '{entry.id}': {what}", bib.path, entry.line_of(field), target=field, hint=fix)
+            yield Diagnostic(
+                "CUR003", f"entry '{entry.id}': {what}", bib.path, entry.line_of(field), target=field, hint=fix
+            )
 
 
 @gate_check(stage=SOURCE)
@@ -171,9 +218,14 @@ def check_pages(project):
         due = review_window(page, project.today, currency.review_due_warning_days)
         if due is not None:
             days = (due - project.today).days
-            yield Diagnostic("CUR005", f"review due on {due}, in {days} day{'s' if days != 1 else ''}", page.rel,
-                             page.page.line_of("next_review_due"), target="next_review_due",
-                             hint="review the whole page, then update last_reviewed and next_review_due")
+            yield Diagnostic(
+                "CUR005",
+                f"review due on {due}, in {days} day{'s' if days != 1 else ''}",
+                page.rel,
+                page.page.line_of("next_review_due"),
+                target="next_review_due",
+                hint="review the whole page, then update last_reviewed and next_review_due",
+            )
         if bib is None:
             continue
         if page.page.meta.get("page_type") in currency.page_types:

@@ -47,7 +47,9 @@ def pages_due(project: Project, days: int) -> list[Due]:
         due = to_date(page.page.meta.get("next_review_due"))
         if due is not None and (due - project.today).days <= days:
             meta = page.page.meta
-            out.append(Due(page.rel, str(meta.get("title") or page.uri), due, str(meta.get("reviewed_by") or "").strip()))
+            out.append(
+                Due(page.rel, str(meta.get("title") or page.uri), due, str(meta.get("reviewed_by") or "").strip())
+            )
     return sorted(out, key=lambda d: (d.due, d.rel))
 
 
@@ -58,12 +60,18 @@ def render(found: list[Due], today: dt.date, days: int) -> str:
     lines += ["| Page | Review due | Reviewer |", "| --- | --- | --- |"]
     for d in found:
         left = (d.due - today).days
-        when = f"{d.due} (overdue: the build fails)" if left < 0 else f"{d.due} (in {left} day{'s' if left != 1 else ''})"
-        cell = (markdown_text(v).replace("|", "\\|") for v in (d.title, d.reviewed_by or "not yet reviewed"))
+        when = (
+            f"{d.due} (overdue: the build fails)" if left < 0 else f"{d.due} (in {left} day{'s' if left != 1 else ''})"
+        )
+        cell = (markdown_text(v) for v in (d.title, d.reviewed_by or "not yet reviewed"))  # escapes | too
         title, reviewer = cell
         lines.append(f"| {title} ({markdown_code(d.rel)}) | {when} | {reviewer} |")
-    lines += ["", "Review the whole page, then update `last_reviewed` and `next_review_due` in its front matter "
-                  "(CONTRIBUTING.md, \"Review dates\"). An overdue page stops every build (META005).", ""]
+    lines += [
+        "",
+        "Review the whole page, then update `last_reviewed` and `next_review_due` in its front matter "
+        '(CONTRIBUTING.md, "Review dates"). An overdue page stops every build (META005).',
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -85,14 +93,22 @@ def upsert_issue(api_url: str, repo: str, token: str, title: str, body: str, *, 
     """Edit the one open review-due issue, create it, or close it when nothing is due.
     Returns what was done: 'updated', 'created', 'closed' or 'nothing to do'."""
     session = requests.Session()
-    session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-                            "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "medsite-review-due"})
+    session.headers.update(
+        {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": "medsite-review-due",
+        }
+    )
     base = f"{api_url.rstrip('/')}/repos/{repo}"
     issues = _api(session, "GET", f"{base}/issues", params={"state": "open", "labels": LABEL, "per_page": 100}).json()
     if not isinstance(issues, list):
         raise IssueError("GitHub API gave an unexpected answer to the list of issues")
-    ours = next((i for i in issues if isinstance(i, dict) and MARKER in str(i.get("body") or "")
-                 and "pull_request" not in i), None)
+    ours = next(
+        (i for i in issues if isinstance(i, dict) and MARKER in str(i.get("body") or "") and "pull_request" not in i),
+        None,
+    )
     if ours is not None:
         change = {"title": title, "body": body}
         if not anything_due:
@@ -108,10 +124,15 @@ def upsert_issue(api_url: str, repo: str, token: str, title: str, body: str, *, 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="make review-due", description=__doc__.splitlines()[0])
     p.add_argument("--root", default=".")
-    p.add_argument("--today", type=dt.date.fromisoformat, help="the day to count from (default: MEDSITE_TODAY or today)")
+    p.add_argument(
+        "--today", type=dt.date.fromisoformat, help="the day to count from (default: MEDSITE_TODAY or today)"
+    )
     p.add_argument("--days", type=int, help="how far ahead (default: gate.yml currency.review_due_warning_days)")
-    p.add_argument("--issue", action="store_true", help="keep the repository's one review-due issue up to date "
-                                                        "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)")
+    p.add_argument(
+        "--issue",
+        action="store_true",
+        help="keep the repository's one review-due issue up to date (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)",
+    )
     args = p.parse_args(argv)
     try:
         today = args.today or clock.today()
