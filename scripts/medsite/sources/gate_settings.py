@@ -167,7 +167,7 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     config["safe_exceptions"], safe_problems = safe_exceptions.parse(
         _as_list(config.get("safe_exceptions")), rel, lines.get("safe_exceptions"))
     problems.extend(safe_problems)
-    config["currency"], currency_problems = currency_settings.parse(config.get("currency"), rel, lines.get("currency"), _compile)
+    config["currency"], currency_problems = currency_settings.parse(data.get("currency"), rel, lines.get("currency"), _compile)
     problems.extend(currency_problems)
     for url, why in config["http_allowed"].items():
         if not why:
