@@ -111,3 +111,11 @@ lock: venv ## Re-pin requirements.txt with hashes from requirements.in
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf site .site-builds .staging .cache .medsite-cache .pytest_cache
+
+.PHONY: review-due freshness
+
+review-due: venv ## Pages whose review is due within 30 days (gate.yml currency), as an issue's text (ISSUE=1 keeps the repository's one review-due issue up to date)
+	@$(RUN) medsite.tools.review.due $(if $(ISSUE),--issue)
+
+freshness: venv ## Check the sources against today's real date, whatever MEDSITE_TODAY says (the scheduled CI job: overdue reviews, CUR rules)
+	@env -u MEDSITE_TODAY $(RUN) medsite.gate --source-only $(GATE_OPTS)

@@ -13,9 +13,17 @@ import pytest
 from pytest import StashKey
 from pytest_httpserver import HTTPServer
 
+from medsite.core import clock
 from medsite.gate.guard import CRASH_LOG, LET_CRASHES_PASS
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# "Today" for every test and every build a test starts (the variable is inherited; medsite.core.clock
+# reads it): the suite never breaks with the calendar. On or after the real pages' latest last_reviewed
+# and before their earliest next_review_due; move it forward when a review moves those dates.
+# The freshness of today's real content is a CI job of its own (.github/workflows/freshness.yml).
+PINNED_TODAY = "2026-12-07"
+os.environ[clock.ENV] = PINNED_TODAY
 
 PROJECT_PARTS = ["mkdocs.yml", "gate.yml", "docs", "includes", "overrides", "scripts", "data"]
 

@@ -20,6 +20,7 @@ import pytest
 
 from conftest import ROOT, copy_project, run_build
 from medsite.build import engine_log
+from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import FRONT_MATTER, PAGE_BODY, SITUATION
 from medsite.gate import rules
@@ -109,7 +110,10 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
     if where == FRONT_MATTER:
         return {"docs/page.md": front_matter(example)}, False
     if where == "docs/references.yaml":
-        return {"docs/references.yaml": FOUND + example.rstrip("\n") + "\n", "docs/page.md": CITES_THE_EXAMPLE}, False
+        # An entry example may end with the sentence that cites it ('# cited in a page: "..."', CUR002).
+        cited = re.search(r'^# cited in a page: "(.*)"$', example, re.M)
+        citing = page(BODY + f"\n{cited.group(1)}\n", sources=f"smith2020, jones2021, {BIB_ENTRY}") if cited else CITES_THE_EXAMPLE
+        return {"docs/references.yaml": FOUND + example.rstrip("\n") + "\n", "docs/page.md": citing}, False
     if where == "gate.yml":  # budgets and limits apply to the built site too
         gate = merge_keys((ROOT / "gate.yml").read_text(encoding="utf-8"), example)
         return {**site_files(FIGURE, SITE_BASE), "gate.yml": gate}, True
@@ -280,7 +284,7 @@ def build_with_examples(root: Path, pages: dict[str, str]) -> list[dict]:
 def built_examples(tmp_path_factory) -> dict[tuple[str, str], set[str]]:
     """(code, "bad"|"good") -> the codes reported about that example's page, from three real builds:
     every good example; the bad ones MkDocs stops on; the other bad ones, which reach the gate."""
-    today = dt.date.today()
+    today = clock.today()  # the suite's pin (conftest.py)
     found: dict[tuple[str, str], set[str]] = {}
     groups = [("good", sorted(BUILT)), ("bad", sorted(STOPS_MKDOCS)), ("bad", sorted(BUILT - STOPS_MKDOCS))]
     for number, (kind, codes) in enumerate(groups):

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from medsite.build import engines
+from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, has_errors, merge
 from medsite.gate import formatters
 from medsite.gate.project import Project
@@ -82,7 +83,11 @@ def main(argv=None) -> int:
     if not (root / "mkdocs.yml").is_file():
         return refuse(Diagnostic("GATE003", "no mkdocs.yml here", str(root),
                                  hint="run from the project folder or pass --root"))
-    project = Project(root, None if args.source_only else root / args.site_dir, today=args.today or dt.date.today(),
+    try:
+        today = args.today or clock.today()
+    except clock.BadToday as exc:
+        return refuse(Diagnostic("GATE003", str(exc), clock.ENV, hint="write it as YYYY-MM-DD, or unset it"))
+    project = Project(root, None if args.source_only else root / args.site_dir, today=today,
                       engine=args.engine)
     if not args.source_only and not project.site_dir.is_dir():
         return refuse(Diagnostic("GATE003", "no built site", args.site_dir,

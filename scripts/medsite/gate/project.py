@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from medsite.build import engines
+from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.markdown import citations, structure
 from medsite.output.htmlindex import SiteIndex, index_site
@@ -69,7 +70,7 @@ class SourcePage:
 class Project:
     root: Path
     site_dir: Path | None = None
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=clock.today)  # MEDSITE_TODAY pins it (core/clock.py)
     gate_config_path: str = settings.GATE
     problems: list = field(default_factory=list)  # diagnostics found while loading
     engine: engines.Engine | str = engines.DEFAULT  # the engine that built site_dir (a name is looked up)

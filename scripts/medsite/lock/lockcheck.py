@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, sort_diagnostics
 from medsite.core.rule import ERROR, WARNING, Rule, declare
 from medsite.lock.ids import doi_of_url, normalize_doi, pmid_of_url, titles_match, url_key
@@ -260,7 +261,7 @@ def lock_diagnostics(
       items, and skipped when the bibliography already carries that DOI/PMID).
     - display_path: how to name the lock file in a VER030 diagnostic (default: lock_path as given).
     """
-    today = today or date.today()
+    today = today or clock.today()
     lock_display = display_path or Path(lock_path).as_posix()
     try:
         lock = Lock.load(lock_path)

@@ -29,15 +29,51 @@ def _link(from_uri: str, use: Use) -> str:
     return f"[{label}]({target})"
 
 
-def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, sort_key) -> str:
-    """Markdown for the list; `reference_text(key)` gives the text that stands for the formatted reference."""
+@dataclass(frozen=True)
+class Superseded:
+    """A work a newer one replaces (docs/references.yaml: superseded_by, or status: superseded with a reason)."""
+
+    newer: str | None  # the newer entry's id
+    newer_title: str | None
+    newer_url: str | None  # where the newer work is, when it is not listed on the page (DOI or URL)
+    reason: str | None
+
+
+def _text(value: str) -> str:
+    """Plain text inside Markdown: no character starts emphasis, a link or code."""
+    escaped = html.escape(value, quote=False)
+    for char in "\\`*_[]":
+        escaped = escaped.replace(char, f"&#{ord(char)};")
+    return escaped
+
+
+def _superseded_note(old: Superseded, listed) -> str:
+    if old.newer:
+        label = _text(old.newer_title or old.newer)
+        target = f"#ref-{html.escape(old.newer)}" if old.newer in listed else old.newer_url
+        newer = f"[{label}]({target})" if target else label
+        note = f"**Superseded** by {newer}."
+    else:
+        note = "**Superseded.**"
+    if old.reason:
+        note += f" {_text(old.reason)}"
+    return f'<p class="reference-superseded" markdown>{note}</p>\n\n'
+
+
+def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, sort_key,
+           superseded: dict[str, Superseded] | None = None) -> str:
+    """Markdown for the list; `reference_text(key)` gives the text that stands for the formatted reference;
+    a work in `superseded` says so, linking the newer work (issue 22)."""
+    superseded = superseded or {}
     blocks = []
     for key in sorted(uses_by_key, key=sort_key):
         seen = dict.fromkeys(uses_by_key[key])  # each place once, in citing order
         links = "; ".join(_link(from_uri, u) for u in seen)
+        note = _superseded_note(superseded[key], uses_by_key) if key in superseded else ""
         blocks.append(
             f'<div class="reference-entry" id="ref-{html.escape(key)}" markdown>\n'
             f"{reference_text(key)}\n\n"
+            f"{note}"
             f"Cited in: {links}\n"
             f"</div>"
         )

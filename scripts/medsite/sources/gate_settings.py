@@ -10,7 +10,7 @@ import yaml
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.core.wording import Family
-from medsite.sources import safe_exceptions, yamlsource
+from medsite.sources import currency_settings, safe_exceptions, yamlsource
 from medsite.sources.limits import Limits
 from medsite.sources.settings import GATE_DEFAULTS
 
@@ -121,7 +121,7 @@ def _item_lines(node, key: str) -> list[int]:
 
 def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     """Return (config, problems). A missing file means the defaults."""
-    config = dict(DEFAULTS, limits=Limits())
+    config = dict(DEFAULTS, limits=Limits(), currency=currency_settings.Currency())
     problems: list[Diagnostic] = []
     if not full.exists():
         return config, problems
@@ -167,6 +167,8 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     config["safe_exceptions"], safe_problems = safe_exceptions.parse(
         _as_list(config.get("safe_exceptions")), rel, lines.get("safe_exceptions"))
     problems.extend(safe_problems)
+    config["currency"], currency_problems = currency_settings.parse(data.get("currency"), rel, lines.get("currency"), _compile)
+    problems.extend(currency_problems)
     for url, why in config["http_allowed"].items():
         if not why:
             problems.append(Diagnostic("GATE003", f"http_allowed entry {url!r} has no 'why'", rel, lines.get("http_allowed")))

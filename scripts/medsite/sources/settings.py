@@ -50,6 +50,7 @@ GATE_DEFAULTS = {
     "readability_page_types": ["condition", "treatment", "clinic", "guide"],
     "limits": None,  # medsite.sources.limits.Limits holds the defaults
     "first_load_kb": 64,
+    "currency": None,  # medsite.sources.currency_settings holds the defaults
 }
 
 

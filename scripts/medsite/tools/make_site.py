@@ -26,6 +26,7 @@ from pathlib import Path
 from medsite.build import build_lock, engines
 from medsite.build import publish as publishing
 from medsite.build.recover import recover
+from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, merge, sort_diagnostics
 from medsite.gate import cli as gate_cli
 from medsite.gate import formatters
@@ -126,6 +127,11 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     root = Path(args.root).resolve()
     layout = publishing.Layout(root / args.site_dir, args.site_dir.rstrip("/") or "site")
+    try:
+        clock.today()  # a bad MEDSITE_TODAY is one line before anything is built
+    except clock.BadToday as exc:
+        _fault("GATE003", str(exc), clock.ENV, args, hint="write it as YYYY-MM-DD, or unset it")
+        return 2
     stopping.while_running()
     try:  # outermost, so that a signal while a fault is being reported is still caught here
         return _run(root, layout, args)

@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.gate import formatters
@@ -377,7 +378,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        done = create_page(args.root, args.path, args.title, args.type, date.today())
+        done = create_page(args.root, args.path, args.title, args.type, clock.today())  # MEDSITE_TODAY pins it
+    except clock.BadToday as exc:
+        print(f"{clock.ENV}: {exc}", file=sys.stderr)
+        return 2
     except DiagnosticError as exc:
         print(formatters.lines(exc.diagnostics), file=sys.stderr)
         return 1 if any(d.code == "NEW006" for d in exc.diagnostics) else 2

@@ -62,7 +62,18 @@ def clean(text: str) -> str:
     text = _TAG.sub(_tag_text, text)
     for pattern, repl in NOISE:
         text = pattern.sub(repl, text)
-    return _IN_WORD_EMPHASIS.sub("", text)
+    return _without_in_word_emphasis(text)
+
+
+def _without_in_word_emphasis(text: str) -> str:
+    """"cu**re**" reads "cure"; a citation key keeps its underscores ([@fda2024_ryoncil] is a key, not emphasis)."""
+    if "[" not in text:
+        return _IN_WORD_EMPHASIS.sub("", text)
+    out, pos = [], 0
+    for m in citations.CITATION.finditer(text):
+        out += [_IN_WORD_EMPHASIS.sub("", text[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    return "".join(out) + _IN_WORD_EMPHASIS.sub("", text[pos:])
 
 
 def paragraphs(page):

@@ -35,7 +35,7 @@ from markdown.preprocessors import Preprocessor
 from medsite.core.diagnostics import DiagnosticError
 from medsite.markdown import citation_syntax, citations, inline_notes, referencespage
 from medsite.markdown.extensions import pagesource, report, sitedata
-from medsite.sources import frontmatter, settings
+from medsite.sources import frontmatter, settings, work_dates
 from medsite.sources.site import DEFAULT_STYLE, Site
 
 # Before pymdownx.snippets (32) and whitespace normalising (30): the text is still the file's.
@@ -190,7 +190,25 @@ class _CitePreprocessor(Preprocessor):
         uses = scan_uses(ext.data.site)
         known = {k: v for k, v in uses.items() if k in ext.data.bib}
         return referencespage.render(known, ext.placeholders.token, from_uri=ext.page.src_uri,
-                                     sort_key=lambda k: ext.formatted(k).lower())
+                                     sort_key=lambda k: ext.formatted(k).lower(),
+                                     superseded=superseded_works(ext.data.bib, known))
+
+
+def superseded_works(bib, keys) -> dict:
+    """The listed works that a newer one replaces, for the References page (issue 22)."""
+    out = {}
+    for key in keys:
+        entry = bib.get(key)
+        if entry is None or not work_dates.is_superseded(entry.csl):
+            continue
+        newer = work_dates.superseded_by(entry.csl)
+        newer_entry = bib.get(newer) if newer else None
+        url = None
+        if newer_entry is not None:
+            url = f"https://doi.org/{newer_entry.doi}" if newer_entry.doi else newer_entry.url
+        out[key] = referencespage.Superseded(newer if newer_entry else None, newer_entry.title if newer_entry else None,
+                                             url, work_dates.reason(entry.csl))
+    return out
 
 
 def scan_uses(site: Site) -> dict:
