@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,10 +20,18 @@ from medsite.gate.guard import CRASH_LOG, LET_CRASHES_PASS
 ROOT = Path(__file__).resolve().parents[1]
 
 # "Today" for every test and every build a test starts (the variable is inherited; medsite.core.clock
-# reads it): the suite never breaks with the calendar. On or after the real pages' latest last_reviewed
-# and before their earliest next_review_due; move it forward when a review moves those dates.
-# The freshness of today's real content is a CI job of its own (.github/workflows/freshness.yml).
-PINNED_TODAY = "2026-12-07"
+# reads it): the suite never breaks with the calendar. It is the real pages' latest last_reviewed (a day
+# the content itself says was current), never earlier than the day the pin was written, so a review that
+# moves the dates moves the pin with it. The freshness of today's real content is a CI job of its own.
+_REVIEWED = re.compile(r"^last_reviewed:\s*['\"]?(\d{4}-\d{2}-\d{2})", re.M)
+
+
+def _pinned_today() -> str:
+    dates = {m.group(1) for page in (ROOT / "docs").rglob("*.md") for m in _REVIEWED.finditer(page.read_text(encoding="utf-8"))}
+    return max(dates | {"2026-12-07"})
+
+
+PINNED_TODAY = _pinned_today()
 os.environ[clock.ENV] = PINNED_TODAY
 
 PROJECT_PARTS = ["mkdocs.yml", "gate.yml", "docs", "includes", "overrides", "scripts", "data"]
