@@ -21,20 +21,25 @@ from medsite.sources import bibtex, yamlsource
 from medsite.sources import limits as input_limits
 
 RULES = declare(
-    Rule("REF015", ERROR,
-         what="The bibliography (or a file given to `make cite FILE=`) is in a shape the site does not read: RIS, EndNote, XML, a Word file, or JSON or YAML that is not a list of entries.",
-         why="Its entries cannot be cited, and guessing at them could print a reference wrongly.",
-         fix="Export the sources again from your reference manager as CSL JSON, CSL YAML (Better CSL YAML) or BibTeX, then add them with `make cite FILE=export.json` (or, in the browser, paste each entry at the end of docs/references.yaml).",
-         where="docs/references.yaml",
-         bad="TY  - JOUR\nAU  - Reich, Daniel S.\nTI  - Multiple Sclerosis\nER  - ",
-         good=example_entry()),
+    Rule(
+        "REF015",
+        ERROR,
+        what="The bibliography (or a file given to `make cite FILE=`) is in a shape the site does not read: RIS, EndNote, XML, a Word file, or JSON or YAML that is not a list of entries.",
+        why="Its entries cannot be cited, and guessing at them could print a reference wrongly.",
+        fix="Export the sources again from your reference manager as CSL JSON, CSL YAML (Better CSL YAML) or BibTeX, then add them with `make cite FILE=export.json` (or, in the browser, paste each entry at the end of docs/references.yaml).",
+        where="docs/references.yaml",
+        bad="TY  - JOUR\nAU  - Reich, Daniel S.\nTI  - Multiple Sclerosis\nER  - ",
+        good=example_entry(),
+    ),
 )
 
 CODE = "REF015"
 PARSE_CODE = "REF002"
-SHAPES = "CSL YAML, CSL JSON (a list of entries, {\"items\": [...]} or one entry), Better BibTeX's CSL JSON or YAML, and BibTeX (.bib)"
-SHAPES_FIX = ("export the sources as CSL JSON, CSL YAML or BibTeX and add them with `make cite FILE=<the export>`; "
-              "in the browser, paste each entry at the end of docs/references.yaml after '- '")
+SHAPES = 'CSL YAML, CSL JSON (a list of entries, {"items": [...]} or one entry), Better BibTeX\'s CSL JSON or YAML, and BibTeX (.bib)'
+SHAPES_FIX = (
+    "export the sources as CSL JSON, CSL YAML or BibTeX and add them with `make cite FILE=<the export>`; "
+    "in the browser, paste each entry at the end of docs/references.yaml after '- '"
+)
 _BIBTEX_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.M)
 # Shapes we recognise but do not read: (pattern, what the editor would call it).
 _OTHER_SHAPES = (
@@ -59,8 +64,15 @@ _YAML_PLAIN = (
 
 
 def _not_read(path: str, what: str, line: int | None = 1) -> DiagnosticError:
-    return DiagnosticError(Diagnostic(CODE, f"this file is {what}, a shape the site does not read (it reads {SHAPES})",
-                                      path, line, hint=SHAPES_FIX))
+    return DiagnosticError(
+        Diagnostic(
+            CODE,
+            f"this file is {what}, a shape the site does not read (it reads {SHAPES})",
+            path,
+            line,
+            hint=SHAPES_FIX,
+        )
+    )
 
 
 def is_bibtex(text: str, path: str) -> bool:
@@ -78,14 +90,24 @@ def _plain_yaml_error(error: Diagnostic, text: str, path: str) -> Diagnostic:
     """A YAML mistake in an editor's words: a pasted BibTeX entry or JSON array is named as such."""
     bib = _BIBTEX_START.search(text)
     if bib:
-        return Diagnostic(CODE, f"line {_line_of(text, bib)} starts a BibTeX entry inside a CSL YAML file", path,
-                          _line_of(text, bib), hint="save the BibTeX as a file of its own (sources.bib) and run "
-                          "`make cite FILE=sources.bib`, which converts it and appends it here")
+        return Diagnostic(
+            CODE,
+            f"line {_line_of(text, bib)} starts a BibTeX entry inside a CSL YAML file",
+            path,
+            _line_of(text, bib),
+            hint="save the BibTeX as a file of its own (sources.bib) and run "
+            "`make cite FILE=sources.bib`, which converts it and appends it here",
+        )
     pasted = re.search(r"^[\[{]", text, re.M)
     if pasted and pasted.start() > 0:
-        return Diagnostic(CODE, f"line {_line_of(text, pasted)} starts CSL JSON inside a CSL YAML list", path,
-                          _line_of(text, pasted), hint="save the JSON as a file of its own (sources.json) and run "
-                          "`make cite FILE=sources.json`; or paste each object {...} after '- ' on a line of its own")
+        return Diagnostic(
+            CODE,
+            f"line {_line_of(text, pasted)} starts CSL JSON inside a CSL YAML list",
+            path,
+            _line_of(text, pasted),
+            hint="save the JSON as a file of its own (sources.json) and run "
+            "`make cite FILE=sources.json`; or paste each object {...} after '- ' on a line of its own",
+        )
     message = error.message
     for parser_words, plain in _YAML_PLAIN:
         if parser_words in message:
@@ -108,8 +130,14 @@ _JSON_PLAIN = (
 
 def _json_error(exc: json.JSONDecodeError, path: str) -> Diagnostic:
     plain = next((p for words, p in _JSON_PLAIN if exc.msg.startswith(words)), exc.msg)
-    return Diagnostic(PARSE_CODE, f"the CSL JSON cannot be read here: {plain}", path, exc.lineno,
-                      column=exc.colno, hint="fix the JSON at this place, or export it again from your reference manager")
+    return Diagnostic(
+        PARSE_CODE,
+        f"the CSL JSON cannot be read here: {plain}",
+        path,
+        exc.lineno,
+        column=exc.colno,
+        hint="fix the JSON at this place, or export it again from your reference manager",
+    )
 
 
 def _compose(text: str, path: str) -> yaml.Node | None:
@@ -159,8 +187,15 @@ def _json_items(text: str, path: str) -> list[yamlsource.Located]:
 
 def _oversized(items: list[yaml.Node], path: str, limit: int) -> list[Diagnostic]:
     return [
-        input_limits.too_large("bibliography entry", item.end_mark.index - item.start_mark.index, limit,
-                               "characters", path, item.start_mark.line + 1, "bibliography_entry_chars")
+        input_limits.too_large(
+            "bibliography entry",
+            item.end_mark.index - item.start_mark.index,
+            limit,
+            "characters",
+            path,
+            item.start_mark.line + 1,
+            "bibliography_entry_chars",
+        )
         for item in items
         if item.end_mark.index - item.start_mark.index > limit
     ]

@@ -17,29 +17,102 @@ from medsite.sources.yamlsource import Located
 
 # BibTeX entry type -> CSL type. A type CSL itself knows is kept as it is.
 TYPES = {
-    "article": "article-journal", "book": "book", "booklet": "pamphlet", "inbook": "chapter",
-    "incollection": "chapter", "inproceedings": "paper-conference", "conference": "paper-conference",
-    "manual": "report", "mastersthesis": "thesis", "phdthesis": "thesis", "thesis": "thesis",
-    "proceedings": "book", "techreport": "report", "report": "report", "unpublished": "manuscript",
-    "online": "webpage", "electronic": "webpage", "www": "webpage", "misc": "document",
-    "dataset": "dataset", "software": "software", "patent": "patent", "standard": "standard",
+    "article": "article-journal",
+    "book": "book",
+    "booklet": "pamphlet",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "manual": "report",
+    "mastersthesis": "thesis",
+    "phdthesis": "thesis",
+    "thesis": "thesis",
+    "proceedings": "book",
+    "techreport": "report",
+    "report": "report",
+    "unpublished": "manuscript",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+    "misc": "document",
+    "dataset": "dataset",
+    "software": "software",
+    "patent": "patent",
+    "standard": "standard",
 }
-CSL_TYPES = {"article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
-             "chapter", "dataset", "document", "entry", "entry-dictionary", "entry-encyclopedia", "figure",
-             "graphic", "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
-             "musical_score", "pamphlet", "paper-conference", "patent", "personal_communication", "post",
-             "post-weblog", "report", "review", "review-book", "software", "song", "speech", "standard",
-             "thesis", "treaty", "webpage"}
+CSL_TYPES = {
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "dataset",
+    "document",
+    "entry",
+    "entry-dictionary",
+    "entry-encyclopedia",
+    "figure",
+    "graphic",
+    "interview",
+    "legal_case",
+    "legislation",
+    "manuscript",
+    "map",
+    "motion_picture",
+    "musical_score",
+    "pamphlet",
+    "paper-conference",
+    "patent",
+    "personal_communication",
+    "post",
+    "post-weblog",
+    "report",
+    "review",
+    "review-book",
+    "software",
+    "song",
+    "speech",
+    "standard",
+    "thesis",
+    "treaty",
+    "webpage",
+}
 # BibTeX (and BibLaTeX) field -> CSL variable.
 FIELDS = {
-    "title": "title", "shorttitle": "title-short", "journal": "container-title", "journaltitle": "container-title",
-    "booktitle": "container-title", "shortjournal": "container-title-short",
-    "journalabbreviation": "container-title-short", "series": "collection-title", "publisher": "publisher",
-    "address": "publisher-place", "location": "publisher-place", "volume": "volume", "issue": "issue",
-    "pages": "page", "edition": "edition", "doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "url": "URL",
-    "isbn": "ISBN", "issn": "ISSN", "note": "note", "abstract": "abstract", "language": "language",
-    "langid": "language", "type": "genre", "chapter": "chapter-number", "eventtitle": "event-title",
-    "howpublished": "medium", "urldate": "accessed",
+    "title": "title",
+    "shorttitle": "title-short",
+    "journal": "container-title",
+    "journaltitle": "container-title",
+    "booktitle": "container-title",
+    "shortjournal": "container-title-short",
+    "journalabbreviation": "container-title-short",
+    "series": "collection-title",
+    "publisher": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "volume": "volume",
+    "issue": "issue",
+    "pages": "page",
+    "edition": "edition",
+    "doi": "DOI",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "url": "URL",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "note": "note",
+    "abstract": "abstract",
+    "language": "language",
+    "langid": "language",
+    "type": "genre",
+    "chapter": "chapter-number",
+    "eventtitle": "event-title",
+    "howpublished": "medium",
+    "urldate": "accessed",
 }
 PUBLISHER_LIKE = ("institution", "school", "organization")  # the publisher when there is no `publisher`
 NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator"}
@@ -54,7 +127,7 @@ def _plain(text: str) -> str:
         return " ".join(text.split())
     try:
         return " ".join(LatexNodes2Text().latex_to_text(text).split())
-    except Exception:  # pylatexenc gives up on broken markup: keep the text as written
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError):  # broken markup: keep the text as written
         return " ".join(text.replace("{", "").replace("}", "").split())
 
 
@@ -101,10 +174,16 @@ def _entry(entry, path: str) -> tuple[Located, list[Diagnostic]]:
     kind = entry.entry_type.lower()
     csl_type = TYPES.get(kind) or (kind if kind in CSL_TYPES else None)
     if csl_type is None:
-        problems.append(Diagnostic(
-            "REF012", f"entry '{entry.key}': BibTeX type '@{entry.entry_type}' has no CSL counterpart", path, line,
-            target=entry.entry_type,
-            hint="use @article, @book, @incollection, @inproceedings, @techreport, @thesis, @online or @misc"))
+        problems.append(
+            Diagnostic(
+                "REF012",
+                f"entry '{entry.key}': BibTeX type '@{entry.entry_type}' has no CSL counterpart",
+                path,
+                line,
+                target=entry.entry_type,
+                hint="use @article, @book, @incollection, @inproceedings, @techreport, @thesis, @online or @misc",
+            )
+        )
         csl_type = "document"
     if csl_type == "document" and fields.get("url") and not any(k in fields for k in ("journal", "journaltitle")):
         csl_type = "webpage"  # @misc with only a URL: a web page, as Zotero exports one
@@ -153,16 +232,33 @@ def read(text: str, path: str) -> tuple[list[Located], list[Diagnostic], list[Di
     from bibtexparser import middlewares
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # failed blocks are reported below, located
-    library = bibtexparser.parse_string(text, append_middleware=[
-        middlewares.MonthIntMiddleware(True), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[
+            middlewares.MonthIntMiddleware(True),
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+        ],
+    )
     broken = []
     for block in library.failed_blocks:
         what = type(block).__name__
-        why = ("two entries share this key" if what == "DuplicateBlockKeyBlock"
-               else "a field shares its name with another" if what == "DuplicateFieldKeyBlock"
-               else "a brace or quote is never closed, or a field lacks '='")
-        broken.append(Diagnostic("REF002", f"this BibTeX entry cannot be read: {why}", path, block.start_line + 1,
-                                 hint="compare it with the entry above it, or export it again from your reference manager"))
+        why = (
+            "two entries share this key"
+            if what == "DuplicateBlockKeyBlock"
+            else "a field shares its name with another"
+            if what == "DuplicateFieldKeyBlock"
+            else "a brace or quote is never closed, or a field lacks '='"
+        )
+        broken.append(
+            Diagnostic(
+                "REF002",
+                f"this BibTeX entry cannot be read: {why}",
+                path,
+                block.start_line + 1,
+                hint="compare it with the entry above it, or export it again from your reference manager",
+            )
+        )
     entries, problems = [], []
     for entry in library.entries:
         located, found = _entry(entry, path)
