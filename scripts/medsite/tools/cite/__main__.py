@@ -52,7 +52,7 @@ def _limits(gate_config: str):
 
 USAGE = ("give a DOI, a PMID or an export file: make cite DOI=10.1056/NEJMra1401483, make cite PMID=29320652, "
          "or make cite FILE=export.bib (CSL JSON or YAML, Better BibTeX, BibTeX)")
-_PMID_PREFIX = re.compile(r"^\s*(?:pmid|pubmed)\s*:?\s*", re.I)
+_PMID_PREFIX = re.compile(r"^\s*(?:pmid|pubmed(?: id)?)\s*:\s*", re.I)
 
 
 def _fail(message: str, status: int) -> int:
