@@ -47,8 +47,8 @@ TEXT_FIELDS = ("type", "title", "title-short", "container-title", "container-tit
                "PMCID", "URL", "language", "medium", "genre", "note", "abstract", "source")
 _NAME_PARTS = ("family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle")
 _PUBMED_NAME = re.compile(r"^(?P<family>\S.*?)\s+(?P<given>[A-Z]{1,4})$")
-# A "given name" that ends in a full word after a space ("Claudia Lucchinetti"): a second person.
-_TWO_PEOPLE = re.compile(r"^\S+(?:\s+\S+)*\s+[A-Z][a-z]{2,}$")
+# The last word of a "given name" such as "Claudia Lucchinetti": a surname, so a second person.
+_SURNAME = re.compile(r"^[A-Z][a-z]{2,}$")
 _ISO_DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 
 NAME_FIX = ("write each person as a list item, '- family: Reich' with 'given: DS' on the next line, "
@@ -108,7 +108,8 @@ def _unsplit_names(value) -> str | None:
             for name in names_from_string(item):
                 if "literal" in name and re.search(r",|;| and ", name["literal"]):
                     return name["literal"]
-                if " " in name.get("family", "") and _TWO_PEOPLE.match(name.get("given", "")):
+                given = name.get("given", "").split()
+                if " " in name.get("family", "") and len(given) > 1 and _SURNAME.match(given[-1]):
                     return item.strip()  # "Daniel Reich, Claudia Lucchinetti" is not Family, Given
     return None
 
