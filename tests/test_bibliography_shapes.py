@@ -23,8 +23,11 @@ SHAPES = ROOT / "tests" / "fixtures" / "bibliography"
 REICH = {
     "id": "reich2018",
     "type": "article-journal",
-    "author": [{"family": "Reich", "given": "DS"}, {"family": "Lucchinetti", "given": "CF"},
-               {"family": "Calabresi", "given": "PA"}],
+    "author": [
+        {"family": "Reich", "given": "DS"},
+        {"family": "Lucchinetti", "given": "CF"},
+        {"family": "Calabresi", "given": "PA"},
+    ],
     "title": "Multiple Sclerosis",
     "container-title": "N Engl J Med",
     "issued": {"date-parts": [[2018]]},
@@ -38,8 +41,10 @@ REICH = {
 THOMPSON = {
     "id": "thompson2018lancet",
     "type": "article-journal",
-    "author": [{"family": f, "given": g} for f, g in
-               (("Thompson", "AJ"), ("Baranzini", "SE"), ("Geurts", "J"), ("Hemmer", "B"), ("Ciccarelli", "O"))],
+    "author": [
+        {"family": f, "given": g}
+        for f, g in (("Thompson", "AJ"), ("Baranzini", "SE"), ("Geurts", "J"), ("Hemmer", "B"), ("Ciccarelli", "O"))
+    ],
     "title": "Multiple sclerosis",
     "container-title": "Lancet",
     "issued": {"date-parts": [[2018]]},
@@ -62,8 +67,19 @@ def _initials(names: list[dict]) -> list[dict]:
     return [{**n, "given": n["given"].replace(".", "").replace(" ", "")} if "given" in n else n for n in names]
 
 
-@pytest.mark.parametrize("name", ["csl.yaml", "csl-object.yaml", "csl-array.json", "csl-object.json", "csl-single.json",
-                                  "better-bibtex.json", "better-bibtex.yaml", "sources.bib"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "csl.yaml",
+        "csl-object.yaml",
+        "csl-array.json",
+        "csl-object.json",
+        "csl-single.json",
+        "better-bibtex.json",
+        "better-bibtex.yaml",
+        "sources.bib",
+    ],
+)
 def test_each_shape_is_read_with_every_field_kept(name):
     bib = load(SHAPES / name)
     assert bib.problems == []
@@ -87,11 +103,14 @@ def test_lower_case_identifiers_and_zoteros_note_are_read_at_their_lines():
     assert text[reich.line_of("PMID") - 1].strip().startswith("note:")
 
 
-@pytest.mark.parametrize("extra, words, line", [
-    ("  doi: 10.1/other\n  DOI: 10.1/this\n", "'doi' says 10.1/other but 'DOI' says 10.1/this", 6),
-    ("  PMID: '1'\n  note: 'PMID: 2'\n", "'note' says PMID 2 but 'PMID' says 1", 7),
-    ("  author: Daniel Reich, Claudia Lucchinetti\n", "'author' holds several names the site cannot tell apart", 6),
-])
+@pytest.mark.parametrize(
+    "extra, words, line",
+    [
+        ("  doi: 10.1/other\n  DOI: 10.1/this\n", "'doi' says 10.1/other but 'DOI' says 10.1/this", 6),
+        ("  PMID: '1'\n  note: 'PMID: 2'\n", "'note' says PMID 2 but 'PMID' says 1", 7),
+        ("  author: Daniel Reich, Claudia Lucchinetti\n", "'author' holds several names the site cannot tell apart", 6),
+    ],
+)
 def test_an_identifier_or_name_that_cannot_be_read_is_reported_never_dropped(extra, words, line):
     text = "- id: a2018\n  type: article-journal\n  title: A trial\n  container-title: J\n  issued: 2018\n" + extra
     bib = parse(text, "refs.yaml")
@@ -123,11 +142,14 @@ def test_a_shape_we_do_not_read_is_one_line_naming_the_shapes_we_do(tmp_path):
     assert "REF015" in line and "no list of entries" in line
 
 
-@pytest.mark.parametrize("pasted, line, words", [
-    ('[\n  {"id": "b2019", "title": "B"}\n]\n', 4, "starts CSL JSON inside a CSL YAML list"),
-    ("@article{b2019,\n  title = {B},\n}\n", 4, "starts a BibTeX entry inside a CSL YAML file"),
-    ("  title: Pain: a review\n", 4, "a value contains ': '"),
-])
+@pytest.mark.parametrize(
+    "pasted, line, words",
+    [
+        ('[\n  {"id": "b2019", "title": "B"}\n]\n', 4, "starts CSL JSON inside a CSL YAML list"),
+        ("@article{b2019,\n  title = {B},\n}\n", 4, "starts a BibTeX entry inside a CSL YAML file"),
+        ("  title: Pain: a review\n", 4, "a value contains ': '"),
+    ],
+)
 def test_a_paste_that_breaks_the_yaml_is_named_in_the_editors_terms(tmp_path, pasted, line, words):
     text = "- id: a2018\n  type: article-journal\n  title: A trial\n" + pasted
     got = _refused(text, "references.yaml", tmp_path)
@@ -143,10 +165,14 @@ def test_broken_json_and_bibtex_are_located(tmp_path):
 
 # -- make cite FILE=... ----------------------------------------------------------------------------
 
-MKDOCS = "site_name: Test\nextra:\n  bibliography: references.yaml\n  publisher:\n    contact_email: editors@example.org\n"
-OURS = "# Our sources: comments and order survive.\n- id: reich2018\n  type: article-journal  # kept\n" \
-       "  author: [{family: Reich, given: DS}]\n  title: Multiple Sclerosis\n  container-title: N Engl J Med\n" \
-       "  issued: 2018\n  DOI: 10.1056/NEJMra1401483\n  findings:\n  - A review.\n"
+MKDOCS = (
+    "site_name: Test\nextra:\n  bibliography: references.yaml\n  publisher:\n    contact_email: editors@example.org\n"
+)
+OURS = (
+    "# Our sources: comments and order survive.\n- id: reich2018\n  type: article-journal  # kept\n"
+    "  author: [{family: Reich, given: DS}]\n  title: Multiple Sclerosis\n  container-title: N Engl J Med\n"
+    "  issued: 2018\n  DOI: 10.1056/NEJMra1401483\n  findings:\n  - A review.\n"
+)
 
 
 @pytest.fixture
@@ -179,8 +205,10 @@ def test_cite_file_appends_the_new_works_and_leaves_out_the_ones_we_have(project
 
 def test_cite_file_refuses_a_key_another_work_has(project, capsys):
     export = project / "other.yaml"
-    export.write_text("- id: reich2018\n  type: article-journal\n  title: Another work\n  container-title: J\n"
-                      "  author: [{family: Reich, given: X}]\n  issued: 2020\n  DOI: 10.1000/other\n")
+    export.write_text(
+        "- id: reich2018\n  type: article-journal\n  title: Another work\n  container-title: J\n"
+        "  author: [{family: Reich, given: X}]\n  issued: 2020\n  DOI: 10.1000/other\n"
+    )
     assert cite(["--file", str(export)]) == 1
     out = capsys.readouterr().out
     assert "the key 'reich2018' is already used by another work (references.yaml:2); left out" in out
@@ -189,9 +217,11 @@ def test_cite_file_refuses_a_key_another_work_has(project, capsys):
 
 def test_cite_file_renames_zoteros_ids_and_refuses_a_shape_it_cannot_read(project, capsys):
     export = project / "zotero.json"
-    export.write_text('[{"id": "http://zotero.org/users/1/items/AB12", "type": "article-journal", "title": "T",'
-                      ' "container-title": "J", "author": [{"family": "Núñez", "given": "A"}],'
-                      ' "issued": {"date-parts": [[2021]]}, "DOI": "10.1000/xyz"}]')
+    export.write_text(
+        '[{"id": "http://zotero.org/users/1/items/AB12", "type": "article-journal", "title": "T",'
+        ' "container-title": "J", "author": [{"family": "Núñez", "given": "A"}],'
+        ' "issued": {"date-parts": [[2021]]}, "DOI": "10.1000/xyz"}]'
+    )
     assert cite(["--file", str(export)]) == 0
     assert "is not a key to cite; the entry is added as 'nunez2021'" in capsys.readouterr().out
     assert load("references.yaml").get("nunez2021").csl["DOI"] == "10.1000/xyz"
@@ -217,15 +247,24 @@ def _make(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     if not (project / "scripts").exists():
         (project / "scripts").symlink_to(ROOT / "scripts")  # `venv` runs scripts/develop_install.py
-    return subprocess.run(["make", "-f", str(ROOT / "Makefile"), "-o", str(venv / ".installed"), f"VENV={venv}", *args],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["make", "-f", str(ROOT / "Makefile"), "-o", str(venv / ".installed"), f"VENV={venv}", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize("args, words", [
-    (["new-page", "PAGE=treatments/x.md"], "new-page: give the page and its title: make new-page PAGE="),
-    (["new-page"], "new-page: give the page and its title"),
-    (["cite"], "cite: give a DOI, a PMID or an export: make cite DOI="),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["new-page", "PAGE=treatments/x.md"], "new-page: give the page and its title: make new-page PAGE="),
+        (["new-page"], "new-page: give the page and its title"),
+        (["cite"], "cite: give a DOI, a PMID or an export: make cite DOI="),
+    ],
+)
 def test_a_target_missing_an_argument_says_how_to_call_it(tmp_path, args, words):
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     result = _make(tmp_path, *args)
