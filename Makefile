@@ -10,6 +10,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN := $(PY) -m
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# `make verify` runs make again: no "Entering directory" lines after the project's own last line.
+MAKEFLAGS += --no-print-directory
+
+# A target called without an argument it needs says how to call it, in one line, and stops (exit 2)
+# before anything is set up: $(call usage,<the arguments, empty when missing>,<the sentence>).
+usage = $(if $(strip $(1)),,@echo '$(2)' >&2; exit 2)
 
 # ENGINE=name builds with another engine: one of medsite.build.engines.ENGINES (mkdocs, the default,
 # properdocs, zensical); `$(PY) -m medsite.tools.make_site --help` lists them.
@@ -90,11 +96,17 @@ verify-links: venv site ## Check external links in the built site online and ref
 verify: venv ## Both online checks
 	$(MAKE) verify-references verify-links
 
-new-page: venv ## Create a page with all required front matter: make new-page PAGE=treatments/x.md TITLE="..." TYPE=treatment
-	$(RUN) medsite.tools.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
+NEW_PAGE_USAGE := new-page: give the page and its title: make new-page PAGE=treatments/x.md TITLE="What the treatment is" TYPE=treatment (TYPE: condition, treatment, clinic, guide, about or policy)
 
-cite: venv ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652)
-	@$(RUN) medsite.tools.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID")
+new-page: $(if $(and $(PAGE),$(TITLE)),venv) ## Create a page with all required front matter: make new-page PAGE=treatments/x.md TITLE="..." TYPE=treatment
+	$(call usage,$(and $(PAGE),$(TITLE)),$(NEW_PAGE_USAGE))
+	@$(RUN) medsite.tools.newpage --path "$$PAGE" --title "$$TITLE" --type "$${TYPE:-condition}"
+
+CITE_USAGE := cite: give a DOI, a PMID or an export: make cite DOI=10.1056/NEJMra1401483, make cite PMID=29320652, or make cite FILE=export.bib (CSL JSON or YAML, Better BibTeX, BibTeX)
+
+cite: $(if $(DOI)$(PMID)$(FILE),venv) ## Add a source from its DOI or PMID, checked online: make cite DOI=10.1056/NEJMra1401483 (or PMID=29320652); or convert and add a reference manager's export: make cite FILE=export.bib (CSL JSON or YAML, BibTeX)
+	$(call usage,$(DOI)$(PMID)$(FILE),$(CITE_USAGE))
+	@$(RUN) medsite.tools.cite $(if $(DOI),--doi "$$DOI") $(if $(PMID),--pmid "$$PMID") $(if $(FILE),--file "$$FILE")
 
 pr-preview: venv ## (CI) One-file preview of the pages a pull request changes, built also when the checks fail
 	@$(RUN) medsite.tools.review.pr_preview

@@ -79,7 +79,7 @@ def test_every_count_is_of_merged_reports(tmp_path, capsys):
     assert status == 1
     assert capsys.readouterr().out.splitlines() == [
         "docs/about-ms/x.md:19: LNK002 link 'what-is-ms.md#gone': the doc 'about-ms/what-is-ms.md' does not contain "
-        "an anchor '#gone'; fix: did you mean '#gene'?",
+        "an anchor '#gone'; fix: did you mean '#gene'? (see GATE-CODES.md#lnk002)",
         "gate: 1 error(s), 0 warning(s)"]
     assert "1 error(s), 0 warning(s)." in summary.read_text()
     loaded = comment.load_diagnostics(json_file)

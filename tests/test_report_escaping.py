@@ -101,7 +101,7 @@ def test_github_annotations_are_one_command_each_with_every_value_escaped():
     properties, message = properties_and_message.split("::", 1)  # the first '::' ends the properties
     props = dict(p.split("=", 1) for p in properties.split(","))
     assert (unescape_workflow(props["file"]), props["line"], props["title"]) == (FILE, "3", "LNK004")
-    assert unescape_workflow(message) == f"{FORGED}. Fix: {HINT}"
+    assert unescape_workflow(message) == f"{FORGED}. Fix: {HINT} (see GATE-CODES.md#lnk004)"
     assert ":" not in props["file"] and "," not in props["file"]
 
 

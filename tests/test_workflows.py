@@ -157,11 +157,11 @@ def test_workflow_check_reports_each_fault_at_its_line():
     assert result.stdout.splitlines() == [
         f"{name}:{at['pull_request.title']}: WF002 `run:` expands an expression: "
         "echo '${{ github.event.pull_request.title }}'; fix: set it as an environment variable in the step's `env:` "
-        'and use "$NAME" in the script',
+        'and use "$NAME" in the script (see GATE-CODES.md#wf002)',
         f"{name}:{at['shell: [bash]']}: WF001 jobs.gate.steps[2].shell: ['bash'] is not of type 'string'; "
-        "fix: correct the key or value (GitHub's workflow syntax reference lists them)",
+        "fix: correct the key or value (GitHub's workflow syntax reference lists them) (see GATE-CODES.md#wf001)",
         f"{name}:{at['  report:']}: WF001 jobs.report: 'runs-on' is a required property; "
-        "fix: correct the key or value (GitHub's workflow syntax reference lists them)",
+        "fix: correct the key or value (GitHub's workflow syntax reference lists them) (see GATE-CODES.md#wf001)",
     ], result.stdout
 
 

@@ -44,6 +44,7 @@ def github(diagnostics: list[Diagnostic]) -> str:
             props.append(f"col={where.column}")
         props.append(f"title={workflow_property(d.code)}")
         message = d.message + (f" ({d.path})" if d.source else "") + (f". Fix: {d.hint}" if d.hint else "")
+        message += f" (see {d.doc})" if d.doc else ""
         out.append(f"::{level} {','.join(props)}::{workflow_data(message)}")
     return "\n".join(out)
 

@@ -1,8 +1,9 @@
-"""Load the site's one bibliography (CSL YAML, or CSL JSON) with line numbers.
+"""Load the site's one bibliography (CSL YAML, CSL JSON, Better BibTeX's CSL, or BibTeX) with line numbers.
 
 CSL YAML is what Zotero (with Better BibTeX) and Pandoc read and write, so
 editors can paste an export in. CSL JSON is YAML too, so `references.json`
-(Zotero's "CSL JSON" export) loads the same way, with lines. Each entry is
+(Zotero's "CSL JSON" export) loads the same way, with lines; BibTeX is
+converted (sources/bibtex.py). Which shape a file is in: sources/bib_shapes.py. Each entry is
 brought into one shape (csl_shape.py); fields in a shape we cannot read are
 left out and reported in `problems` (REF012). The gate's reference checks
 judge the entries.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare, example_entry
-from medsite.sources import csl_shape, yamlsource
+from medsite.sources import bib_shapes, csl_shape
 from medsite.sources import limits as input_limits
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
@@ -143,46 +144,19 @@ class Bibliography:
         return self.by_id.get(key)
 
 
-def _oversized_entries(node, path: str, limit: int) -> list[Diagnostic]:
-    return [
-        input_limits.too_large("bibliography entry", item.end_mark.index - item.start_mark.index, limit,
-                               "characters", path, item.start_mark.line + 1, "bibliography_entry_chars")
-        for item in node.value
-        if item.end_mark.index - item.start_mark.index > limit
-    ]
-
-
 def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limits()) -> Bibliography:
-    """Parse CSL YAML text; raise DiagnosticError with path:line if it is not a list of entries.
+    """Parse a bibliography in any shape we read (sources/bib_shapes.py); raise DiagnosticError with path:line
+    if it cannot be read as a list of entries.
 
     Aliases and oversized entries are refused (INPUT001, INPUT002) before any entry is built.
     """
-    node = yamlsource.compose(text.removeprefix("\ufeff"), path, code=PARSE_CODE)
-    if node is None:
-        return Bibliography(path, [])
-    # Accept both a bare list and Pandoc's `references:` wrapper.
-    if isinstance(node, yamlsource.yaml.MappingNode):
-        for key, value in node.value:
-            if getattr(key, "value", None) == "references":
-                node = value
-                break
-    if not isinstance(node, yamlsource.yaml.SequenceNode):
-        raise DiagnosticError(
-            Diagnostic(
-                PARSE_CODE,
-                "the bibliography must be a YAML list of CSL entries",
-                path,
-                node.start_mark.line + 1,
-                hint="start each entry with '- id: key'",
-            )
-        )
-    oversized = _oversized_entries(node, path, limits.bibliography_entry_chars)
-    if oversized:
-        raise DiagnosticError(*oversized)
+    items, shape_problems = bib_shapes.read(text, path, limits)
     entries = []
     problems = []
-    shape_problems: list[Diagnostic] = []
-    for item in yamlsource.located_items(node, path, code=PARSE_CODE):
+    for item in items:
+        if isinstance(item.value, dict) and not str(item.value.get("id") or "").strip() and item.value.get("citation-key"):
+            item.value["id"] = item.value["citation-key"]  # Better BibTeX names the key so when the id is Zotero's
+            item.key_lines.setdefault("id", item.key_lines.get("citation-key", item.line))
         if not isinstance(item.value, dict) or not str(item.value.get("id") or "").strip():
             problems.append(
                 Diagnostic(
@@ -196,7 +170,8 @@ def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limit
             continue
         key = str(item.value["id"]).strip()
         csl, found = csl_shape.normalise(item.value, entry_id=key, path=path,
-                                        line_of=lambda k, item=item: item.key_lines.get(k, item.line))
+                                        line_of=lambda k, item=item: item.key_lines.get(k, item.line),
+                                        key_lines=item.key_lines)
         shape_problems.extend(found)
         entries.append(Entry(key, csl, path, item.line, item.key_lines))
     if problems:

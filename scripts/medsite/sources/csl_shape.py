@@ -47,6 +47,8 @@ TEXT_FIELDS = ("type", "title", "title-short", "container-title", "container-tit
                "PMCID", "URL", "language", "medium", "genre", "note", "abstract", "source")
 _NAME_PARTS = ("family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle")
 _PUBMED_NAME = re.compile(r"^(?P<family>\S.*?)\s+(?P<given>[A-Z]{1,4})$")
+# The last word of a "given name" such as "Claudia Lucchinetti": a surname, so a second person.
+_SURNAME = re.compile(r"^[A-Z][a-z]{2,}$")
 _ISO_DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 
 NAME_FIX = ("write each person as a list item, '- family: Reich' with 'given: DS' on the next line, "
@@ -96,6 +98,20 @@ def names_from_string(text: str) -> list[dict]:
         # PubMed style "Reich DS, Lucchinetti CF": every piece is a surname and initials.
         parts = pieces if len(pieces) > 1 and all(_PUBMED_NAME.match(p) for p in pieces) else [text]
     return [_one_name(p) for p in parts if p.strip()]
+
+
+def _unsplit_names(value) -> str | None:
+    """A one-line name list we could not split into people ("Daniel Reich, Claudia Lucchinetti"), if any:
+    it would print as one organisation's name, so it is reported instead (an organisation has no comma)."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            for name in names_from_string(item):
+                if "literal" in name and re.search(r",|;| and ", name["literal"]):
+                    return name["literal"]
+                given = name.get("given", "").split()
+                if " " in name.get("family", "") and len(given) > 1 and _SURNAME.match(given[-1]):
+                    return item.strip()  # "Daniel Reich, Claudia Lucchinetti" is not Family, Given
+    return None
 
 
 def _name(value) -> list[dict] | None:
@@ -190,10 +206,49 @@ def date(value) -> dict | None:
 # -- one entry ------------------------------------------------------------------
 
 
-def normalise(csl: dict, *, entry_id: str, path: str, line_of) -> tuple[dict, list[Diagnostic]]:
-    """The entry in the one shape, and a REF012 for each field in a shape we cannot read (left out)."""
+# -- identifiers written another way ---------------------------------------------
+
+# CSL's upper-case variables, as some exports write them (BibTeX and hand-written YAML: `doi:`, `pmid:`).
+UPPER_CASE = ("DOI", "PMID", "PMCID", "URL", "ISBN", "ISSN")
+# Zotero keeps what CSL has no field for in `note` (its "Extra" field), one `Name: value` per line.
+_NOTE_ID = re.compile(r"(?<!\S)(DOI|PMID|PMCID|PubMed ID)\s*:\s*(\S+?)[.;,]?(?=\s|$)", re.I)
+
+
+def identifiers(out: dict, key_lines: dict, refuse) -> None:
+    """Read `doi:`/`pmid:` as DOI/PMID and Zotero's `note: "PMID: 123"` as PMID (in place); a disagreement is refused."""
+    for upper in UPPER_CASE:
+        for key in [k for k in out if isinstance(k, str) and k != upper and k.upper() == upper]:
+            value = out.pop(key)
+            if upper in out and str(out[upper]).strip() != str(value).strip():
+                refuse(key, f"says {value} but '{upper}' says {out[upper]}", f"keep one '{upper}:' field, with the value from the publisher or PubMed")
+                continue
+            out.setdefault(upper, value)
+            key_lines.setdefault(upper, key_lines.get(key))
+    note = out.get("note")
+    if not isinstance(note, str):
+        return
+    for m in list(_NOTE_ID.finditer(note)):
+        field = {"PUBMED ID": "PMID"}.get(m[1].upper(), m[1].upper())
+        if field in out and str(out[field]).strip().lower() != m[2].lower():
+            refuse("note", f"says {field} {m[2]} but '{field}' says {out[field]}", f"keep one '{field}:' field, with the value from the publisher or PubMed")
+            return
+        out.setdefault(field, m[2])
+        key_lines.setdefault(field, key_lines.get("note"))
+    rest = "\n".join(line.strip() for line in _NOTE_ID.sub("", note).splitlines() if line.strip())
+    if rest:
+        out["note"] = rest
+    else:
+        out.pop("note")
+
+
+def normalise(csl: dict, *, entry_id: str, path: str, line_of, key_lines: dict | None = None) -> tuple[dict, list[Diagnostic]]:
+    """The entry in the one shape, and a REF012 for each field in a shape we cannot read (left out).
+
+    `key_lines` (the field lines) gains the lines of identifiers read from another spelling or from `note`.
+    """
     out = dict(csl)
     problems = []
+    key_lines = {} if key_lines is None else key_lines
 
     def refuse(key: str, what: str, fix: str) -> None:
         out.pop(key, None)
@@ -206,10 +261,15 @@ def normalise(csl: dict, *, entry_id: str, path: str, line_of) -> tuple[dict, li
         (TEXT_FIELDS, lambda v: v is not None and not isinstance(v, str), _text,
          "should be text, but is a list or a group of fields", TEXT_FIX),
     )
+    identifiers(out, key_lines, refuse)
+    for key in NAME_FIELDS:
+        unsplit = _unsplit_names(csl.get(key))
+        if unsplit:
+            refuse(key, f"holds several names the site cannot tell apart ('{unsplit}')", NAME_FIX)
     for fields, needs_reading, read, what, fix in kinds:
         for key in fields:
-            if key in csl and needs_reading(csl[key]):
-                found = read(csl[key])
+            if key in out and needs_reading(out[key]):
+                found = read(out[key])
                 if found is None:
                     refuse(key, what, fix)
                 else:

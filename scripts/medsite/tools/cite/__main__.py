@@ -1,4 +1,5 @@
 """`python -m medsite.tools.cite --doi 10.x/y` or `--pmid 123`: look the work up, add it, print the key to cite.
+`--file export.bib` (or .json, .yaml): convert a reference manager's export and append its entries (from_file.py).
 
 Exit status: 0 added (or already there), 1 the work was not added (not found,
 retracted, services disagree or cannot be reached), 2 usage or configuration error.
@@ -8,6 +9,7 @@ Nothing is written unless the work was found, checked and added in full.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +22,7 @@ from medsite.sources import settings
 from medsite.sources.bibliography import Bibliography
 from medsite.sources.bibliography import load as load_bibliography
 from medsite.sources.gate_settings import load_config
-from medsite.tools.cite import append
+from medsite.tools.cite import append, from_file
 from medsite.tools.cite.entry import key_for
 from medsite.tools.cite.lookup import CiteError, Found, by_doi, by_pmid
 from medsite.verify.client import HttpClient
@@ -29,9 +31,10 @@ from medsite.verify.services import ConfigError, Services, production_policy, re
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="make cite", description="Add a source to the bibliography from its DOI or PMID.")
-    which = p.add_mutually_exclusive_group(required=True)
+    which = p.add_mutually_exclusive_group()
     which.add_argument("--doi", help="the work's DOI, e.g. 10.1056/NEJMra1401483")
-    which.add_argument("--pmid", help="the work's PubMed ID, e.g. 29320652")
+    which.add_argument("--pmid", help="the work's PubMed ID, e.g. 29320652 (PMID:29320652 also reads)")
+    which.add_argument("--file", help="an export from a reference manager: CSL JSON or YAML, Better BibTeX, BibTeX")
     p.add_argument("--config-file", default="mkdocs.yml")
     p.add_argument("--bibliography", help="bibliography file (default: extra.bibliography in mkdocs.yml)")
     p.add_argument("--lock", default="verification.lock.json")
@@ -45,6 +48,11 @@ def _limits(gate_config: str):
     its defaults when the file is missing: its problems are the gate's to report)."""
     config, _ = load_config(Path(gate_config), gate_config)
     return config["limits"]
+
+
+USAGE = ("give a DOI, a PMID or an export file: make cite DOI=10.1056/NEJMra1401483, make cite PMID=29320652, "
+         "or make cite FILE=export.bib (CSL JSON or YAML, Better BibTeX, BibTeX)")
+_PMID_PREFIX = re.compile(r"^\s*(?:pmid|pubmed(?: id)?)\s*:\s*", re.I)
 
 
 def _fail(message: str, status: int) -> int:
@@ -72,12 +80,17 @@ def main(argv: list[str] | None = None, *, client: HttpClient | None = None) -> 
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    if not (args.doi or "").strip() and not (args.pmid or "").strip():
-        return _fail("give a DOI or a PMID: make cite DOI=10.1056/NEJMra1401483, or make cite PMID=29320652", 2)
+    if args.pmid:
+        args.pmid = _PMID_PREFIX.sub("", args.pmid)  # "PMID:29320652", "pmid: 29320652", as PubMed shows it
+    if not any((v or "").strip() for v in (args.doi, args.pmid, args.file)):
+        return _fail(USAGE, 2)
     try:
         site = read_mkdocs(args.config_file)
     except ConfigError as exc:
         return _fail(str(exc), 2)
+    if args.file:
+        bib_path = args.bibliography or site.bibliography or settings.DEFAULT_BIBLIOGRAPHY
+        return from_file.main(args.file, bib_path, print, _fail, warn=lambda m: print(m, file=sys.stderr))
     if not site.contact or "@" not in site.contact:
         return _fail(f"set extra.publisher.contact_email in {args.config_file}: the services ask who is calling", 2)
     bib_path = args.bibliography or site.bibliography or settings.DEFAULT_BIBLIOGRAPHY
@@ -135,6 +148,8 @@ def main(argv: list[str] | None = None, *, client: HttpClient | None = None) -> 
     print(f"added {key} to {bib.path} ({ids}: verified online {today.isoformat()}, recorded in {args.lock})")
     if found.note:
         print(f"note: {found.note}")
+    line = next((n + 1 for n, text in enumerate(new_text.splitlines()) if text.strip() == f"- id: {key}"), 1)
+    print(from_file.no_findings_line(key, bib.path, line))
     print(f"cite it as [@{key}] and add {key} to the page's `sources:`")
     return 0
 

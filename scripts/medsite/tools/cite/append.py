@@ -39,8 +39,9 @@ def entry_yaml(entry: dict, indent: int = 0) -> str:
 
 
 def appended_text(text: str, entry: dict, path: str) -> str:
-    if path.endswith(".json"):
-        raise AppendError(f"{path} is CSL JSON; `make cite` adds entries to a CSL YAML bibliography only")
+    if path.endswith((".json", ".bib")):
+        shape = "CSL JSON" if path.endswith(".json") else "BibTeX"
+        raise AppendError(f"{path} is {shape}; `make cite` adds entries to a CSL YAML bibliography only")
     if text and not text.endswith("\n"):
         text += "\n"
     new = text + entry_yaml(entry, _item_indent(text, path))
