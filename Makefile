@@ -111,3 +111,7 @@ lock: venv ## Re-pin requirements.txt with hashes from requirements.in
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf site .site-builds .staging .cache .medsite-cache .pytest_cache
+
+.PHONY: review
+review: venv ## Record a clinical review of a page by a listed reviewer: make review PAGE=docs/x.md REVIEWER=id (DATE=YYYY-MM-DD, default today)
+	@$(RUN) medsite.tools.review.record --page "$${PAGE:-}" --reviewer "$${REVIEWER:-}" $(if $(DATE),--date "$$DATE")

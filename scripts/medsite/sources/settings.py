@@ -50,6 +50,7 @@ GATE_DEFAULTS = {
     "readability_page_types": ["condition", "treatment", "clinic", "guide"],
     "limits": None,  # medsite.sources.limits.Limits holds the defaults
     "first_load_kb": 64,
+    "review_changed_error_page_types": [],  # page types whose change since their clinical review is an error (REVIEW006)
 }
 
 
