@@ -20,19 +20,22 @@ from conftest import ROOT, run_build
 from medsite.gate.project import Project
 from medsite.gate.run import run
 from medsite.markdown import fingerprint
-from medsite.sources import frontmatter
+from medsite.sources import bibliography, frontmatter, reviews
 from medsite.tools.review import record
+from test_gate import OTHER, diagnose, html, site_files
 
 TODAY = dt.date.today()
 REVIEWED_ON = TODAY - dt.timedelta(days=5)
-TEAM = [{
-    "id": "ada-real",
-    "name": "Dr Ada Real",
-    "role": "Consultant neurologist",
-    "registration": {"body": "General Medical Council", "number": "7654321"},
-    "conflicts_of_interest": "None declared",
-    "github": "ada-real-gh",
-}]
+TEAM = [
+    {
+        "id": "ada-real",
+        "name": "Dr Ada Real",
+        "role": "Consultant neurologist",
+        "registration": {"body": "General Medical Council", "number": "7654321"},
+        "conflicts_of_interest": "None declared",
+        "github": "ada-real-gh",
+    }
+]
 CITED = "Most people with MS have relapses at first [@safe2020]."
 BODY = f"""{CITED} Some people later have a steady worsening [@other2021].
 
@@ -46,17 +49,29 @@ SOURCES = "safe2020, other2021"
 
 def page(body: str, title: str = "What MS is", page_type: str = "condition", sources: str = "") -> str:
     last, due = TODAY - dt.timedelta(days=30), TODAY + dt.timedelta(days=300)
-    return (f"---\ntitle: {title}\ndescription: A plain description.\npage_type: {page_type}\n"
-            f"last_reviewed: {last}\nnext_review_due: {due}\nreviewed_by: \"\"\nsources: [{sources}]\n---\n\n{body}\n")
+    return (
+        f"---\ntitle: {title}\ndescription: A plain description.\npage_type: {page_type}\n"
+        f'last_reviewed: {last}\nnext_review_due: {due}\nreviewed_by: ""\nsources: [{sources}]\n---\n\n{body}\n'
+    )
 
 
 def entry(key: str, title: str) -> dict:
-    return {"id": key, "type": "article-journal", "author": [{"family": "Example", "given": "A"}], "title": title,
-            "container-title": "J Test", "issued": {"date-parts": [[2020]]}, "DOI": f"10.5555/{key}"}
+    return {
+        "id": key,
+        "type": "article-journal",
+        "author": [{"family": "Example", "given": "A"}],
+        "title": title,
+        "container-title": "J Test",
+        "issued": {"date-parts": [[2020]]},
+        "DOI": f"10.5555/{key}",
+    }
 
 
-BIB = [entry("safe2020", "A fictitious study of relapses"), entry("other2021", "A fictitious study of progression"),
-       entry("unused2022", "A fictitious study nobody cites")]
+BIB = [
+    entry("safe2020", "A fictitious study of relapses"),
+    entry("other2021", "A fictitious study of progression"),
+    entry("unused2022", "A fictitious study nobody cites"),
+]
 
 
 def make_project(tmp_path, team=TEAM):
@@ -67,8 +82,10 @@ def make_project(tmp_path, team=TEAM):
     shutil.copy2(ROOT / "gate.yml", root / "gate.yml")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     linked = ["about/about-us.md", "about/contact.md", "about-ms/what-is-ms.md", "stem-cells/questions-to-ask.md"]
-    pages = {"reviewed.md": page(BODY, sources=SOURCES),
-             "unrelated.md": page("Another page's text [@safe2020].\n", "Another page", sources="safe2020")}
+    pages = {
+        "reviewed.md": page(BODY, sources=SOURCES),
+        "unrelated.md": page("Another page's text [@safe2020].\n", "Another page", sources="safe2020"),
+    }
     config["nav"] = [{"Home": "index.md"}] + [{f"Page {i}": uri} for i, uri in enumerate([*pages, *linked])]
     config["extra"]["bibliography"] = "docs/references.yaml"
     config["extra"].pop("clinic_offer", None)
@@ -130,8 +147,11 @@ def test_a_review_holds_only_while_the_reviewed_text_is_unchanged(tmp_path):
     due = next(line for line in recorded.splitlines() if "next_review_due" in line).split(": ")[1]
     doc = root / "docs" / "reviewed.md"
     text = doc.read_text()
-    doc.write_text(text.replace(f"last_reviewed: {TODAY - dt.timedelta(days=30)}", f"last_reviewed: {REVIEWED_ON}")
-                   .replace(f"next_review_due: {TODAY + dt.timedelta(days=300)}", f"next_review_due: {due}"))
+    doc.write_text(
+        text.replace(f"last_reviewed: {TODAY - dt.timedelta(days=30)}", f"last_reviewed: {REVIEWED_ON}").replace(
+            f"next_review_due: {TODAY + dt.timedelta(days=300)}", f"next_review_due: {due}"
+        )
+    )
 
     rc, found = build(root)
     assert rc == 0, [d for d in found if d["severity"] == "error"]
@@ -151,7 +171,8 @@ def test_a_review_holds_only_while_the_reviewed_text_is_unchanged(tmp_path):
     assert "Changed since its clinical review on" in byline and "awaiting re-review" in byline
     assert "Clinically reviewed by" not in byline
     assert "reviewedBy" not in data
-    assert data["lastReviewed"] == shown  # the front matter's date: the day of the last review, not a claim about this text
+    # The front matter's date: the day of the last review, not a claim about this text.
+    assert data["lastReviewed"] == shown
     warned = [d for d in found if d["code"] == "REVIEW005"]
     assert [(d["path"], d["severity"]) for d in warned] == [("docs/reviewed.md", "warning")]
 
@@ -190,7 +211,8 @@ def test_a_record_with_a_fault_is_refused_and_never_shown(tmp_path):
     rc, found = build(root)
     assert rc == 1
     assert [(d["code"], d["path"], d["line"]) for d in found if d["code"].startswith("REVIEW")] == [
-        ("REVIEW004", "reviews.yml", _line_of(path, "reviewer: dr-invented"))]
+        ("REVIEW004", "reviews.yml", _line_of(path, "reviewer: dr-invented"))
+    ]
     assert not (root / "site").exists()  # nothing was published
 
 
@@ -201,14 +223,17 @@ def _line_of(path, needle):
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ("page", "REVIEW005"),
-    ("cited entry", "REVIEW005"),
-    ("include", "REVIEW005"),
-    ("uncited entry", None),
-    ("review dates in front matter", None),
-    ("line ends", None),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("page", "REVIEW005"),
+        ("cited entry", "REVIEW005"),
+        ("include", "REVIEW005"),
+        ("uncited entry", None),
+        ("review dates in front matter", None),
+        ("line ends", None),
+    ],
+)
 def test_what_voids_a_review(tmp_path, change, expected):
     root = make_project(tmp_path)
     doc = root / "docs" / "reviewed.md"
@@ -226,8 +251,8 @@ def test_what_voids_a_review(tmp_path, change, expected):
     elif change == "uncited entry":
         bib.write_text(bib.read_text().replace("nobody cites", "nobody cites yet"))
     elif change == "review dates in front matter":
-        doc.write_text(doc.read_text().replace("last_reviewed: ", "last_reviewed: ", 1).replace(
-            f"last_reviewed: {TODAY - dt.timedelta(days=30)}", f"last_reviewed: {REVIEWED_ON}"))
+        old = f"last_reviewed: {TODAY - dt.timedelta(days=30)}"
+        doc.write_text(doc.read_text().replace(old, f"last_reviewed: {REVIEWED_ON}"))
     elif change == "line ends":
         doc.write_bytes(doc.read_bytes().replace(b"\n", b"\r\n"))
     found = [d for d in gate(root) if d.code.startswith("REVIEW") and d.code != "REVIEW007"]
@@ -260,31 +285,47 @@ RECORD = """- page: {page}
 """
 
 
-@pytest.mark.parametrize(("field", "value", "code"), [
-    ("page", "docs/gone.md", "REVIEW003"),
-    ("reviewer", "dr-invented", "REVIEW004"),
-    ("fingerprint", "sha256:abc", "REVIEW002"),
-    ("fingerprint", "md5:" + "0" * 64, "REVIEW002"),
-    ("date", "2026-02-30", "REVIEW002"),
-    ("date", str(TODAY + dt.timedelta(days=1)), "REVIEW002"),  # a review cannot have happened yet
-    ("due", str(REVIEWED_ON), "REVIEW002"),  # not after the review
-])
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("page", "docs/gone.md", "REVIEW003"),
+        ("reviewer", "dr-invented", "REVIEW004"),
+        ("fingerprint", "sha256:abc", "REVIEW002"),
+        ("fingerprint", "md5:" + "0" * 64, "REVIEW002"),
+        ("date", "2026-02-30", "REVIEW002"),
+        ("date", str(TODAY + dt.timedelta(days=1)), "REVIEW002"),  # a review cannot have happened yet
+        ("due", str(REVIEWED_ON), "REVIEW002"),  # not after the review
+    ],
+)
 def test_a_bad_record_is_one_error_at_its_line_and_claims_nothing(tmp_path, field, value, code):
     root = make_project(tmp_path)
     doc = frontmatter.read(root / "docs" / "reviewed.md", "docs/reviewed.md")
-    from medsite.sources import bibliography
     current = fingerprint.fingerprint(doc, root / "includes", bibliography.load("docs/references.yaml", root))
-    fields = {"page": "docs/reviewed.md", "reviewer": "ada-real", "date": str(REVIEWED_ON),
-              "due": str(REVIEWED_ON + dt.timedelta(days=365)), "fingerprint": current}
+    fields = {
+        "page": "docs/reviewed.md",
+        "reviewer": "ada-real",
+        "date": str(REVIEWED_ON),
+        "due": str(REVIEWED_ON + dt.timedelta(days=365)),
+        "fingerprint": current,
+    }
     fields[field] = value
-    good = RECORD.format(**{**fields, "page": "docs/unrelated.md", "fingerprint": "sha256:" + "0" * 64,
-                            "reviewer": "ada-real", "date": str(REVIEWED_ON), "due": str(REVIEWED_ON + dt.timedelta(days=365))})
+    good = RECORD.format(
+        **{
+            **fields,
+            "page": "docs/unrelated.md",
+            "fingerprint": "sha256:" + "0" * 64,
+            "reviewer": "ada-real",
+            "date": str(REVIEWED_ON),
+            "due": str(REVIEWED_ON + dt.timedelta(days=365)),
+        }
+    )
     (root / "reviews.yml").write_text("# records\n" + good + RECORD.format(**fields))
     found = [d for d in gate(root) if d.code.startswith("REVIEW") and d.path == "reviews.yml"]
     key = {"due": "next_review_due"}.get(field, field)
-    assert [(d.code, d.line) for d in found] == [(code, 7 + ["page", "reviewer", "date", "next_review_due", "fingerprint"].index(key))]
+    assert [(d.code, d.line) for d in found] == [
+        (code, 7 + ["page", "reviewer", "date", "next_review_due", "fingerprint"].index(key))
+    ]
     # The faulty record is never used: the page it names (if any) shows no review.
-    from medsite.sources import reviews
     loaded = reviews.load(root, yaml.safe_load((root / "mkdocs.yml").read_text())["extra"], today=TODAY)
     assert loaded.latest("docs/reviewed.md") is None
 
@@ -295,7 +336,8 @@ def test_malformed_yaml_and_an_incomplete_reviewer_are_located(tmp_path):
     (root / "reviews.yml").write_text("- page: docs/reviewed.md\n  reviewer: [unclosed\n")
     found = [(d.code, d.path, d.line) for d in gate(root) if d.code.startswith("REVIEW")]
     team_line = _line_of(root / "mkdocs.yml", "id: bo")
-    assert found == [("REVIEW001", "mkdocs.yml", team_line), ("REVIEW002", "reviews.yml", 3)]  # where YAML found the list unclosed
+    # Line 3: where YAML found the list unclosed (the message says where it started).
+    assert found == [("REVIEW001", "mkdocs.yml", team_line), ("REVIEW002", "reviews.yml", 3)]
 
 
 # --- the command ---------------------------------------------------------------------------------
@@ -310,10 +352,13 @@ def test_make_review_without_arguments_says_how(tmp_path, capsys):
     assert not (root / "reviews.yml").exists()
 
 
-@pytest.mark.parametrize(("page_rel", "reviewer", "expected"), [
-    ("docs/nope.md", "ada-real", "REVIEW003 there is no page 'docs/nope.md'"),
-    ("docs/reviewed.md", "dr-invented", "REVIEW004 'dr-invented' is not a complete entry"),
-])
+@pytest.mark.parametrize(
+    ("page_rel", "reviewer", "expected"),
+    [
+        ("docs/nope.md", "ada-real", "REVIEW003 there is no page 'docs/nope.md'"),
+        ("docs/reviewed.md", "dr-invented", "REVIEW004 'dr-invented' is not a complete entry"),
+    ],
+)
 def test_make_review_refuses_an_unknown_page_or_reviewer(tmp_path, capsys, page_rel, reviewer, expected):
     root = make_project(tmp_path)
     assert review(root, page_rel, reviewer) == 2
@@ -329,24 +374,34 @@ def test_the_next_review_follows_the_page_types_cycle(tmp_path):
 
 APPROVAL = {
     "action": "submitted",
-    "review": {"state": "approved", "user": {"login": "ada-real-gh"}, "commit_id": "b7e3f0c",
-               "submitted_at": f"{REVIEWED_ON}T10:00:00Z", "html_url": "https://github.example/pr/5#review-1"},
+    "review": {
+        "state": "approved",
+        "user": {"login": "ada-real-gh"},
+        "commit_id": "b7e3f0c",
+        "submitted_at": f"{REVIEWED_ON}T10:00:00Z",
+        "html_url": "https://github.example/pr/5#review-1",
+    },
     "pull_request": {"number": 5, "head": {"sha": "b7e3f0c"}},
     "repository": {"full_name": "owner/site"},
 }
 
 
-@pytest.mark.parametrize(("change", "accepted"), [
-    ({}, True),
-    ({"state": "commented"}, False),
-    ({"user": {"login": "someone-else"}}, False),
-    ({"commit_id": "0000000"}, False),  # approved an earlier commit
-])
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        ({}, True),
+        ({"state": "commented"}, False),
+        ({"user": {"login": "someone-else"}}, False),
+        ({"commit_id": "0000000"}, False),  # approved an earlier commit
+    ],
+)
 def test_a_pull_request_approval_by_a_listed_reviewer_becomes_a_record(tmp_path, capsys, change, accepted):
     root = make_project(tmp_path)
     event = {**APPROVAL, "review": {**APPROVAL["review"], **change}}
     (tmp_path / "event.json").write_text(json.dumps(event))
-    rc = record.main(["--root", str(root), "--approval-event", str(tmp_path / "event.json"), "--page", "docs/reviewed.md"])
+    rc = record.main(
+        ["--root", str(root), "--approval-event", str(tmp_path / "event.json"), "--page", "docs/reviewed.md"]
+    )
     assert rc == (0 if accepted else 2), capsys.readouterr().err
     if accepted:
         text = (root / "reviews.yml").read_text()
@@ -354,3 +409,27 @@ def test_a_pull_request_approval_by_a_listed_reviewer_becomes_a_record(tmp_path,
         assert [d.code for d in gate(root) if d.code.startswith("REVIEW") and d.code != "REVIEW007"] == []
     else:
         assert not (root / "reviews.yml").exists()
+
+
+# --- the built site: nothing published claims a review it does not have ----------------------------------
+
+
+@pytest.mark.parametrize("claim", ["byline", "jsonld"])
+def test_a_built_page_that_names_a_reviewer_without_a_record_is_refused(tmp_path, claim):
+    article = "<p>Text.</p>"
+    if claim == "byline":  # a template (or a hand edit of site/) that writes a reviewer in
+        built = html(article).replace(
+            '<aside class="health-footer">',
+            '<aside class="health-footer"><p class="health-footer__byline">'
+            '<span class="health-footer__reviewed">Clinically reviewed by Dr Ada Real, Consultant '
+            "neurologist</span></p>",
+        )
+    else:
+        built = html(
+            article,
+            jsonld='{"@type":"MedicalWebPage","name":"A page","lastReviewed":"2026-11-25",'
+            '"reviewedBy":{"@type":"Person","name":"Dr Ada Real"}}',
+        )
+    files = {**site_files(article, OTHER), "site/page/index.html": built}
+    found = [(d.code, d.path) for d in diagnose(tmp_path, files, site=True) if d.code.startswith("REVIEW")]
+    assert found == [("REVIEW008", "site/page/index.html")]

@@ -82,6 +82,7 @@ def inputs(page: Page, includes_dir: Path, bib: Bibliography | None) -> dict:
 
 def fingerprint(page: Page, includes_dir: Path, bib: Bibliography | None) -> str:
     """'sha256:' and 64 hexadecimal digits."""
-    canonical = json.dumps(inputs(page, includes_dir, bib), sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"), default=str)
+    canonical = json.dumps(
+        inputs(page, includes_dir, bib), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -28,21 +28,23 @@ from medsite.sources import settings, yamlsource
 RECORDS = "reviews.yml"
 
 RULES = declare(
-    Rule("REVIEW001", ERROR,
-         what="A clinical reviewer in mkdocs.yml extra.editorial_team lacks a field readers need to judge them "
-              "(id, name, role, registration with body and number, conflicts_of_interest), or two share an id.",
-         why="A page names its reviewer with their role, registration and interests: a reader must be able to "
-             "check who signed it off, and no review by an incomplete entry is shown.",
-         fix="Complete the entry with the person's own details (never invented); write 'None declared' when "
-             "they declare no conflicts of interest.",
-         where="mkdocs.yml",
-         bad="""\
+    Rule(
+        "REVIEW001",
+        ERROR,
+        what="A clinical reviewer in mkdocs.yml extra.editorial_team lacks a field readers need to judge them "
+        "(id, name, role, registration with body and number, conflicts_of_interest), or two share an id.",
+        why="A page names its reviewer with their role, registration and interests: a reader must be able to "
+        "check who signed it off, and no review by an incomplete entry is shown.",
+        fix="Complete the entry with the person's own details (never invented); write 'None declared' when "
+        "they declare no conflicts of interest.",
+        where="mkdocs.yml",
+        bad="""\
 extra:
   bibliography: docs/references.yaml
   editorial_team:
     - id: ada-real
       name: Dr Ada Real""",
-         good="""\
+        good="""\
 extra:
   bibliography: docs/references.yaml
   editorial_team:
@@ -50,63 +52,73 @@ extra:
       name: Dr Ada Real
       role: Consultant neurologist
       registration: {body: General Medical Council, number: "7654321"}
-      conflicts_of_interest: None declared"""),
-    Rule("REVIEW002", ERROR,
-         what="A review record in reviews.yml is malformed: not YAML, a field missing or unknown, a date that is "
-              "not YYYY-MM-DD or lies in the future, a next review date not after the review, or a fingerprint "
-              "that is not 'sha256:' and 64 hexadecimal digits.",
-         why="A record is the proof that a clinician read exactly this text; one that cannot be read proves nothing, "
-             "so the page does not show it.",
-         fix="Do not edit records by hand: remove the faulty item and run `make review PAGE=docs/page.md REVIEWER=id` again.",
-         where=RECORDS,
-         bad="""\
+      conflicts_of_interest: None declared""",
+    ),
+    Rule(
+        "REVIEW002",
+        ERROR,
+        what="A review record in reviews.yml is malformed: not YAML, a field missing or unknown, a date that is "
+        "not YYYY-MM-DD or lies in the future, a next review date not after the review, or a fingerprint "
+        "that is not 'sha256:' and 64 hexadecimal digits.",
+        why="A record is the proof that a clinician read exactly this text; one that cannot be read proves nothing, "
+        "so the page does not show it.",
+        fix="Do not edit records by hand: remove the faulty item and run `make review PAGE=docs/page.md REVIEWER=id` again.",
+        where=RECORDS,
+        bad="""\
 - page: docs/page.md
   reviewer: ada-real
   date: 2026-13-01
   next_review_due: 2027-11-20
   fingerprint: sha256:1234""",
-         good="""\
+        good="""\
 - page: docs/page.md
   reviewer: ada-real
   date: 2026-11-20
   next_review_due: 2027-11-20
-  fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000"""),
-    Rule("REVIEW003", ERROR,
-         what="A review record in reviews.yml names a page that does not exist.",
-         why="A review of a page that was moved or deleted must not be carried over to other text.",
-         fix="If the page was moved, review it again at its new place (`make review PAGE=docs/new.md REVIEWER=id`); "
-             "remove records of deleted pages.",
-         where=RECORDS,
-         bad="""\
+  fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000""",
+    ),
+    Rule(
+        "REVIEW003",
+        ERROR,
+        what="A review record in reviews.yml names a page that does not exist.",
+        why="A review of a page that was moved or deleted must not be carried over to other text.",
+        fix="If the page was moved, review it again at its new place (`make review PAGE=docs/new.md REVIEWER=id`); "
+        "remove records of deleted pages.",
+        where=RECORDS,
+        bad="""\
 - page: docs/gone.md
   reviewer: ada-real
   date: 2026-11-20
   next_review_due: 2027-11-20
   fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000""",
-         good="""\
+        good="""\
 - page: docs/page.md
   reviewer: ada-real
   date: 2026-11-20
   next_review_due: 2027-11-20
-  fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000"""),
-    Rule("REVIEW004", ERROR,
-         what="A review record in reviews.yml names a reviewer who is not a complete entry of mkdocs.yml extra.editorial_team.",
-         why="Never invent a reviewer: only a listed clinician who agreed to be named can sign a page off.",
-         fix="Record the review under the reviewer's id from extra.editorial_team; a maintainer adds a new reviewer "
-             "there first, with their agreement.",
-         where=RECORDS,
-         bad="""\
+  fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000""",
+    ),
+    Rule(
+        "REVIEW004",
+        ERROR,
+        what="A review record in reviews.yml names a reviewer who is not a complete entry of mkdocs.yml extra.editorial_team.",
+        why="Never invent a reviewer: only a listed clinician who agreed to be named can sign a page off.",
+        fix="Record the review under the reviewer's id from extra.editorial_team; a maintainer adds a new reviewer "
+        "there first, with their agreement.",
+        where=RECORDS,
+        bad="""\
 - page: docs/page.md
   reviewer: dr-invented
   date: 2026-11-20
   next_review_due: 2027-11-20
   fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000""",
-         good="""\
+        good="""\
 - page: docs/page.md
   reviewer: ada-real
   date: 2026-11-20
   next_review_due: 2027-11-20
-  fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000"""),
+  fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000""",
+    ),
 )
 
 FIELDS = ("page", "reviewer", "date", "next_review_due", "fingerprint")
@@ -175,14 +187,23 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def parse_team(value, lines: list[int] | None = None, path: str = settings.MKDOCS) -> tuple[dict[str, Reviewer], list[Diagnostic]]:
+def parse_team(
+    value, lines: list[int] | None = None, path: str = settings.MKDOCS
+) -> tuple[dict[str, Reviewer], list[Diagnostic]]:
     """The complete entries of extra.editorial_team by id, and REVIEW001 for each incomplete one."""
     team: dict[str, Reviewer] = {}
     problems: list[Diagnostic] = []
     items = value if isinstance(value, list) else []
     if value not in (None, []) and not isinstance(value, list):
-        return team, [Diagnostic("REVIEW001", "extra.editorial_team must be a list of reviewers", path,
-                                 (lines or [None])[0], hint="write editorial_team: [] until a clinician has agreed to be listed")]
+        return team, [
+            Diagnostic(
+                "REVIEW001",
+                "extra.editorial_team must be a list of reviewers",
+                path,
+                (lines or [None])[0],
+                hint="write editorial_team: [] until a clinician has agreed to be listed",
+            )
+        ]
     for n, item in enumerate(items):
         line = lines[n] if lines and n < len(lines) else None
         if not isinstance(item, dict):
@@ -193,15 +214,37 @@ def parse_team(value, lines: list[int] | None = None, path: str = settings.MKDOC
         missing += [f"registration.{f}" for f in ("body", "number") if not _text(str(registration.get(f) or ""))]
         who = _text(item.get("name")) or _text(item.get("id")) or f"entry {n + 1}"
         if missing:
-            problems.append(Diagnostic("REVIEW001", f"reviewer '{who}' lacks {', '.join(missing)}", path, line,
-                                       target=who, hint="add the person's own details; conflicts_of_interest: None declared "
-                                                        "when they declare none"))
+            problems.append(
+                Diagnostic(
+                    "REVIEW001",
+                    f"reviewer '{who}' lacks {', '.join(missing)}",
+                    path,
+                    line,
+                    target=who,
+                    hint="add the person's own details; conflicts_of_interest: None declared when they declare none",
+                )
+            )
             continue
-        member = Reviewer(_text(item["id"]), _text(item["name"]), _text(item["role"]), _text(str(registration["body"])),
-                          _text(str(registration["number"])), _text(item["conflicts_of_interest"]), _text(item.get("github")))
+        member = Reviewer(
+            _text(item["id"]),
+            _text(item["name"]),
+            _text(item["role"]),
+            _text(str(registration["body"])),
+            _text(str(registration["number"])),
+            _text(item["conflicts_of_interest"]),
+            _text(item.get("github")),
+        )
         if member.id in team:
-            problems.append(Diagnostic("REVIEW001", f"two reviewers have the id '{member.id}'", path, line, target=member.id,
-                                       hint="give each reviewer an id of their own"))
+            problems.append(
+                Diagnostic(
+                    "REVIEW001",
+                    f"two reviewers have the id '{member.id}'",
+                    path,
+                    line,
+                    target=member.id,
+                    hint="give each reviewer an id of their own",
+                )
+            )
             continue
         team[member.id] = member
     return team, problems
@@ -217,7 +260,11 @@ def _team_lines(root: Path) -> list[int]:
         if getattr(key, "value", None) == "extra" and isinstance(value, yaml.MappingNode):
             for k, v in value.value:
                 if getattr(k, "value", None) == "editorial_team":
-                    return [i.start_mark.line + 1 for i in v.value] if isinstance(v, yaml.SequenceNode) else [k.start_mark.line + 1]
+                    return (
+                        [i.start_mark.line + 1 for i in v.value]
+                        if isinstance(v, yaml.SequenceNode)
+                        else [k.start_mark.line + 1]
+                    )
     return []
 
 
@@ -231,24 +278,45 @@ def _date(value) -> dt.date | None:
         return None
 
 
-def _record(item: yamlsource.Located, team: dict, pages: set[str] | None, today: dt.date | None,
-            path: str) -> tuple[Record | None, list[Diagnostic]]:
+def _record(
+    item: yamlsource.Located, team: dict, pages: set[str] | None, today: dt.date | None, path: str
+) -> tuple[Record | None, list[Diagnostic]]:
     value, at = item.value, item.key_lines
     if not isinstance(value, dict):
-        return None, [Diagnostic("REVIEW002", "a review record must be a set of fields", path, item.line,
-                                 hint="run `make review` rather than writing records by hand")]
+        return None, [
+            Diagnostic(
+                "REVIEW002",
+                "a review record must be a set of fields",
+                path,
+                item.line,
+                hint="run `make review` rather than writing records by hand",
+            )
+        ]
     problems = []
 
     def bad(code: str, message: str, key: str, hint: str = "") -> None:
-        problems.append(Diagnostic(code, message, path, at.get(key, item.line), target=str(value.get(key) or key),
-                                   hint=hint or "remove the item and run `make review PAGE=... REVIEWER=...` again"))
+        problems.append(
+            Diagnostic(
+                code,
+                message,
+                path,
+                at.get(key, item.line),
+                target=str(value.get(key) or key),
+                hint=hint or "remove the item and run `make review PAGE=... REVIEWER=...` again",
+            )
+        )
 
     for name in FIELDS:
         if not _text(value.get(name)):
             bad("REVIEW002", f"the review record lacks '{name}'", name)
     for name in value:
         if name not in FIELDS + OPTIONAL:
-            bad("REVIEW002", f"unknown field '{name}' in a review record", str(name), f"use only: {', '.join(FIELDS + OPTIONAL)}")
+            bad(
+                "REVIEW002",
+                f"unknown field '{name}' in a review record",
+                str(name),
+                f"use only: {', '.join(FIELDS + OPTIONAL)}",
+            )
     if problems:
         return None, problems
     date, due = _date(value["date"]), _date(value["next_review_due"])
@@ -261,23 +329,36 @@ def _record(item: yamlsource.Located, team: dict, pages: set[str] | None, today:
         bad("REVIEW002", f"next_review_due {due} is not after the review date {date}", "next_review_due")
     fingerprint = _text(value["fingerprint"])
     if not FINGERPRINT.match(fingerprint):
-        bad("REVIEW002", f"the fingerprint {fingerprint[:20]!r} is not 'sha256:' and 64 hexadecimal digits", "fingerprint")
+        bad(
+            "REVIEW002",
+            f"the fingerprint {fingerprint[:20]!r} is not 'sha256:' and 64 hexadecimal digits",
+            "fingerprint",
+        )
     page = _text(value["page"])
     if pages is not None and page not in pages:
-        bad("REVIEW003", f"the review record names the page '{page}', which does not exist", "page",
-            "review the page at its new place with `make review`, or remove the record of a deleted page")
+        bad(
+            "REVIEW003",
+            f"the review record names the page '{page}', which does not exist",
+            "page",
+            "review the page at its new place with `make review`, or remove the record of a deleted page",
+        )
     reviewer = _text(value["reviewer"])
     if reviewer not in team:
-        bad("REVIEW004", f"the review record names the reviewer '{reviewer}', who is not a complete entry of "
-                         "mkdocs.yml extra.editorial_team", "reviewer",
-            f"use a listed reviewer's id ({', '.join(sorted(team)) or 'none is listed'})")
+        bad(
+            "REVIEW004",
+            f"the review record names the reviewer '{reviewer}', who is not a complete entry of "
+            "mkdocs.yml extra.editorial_team",
+            "reviewer",
+            f"use a listed reviewer's id ({', '.join(sorted(team)) or 'none is listed'})",
+        )
     if problems:
         return None, problems
     return Record(page, reviewer, date, due, fingerprint, item.line, _text(value.get("approval"))), []
 
 
-def parse_records(text: str, team: dict, *, pages: set[str] | None = None, today: dt.date | None = None,
-                  path: str = RECORDS) -> tuple[list[Record], list[Diagnostic]]:
+def parse_records(
+    text: str, team: dict, *, pages: set[str] | None = None, today: dt.date | None = None, path: str = RECORDS
+) -> tuple[list[Record], list[Diagnostic]]:
     """The valid records and a diagnostic for each faulty one. `pages` (project-relative) and `today`,
     when given, also refuse a record of a missing page or dated in the future."""
     try:
@@ -285,8 +366,15 @@ def parse_records(text: str, team: dict, *, pages: set[str] | None = None, today
         if node is None:
             return [], []
         if not isinstance(node, yaml.SequenceNode):
-            return [], [Diagnostic("REVIEW002", "reviews.yml must be a list of review records", path, node.start_mark.line + 1,
-                                   hint="each record starts with '- page: docs/...'; `make review` writes them")]
+            return [], [
+                Diagnostic(
+                    "REVIEW002",
+                    "reviews.yml must be a list of review records",
+                    path,
+                    node.start_mark.line + 1,
+                    hint="each record starts with '- page: docs/...'; `make review` writes them",
+                )
+            ]
         items = yamlsource.located_items(node, path, code="REVIEW002")
     except DiagnosticError as exc:
         return [], list(exc.diagnostics)
@@ -299,8 +387,9 @@ def parse_records(text: str, team: dict, *, pages: set[str] | None = None, today
     return records, problems
 
 
-def load(root: Path, extra: dict, *, pages: set[str] | None = None, today: dt.date | None = None,
-         with_lines: bool = True) -> Reviews:
+def load(
+    root: Path, extra: dict, *, pages: set[str] | None = None, today: dt.date | None = None, with_lines: bool = True
+) -> Reviews:
     """The team from `extra` (mkdocs.yml's, as read) and the records of reviews.yml, with their faults."""
     team, problems = parse_team(extra.get("editorial_team"), _team_lines(root) if with_lines else None)
     path = root / RECORDS

@@ -34,7 +34,7 @@ from medsite.markdown import fingerprint, jsonld
 from medsite.markdown.extensions.citations import PRIORITY as CITATIONS_PRIORITY
 from medsite.markdown.extensions.citations import CitationsExtension, read_front_matter
 from medsite.sources import offer_facts, reviews
-from medsite.sources.pagemeta import PageMeta, human_date
+from medsite.sources.pagemeta import TREATMENT_DISCLAIMER, PageMeta, human_date
 
 PRIORITY = CITATIONS_PRIORITY - 2  # after citations (which need the file's lines), before snippets (32)
 

@@ -48,37 +48,66 @@ class UsageError(Exception):
 
 def _reviewers_line(team: dict) -> str:
     if not team:
-        return "no reviewer is listed in mkdocs.yml extra.editorial_team yet (a maintainer adds one, with their agreement)"
+        return (
+            "no reviewer is listed in mkdocs.yml extra.editorial_team yet (a maintainer adds one, with their agreement)"
+        )
     return "listed reviewers: " + ", ".join(f"{m.id} ({m.name})" for m in team.values())
 
 
 def record_text(record: reviews.Record) -> str:
-    lines = [f"- page: {record.page}", f"  reviewer: {record.reviewer}", f"  date: {record.date.isoformat()}",
-             f"  next_review_due: {record.next_review_due.isoformat()}", f"  fingerprint: {record.fingerprint}"]
+    lines = [
+        f"- page: {record.page}",
+        f"  reviewer: {record.reviewer}",
+        f"  date: {record.date.isoformat()}",
+        f"  next_review_due: {record.next_review_due.isoformat()}",
+        f"  fingerprint: {record.fingerprint}",
+    ]
     if record.approval:
         lines.append(f"  approval: {json.dumps(record.approval)}")
     return "\n".join(lines) + "\n"
 
 
-def make_record(site: Site, page_rel: str, reviewer: reviews.Reviewer, day: dt.date, approval: str = "") -> reviews.Record:
+def make_record(
+    site: Site, page_rel: str, reviewer: reviews.Reviewer, day: dt.date, approval: str = ""
+) -> reviews.Record:
     """The record of `reviewer` reviewing the page today; DiagnosticError when the page cannot be reviewed."""
     page = next((p for p in site.pages if p.rel == page_rel), None)
     if page is None:
-        raise DiagnosticError(Diagnostic("REVIEW003", f"there is no page '{page_rel}'", USAGE, target=page_rel,
-                                         hint="give the page's path from the project folder, e.g. PAGE=docs/about-ms/symptoms.md"))
+        raise DiagnosticError(
+            Diagnostic(
+                "REVIEW003",
+                f"there is no page '{page_rel}'",
+                USAGE,
+                target=page_rel,
+                hint="give the page's path from the project folder, e.g. PAGE=docs/about-ms/symptoms.md",
+            )
+        )
     parsed = site.front_matter(page)  # raises the page's own fault (META001, INPUT00x) at its line
     meta = PageMeta.from_meta(parsed.meta)
     if not meta.is_content:
-        raise DiagnosticError(Diagnostic("REVIEW003", f"'{page_rel}' has no page_type with a review cycle, so it shows "
-                                         "no review", page_rel, parsed.line_of("page_type"),
-                                         hint="review pages of type condition, treatment, clinic, guide, about or policy"))
+        raise DiagnosticError(
+            Diagnostic(
+                "REVIEW003",
+                f"'{page_rel}' has no page_type with a review cycle, so it shows no review",
+                page_rel,
+                parsed.line_of("page_type"),
+                hint="review pages of type condition, treatment, clinic, guide, about or policy",
+            )
+        )
     try:
         bib = bibliography.load(site.bibliography_path, site.root, site.limits)
     except DiagnosticError:
         bib = None  # the gate reports it; the fingerprint then covers the keys alone, and changes once it loads
     months = review_months(meta.page_type, page.uri) or DEFAULT_MONTHS
-    return reviews.Record(page_rel, reviewer.id, day, add_months(day, months),
-                          fingerprint.fingerprint(parsed, site.includes_dir, bib), 0, approval)
+    return reviews.Record(
+        page_rel,
+        reviewer.id,
+        day,
+        add_months(day, months),
+        fingerprint.fingerprint(parsed, site.includes_dir, bib),
+        0,
+        approval,
+    )
 
 
 def append(root: Path, records: list[reviews.Record]) -> list[int]:
@@ -118,8 +147,10 @@ def _approval(event_path: str, team: dict) -> tuple[reviews.Reviewer, dt.date, s
     login = str((review.get("user") or {}).get("login") or "")
     reviewer = next((m for m in team.values() if m.github and m.github.lower() == login.lower()), None)
     if reviewer is None:
-        raise UsageError(f"'{login}' is not the github login of a reviewer in mkdocs.yml extra.editorial_team: "
-                         "their approval is not a clinical review")
+        raise UsageError(
+            f"'{login}' is not the github login of a reviewer in mkdocs.yml extra.editorial_team: "
+            "their approval is not a clinical review"
+        )
     try:
         day = dt.datetime.fromisoformat(str(review.get("submitted_at") or "").replace("Z", "+00:00")).date()
     except ValueError:
@@ -138,24 +169,34 @@ def run(root: Path, pages: list[str], reviewer_id: str, day: dt.date | None, eve
             raise UsageError(f"give {missing}: {USAGE}\n{_reviewers_line(found.team)}")
         reviewer, approval = found.team.get(reviewer_id), ""
         if reviewer is None:
-            raise DiagnosticError(Diagnostic("REVIEW004", f"'{reviewer_id}' is not a complete entry of mkdocs.yml "
-                                             "extra.editorial_team", USAGE, target=reviewer_id, hint=_reviewers_line(found.team)))
+            raise DiagnosticError(
+                Diagnostic(
+                    "REVIEW004",
+                    f"'{reviewer_id}' is not a complete entry of mkdocs.yml extra.editorial_team",
+                    USAGE,
+                    target=reviewer_id,
+                    hint=_reviewers_line(found.team),
+                )
+            )
     if not pages:
         raise UsageError("name the pages the approval covers: --page docs/x.md (the pull request's changed pages)")
     today = day or dt.date.today()
     records = [make_record(site, page.strip(), reviewer, today, approval) for page in pages]
     lines = append(root, records)
     for record, line in zip(records, lines, strict=True):
-        print(f"{record.page}: recorded the clinical review by {reviewer.name} on {record.date} (next review due "
-              f"{record.next_review_due}) at {reviews.RECORDS}:{line}. The page shows it while its text, "
-              f"includes and cited works stay as they are.\n  In its front matter, set last_reviewed: {record.date} and "
-              f"next_review_due: {record.next_review_due}. Commit {reviews.RECORDS} with the page.")
+        print(
+            f"{record.page}: recorded the clinical review by {reviewer.name} on {record.date} (next review due "
+            f"{record.next_review_due}) at {reviews.RECORDS}:{line}. The page shows it while its text, "
+            f"includes and cited works stay as they are.\n  In its front matter, set last_reviewed: {record.date} and "
+            f"next_review_due: {record.next_review_due}. Commit {reviews.RECORDS} with the page."
+        )
     return records
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="make review", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="make review", description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--page", action="append", default=[], help="the page, from the project folder: docs/x.md")
     parser.add_argument("--reviewer", default="", help="the reviewer's id in mkdocs.yml extra.editorial_team")
     parser.add_argument("--date", default="", help="the review's date (YYYY-MM-DD; default today)")
@@ -172,7 +213,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make review: DATE={args.date!r} is not YYYY-MM-DD", file=sys.stderr)
         return 2
     try:
-        run(Path(args.root), [p for p in args.page if p.strip()], args.reviewer.strip(), day, args.approval_event or None)
+        run(
+            Path(args.root),
+            [p for p in args.page if p.strip()],
+            args.reviewer.strip(),
+            day,
+            args.approval_event or None,
+        )
     except UsageError as exc:
         print(f"make review: {exc}", file=sys.stderr)
         return 2
