@@ -28,8 +28,11 @@ docs_dir: docs
 extra:
   bibliography: docs/references.yaml
   editorial_team:
-    - name: Dr Ada Real
-      credentials: Consultant neurologist
+    - id: ada-real
+      name: Dr Ada Real
+      role: Consultant neurologist
+      registration: {body: General Medical Council, number: "7654321"}
+      conflicts_of_interest: None declared
 """
 
 BIB = """- id: smith2020

@@ -25,10 +25,24 @@ from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import FRONT_MATTER, PAGE_BODY, SITUATION
 from medsite.gate import rules
 from medsite.output.csp_step import CspStep
+from medsite.sources import reviews
 from medsite.tools import newpage, workflowcheck
 from medsite.tools.gate_codes import every_rule
 from medsite.tools.review import ownership
-from test_gate import BIB, BODY, MKDOCS, OFFER_FULL, OTHER, TODAY, Symlink, diagnose, html, page, site_files
+from test_gate import (
+    BIB,
+    BODY,
+    MKDOCS,
+    OFFER_FULL,
+    OTHER,
+    TODAY,
+    TREATMENT_SECTIONS,
+    Symlink,
+    diagnose,
+    html,
+    page,
+    site_files,
+)
 
 # Rules that cannot be shown as an input: their example describes the situation and its message.
 NOT_RUNNABLE = {
@@ -128,6 +142,8 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
             link = '<p><a href="https://www.nhs.uk/conditions/multiple-sclerosis/">Read more</a></p>'
             return {**site_files(link, SITE_BASE), LOCK: lock_file(example)}, True
         return {LOCK: lock_file(example)}, False
+    if where == reviews.RECORDS:  # review records, beside a condition page and a treatment page they can match
+        return {reviews.RECORDS: example, **REVIEWED_PAGES}, False
     if where == SITE_PAGE:  # the article of a built page, or (from <html) the whole page
         files = site_files(example, SITE_BASE)
         if example.startswith("<html"):
@@ -149,6 +165,13 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
         return {**site_files("<p>Text.</p>", SITE_BASE), where: example, f"site/{rel}": example}, True
     raise AssertionError(f"no fixture knows where {where!r} is")
 
+
+# The pages the review records' examples are about (medsite.gate.checks.review): their fingerprints are in the examples.
+REVIEWED_PAGES = {
+    "docs/reviewed.md": page("\nA page a clinician reviewed [@smith2020].\n", last="2026-11-20", due="2027-11-20", sources="smith2020"),
+    "docs/reviewed-treatment.md": page("\nA treatment a clinician reviewed [@smith2020].\n" + TREATMENT_SECTIONS,
+                                       page_type="treatment", last="2026-11-20", due="2027-11-20", sources="smith2020"),
+}
 
 # The other page of the hand-made site, built as a content page is, so that the base site passes.
 SITE_BASE = {**OTHER, "site/other/index.html": html("<h2 id='here'>Here</h2><p>Text.</p>")}

@@ -24,7 +24,7 @@ RULES = declare(
          good="`make site` ran after the last change: it builds and checks in one go."),
 )
 
-SOURCES = ("mkdocs.yml", "gate.yml", "verification.lock.json", "docs", "includes", "overrides")
+SOURCES = ("mkdocs.yml", "gate.yml", "verification.lock.json", "docs", "includes", "overrides", "reviews.yml")
 
 
 def _files(root: Path):

@@ -6,6 +6,7 @@ import json
 
 from medsite.sources.bibliography import Entry
 from medsite.sources.pagemeta import PageMeta
+from medsite.sources.reviews import Reviewer
 
 MS_CONDITION = {
     "@type": "MedicalCondition",
@@ -28,7 +29,9 @@ def _work(entry: Entry) -> dict:
     return work
 
 
-def build(meta: PageMeta, *, url: str, publisher: dict, author: str, reviewer: dict | None, cited: list[Entry]) -> dict:
+def build(meta: PageMeta, *, url: str, publisher: dict, author: str, reviewer: Reviewer | None, cited: list[Entry]) -> dict:
+    """`meta` holds the dates the page shows, and `reviewer` is given only while a review record holds
+    (medsite.sources.reviews): the JSON-LD claims no more than the visible page."""
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -43,10 +46,7 @@ def build(meta: PageMeta, *, url: str, publisher: dict, author: str, reviewer: d
     if meta.last_reviewed:
         data["lastReviewed"] = meta.last_reviewed.isoformat()
     if reviewer:
-        person = {"@type": "Person", "name": reviewer["name"]}
-        if reviewer.get("credentials"):
-            person["jobTitle"] = reviewer["credentials"]
-        data["reviewedBy"] = person
+        data["reviewedBy"] = {"@type": "Person", "name": reviewer.name, "jobTitle": reviewer.role}
     if cited:
         data["citation"] = [_work(e) for e in cited]
     return data

@@ -12,6 +12,7 @@ from medsite.core.rule import ERROR, Rule, declare
 from medsite.core.wording import Family
 from medsite.sources import currency_settings, safe_exceptions, yamlsource
 from medsite.sources.limits import Limits
+from medsite.sources.pagemeta import REVIEW_MONTHS
 from medsite.sources.settings import GATE_DEFAULTS
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
@@ -159,6 +160,12 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     if isinstance(grade, bool) or not isinstance(grade, (int, float)):
         problems.append(Diagnostic("GATE003", f"readability_max_grade must be a number, not {grade!r}", rel, lines.get("readability_max_grade")))
         config["readability_max_grade"] = DEFAULTS["readability_max_grade"]
+    types = config.get("review_changed_error_page_types")
+    if not isinstance(types, list) or not all(isinstance(t, str) and t in REVIEW_MONTHS for t in types):
+        problems.append(Diagnostic("GATE003", f"review_changed_error_page_types must list page types, not {types!r}", rel,
+                                   lines.get("review_changed_error_page_types"),
+                                   hint=f"use some of: {', '.join(REVIEW_MONTHS)}"))
+        config["review_changed_error_page_types"] = [t for t in _as_list(types) if t in REVIEW_MONTHS]
     config["limits"], limit_problems = Limits.from_settings(data.get("limits"))
     problems += [Diagnostic("GATE003", p, rel, lines.get("limits")) for p in limit_problems]
     config["http_allowed"] = HttpAllowed(

@@ -34,6 +34,7 @@ def review_months(page_type: str, uri: str) -> int | None:
 
 # Types that carry the treatment disclaimer and must have the treatment sections.
 TREATMENT_TYPES = {"treatment", "clinic", "guide"}
+TREATMENT_DISCLAIMER = "treatment-disclaimer.md"  # the include the build puts above their text
 REQUIRED_SECTIONS = {
     "treatment": ["regulatory-status", "evidence", "risks", "alternatives", "questions"],
     "clinic": ["regulatory-status", "evidence", "risks", "alternatives", "questions", "cost"],
@@ -128,8 +129,8 @@ class PageMeta:
 
 
 def find_reviewer(name: str, team: list) -> dict | None:
-    """The team member named in `reviewed_by`, from mkdocs.yml extra.editorial_team."""
+    """The team member named in `reviewed_by` (by name or id), from mkdocs.yml extra.editorial_team."""
     for member in team or []:
-        if isinstance(member, dict) and str(member.get("name", "")).strip() == name:
+        if isinstance(member, dict) and name in (str(member.get("name", "")).strip(), str(member.get("id", "")).strip()):
             return member
     return None

@@ -51,6 +51,7 @@ GATE_DEFAULTS = {
     "limits": None,  # medsite.sources.limits.Limits holds the defaults
     "first_load_kb": 64,
     "currency": None,  # medsite.sources.currency_settings holds the defaults
+    "review_changed_error_page_types": [],  # page types whose change since their clinical review is an error (REVIEW006)
 }
 
 

@@ -5,7 +5,9 @@
 - the clinic's offer-facts panel where the page holds its marker, and its status sentence
   where the page holds the status marker;
 - `page.meta.health`: the values the review block (partials/health-footer.html)
-  and the MedicalWebPage JSON-LD (main.html) show. Both engines hand templates
+  and the MedicalWebPage JSON-LD (main.html) show. The reviewer and the review dates come from the
+  page's review record (medsite.sources.reviews) only while its fingerprint
+  (medsite.markdown.fingerprint) still matches the page; never from front matter. Both engines hand templates
   the same meta dict the extension writes to, so one template serves both
   (MiniJinja, Zensical's template engine, has no Python methods or custom
   filters: everything is computed here, as plain strings and dicts).
@@ -20,16 +22,19 @@ List it after `medsite.markdown.extensions.citations`, which finds the page and 
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 from markdown import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from medsite.core.diagnostics import DiagnosticError
-from medsite.markdown import jsonld
+from medsite.markdown import fingerprint, jsonld
 from medsite.markdown.extensions.citations import PRIORITY as CITATIONS_PRIORITY
-from medsite.markdown.extensions.citations import CitationsExtension
-from medsite.sources import offer_facts
-from medsite.sources.pagemeta import PageMeta, find_reviewer, human_date
+from medsite.markdown.extensions.citations import CitationsExtension, read_front_matter
+from medsite.sources import offer_facts, reviews
+from medsite.sources.pagemeta import TREATMENT_DISCLAIMER, PageMeta, human_date
 
 PRIORITY = CITATIONS_PRIORITY - 2  # after citations (which need the file's lines), before snippets (32)
 
@@ -65,7 +70,7 @@ def header(meta: PageMeta, markdown: str) -> str:
         return ""
     out = f"# {meta.title}\n\n" if meta.title else ""
     if meta.is_treatment:
-        out += '--8<-- "treatment-disclaimer.md"\n\n'
+        out += f'--8<-- "{TREATMENT_DISCLAIMER}"\n\n'
     return out
 
 
@@ -88,6 +93,54 @@ class _FurniturePreprocessor(Preprocessor):
         return (header(PageMeta.from_meta(cites.meta), text) + text).split("\n")
 
 
+_reviews: dict = {}  # (project, reviews.yml's stamp, the team as written) -> reviews.Reviews, for this process
+
+
+def _reviews_of(root: Path, extra: dict) -> reviews.Reviews:
+    """The reviewers and records, read once per change of reviews.yml or the team (`serve` rebuilds)."""
+    try:
+        st = (root / reviews.RECORDS).stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    key = (str(root), stamp, repr(extra.get("editorial_team")))
+    if key not in _reviews:
+        _reviews.clear()
+        _reviews[key] = reviews.load(root, extra, with_lines=False)  # the gate reports the faults, at their lines
+    return _reviews[key]
+
+
+def review_state(cites: CitationsExtension) -> reviews.ReviewState:
+    """Whether the page's latest review record still matches its text, includes and cited works."""
+    page = cites.page
+    found = _reviews_of(page.root, page.extra)
+    if found.latest(page.rel) is None:
+        return reviews.ReviewState(reviews.NONE)
+    try:
+        parsed = read_front_matter(page.abs_path, page.rel, cites.data.limits)
+    except DiagnosticError:
+        return reviews.ReviewState(reviews.NONE)  # a page the gate refuses claims nothing
+    return found.state_of(page.rel, fingerprint.fingerprint(parsed, cites.data.site.includes_dir, cites.data.bib))
+
+
+def shown_dates(meta: PageMeta, state: reviews.ReviewState) -> PageMeta:
+    """The dates the page shows: the record's while it holds (an editor's earlier next review date in the
+    front matter is kept: reviewing sooner is the editor's call), else the front matter's."""
+    if state.status != reviews.HOLDS:
+        return meta
+    record, due = state.record, meta.next_review_due
+    sooner = due is not None and record.date < due < record.next_review_due
+    return dataclasses.replace(meta, last_reviewed=record.date, next_review_due=due if sooner else record.next_review_due)
+
+
+def _reviewer(state: reviews.ReviewState) -> dict | None:
+    who = state.reviewer
+    if state.status != reviews.HOLDS or who is None:
+        return None
+    return {"name": who.name, "role": who.role, "registration": f"{who.registration_body} {who.registration_number}",
+            "conflicts_of_interest": who.conflicts_of_interest.rstrip(".") + "."}
+
+
 def health(cites: CitationsExtension) -> dict | None:
     """What the review block and JSON-LD show, or None on pages that carry neither."""
     page, meta = cites.page, PageMeta.from_meta(cites.meta)
@@ -95,15 +148,21 @@ def health(cites: CitationsExtension) -> dict | None:
         return None
     publisher = page.extra.get("publisher") or {}
     author = page.site_author or f"{publisher.get('name', '')} editorial team"
-    reviewer = find_reviewer(meta.reviewed_by, page.extra.get("editorial_team") or []) if meta.reviewed_by else None
+    state = review_state(cites)
+    holds = state.status == reviews.HOLDS and state.reviewer is not None
+    meta = shown_dates(meta, state)
     bib = cites.data.bib
     cited = [bib.by_id[k] for k in cites.cited] if bib is not None else []
-    data = jsonld.build(meta, url=page.canonical_url, publisher=publisher, author=author, reviewer=reviewer, cited=cited)
+    data = jsonld.build(meta, url=page.canonical_url, publisher=publisher, author=author,
+                        reviewer=state.reviewer if holds else None, cited=cited)
+    reviewed_on = state.record.date if state.record else None
     return {
         "author": author,
-        "reviewer": {"name": str(reviewer.get("name", "")), "credentials": str(reviewer.get("credentials") or "")}
-        if reviewer else None,
-        "awaiting_review": reviewer is None,
+        "reviewer": _reviewer(state) if holds else None,
+        "changed_since_review": state.status == reviews.CHANGED,
+        "reviewed_on": reviewed_on.isoformat() if reviewed_on else "",
+        "reviewed_on_text": human_date(reviewed_on) if reviewed_on else "",
+        "awaiting_review": not holds,
         "last_reviewed": meta.last_reviewed.isoformat() if meta.last_reviewed else "",
         "last_reviewed_text": human_date(meta.last_reviewed) if meta.last_reviewed else "",
         "next_review_due": meta.next_review_due.isoformat() if meta.next_review_due else "",
