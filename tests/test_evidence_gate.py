@@ -442,6 +442,38 @@ def test_accurate_uses_pass(tmp_path, sentence):
     assert not found, [d.text() for d in found]
 
 
+@pytest.mark.parametrize("sentence, word", [
+    ("This is not a cure for tiredness, but it cures MS [@smith2020].", "cures"),
+    ("Other clinics have not shown anything, while our cells are proven to work [@smith2020].", "proven"),
+    ("Other clinics have not shown anything; our cells are proven to work [@smith2020].", "proven"),
+    ("There is no cure for flu: our cells cure MS [@smith2020].", "cure"),
+    ("Drugs are not enough — our cells repair myelin [@smith2020].", "repair"),
+    ("Stem cells (not yet approved) cure MS [@smith2020].", "cure"),
+    ("Nothing else works, whereas our cells are guaranteed to help [@smith2020].", "guaranteed"),
+    ("Although it is not a cure for everything, it cures MS [@smith2020].", "cures"),
+    ("Other treatments are not safe, yet ours is completely safe [@smith2020].", "completely safe"),
+])
+def test_a_negation_excuses_only_its_own_clause(tmp_path, sentence, word):
+    found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID001")
+    assert [(d.path, d.line, d.target) for d in found] == [("docs/page.md", ADDED, word)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "There is no cure [@smith2020].",
+    "No treatment is a cure for MS [@smith2020].",
+    "Stem cells cannot cure MS [@smith2020].",
+    "Stem-cell treatment for MS is not proven [@smith2020].",
+    "It is not yet proven [@smith2020].",
+    "No treatment, not even stem cells, is a cure for MS [@smith2020].",
+    "No treatment — not even stem cells — is a cure for MS [@smith2020].",
+    "Stem cells cannot repair, regrow or restore nerves [@smith2020].",
+    "Clinics may sound sure, but there is no cure for MS [@smith2020].",
+])
+def test_accurate_uses_pass_clause_by_clause(tmp_path, sentence):
+    found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID001")
+    assert not found, [d.text() for d in found]
+
+
 def test_words_in_snippets_are_found_in_the_snippet(tmp_path):
     found = codes(diagnose(tmp_path, {"includes/medical-help.md": '!!! medical-help "Help"\n    Our cells cure MS.\n'}), "EVID001")
     assert [(d.path, d.line) for d in found] == [("includes/medical-help.md", 2)]
