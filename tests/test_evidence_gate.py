@@ -101,7 +101,7 @@ def test_a_reasoned_suppression_passes_and_one_without_a_reason_is_an_error(tmp_
     sentence = "About 3.5 million people live with MS [@smith2020]."
     (tmp_path / "ok").mkdir()
     (tmp_path / "bad").mkdir()
-    ok = diagnose(tmp_path / "ok", with_sentence(f"<!-- gate-ignore EVID003: the 2030 atlas, quoted by the regulator -->\n{sentence}"))
+    ok = diagnose(tmp_path / "ok", with_sentence(f"<!-- gate-ignore EVID003: the 2030 atlas, quoted by the regulator; reviewed by Dr Ada Real -->\n{sentence}"))
     assert not codes(ok, "EVID003") and not codes(ok, "GATE001")
     bad = diagnose(tmp_path / "bad", with_sentence(f"<!-- gate-ignore EVID003 -->\n{sentence}"))
     assert [(d.path, d.line) for d in codes(bad, "GATE001")] == [("docs/page.md", ADDED)]
