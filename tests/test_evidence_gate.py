@@ -408,7 +408,9 @@ HIDDEN = {
     "zero-width joiner": "cu\u200dre",
     "word joiner": "cu\u2060re",
     "BOM": "cu\ufeffre",
-    "bidi control": "\u202ecure\u202c",
+    "right-to-left override": "\u202eeruc\u202c",  # drawn as "cure"
+    "Cyrillic letter": "\u0441ure",  # Cyrillic es
+    "full-width letters": "\uff43\uff55\uff52\uff45",
     "emphasis inside the word": "cu**re**",
     "tag inside the word": "cu<b>re</b>",
 }

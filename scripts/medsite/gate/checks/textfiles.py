@@ -94,7 +94,9 @@ class _Block:
         self.text += text
 
     def line_at(self, offset: int) -> int:
-        return max((ln for off, ln in self.chunks if off <= offset), default=self.chunks[0][1] if self.chunks else 1)
+        """The file line of the character at `offset` of the block's text."""
+        off, line = max(((o, ln) for o, ln in self.chunks if o <= offset), default=(0, self.chunks[0][1] if self.chunks else 1))
+        return line + self.text.count("\n", off, offset)
 
 
 class _Reader(HTMLParser):
@@ -167,13 +169,13 @@ def static_diagnostics(project, families):
             continue  # unreadable files are reported where the project is read
         numbers = path.suffix.lower() in policy.HTML_SUFFIXES
         for block in blocks:
-            text = reader_text(block.text, decode=False)
             pos = 0
-            for match in (*SENTENCE_END.finditer(text), None):
-                end = match.start() if match else len(text)
-                sentence, start = text[pos:end], pos
+            for match in (*SENTENCE_END.finditer(block.text), None):  # split as written, so offsets give lines
+                end = match.start() if match else len(block.text)
+                written, start = block.text[pos:end], pos
                 pos = match.end() if match else end
-                line = block.line_at(start + len(sentence) - len(sentence.lstrip()))
+                line = block.line_at(start + len(written) - len(written.lstrip()))
+                sentence = reader_text(written, decode=False)
                 for family, word in find_all(sentence, families):
                     family_note = f" (family '{family.name}')" if family.name.lower() != word.lower() else ""
                     yield Diagnostic("EVID001", f"word to avoid '{word}'{family_note} in a file published as it is ({block.place})",
