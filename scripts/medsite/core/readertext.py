@@ -30,7 +30,9 @@ INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u20
 # Bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069),
 # the left-to-right and right-to-left marks (U+200E, U+200F) and the Arabic letter mark (U+061C).
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-BIDI_NAMES = {c: unicodedata.name(c) for c in map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])}
+BIDI_NAMES = {
+    c: unicodedata.name(c) for c in map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
+}
 # A right-to-left override draws what follows backwards, up to its pop (U+202C) or the end of the line.
 _RTL_OVERRIDE = re.compile("\u202e([^\u202c\u202a\u202d\n]*)")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -46,7 +48,7 @@ def _latin_look_alike(char: str) -> str | None:
     """The Latin letter `char` is drawn like, if it is a letter of another script and Unicode lists one."""
     if char.isascii() or categories.alias(char) in ("LATIN", "COMMON"):
         return None
-    for glyph in (confusables.confusables_data.get(char) or ()):
+    for glyph in confusables.confusables_data.get(char) or ():
         c = glyph.get("c", "")
         if len(c) == 1 and c.isascii() and c.isalpha():
             return c

@@ -41,12 +41,17 @@ class Suppression:
 
 def in_lines(path: str, lines) -> list[Suppression]:
     """The comments in (line number, text) pairs, such as a page's prose lines."""
-    return [Suppression(path, line_no, m.group(1), (m.group(2) or "").strip())
-            for line_no, text in lines for m in COMMENT.finditer(text)]
+    return [
+        Suppression(path, line_no, m.group(1), (m.group(2) or "").strip())
+        for line_no, text in lines
+        for m in COMMENT.finditer(text)
+    ]
 
 
 def find(path: str, body: str, first_line: int = 1) -> list[Suppression]:
     """The comments in a page body outside code (a comment shown as an example is not one)."""
     lines = structure.blank_code(body).splitlines()
     in_code = structure.code_lines(body.splitlines())
-    return in_lines(path, ((first_line + i, line) for i, (line, code) in enumerate(zip(lines, in_code, strict=False)) if not code))
+    return in_lines(
+        path, ((first_line + i, line) for i, (line, code) in enumerate(zip(lines, in_code, strict=False)) if not code)
+    )

@@ -28,18 +28,24 @@ from medsite.gate.checks.prose import SENTENCE_END
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
-    Rule("EVID020", ERROR,
-         what="A bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), written as itself "
-              "or as a character reference, in a page, a snippet, the bibliography or a file under docs/.",
-         why="It makes the browser draw the text in another order than it is written: a reviewer reads one text and the "
-             "reader another (a right-to-left override draws 'elcarim' as 'miracle').",
-         fix="Delete the character (most editors show it as a gap or a mark; `make site` names its line) and retype the "
-             "words around it; from the browser, retype the line in GitHub's editor.",
-         bad="Stem cells &#x202E;eruc&#x202C; MS [@smith2020].",
-         good="Stem cells do not cure MS [@smith2020]."),
+    Rule(
+        "EVID020",
+        ERROR,
+        what="A bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), written as itself "
+        "or as a character reference, in a page, a snippet, the bibliography or a file under docs/.",
+        why="It makes the browser draw the text in another order than it is written: a reviewer reads one text and the "
+        "reader another (a right-to-left override draws 'elcarim' as 'miracle').",
+        fix="Delete the character (most editors show it as a gap or a mark; `make site` names its line) and retype the "
+        "words around it; from the browser, retype the line in GitHub's editor.",
+        bad="Stem cells &#x202E;eruc&#x202C; MS [@smith2020].",
+        good="Stem cells do not cure MS [@smith2020].",
+    ),
 )
 
-_SOURCE_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml", ".txt", ".css"}) | policy.HTML_SUFFIXES | policy.SVG_SUFFIXES
+_SOURCE_SUFFIXES = (
+    frozenset({".md", ".markdown", ".yaml", ".yml", ".txt", ".css"}) | policy.HTML_SUFFIXES | policy.SVG_SUFFIXES
+)
+
 
 def _text_files(root: Path):
     if not root.is_dir():
@@ -65,16 +71,53 @@ def bidi_diagnostics(project):
             for line_no, line in enumerate(text.splitlines(), 1):
                 names = bidi_controls(html.unescape(line) if "&" in line else line)  # &#x202E; and &rlm; too
                 if names:
-                    yield Diagnostic("EVID020", f"bidirectional control character {names[0]}"
-                                     f"{f' (and {len(names) - 1} more)' if len(names) > 1 else ''}: the browser draws this "
-                                     "line in another order than it is written", rel, line_no, target=names[0],
-                                     hint="delete the character and retype the words around it")
+                    yield Diagnostic(
+                        "EVID020",
+                        f"bidirectional control character {names[0]}"
+                        f"{f' (and {len(names) - 1} more)' if len(names) > 1 else ''}: the browser draws this "
+                        "line in another order than it is written",
+                        rel,
+                        line_no,
+                        target=names[0],
+                        hint="delete the character and retype the words around it",
+                    )
 
 
 # --- static .html and .svg files --------------------------------------------------------------------------
 
-_INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
-                     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tspan", "u", "var", "wbr"})
+_INLINE = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tspan",
+        "u",
+        "var",
+        "wbr",
+    }
+)
 _HIDDEN = frozenset({"script", "style", "template"})
 _SEEN_ATTRS = ("alt", "title", "aria-label", "aria-description", "placeholder")
 _META_NAMES = re.compile(r"^(?:description|og:title|og:description|twitter:\w+)$", re.I)
@@ -95,7 +138,9 @@ class _Block:
 
     def line_at(self, offset: int) -> int:
         """The file line of the character at `offset` of the block's text."""
-        off, line = max(((o, ln) for o, ln in self.chunks if o <= offset), default=(0, self.chunks[0][1] if self.chunks else 1))
+        off, line = max(
+            ((o, ln) for o, ln in self.chunks if o <= offset), default=(0, self.chunks[0][1] if self.chunks else 1)
+        )
         return line + self.text.count("\n", off, offset)
 
 
@@ -128,7 +173,11 @@ class _Reader(HTMLParser):
                 block = _Block("alt text" if name == "alt" else f"{name} attribute")
                 block.add(attrs[name], line)
                 self.blocks.append(block)
-        if tag == "meta" and _META_NAMES.match(attrs.get("name") or attrs.get("property") or "") and attrs.get("content"):
+        if (
+            tag == "meta"
+            and _META_NAMES.match(attrs.get("name") or attrs.get("property") or "")
+            and attrs.get("content")
+        ):
             block = _Block("description")
             block.add(attrs["content"], line)
             self.blocks.append(block)
@@ -178,14 +227,26 @@ def static_diagnostics(project, families):
                 sentence = reader_text(written, decode=False)
                 for family, word in find_all(sentence, families):
                     family_note = f" (family '{family.name}')" if family.name.lower() != word.lower() else ""
-                    yield Diagnostic("EVID001", f"word to avoid '{word}'{family_note} in a file published as it is ({block.place})",
-                                     rel, line, target=word, hint="say what was studied, in whom, what it showed and what is unknown")
+                    yield Diagnostic(
+                        "EVID001",
+                        f"word to avoid '{word}'{family_note} in a file published as it is ({block.place})",
+                        rel,
+                        line,
+                        target=word,
+                        hint="say what was studied, in whom, what it showed and what is unknown",
+                    )
                 m = NUMBER.search(sentence)
                 if numbers and m and block.place == "body" and not any(start <= c <= end for c in block.cites):
-                    yield Diagnostic("EVID002", f"number '{m.group(0).strip()}' without a citation in the same sentence, "
-                                     "in a file published as it is", rel, line, target=m.group(0).strip(),
-                                     hint="link the sentence to the work's entry on the References page (references/#ref-KEY), "
-                                          "or write the number in words if it is not a claim")
+                    yield Diagnostic(
+                        "EVID002",
+                        f"number '{m.group(0).strip()}' without a citation in the same sentence, "
+                        "in a file published as it is",
+                        rel,
+                        line,
+                        target=m.group(0).strip(),
+                        hint="link the sentence to the work's entry on the References page (references/#ref-KEY), "
+                        "or write the number in words if it is not a claim",
+                    )
 
 
 def _static_files(project):
