@@ -57,6 +57,8 @@ def _latin_look_alike(char: str) -> str | None:
 
 def _fold_word(m: re.Match) -> str:
     word = m.group(0)
+    if word.isascii():  # most words: nothing to fold
+        return word
     folded = [_latin_look_alike(c) for c in word]
     if all(f is None for f in folded):
         return word

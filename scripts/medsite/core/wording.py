@@ -103,7 +103,8 @@ _WORD_START = re.compile(r"(?<![^\W\d_])[^\W_]{1,3}")
 # and semicolons, colons and spaced or em dashes. A bare comma is no boundary: lists share their negation
 # ("cannot repair, regrow or restore nerves") and so do asides ("No treatment, not even stem cells, is a cure").
 _CLAUSE_BREAK = re.compile(
-    r",?\s+(?:but|while|whilst|whereas|(?:al|even )?though|however)\b|,\s*(?:and\s+)?yet\b|\s*[;:]\s+|\s*—\s*|\s+[–-]\s+",
+    # Each alternative starts at a comma, a mark or the first space of a run: linear on long runs of spaces.
+    r",?(?<!\s)\s+(?:but|while|whilst|whereas|(?:al|even )?though|however)\b|,\s*(?:and\s+)?yet\b|[;:]\s+|—\s*|(?<!\s)\s+[–-]\s+",
     re.I,
 )
 _LEADING_SUBORDINATE = re.compile(r"\s*(?:(?:al|even )?though|while|whilst|whereas)\b[^,]*,", re.I)
