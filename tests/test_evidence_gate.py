@@ -101,7 +101,7 @@ def test_a_reasoned_suppression_passes_and_one_without_a_reason_is_an_error(tmp_
     sentence = "About 3.5 million people live with MS [@smith2020]."
     (tmp_path / "ok").mkdir()
     (tmp_path / "bad").mkdir()
-    ok = diagnose(tmp_path / "ok", with_sentence(f"<!-- gate-ignore EVID003: the 2030 atlas, quoted by the regulator -->\n{sentence}"))
+    ok = diagnose(tmp_path / "ok", with_sentence(f"<!-- gate-ignore EVID003: the 2030 atlas, quoted by the regulator; reviewed by Dr Ada Real -->\n{sentence}"))
     assert not codes(ok, "EVID003") and not codes(ok, "GATE001")
     bad = diagnose(tmp_path / "bad", with_sentence(f"<!-- gate-ignore EVID003 -->\n{sentence}"))
     assert [(d.path, d.line) for d in codes(bad, "GATE001")] == [("docs/page.md", ADDED)]
@@ -408,7 +408,9 @@ HIDDEN = {
     "zero-width joiner": "cu\u200dre",
     "word joiner": "cu\u2060re",
     "BOM": "cu\ufeffre",
-    "bidi control": "\u202ecure\u202c",
+    "right-to-left override": "\u202eeruc\u202c",  # drawn as "cure"
+    "Cyrillic letter": "\u0441ure",  # Cyrillic es
+    "full-width letters": "\uff43\uff55\uff52\uff45",
     "emphasis inside the word": "cu**re**",
     "tag inside the word": "cu<b>re</b>",
 }
@@ -438,6 +440,38 @@ def test_words_to_avoid_are_found_in_every_place_and_behind_hidden_characters(tm
     "Stopping MS medicines suddenly can bring relapses back [@smith2020].",
 ])
 def test_accurate_uses_pass(tmp_path, sentence):
+    found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID001")
+    assert not found, [d.text() for d in found]
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("This is not a cure for tiredness, but it cures MS [@smith2020].", "cures"),
+    ("Other clinics have not shown anything, while our cells are proven to work [@smith2020].", "proven"),
+    ("Other clinics have not shown anything; our cells are proven to work [@smith2020].", "proven"),
+    ("There is no cure for flu: our cells cure MS [@smith2020].", "cure"),
+    ("Drugs are not enough — our cells repair myelin [@smith2020].", "repair"),
+    ("Stem cells (not yet approved) cure MS [@smith2020].", "cure"),
+    ("Nothing else works, whereas our cells are guaranteed to help [@smith2020].", "guaranteed"),
+    ("Although it is not a cure for everything, it cures MS [@smith2020].", "cures"),
+    ("Other treatments are not safe, yet ours is completely safe [@smith2020].", "completely safe"),
+])
+def test_a_negation_excuses_only_its_own_clause(tmp_path, sentence, word):
+    found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID001")
+    assert [(d.path, d.line, d.target) for d in found] == [("docs/page.md", ADDED, word)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "There is no cure [@smith2020].",
+    "No treatment is a cure for MS [@smith2020].",
+    "Stem cells cannot cure MS [@smith2020].",
+    "Stem-cell treatment for MS is not proven [@smith2020].",
+    "It is not yet proven [@smith2020].",
+    "No treatment, not even stem cells, is a cure for MS [@smith2020].",
+    "No treatment — not even stem cells — is a cure for MS [@smith2020].",
+    "Stem cells cannot repair, regrow or restore nerves [@smith2020].",
+    "Clinics may sound sure, but there is no cure for MS [@smith2020].",
+])
+def test_accurate_uses_pass_clause_by_clause(tmp_path, sentence):
     found = codes(diagnose(tmp_path, with_sentence(sentence)), "EVID001")
     assert not found, [d.text() for d in found]
 

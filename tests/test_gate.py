@@ -200,9 +200,11 @@ SOURCE_CASES = {
     "OFFER002": ({"data/clinic-offer.yaml": OFFER_TYPO}, "data/clinic-offer.yaml", line_of(OFFER_TYPO, "prize:"),
                  {"data/clinic-offer.yaml": OFFER_FULL}),
     "GATE001": ({"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002 -->\nAbout 40% of people improved.\n")}, "docs/page.md", ADDED,
-                {"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: quoting a heading -->\nAbout 40% of people improved.\n")}),
-    "GATE002": ({"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: a reason -->\nNothing numeric here.\n")}, "docs/page.md", ADDED,
-                {"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: quoting a heading -->\nAbout 40% of people improved.\n")}),
+                {"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: quoting a heading; reviewed by Dr Ada Real -->\nAbout 40% of people improved.\n")}),
+    "GATE002": ({"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: a reason; reviewed by Dr Ada Real -->\nNothing numeric here.\n")}, "docs/page.md", ADDED,
+                {"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: quoting a heading; reviewed by Dr Ada Real -->\nAbout 40% of people improved.\n")}),
+    "GATE007": ({"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: quoting a heading -->\nAbout 40% of people improved.\n")}, "docs/page.md", ADDED,
+                {"docs/page.md": page(BODY + "\n<!-- gate-ignore EVID002: quoting a heading; reviewed by Dr Ada Real -->\nAbout 40% of people improved.\n")}),
 }
 
 

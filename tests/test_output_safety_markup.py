@@ -106,9 +106,10 @@ def test_a_safe_finding_cannot_be_suppressed_in_the_bibliography(tmp_path):
 
 
 def test_a_gate_ignore_of_another_code_still_works(tmp_path):
-    text = page(TEXT + "<!-- gate-ignore EVID002: quoting a heading -->\nAbout 40% of people improved.\n")
-    found = run(_project(tmp_path, {"docs/page.md": text}), source_only=True)
-    assert not [d for d in found if d.code in ("GATE005", "EVID002")]
+    text = page(TEXT + "<!-- gate-ignore EVID002: quoting a heading; reviewed by Dr Ada Real -->\nAbout 40% of people improved.\n")
+    team = MINIMAL + "  editorial_team: [{name: Dr Ada Real, credentials: Neurologist}]\n"  # the reviewer the comment names
+    found = run(_project(tmp_path, {"docs/page.md": text, "mkdocs.yml": team}), source_only=True)
+    assert not [d for d in found if d.code in ("GATE005", "EVID002", "GATE007")]
 
 
 def test_the_gate_reads_every_extension_mkdocs_builds(tmp_path):

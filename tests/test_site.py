@@ -24,6 +24,7 @@ from project_facts import (
     content_pages,
     entry_with,
     home_page,
+    pages,
     references_page,
 )
 
@@ -229,6 +230,19 @@ def test_references_page_lists_every_cited_work_once_with_backlinks(site):
             entry = tree.css_first(f'[id="ref-{key}"]')
             backlinks = [a.attributes["href"] for a in entry.css("a") if not a.attributes["href"].startswith("http")]
             assert link_to(page) in {h.partition("#")[0] for h in backlinks}, (key, page.uri, backlinks)
+
+
+def test_references_page_lists_every_exception_to_the_checks(site):
+    from medsite.markdown.suppressions import find
+
+    tree = parse(site, references_page().uri)
+    expected = sorted(f"{c.code}: {' '.join(c.reason.split())}" for p in pages() for c in find(p.rel, p.body))
+    listed = sorted(li.text().partition(", check ")[2] for li in tree.css("#check-exceptions ~ ul li"))
+    assert expected and listed == expected  # the editorial policy's two, today
+    by_id = {e.id: e for e in bib().entries}
+    for entry in tree.css("div.reference-entry"):
+        notes = [p.text() for p in entry.css("p") if p.text().startswith("Exception to our checks")]
+        assert len(notes) == len(by_id[entry.attributes["id"].removeprefix("ref-")].gate_ignore)
 
 
 def test_site_furniture_files(site):

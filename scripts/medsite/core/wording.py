@@ -58,7 +58,7 @@ class Family:
     name: str  # the first word, for messages
     phrases: list[tuple[str, ...]] = field(default_factory=list)  # stems of each word or phrase
     patterns: list[re.Pattern] = field(default_factory=list)
-    allow: list[tuple[re.Pattern, str]] = field(default_factory=list)  # (phrase in the same sentence, why)
+    allow: list[tuple[re.Pattern, str]] = field(default_factory=list)  # (phrase in the same clause, why)
     allow_used: set[int] = field(default_factory=set)  # which `allow` phrases excused a word (GATE002 for the rest)
     # `allow` phrases marked `standing: true`: accurate wording the editorial policy always permits
     # ("MS cannot be cured"), kept for the next page that needs it, so never reported as unused.
@@ -73,7 +73,7 @@ class Family:
         return cls(name, phrases, list(patterns), list(allow))
 
     def find(self, text: str) -> list[str]:
-        """The words of this family in `text`, as written; none if an allowed phrase is in it."""
+        """The words of this family in `text`, as written, except those with an allowed phrase in their clause."""
         return [word for _, word in find_all(text, [self])]
 
 
@@ -97,18 +97,86 @@ def _index(families: tuple[Family, ...]) -> tuple[dict, frozenset, frozenset]:
 _WORD_START = re.compile(r"(?<![^\W\d_])[^\W_]{1,3}")
 
 
+# Where one clause of a sentence ends and the next begins: an allowed phrase ("not", "no cure") speaks
+# only for its own clause, so "This is not a cure for tiredness, but it cures MS" is still a promise.
+# Contrasting conjunctions, wherever they stand ("yet" only after a comma: "not yet proven" is one clause),
+# and semicolons, colons and spaced or em dashes. A bare comma is no boundary: lists share their negation
+# ("cannot repair, regrow or restore nerves") and so do asides ("No treatment, not even stem cells, is a cure").
+_CLAUSE_BREAK = re.compile(
+    # Each alternative starts at a comma, a mark or the first space of a run: linear on long runs of spaces.
+    r",?(?<!\s)\s+(?:but|while|whilst|whereas|(?:al|even )?though|however)\b|,\s*(?:and\s+)?yet\b|[;:]\s+|—\s*|(?<!\s)\s+[–-]\s+",
+    re.I,
+)
+_LEADING_SUBORDINATE = re.compile(r"\s*(?:(?:al|even )?though|while|whilst|whereas)\b[^,]*,", re.I)
+# An aside in brackets or between two dashes is a clause of its own, and the words around it one clause:
+# "Stem cells (not proven) cure MS" is a promise; "No treatment — not even stem cells — is a cure" is not.
+_ASIDE = re.compile(r"\([^()]*\)|\s—[^—]*—\s?|\s[–-]\s[^–]*?\s[–-]\s")
+
+
+def clauses(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The clauses of one sentence: (its text, the spans of `text` it is made of).
+
+    Asides are cut out first and joined up where they stood, then the rest is split at clause breaks.
+    """
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    outer: list[tuple[int, int]] = []
+    pos = 0
+    for m in _ASIDE.finditer(text):
+        outer.append((pos, m.start()))
+        out.extend(_split_clauses(text, [(m.start(), m.end())]))
+        pos = m.end()
+    outer.append((pos, len(text)))
+    out.extend(_split_clauses(text, outer))
+    return [c for c in out if c[0].strip()]
+
+
+def _split_clauses(text: str, spans: list[tuple[int, int]]):
+    """Split the text made of `spans` at clause breaks; each piece keeps the spans of `text` it covers."""
+    joined, starts = "", []  # starts: (offset in joined, offset in text)
+    for a, b in spans:
+        starts.append((len(joined), a))
+        joined += text[a:b] + " "
+    pieces, pos = [], 0
+    for m in (*_CLAUSE_BREAK.finditer(joined), None):
+        end = m.start() if m else len(joined)
+        lead = _LEADING_SUBORDINATE.match(joined, pos, end)
+        if lead:  # "Although it is not a cure for everything, it cures MS": the first comma ends the first clause
+            pieces.append((pos, lead.end() - 1))
+            pos = lead.end()
+        pieces.append((pos, end))
+        pos = m.end() if m else end
+    for a, b in pieces:
+        covered = []
+        for j, (off, at) in enumerate(starts):
+            length = (starts[j + 1][0] if j + 1 < len(starts) else len(joined)) - off - 1
+            lo, hi = max(a, off), min(b, off + length)
+            if lo < hi:
+                covered.append((at + lo - off, at + hi - off))
+        yield joined[a:b], covered
+
+
+def _clause_of(clause_list, start: int) -> str:
+    return next((t for t, spans in clause_list if any(a <= start < b for a, b in spans)), "")
+
+
 def _spans(text: str, family: Family, starts) -> list[tuple[int, int]]:
     spans = starts + [m.span() for p in family.patterns for m in p.finditer(text)]
     if not spans:
         return []
-    excused = [i for i, (a, _) in enumerate(family.allow) if a.search(text)]
-    if excused:
-        family.allow_used.update(excused)
-        return []
+    clause_list = clauses(text) if family.allow else []
+    excused_by: dict[str, list[int]] = {}  # clause text -> the allowed phrases in it
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):  # "clinically proven" once, not also "proven"
-        if not kept or start >= kept[-1][1]:
-            kept.append((start, end))
+        if kept and start < kept[-1][1]:
+            continue
+        if family.allow:
+            clause = _clause_of(clause_list, start)
+            if clause not in excused_by:
+                excused_by[clause] = [i for i, (a, _) in enumerate(family.allow) if a.search(clause)]
+            if excused_by[clause]:
+                family.allow_used.update(excused_by[clause])
+                continue
+        kept.append((start, end))
     return kept
 
 

@@ -85,6 +85,10 @@ def _reader_texts(tree, article) -> list[tuple[str, str]]:
         out.append(("description", node.attributes.get("content") or ""))
     for node in tree.css("nav a, .md-header__topic"):  # menu labels come from mkdocs.yml
         out.append(("navigation", node.text(deep=True)))
+    inside = {n.mem_id for n in article.css("*")} if article is not None else set()
+    for node in tree.css("img[alt], [title], [aria-label]"):  # the theme's own: the same on every page, like the menu
+        if node.mem_id not in inside and node.tag not in ("html", "head"):
+            out.extend(("theme", node.attributes[attr]) for attr in ("alt", "title", "aria-label") if node.attributes.get(attr))
     if article is None:
         return out
     skip = {n.mem_id for sel in article.css(_NOT_OUR_WORDS) for n in [sel, *sel.css("*")]}

@@ -14,6 +14,8 @@ indexed), and the per-page reference lists carry ``data-pagefind-ignore``
 
 from __future__ import annotations
 
+import gzip
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +71,29 @@ def build_index(site: Path) -> list[Diagnostic]:
         for path in (site / BUNDLE_DIR).glob(pattern):
             path.unlink()
     return []
+
+
+FRAGMENT_SIGNATURE = b"pagefind_dcd"  # Pagefind's own marker at the start of each decompressed fragment
+
+
+def indexed_texts(site: Path) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """What search shows readers: (fragment file as "site/..." path, page URL, [(place, text)]) for each
+    indexed page, read from Pagefind's fragments (gzip-compressed JSON after FRAGMENT_SIGNATURE). A fragment
+    that cannot be read is skipped: a broken index is BUILD004's, and search then shows nothing of it."""
+    out = []
+    folder = site / BUNDLE_DIR / "fragment"
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.pf_fragment")):
+        try:
+            data = gzip.decompress(path.read_bytes())
+            fragment = json.loads(data[len(FRAGMENT_SIGNATURE):]) if data.startswith(FRAGMENT_SIGNATURE) else None
+        except (OSError, EOFError, ValueError, gzip.BadGzipFile):
+            continue
+        if not isinstance(fragment, dict):
+            continue
+        texts = [("search result", str(fragment.get("content") or ""))]
+        meta = fragment.get("meta") if isinstance(fragment.get("meta"), dict) else {}
+        texts += [(f"search result {key}", str(value)) for key, value in sorted(meta.items()) if key != "image"]
+        out.append((f"site/{path.relative_to(site).as_posix()}", str(fragment.get("url") or ""), texts))
+    return out

@@ -30,6 +30,8 @@ _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|data|del|dfn|em|i|ins|kbd
 _TAG = re.compile(r"<[^<>]+>")
 _IN_WORD_EMPHASIS = re.compile(r"(?<=\w)[*_]+(?=\w)")  # "cu**re**" reads "cure"
 NOISE = [
+    # A link's or image's title, `[text](url "title")`, is shown on hover: kept, its target dropped.
+    (re.compile(r"""\]\(\s*<?[^\s()<>"']*>?\s+(?:"([^"]*)"|'([^']*)')\s*\)"""), r"] \1\2"),
     (re.compile(r"\]\((?:[^)\]]|\](?!\())*\)"), "]"),  # link targets (never spanning another '](': linear)
     (re.compile(r"\{[^{}]*\}"), " "),  # attribute lists (never spanning another '{': linear)
     (re.compile(r"\bCC BY(?:-[A-Z]{2})* \d\.\d\b"), "CC licence"),  # licence names are not claims

@@ -33,7 +33,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from medsite.core.diagnostics import DiagnosticError
-from medsite.markdown import citation_syntax, citations, inline_notes, referencespage
+from medsite.markdown import citation_syntax, citations, inline_notes, referencespage, suppressions
 from medsite.markdown.extensions import pagesource, report, sitedata
 from medsite.sources import frontmatter, settings, work_dates
 from medsite.sources.site import DEFAULT_STYLE, Site
@@ -189,9 +189,11 @@ class _CitePreprocessor(Preprocessor):
             return "No works are cited yet."
         uses = scan_uses(ext.data.site)
         known = {k: v for k, v in uses.items() if k in ext.data.bib}
-        return referencespage.render(known, ext.placeholders.token, from_uri=ext.page.src_uri,
-                                     sort_key=lambda k: ext.formatted(k).lower(),
-                                     superseded=superseded_works(ext.data.bib, known))
+        listing = referencespage.render(known, ext.placeholders.token, from_uri=ext.page.src_uri,
+                                        sort_key=lambda k: ext.formatted(k).lower(),
+                                        superseded=superseded_works(ext.data.bib, known),
+                                        exceptions_of=lambda k: ext.data.bib.by_id[k].gate_ignore)
+        return listing + "\n\n" + referencespage.render_exemptions(scan_exemptions(ext.data.site), from_uri=ext.page.src_uri)
 
 
 def superseded_works(bib, keys) -> dict:
@@ -225,6 +227,28 @@ def scan_uses(site: Site) -> dict:
             for cite in group.cites:
                 uses.setdefault(cite.key, []).append(referencespage.Use(page.uri, title, cite.heading, cite.anchor))
     return uses
+
+
+def scan_exemptions(site: Site) -> list[referencespage.Exemption]:
+    """Every gate-ignore comment in the pages (in MkDocs' page order) and in the passages they share."""
+    found = []
+    for page in site.pages:
+        try:
+            parsed = read_front_matter(page.path, page.rel, site.limits)
+        except DiagnosticError:
+            continue  # reported by the gate, and when the page itself is rendered
+        title = str(parsed.meta.get("title") or Path(page.uri).stem)
+        for c in suppressions.find(page.rel, parsed.body, parsed.body_line):
+            found.append(referencespage.Exemption(page.uri, title, c.code, c.reason))
+    if site.includes_dir.is_dir():
+        for path in sorted(p for p in site.includes_dir.rglob("*.md") if p.is_file()):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # reported by the gate
+            for c in suppressions.find(path.name, text):
+                found.append(referencespage.Exemption(None, path.relative_to(site.includes_dir.parent).as_posix(), c.code, c.reason))
+    return found
 
 
 class _ReferencePostprocessor(Postprocessor):
