@@ -14,7 +14,7 @@ import difflib
 import html
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
@@ -117,6 +117,11 @@ def find(text: str, *, first_line: int = 1) -> list[Group]:
             cites.append(Cite(item.group(1), locator, line, col, heading[0], heading[1]))
         groups.append(Group(match.start(), match.end(), tuple(cites)))
     return groups
+
+
+def resolved(group: Group, canonical) -> Group:
+    """The group with each key replaced by the entry id it stands for (`canonical(key)`, for bibliography aliases)."""
+    return Group(group.start, group.end, tuple(replace(c, key=canonical(c.key)) for c in group.cites))
 
 
 def keys_in(text: str) -> list[str]:

@@ -29,15 +29,17 @@ def _link(from_uri: str, use: Use) -> str:
     return f"[{label}]({target})"
 
 
-def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, sort_key) -> str:
-    """Markdown for the list; `reference_text(key)` gives the text that stands for the formatted reference."""
+def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, sort_key, aliases_of=lambda key: []) -> str:
+    """Markdown for the list; `reference_text(key)` gives the text that stands for the formatted reference.
+    `aliases_of(key)`: the entry's former keys, each kept as an anchor (#ref-<old key>) so old links still arrive."""
     blocks = []
     for key in sorted(uses_by_key, key=sort_key):
         seen = dict.fromkeys(uses_by_key[key])  # each place once, in citing order
         links = "; ".join(_link(from_uri, u) for u in seen)
+        old = "".join(f'<span id="ref-{html.escape(alias)}"></span>' for alias in aliases_of(key))
         blocks.append(
             f'<div class="reference-entry" id="ref-{html.escape(key)}" markdown>\n'
-            f"{reference_text(key)}\n\n"
+            f"{old}{reference_text(key)}\n\n"
             f"Cited in: {links}\n"
             f"</div>"
         )

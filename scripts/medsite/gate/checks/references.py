@@ -256,7 +256,7 @@ def cited_entries(project):
     bib = project.bibliography
     if bib is None:
         return
-    used = project.cited_keys()
+    used = {bib.canonical(key) for key in project.cited_keys()}  # an old key (alias) cites its entry
     for entry in bib.entries:
         if entry.id in used and not entry.has_findings:
             yield Diagnostic("REF011", f"'{entry.id}' has no findings field; numbers citing it cannot be checked", bib.path,

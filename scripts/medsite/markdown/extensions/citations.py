@@ -119,7 +119,8 @@ class CitationsExtension(Extension):
         self.first_line = parsed.body_line + skipped if body.startswith(text[:200]) else 1
 
     def formatted(self, key: str) -> str:
-        return self.data.formatted(key, self.report)
+        """The formatted reference and, after it, any retraction, concern or correction of the work."""
+        return self.data.formatted(key, self.report) + self.data.notices_html(key)
 
 
 def _mark(message: str, written: str) -> str:
@@ -148,6 +149,8 @@ class _CitePreprocessor(Preprocessor):
         where = ext.page.rel if ext.page is not None else "<markdown>"  # a plain call names no file
         groups = citations.find(text, first_line=ext.first_line)
         bib = ext.data.bib
+        if bib is not None and bib.aliases:  # an old key cites its entry under the entry's id (one number, one footnote)
+            groups = [citations.resolved(group, bib.canonical) for group in groups]
         known = bib.by_id if bib is not None else {}
         for group in groups:
             for cite in group.cites:
@@ -169,10 +172,14 @@ class _CitePreprocessor(Preprocessor):
         ext = self.ext
         if ext.page is None or ext.data.bib is None:
             return "No works are cited yet."
-        uses = scan_uses(ext.data.site)
-        known = {k: v for k, v in uses.items() if k in ext.data.bib}
+        bib = ext.data.bib
+        known: dict = {}
+        for key, found in scan_uses(ext.data.site).items():
+            if key in bib:
+                known.setdefault(bib.canonical(key), []).extend(found)
         return referencespage.render(known, ext.placeholders.token, from_uri=ext.page.src_uri,
-                                     sort_key=lambda k: ext.formatted(k).lower())
+                                     sort_key=lambda k: ext.data.formatted(k, ext.report).lower(),
+                                     aliases_of=lambda k: bib.by_id[k].aliases)
 
 
 def scan_uses(site: Site) -> dict:
