@@ -16,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENGINE ?=
 ENGINE_OPT = $(if $(ENGINE),--engine $(ENGINE))
 
-.PHONY: venv help site serve check test bench bench-web verify verify-references verify-links \
+.PHONY: notice-issue venv help site serve check test bench bench-web verify verify-references verify-links \
         new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast mutation
 
 help: ## List the targets
@@ -111,3 +111,6 @@ lock: venv ## Re-pin requirements.txt with hashes from requirements.in
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf site .site-builds .staging .cache .medsite-cache .pytest_cache
+
+notice-issue: venv ## (CI) Open or update the one issue about new retractions, corrections or concerns of cited works (PREVIOUS=old lock)
+	@$(RUN) medsite.tools.notice_issue --previous "$(PREVIOUS)" --post

@@ -107,9 +107,14 @@ def _from_item(item: dict) -> list[Notice]:
 
 
 def load(root: str | Path) -> dict[tuple[str, str], list[Notice]]:
-    """(kind, id) -> its notices, for every item of the lock that has any; {} without a usable lock."""
+    """(kind, id) -> its notices, for every item of the project's lock that has any; {} without a usable lock."""
+    return read(Path(root) / LOCK_FILE)
+
+
+def read(lock_path: str | Path) -> dict[tuple[str, str], list[Notice]]:
+    """The same, from a lock file anywhere (the scheduled check compares the lock before and after it)."""
     try:
-        data = json.loads((Path(root) / LOCK_FILE).read_text(encoding="utf-8"))
+        data = json.loads(Path(lock_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     items = data.get("items") if isinstance(data, dict) else None
