@@ -17,6 +17,7 @@ from medsite.core.rule import ERROR, SOURCE, WARNING, Rule, declare, gate_check
 from medsite.gate.checks.prose import sentences
 from medsite.lock.lockcheck import example_lock
 from medsite.sources import worknotices
+from medsite.sources.pagemeta import human_date
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -41,12 +42,16 @@ RULES = declare(
          good=example_lock("doi")),
 )
 
+_A = {worknotices.CONCERN: "an expression of concern", worknotices.CORRECTION: "a correction"}
 # A sentence about the retraction names it.
 ABOUT_RETRACTION = re.compile(r"\b(retract\w*|withdr[ae]wn?|withdrawal)\b", re.I)
 
 
-def _when(notice: worknotices.Notice) -> str:
-    return notice.text().removesuffix(".")
+def _notice(notice: worknotices.Notice) -> str:
+    """'the retraction notice of 1 March 2025, https://doi.org/...' (as much as the lock records)."""
+    when = f" of {human_date(notice.day)}" if notice.day else ""
+    where = f", {notice.url}" if notice.url else ""
+    return f"the {notice.link_text}{when}{where}"
 
 
 @gate_check(stage=SOURCE)
@@ -65,8 +70,8 @@ def cited_notices(project):
                 retracted = [n for n in found if n.kind == worknotices.RETRACTION]
                 if retracted and not ABOUT_RETRACTION.search(sentence.text):
                     yield Diagnostic("VER012", f"'{key}' is cited as support, but the work is retracted "
-                                     f"({_when(retracted[0])})", page.rel, sentence.line, target=key)
+                                     f"(see {_notice(retracted[0])})", page.rel, sentence.line, target=key)
                 elif not retracted:
                     for notice in found:
-                        yield Diagnostic("VER013", f"'{key}' has a notice ({_when(notice)}): re-check that this "
-                                         "sentence still holds", page.rel, sentence.line, target=key)
+                        yield Diagnostic("VER013", f"'{key}' has {_A[notice.kind]}"
+                                         f" (see {_notice(notice)}): re-check that this sentence still holds", page.rel, sentence.line, target=key)

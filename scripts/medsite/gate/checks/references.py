@@ -278,6 +278,8 @@ def listed_sources(project):
         declared = page.page.meta.get("sources")
         declared = set(map(str, declared)) if isinstance(declared, list) else set()
         cited = {c.key for g in page.citation_groups for c in g.cites}
+        if bib.aliases:  # an old key (alias) and the entry's id name one work, in the text or in `sources`
+            declared, cited = {bib.canonical(k) for k in declared}, {bib.canonical(k) for k in cited}
         if declared != cited:
             message, hint = _sources_mismatch(declared, cited, bib)
             yield Diagnostic("REF008", message, page.rel, page.page.line_of("sources"), hint=hint)
