@@ -22,6 +22,7 @@ def diagnose(folder, files):
     folder.mkdir(parents=True, exist_ok=True)
     return diagnose_in(folder, files)
 
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")  # absolute: a scheme, then no spaces
@@ -41,13 +42,15 @@ NOTES = """changes:
 
 # --- change notes ------------------------------------------------------------------------------
 
+
 def test_change_notes_are_read_newest_first_with_their_lines():
     text = with_changes(NOTES)
     changes, problems = changenotes.read(text, "docs/page.md")
     assert problems == []
     assert [(c.day, c.major, c.line) for c in changes] == [
         (dt.date(2026, 11, 20), True, line_of(text, "- date: 2026-11-20")),
-        (dt.date(2026, 10, 1), False, line_of(text, "- date: 2026-10-01"))]
+        (dt.date(2026, 10, 1), False, line_of(text, "- date: 2026-10-01")),
+    ]
     assert changenotes.last_updated(changes) == dt.date(2026, 11, 20)
 
 
@@ -68,7 +71,8 @@ def test_malformed_change_notes_are_each_reported_at_their_line(tmp_path):
         ("HIST001", "docs/page.md", line_of(text, "date: 2026-13-01")),
         ("HIST001", "docs/page.md", line_of(text, "- date: 2026-11-01")),
         ("HIST001", "docs/page.md", line_of(text, "major: sometimes")),
-        ("HIST001", "docs/page.md", line_of(text, "author: me"))]
+        ("HIST001", "docs/page.md", line_of(text, "author: me")),
+    ]
     assert "'2026-13-01', not a YYYY-MM-DD date" in found[0].message and "no 'note'" in found[1].message
 
 
@@ -88,6 +92,7 @@ def test_valid_change_notes_and_none_at_all_pass(tmp_path):
 
 
 # --- the feed ----------------------------------------------------------------------------------
+
 
 def atom_problems(data: bytes) -> list[str]:
     """What RFC 4287 requires and the feed lacks: feed id, title, updated, an author (on the feed or on
@@ -126,20 +131,31 @@ def atom_problems(data: bytes) -> list[str]:
 
 
 def test_atom_problems_finds_what_rfc_4287_requires():
-    broken = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><updated>2026-11-01</updated>' \
-             b'<entry><id>no scheme</id><title>E</title><updated>2026-11-01T00:00:00Z</updated></entry></feed>'
+    broken = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><updated>2026-11-01</updated>'
+        b"<entry><id>no scheme</id><title>E</title><updated>2026-11-01T00:00:00Z</updated></entry></feed>"
+    )
     assert atom_problems(broken) == [
-        "feed has 0 <id>", "feed updated '2026-11-01' is not RFC 3339", "entry 1 id 'no scheme' is not an absolute IRI",
-        "entry 1 has neither content nor an alternate link", "entry 1 has no author, nor has the feed"]
+        "feed has 0 <id>",
+        "feed updated '2026-11-01' is not RFC 3339",
+        "entry 1 id 'no scheme' is not an absolute IRI",
+        "entry 1 has neither content nor an alternate link",
+        "entry 1 has no author, nor has the feed",
+    ]
 
 
 def feed_site(tmp_path, site_url="https://ms.example.org/"):
     other = with_changes("changes:\n  - date: 2026-11-22\n    note: New risks section.\n    major: true")
     tmp_path.mkdir(parents=True, exist_ok=True)
-    root = make_project(tmp_path, {"mkdocs.yml": MKDOCS + f"site_url: {site_url}\nsite_author: Example editors\n"
-                                   if site_url else MKDOCS,
-                                   "docs/page.md": with_changes(NOTES), "docs/more/other.md": other,
-                                   "docs/index.md": page()})
+    root = make_project(
+        tmp_path,
+        {
+            "mkdocs.yml": MKDOCS + f"site_url: {site_url}\nsite_author: Example editors\n" if site_url else MKDOCS,
+            "docs/page.md": with_changes(NOTES),
+            "docs/more/other.md": other,
+            "docs/index.md": page(),
+        },
+    )
     site, _ = Site.load(root)
     return site
 
@@ -150,9 +166,13 @@ def test_the_feed_lists_major_changes_newest_first_and_validates(tmp_path):
     root = etree.fromstring(data)
     entries = root.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
-        "A page: New risks section.", "A page: The relapse figures now follow the 2026 review."]  # the typo is minor
+        "A page: New risks section.",
+        "A page: The relapse figures now follow the 2026 review.",
+    ]  # the typo is minor
     assert [e.find(f"{ATOM}link").get("href") for e in entries] == [
-        "https://ms.example.org/more/other/", "https://ms.example.org/page/"]
+        "https://ms.example.org/more/other/",
+        "https://ms.example.org/page/",
+    ]
     assert root.findtext(f"{ATOM}updated") == "2026-11-22T00:00:00Z"  # the newest change, not the build's time
     assert root.findtext(f"{ATOM}author/{ATOM}name") == "Example editors"
     assert changefeed.render(feed_site(tmp_path / "again")) == data  # the same sources, the same bytes
@@ -190,27 +210,49 @@ def test_an_alias_that_is_another_key_is_an_error_at_its_line(tmp_path):
 
 # --- notices at the citing sentences -----------------------------------------------------------
 
+
 def lock_with(updates_by_doi: dict) -> str:
-    items = [{"kind": "doi", "id": doi, "checked": "2026-11-20", "status": "ok",
-              "evidence": {"registered_titles": [title], "updates": updates}}
-             for doi, (title, updates) in updates_by_doi.items()]
-    items.append({"kind": "pmid", "id": "123456", "checked": "2026-11-20", "status": "ok",
-                  "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}})
+    items = [
+        {
+            "kind": "doi",
+            "id": doi,
+            "checked": "2026-11-20",
+            "status": "ok",
+            "evidence": {"registered_titles": [title], "updates": updates},
+        }
+        for doi, (title, updates) in updates_by_doi.items()
+    ]
+    items.append(
+        {
+            "kind": "pmid",
+            "id": "123456",
+            "checked": "2026-11-20",
+            "status": "ok",
+            "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"},
+        }
+    )
     return json.dumps({"version": 1, "items": items})
 
 
-RETRACTED = {"10.1000/abc123": ("A study of MS", [{"type": "retraction", "doi": "10.1000/n1", "date": "2025-03-01"}]),
-             "10.1000/xyz789": ("Another study", [])}
+RETRACTED = {
+    "10.1000/abc123": ("A study of MS", [{"type": "retraction", "doi": "10.1000/n1", "date": "2025-03-01"}]),
+    "10.1000/xyz789": ("Another study", []),
+}
 
 
 def test_a_retracted_work_cited_as_support_is_an_error_at_the_sentence(tmp_path):
     found = diagnose(tmp_path, {"verification.lock.json": lock_with(RETRACTED)})
     errors = [(d.code, d.path, d.line) for d in found if d.code in ("VER012", "VER003")]
     text = page()
-    assert errors == [("VER012", "docs/page.md", line_of(text, "MS affects the brain")),
-                      ("VER012", "docs/page.md", line_of(text, "More text here"))]  # not VER003 too: one finding, at the sentence
+    assert errors == [
+        ("VER012", "docs/page.md", line_of(text, "MS affects the brain")),
+        ("VER012", "docs/page.md", line_of(text, "More text here")),
+    ]  # not VER003 too: one finding, at the sentence
     message = found[[d.code for d in found].index("VER012")].message
-    assert message == "'smith2020' is cited as support, but the work is retracted (see the retraction notice of 1 March 2025, https://doi.org/10.1000/n1)"
+    assert (
+        message
+        == "'smith2020' is cited as support, but the work is retracted (see the retraction notice of 1 March 2025, https://doi.org/10.1000/n1)"
+    )
 
 
 def test_a_sentence_about_the_retraction_may_cite_it(tmp_path):
@@ -220,11 +262,19 @@ def test_a_sentence_about_the_retraction_may_cite_it(tmp_path):
 
 
 def test_corrections_and_concerns_ask_the_editor_to_recheck_each_sentence(tmp_path):
-    updates = {"10.1000/abc123": ("A study of MS", [{"type": "expression_of_concern", "doi": "10.1000/c1", "date": "2025-05-02"}]),
-               "10.1000/xyz789": ("Another study", [{"type": "correction", "doi": "10.1000/c2", "date": "2024-01-10"}])}
+    updates = {
+        "10.1000/abc123": (
+            "A study of MS",
+            [{"type": "expression_of_concern", "doi": "10.1000/c1", "date": "2025-05-02"}],
+        ),
+        "10.1000/xyz789": ("Another study", [{"type": "correction", "doi": "10.1000/c2", "date": "2024-01-10"}]),
+    }
     found = diagnose(tmp_path, {"verification.lock.json": lock_with(updates)})
     text = page()
-    assert sorted((d.code, d.line, d.target, d.severity.value) for d in found if d.code.startswith("VER0") and d.code != "VER020") == [
+    assert sorted(
+        (d.code, d.line, d.target, d.severity.value) for d in found if d.code.startswith("VER0") and d.code != "VER020"
+    ) == [
         ("VER013", line_of(text, "MS affects the brain"), "jones2021", "warning"),
         ("VER013", line_of(text, "MS affects the brain"), "smith2020", "warning"),
-        ("VER013", line_of(text, "More text here"), "smith2020", "warning")]
+        ("VER013", line_of(text, "More text here"), "smith2020", "warning"),
+    ]

@@ -91,8 +91,13 @@ def render(site: Site) -> bytes:
         change, link = entry.change, _page_link(site_url, entry.page_uri)
         item = sub(feed, "entry")
         # One id per note, stable across builds: the page, the day and a digest of the note.
-        sub(item, "id", _id(site_url, f"{pageurls.page_url(entry.page_uri)}#change-{change.day.isoformat()}-"
-                                      f"{_digest(change.note)}"))
+        sub(
+            item,
+            "id",
+            _id(
+                site_url, f"{pageurls.page_url(entry.page_uri)}#change-{change.day.isoformat()}-{_digest(change.note)}"
+            ),
+        )
         sub(item, "title", f"{entry.page_title}: {change.note}")
         sub(item, "updated", _stamp(change.day))
         sub(item, "link", rel="alternate", href=link)
@@ -110,6 +115,11 @@ def write(site: Site, staging: Path) -> list[Diagnostic]:
     try:
         (staging / FEED_FILE).write_bytes(render(site))
     except OSError as exc:
-        return [Diagnostic("BUILD002", f"the feed of changes could not be written: {exc.strerror or exc}",
-                           f"{staging.name}/{FEED_FILE}")]
+        return [
+            Diagnostic(
+                "BUILD002",
+                f"the feed of changes could not be written: {exc.strerror or exc}",
+                f"{staging.name}/{FEED_FILE}",
+            )
+        ]
     return []

@@ -27,15 +27,18 @@ from medsite.sources import frontmatter, yamlsource
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
-    Rule("HIST001", ERROR,
-         what="A change note in the page's `changes:` list is malformed: not a list, an item without a `note` or a "
-              "valid `date` (YYYY-MM-DD), `major` not true or false, or a key other than date, note and major.",
-         why="The page's \"What changed\" list and the site's feed of changes show these notes to readers.",
-         fix="Write each change as '- date: 2026-12-01' with 'note: What changed, in one sentence.' and, for a "
-             "change a reader should know about, 'major: true' (edit the page's front matter in the browser).",
-         where=FRONT_MATTER,
-         bad="changes:\n  - date: 2026-13-01\n    note: New dose.",
-         good="changes:\n  - date: 2026-11-01\n    note: New dose.\n    major: true"),
+    Rule(
+        "HIST001",
+        ERROR,
+        what="A change note in the page's `changes:` list is malformed: not a list, an item without a `note` or a "
+        "valid `date` (YYYY-MM-DD), `major` not true or false, or a key other than date, note and major.",
+        why="The page's \"What changed\" list and the site's feed of changes show these notes to readers.",
+        fix="Write each change as '- date: 2026-12-01' with 'note: What changed, in one sentence.' and, for a "
+        "change a reader should know about, 'major: true' (edit the page's front matter in the browser).",
+        where=FRONT_MATTER,
+        bad="changes:\n  - date: 2026-13-01\n    note: New dose.",
+        good="changes:\n  - date: 2026-11-01\n    note: New dose.\n    major: true",
+    ),
 )
 
 CODE = "HIST001"
@@ -59,13 +62,19 @@ def _problem(message: str, path: str, line: int | None) -> Diagnostic:
 
 def _item(value, path: str, line: int | None, key_lines: dict) -> tuple[Change | None, list[Diagnostic]]:
     if not isinstance(value, dict):
-        return None, [_problem("a change note should be 'date', 'note' and 'major' fields, not a single value",
-                               path, line)]
+        return None, [
+            _problem("a change note should be 'date', 'note' and 'major' fields, not a single value", path, line)
+        ]
     problems = []
     for key in value:
         if key not in ITEM_KEYS:
-            problems.append(_problem(f"a change note has the unknown key '{key}' (use date, note, major)",
-                                     path, key_lines.get(str(key), line)))
+            problems.append(
+                _problem(
+                    f"a change note has the unknown key '{key}' (use date, note, major)",
+                    path,
+                    key_lines.get(str(key), line),
+                )
+            )
     raw_date = value.get("date")
     try:
         day = dt.date.fromisoformat(str(raw_date).strip()) if raw_date is not None else None
@@ -78,8 +87,13 @@ def _item(value, path: str, line: int | None, key_lines: dict) -> tuple[Change |
     if not isinstance(note, str) or not note.strip():
         problems.append(_problem("a change note has no 'note' text", path, key_lines.get("note", line)))
     elif len(note) > MAX_NOTE_CHARS:
-        problems.append(_problem(f"a change note is {len(note)} characters long (at most {MAX_NOTE_CHARS})",
-                                 path, key_lines.get("note", line)))
+        problems.append(
+            _problem(
+                f"a change note is {len(note)} characters long (at most {MAX_NOTE_CHARS})",
+                path,
+                key_lines.get("note", line),
+            )
+        )
     major = value.get("major", False)
     if not isinstance(major, bool):
         problems.append(_problem(f"'major' is '{major}'; write true or false", path, key_lines.get("major", line)))

@@ -27,8 +27,11 @@ CONCERNS = frozenset({"expression_of_concern"})
 CORRECTIONS = frozenset({"correction", "partial_correction", "erratum", "corrigendum", "addendum", "clarification"})
 
 RETRACTION, CONCERN, CORRECTION = "retraction", "concern", "correction"
-_KIND_OF = {**dict.fromkeys(RETRACTIONS, RETRACTION), **dict.fromkeys(CONCERNS, CONCERN),
-            **dict.fromkeys(CORRECTIONS, CORRECTION)}
+_KIND_OF = {
+    **dict.fromkeys(RETRACTIONS, RETRACTION),
+    **dict.fromkeys(CONCERNS, CONCERN),
+    **dict.fromkeys(CORRECTIONS, CORRECTION),
+}
 # What a reader is told, by Crossref type (a plain word first), and the name of the notice the link opens.
 _WORDS = {
     "retraction": ("Retracted", "retraction notice"),
@@ -64,8 +67,10 @@ class Notice:
     def html(self) -> str:
         when = f' on <time datetime="{self.day.isoformat()}">{human_date(self.day)}</time>' if self.day else ""
         link = f': <a href="{html.escape(self.url, quote=True)}">{self.link_text}</a>' if self.url else ""
-        return (f'<span class="cite-notice cite-notice--{self.kind}"><strong>{html.escape(self.headline)}</strong>'
-                f"{when}{link}.</span>")
+        return (
+            f'<span class="cite-notice cite-notice--{self.kind}"><strong>{html.escape(self.headline)}</strong>'
+            f"{when}{link}.</span>"
+        )
 
 
 def _day(value) -> date | None:
@@ -91,8 +96,13 @@ def _from_item(item: dict) -> list[Notice]:
         for update in evidence.get("updates") or []:
             if not isinstance(update, dict) or update.get("type") not in _KIND_OF:
                 continue
-            notice = Notice(_KIND_OF[update["type"]], update["type"], _day(update.get("date")),
-                            _doi_url(update.get("doi")), str(update.get("source") or ""))
+            notice = Notice(
+                _KIND_OF[update["type"]],
+                update["type"],
+                _day(update.get("date")),
+                _doi_url(update.get("doi")),
+                str(update.get("source") or ""),
+            )
             key = (notice.type, notice.day, notice.url)  # Crossref lists one notice once per source
             if key not in seen:
                 seen.add(key)

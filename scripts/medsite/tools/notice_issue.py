@@ -32,7 +32,7 @@ TITLE = "Cited works with a new retraction, correction or expression of concern"
 TIMEOUT = (10, 30)
 ADVICE = {
     worknotices.RETRACTION: "a retracted work is no evidence: cite another work, or say in the sentence that it was "
-                            "retracted (the build refuses it otherwise, VER012)",
+    "retracted (the build refuses it otherwise, VER012)",
     worknotices.CONCERN: "read the journal's notice and check that each sentence still holds (VER013)",
     worknotices.CORRECTION: "read the correction and check that each sentence, and its numbers, still hold (VER013)",
 }
@@ -71,16 +71,22 @@ def cited_works(root: Path, now: dict, before: dict) -> list[CitedWork]:
                         works[entry.id] = None
                         continue
                     old = set(worknotices.of_entry(before, entry))
-                    works[entry.id] = CitedWork(entry.id, entry.title or entry.id, found, [n for n in found if n not in old])
+                    works[entry.id] = CitedWork(
+                        entry.id, entry.title or entry.id, found, [n for n in found if n not in old]
+                    )
                 if works[entry.id] is not None:
                     works[entry.id].places.append(f"{page.rel}:{cite.line}")
     return [w for w in works.values() if w is not None]
 
 
 def render(works: list[CitedWork], run_url: str | None = None) -> str:
-    lines = [MARKER, "The weekly check of the references (`make verify`) found notices about works the site cites. "
-             "Readers already see each notice beside the reference, in the footnote and on the References page; "
-             "the sentences that cite the work need an editor.", ""]
+    lines = [
+        MARKER,
+        "The weekly check of the references (`make verify`) found notices about works the site cites. "
+        "Readers already see each notice beside the reference, in the footnote and on the References page; "
+        "the sentences that cite the work need an editor.",
+        "",
+    ]
     for work in works:
         lines.append(f"### {markdown_text(work.title)} ({markdown_code(work.key)})")
         lines.append("")
@@ -91,7 +97,7 @@ def render(works: list[CitedWork], run_url: str | None = None) -> str:
         lines.append("")
     if run_url:
         lines.append(f"[Log of this check]({run_url}).")
-    lines.append("CONTRIBUTING.md, \"Cite a source\", explains the fixes; a clinical reviewer signs off the change.")
+    lines.append('CONTRIBUTING.md, "Cite a source", explains the fixes; a clinical reviewer signs off the change.')
     return "\n".join(lines) + "\n"
 
 
@@ -112,16 +118,28 @@ def _api(session: requests.Session, method: str, url: str, **kwargs) -> requests
 def upsert(api_url: str, repo: str, token: str, body: str) -> tuple[str, int]:
     """Edit our open issue if there is one, else open it: ('updated' or 'opened', its number)."""
     session = requests.Session()
-    session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-                            "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "medsite-notice-issue"})
+    session.headers.update(
+        {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": "medsite-notice-issue",
+        }
+    )
     base = f"{api_url.rstrip('/')}/repos/{repo}/issues"
     page = 1
     while True:
         issues = _api(session, "GET", base, params={"state": "open", "per_page": 100, "page": page}).json()
         if not isinstance(issues, list):
             raise IssueError("GitHub API gave an unexpected answer to the list of issues")
-        ours = next((i for i in issues if isinstance(i, dict) and MARKER in str(i.get("body") or "")
-                     and "pull_request" not in i), None)
+        ours = next(
+            (
+                i
+                for i in issues
+                if isinstance(i, dict) and MARKER in str(i.get("body") or "") and "pull_request" not in i
+            ),
+            None,
+        )
         if ours:
             _api(session, "PATCH", f"{base}/{ours['number']}", json={"body": body})
             return "updated", int(ours["number"])

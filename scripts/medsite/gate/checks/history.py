@@ -10,13 +10,16 @@ from medsite.sources.pagemeta import human_date
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
-    Rule("HIST002", ERROR,
-         what="A change note is dated after today.",
-         why="Readers and the feed would be told of a change that has not happened yet.",
-         fix="Date the note the day the change is published (edit the page's front matter in the browser).",
-         where=FRONT_MATTER,
-         bad="changes:\n  - date: 2027-01-01\n    note: New dose.",
-         good="changes:\n  - date: 2026-11-01\n    note: New dose."),
+    Rule(
+        "HIST002",
+        ERROR,
+        what="A change note is dated after today.",
+        why="Readers and the feed would be told of a change that has not happened yet.",
+        fix="Date the note the day the change is published (edit the page's front matter in the browser).",
+        where=FRONT_MATTER,
+        bad="changes:\n  - date: 2027-01-01\n    note: New dose.",
+        good="changes:\n  - date: 2026-11-01\n    note: New dose.",
+    ),
 )
 
 
@@ -31,5 +34,10 @@ def change_notes(project):
         yield from problems
         for change in changes:
             if change.day > project.today:
-                yield Diagnostic("HIST002", f"a change note is dated {human_date(change.day)}, after today "
-                                 f"({human_date(project.today)})", page.rel, change.line, target=change.day.isoformat())
+                yield Diagnostic(
+                    "HIST002",
+                    f"a change note is dated {human_date(change.day)}, after today ({human_date(project.today)})",
+                    page.rel,
+                    change.line,
+                    target=change.day.isoformat(),
+                )

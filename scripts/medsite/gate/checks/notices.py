@@ -21,25 +21,41 @@ from medsite.sources.pagemeta import human_date
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
-    Rule("VER012", ERROR,
-         what="A sentence cites a retracted (or withdrawn) work as support.",
-         why="A retracted study is not evidence; readers would take the claim as supported.",
-         fix="Cite another work for the claim, or rewrite the sentence to say that the work was retracted "
-             "(the sentence then names the retraction, e.g. 'was retracted in 2025').",
-         where="verification.lock.json",
-         bad=example_lock("doi", evidence={"registered_titles": ["A study of MS"], "updates": [
-             {"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}]}),
-         good=example_lock("doi")),
-    Rule("VER013", WARNING,
-         what="A sentence cites a work that has a correction or an expression of concern.",
-         why="A correction can change the numbers the sentence gives; an expression of concern means the journal "
-             "doubts the results.",
-         fix="Read the notice (linked beside the reference) and check that the sentence still says what the work "
-             "shows; say so in the pull request.",
-         where="verification.lock.json",
-         bad=example_lock("doi", evidence={"registered_titles": ["A study of MS"], "updates": [
-             {"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}]}),
-         good=example_lock("doi")),
+    Rule(
+        "VER012",
+        ERROR,
+        what="A sentence cites a retracted (or withdrawn) work as support.",
+        why="A retracted study is not evidence; readers would take the claim as supported.",
+        fix="Cite another work for the claim, or rewrite the sentence to say that the work was retracted "
+        "(the sentence then names the retraction, e.g. 'was retracted in 2025').",
+        where="verification.lock.json",
+        bad=example_lock(
+            "doi",
+            evidence={
+                "registered_titles": ["A study of MS"],
+                "updates": [{"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}],
+            },
+        ),
+        good=example_lock("doi"),
+    ),
+    Rule(
+        "VER013",
+        WARNING,
+        what="A sentence cites a work that has a correction or an expression of concern.",
+        why="A correction can change the numbers the sentence gives; an expression of concern means the journal "
+        "doubts the results.",
+        fix="Read the notice (linked beside the reference) and check that the sentence still says what the work "
+        "shows; say so in the pull request.",
+        where="verification.lock.json",
+        bad=example_lock(
+            "doi",
+            evidence={
+                "registered_titles": ["A study of MS"],
+                "updates": [{"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}],
+            },
+        ),
+        good=example_lock("doi"),
+    ),
 )
 
 _A = {worknotices.CONCERN: "an expression of concern", worknotices.CORRECTION: "a correction"}
@@ -69,9 +85,20 @@ def cited_notices(project):
                 found = worknotices.of_entry(notices, entry) if entry else []
                 retracted = [n for n in found if n.kind == worknotices.RETRACTION]
                 if retracted and not ABOUT_RETRACTION.search(sentence.text):
-                    yield Diagnostic("VER012", f"'{key}' is cited as support, but the work is retracted "
-                                     f"(see {_notice(retracted[0])})", page.rel, sentence.line, target=key)
+                    yield Diagnostic(
+                        "VER012",
+                        f"'{key}' is cited as support, but the work is retracted (see {_notice(retracted[0])})",
+                        page.rel,
+                        sentence.line,
+                        target=key,
+                    )
                 elif not retracted:
                     for notice in found:
-                        yield Diagnostic("VER013", f"'{key}' has {_A[notice.kind]}"
-                                         f" (see {_notice(notice)}): re-check that this sentence still holds", page.rel, sentence.line, target=key)
+                        yield Diagnostic(
+                            "VER013",
+                            f"'{key}' has {_A[notice.kind]}"
+                            f" (see {_notice(notice)}): re-check that this sentence still holds",
+                            page.rel,
+                            sentence.line,
+                            target=key,
+                        )
