@@ -25,6 +25,7 @@ from medsite.core.diagnostics import DiagnosticError
 from medsite.core.report_escape import markdown_code, markdown_text
 from medsite.markdown import citations
 from medsite.sources import bibliography, worknotices
+from medsite.sources.pagemeta import human_date
 from medsite.sources.site import Site
 
 MARKER = "<!-- medsite-notices -->"
@@ -79,6 +80,14 @@ def cited_works(root: Path, now: dict, before: dict) -> list[CitedWork]:
     return [w for w in works.values() if w is not None]
 
 
+def _notice(notice: worknotices.Notice) -> str:
+    """'Retracted on 19 November 2026: [retraction notice](<https://doi.org/...>).' Our words; the address is
+    a doi.org one that worknotices checked holds no space, quote or angle bracket, so it cannot leave the link."""
+    when = f" on {human_date(notice.day)}" if notice.day else ""
+    link = f": [{notice.link_text}](<{notice.url}>)" if notice.url else ""
+    return f"{notice.headline}{when}{link}."
+
+
 def render(works: list[CitedWork], run_url: str | None = None) -> str:
     lines = [
         MARKER,
@@ -92,7 +101,7 @@ def render(works: list[CitedWork], run_url: str | None = None) -> str:
         lines.append("")
         for notice in work.notices:
             flag = "**New:** " if notice in work.new else ""
-            lines.append(f"- {flag}{markdown_text(notice.text())} What to do: {ADVICE[notice.kind]}.")
+            lines.append(f"- {flag}{_notice(notice)} What to do: {ADVICE[notice.kind]}.")
         lines.append("- Cited at: " + ", ".join(markdown_code(p) for p in dict.fromkeys(work.places)))
         lines.append("")
     if run_url:
