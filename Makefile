@@ -22,7 +22,7 @@ usage = $(if $(strip $(1)),,@echo '$(2)' >&2; exit 2)
 ENGINE ?=
 ENGINE_OPT = $(if $(ENGINE),--engine $(ENGINE))
 
-.PHONY: venv help site serve check test bench bench-web verify verify-references verify-links \
+.PHONY: notice-issue venv help site serve check test bench bench-web verify verify-references verify-links \
         new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast mutation
 
 help: ## List the targets
@@ -131,6 +131,9 @@ review-due: venv ## Pages whose review is due within 30 days (gate.yml currency)
 
 freshness: venv ## Check the sources against today's real date, whatever MEDSITE_TODAY says (the scheduled CI job: overdue reviews, CUR rules)
 	@env -u MEDSITE_TODAY $(RUN) medsite.gate --source-only $(GATE_OPTS)
-.PHONY: review
+
+.PHONY: review notice-issue
 review: venv ## Record a clinical review of a page by a listed reviewer: make review PAGE=docs/x.md REVIEWER=id (DATE=YYYY-MM-DD, default today)
 	@$(RUN) medsite.tools.review.record --page "$${PAGE:-}" --reviewer "$${REVIEWER:-}" $(if $(DATE),--date "$$DATE")
+notice-issue: venv ## (CI) Open or update the one issue about new retractions, corrections or concerns of cited works (PREVIOUS=old lock)
+	@$(RUN) medsite.tools.notice_issue --previous "$(PREVIOUS)" --post

@@ -24,7 +24,7 @@ from conftest import copy_project, run_build, stand_in_build
 from medsite.build import engines
 from medsite.gate.project import Project
 from medsite.gate.run import run as run_gate
-from medsite.output import csp, csp_after
+from medsite.output import changefeed, csp, csp_after
 from medsite.sources.pageurls import html_file
 from medsite.sources.site import Site
 from project_facts import content_pages, editable_page, references_page
@@ -50,6 +50,7 @@ def builds(tmp_path_factory):
         assert built, [d.text() for d in diagnostics]
         if not engine.csp_inside:
             diagnostics += csp_after.protect_site(site, staging, engine)
+        diagnostics += changefeed.write(site, staging)  # the feed every page links to
         diagnostics += run_gate(Project(root, staging, engine=engine, sources=site))  # the engine's own theme allowed
         out[name] = (staging, diagnostics)
     return out

@@ -24,6 +24,7 @@ from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import FRONT_MATTER, PAGE_BODY, SITUATION
 from medsite.gate import rules
+from medsite.lock.lockcheck import UNCITED_DOI, UNCITED_PMID
 from medsite.output.csp_step import CspStep
 from medsite.sources import reviews
 from medsite.tools import newpage, workflowcheck
@@ -97,6 +98,8 @@ def lock_file(items: str) -> str:
         {"kind": "pmid", "id": "123456", "checked": checked, "status": "ok", "evidence": {"title": "A study of MS", "doi": "10.1000/abc123"}},
         {"kind": "doi", "id": "10.1000/xyz789", "checked": checked, "status": "ok", "evidence": {"registered_titles": ["Another study"]}},
         {"kind": "url", "id": "https://www.nhs.uk/conditions/multiple-sclerosis/", "checked": checked, "status": "ok"},
+        {"kind": "doi", "id": UNCITED_DOI, "checked": checked, "status": "ok", "evidence": {"registered_titles": ["A study of MS"]}},
+        {"kind": "pmid", "id": UNCITED_PMID, "checked": checked, "status": "ok", "evidence": {"title": "A study of MS", "doi": UNCITED_DOI}},
     ]
     given = json.loads(items)
     keys = {(i.get("kind"), i.get("id")) for i in given if isinstance(i, dict)}
@@ -107,6 +110,9 @@ def lock_file(items: str) -> str:
 # The fixture bibliography, each entry with its findings (so the number check, EVID003, has something to check).
 FOUND = BIB.replace("  PMID: '123456'\n", "  PMID: '123456'\n  findings: ['Relapsed within 2 years: 27% on the medicine, 46% on placebo.']\n")
 FOUND += "  findings: [Most people had no serious side effects.]\n"
+# A work in the bibliography that no page cites, with the identifiers the lock examples use (UNCITED_DOI, UNCITED_PMID).
+UNCITED_ENTRY = (f"- id: uncited2019\n  type: article-journal\n  author: [{{family: Lee, given: D}}]\n  title: A study of MS\n"
+                 f"  container-title: J Neurol\n  issued: {{date-parts: [[2019]]}}\n  DOI: {UNCITED_DOI}\n  PMID: '{UNCITED_PMID}'\n")
 CITES_THE_EXAMPLE = page(BODY + f"\nMore is known [@{BIB_ENTRY}].\n", sources=f"smith2020, jones2021, {BIB_ENTRY}")
 
 
@@ -138,10 +144,11 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
     if where == "mkdocs.yml":  # the example's top-level keys replace the fixture's
         return {"mkdocs.yml": merge_keys(MKDOCS, example)}, False
     if where == LOCK:
+        uncited = {"docs/references.yaml": FOUND + UNCITED_ENTRY}  # the lock's own notice codes judge uncited entries
         if '"url"' in example:  # a link's item: the built page links to it
             link = '<p><a href="https://www.nhs.uk/conditions/multiple-sclerosis/">Read more</a></p>'
-            return {**site_files(link, SITE_BASE), LOCK: lock_file(example)}, True
-        return {LOCK: lock_file(example)}, False
+            return {**site_files(link, SITE_BASE), LOCK: lock_file(example), **uncited}, True
+        return {LOCK: lock_file(example), **uncited}, False
     if where == reviews.RECORDS:  # review records, beside a condition page and a treatment page they can match
         return {reviews.RECORDS: example, **REVIEWED_PAGES}, False
     if where == SITE_PAGE:  # the article of a built page, or (from <html) the whole page

@@ -36,6 +36,11 @@ _VERIFIED = {
 }
 
 
+# An entry of the examples' bibliography that no page cites: the lock's own retraction and correction codes
+# are for such entries (a cited work's notices are judged at each citing sentence, VER012 and VER013).
+UNCITED_DOI, UNCITED_PMID = "10.1000/uncited1", "654321"
+
+
 def example_lock(kind: str, **changes) -> str:
     """A lock file's items for a rule's example: the verified item of this kind with fields changed."""
     return "[\n  " + json.dumps({**_VERIFIED[kind], **changes}) + "\n]"
@@ -58,18 +63,19 @@ RULES = declare(
          bad=example_lock("doi", evidence={"registered_titles": ["Stem cells for heart failure"]}),
          good=example_lock("doi")),
     Rule("VER003", ERROR,
-         what="the DOI is retracted, withdrawn, removed or under an expression of concern (Crossref, Retraction Watch)",
+         what="the DOI is retracted, withdrawn, removed or under an expression of concern (Crossref, Retraction Watch); "
+              "in the gate, for an entry no page cites (the sentences citing a work are judged by VER012 and VER013)",
          why="a retracted or doubted study is not evidence; citing it as support misleads patients",
          fix="stop citing the work as evidence; if it must be mentioned, say that it was retracted and cite the notice",
          where="verification.lock.json",
-         bad=example_lock("doi", evidence={"registered_titles": ["A study of MS"], "updates": [{"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}]}),
+         bad=example_lock("doi", id=UNCITED_DOI, evidence={"registered_titles": ["A study of MS"], "updates": [{"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}]}),
          good=example_lock("doi")),
     Rule("VER004", WARNING,
-         what="the DOI has a correction, erratum or corrigendum",
+         what="the DOI has a correction, erratum or corrigendum; in the gate, for an entry no page cites (VER013 for cited ones)",
          why="a correction can change the numbers or conclusions the page relies on",
          fix="read the correction and check that what the page says still holds",
          where="verification.lock.json",
-         bad=example_lock("doi", evidence={"registered_titles": ["A study of MS"], "updates": [{"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}]}),
+         bad=example_lock("doi", id=UNCITED_DOI, evidence={"registered_titles": ["A study of MS"], "updates": [{"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}]}),
          good=example_lock("doi")),
     Rule("VER005", ERROR,
          what="PMID not found: NCBI esummary returns an error for it",
@@ -79,11 +85,11 @@ RULES = declare(
          bad=example_lock("pmid", status="broken", evidence={"error": "cannot get document summary"}),
          good=example_lock("pmid")),
     Rule("VER006", ERROR,
-         what="PubMed lists the PMID as a 'Retracted Publication'",
+         what="PubMed lists the PMID as a 'Retracted Publication'; in the gate, for an entry no page cites (VER012 for cited ones)",
          why="PubMed marks retractions even when the publisher's record does not",
          fix="stop citing the work as evidence; if it must be mentioned, say that it was retracted",
          where="verification.lock.json",
-         bad=example_lock("pmid", evidence={"title": "A study of MS", "doi": "10.1000/abc123", "pubtype": ["Journal Article", "Retracted Publication"]}),
+         bad=example_lock("pmid", id=UNCITED_PMID, evidence={"title": "A study of MS", "doi": UNCITED_DOI, "pubtype": ["Journal Article", "Retracted Publication"]}),
          good=example_lock("pmid")),
     Rule("VER007", ERROR,
          what="the DOI that PubMed lists for the PMID differs from the entry's DOI",

@@ -20,7 +20,7 @@ import difflib
 import html
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
@@ -140,6 +140,9 @@ def _prefix(written: str) -> tuple[str | None, bool]:
     if suppress:
         words = words[:-1].rstrip()
     return words or None, suppress
+def resolved(group: Group, canonical) -> Group:
+    """The group with each key replaced by the entry id it stands for (`canonical(key)`, for bibliography aliases)."""
+    return Group(group.start, group.end, tuple(replace(c, key=canonical(c.key)) for c in group.cites))
 
 
 def keys_in(text: str) -> list[str]:

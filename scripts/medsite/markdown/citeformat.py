@@ -64,9 +64,9 @@ _DOI_TEXT = re.compile(r"doi:\s*(10\.\S+?)(?=\s|$|<)")
 # Keys that are ours, not CSL's: leave them out of what citeproc sees.
 # `findings` (the work's findings in our words, for the gate's number check) and `derived` (figures
 # worked out from them, medsite.sources.derivations) are never rendered.
-_NOT_CSL = {"gate-ignore", "findings", "derived", "PMID", "PMCID", "superseded_by", "reason", "as_of"}
+_NOT_CSL = {"gate-ignore", "findings", "derived", "PMID", "PMCID", "superseded_by", "reason", "as_of", "aliases"}
 # Keys that do not change a formatted reference: editing them keeps the cached HTML.
-_NOT_RENDERED = {"gate-ignore", "findings", "derived", "reason", "as_of"}
+_NOT_RENDERED = {"gate-ignore", "findings", "derived", "reason", "as_of", "aliases"}
 
 
 def _csl_name(name):

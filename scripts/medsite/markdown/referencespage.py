@@ -54,10 +54,11 @@ def _superseded_note(old: Superseded, listed) -> str:
 
 
 def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, sort_key,
-           superseded: dict[str, Superseded] | None = None, exceptions_of=None) -> str:
+           superseded: dict[str, Superseded] | None = None, exceptions_of=None, aliases_of=lambda key: []) -> str:
     """Markdown for the list; `reference_text(key)` gives the text that stands for the formatted reference;
     a work in `superseded` says so, linking the newer work (issue 22); `exceptions_of(key)` gives the entry's
-    own documented exceptions ({CODE: reason}), shown under it."""
+    own documented exceptions ({CODE: reason}), shown under it; `aliases_of(key)` the entry's former keys,
+    each kept as an anchor (#ref-<old key>) so old links still arrive."""
     superseded = superseded or {}
     blocks = []
     for key in sorted(uses_by_key, key=sort_key):
@@ -66,9 +67,10 @@ def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, 
         note = _superseded_note(superseded[key], uses_by_key) if key in superseded else ""
         notes = "".join(f"\n\nException to our checks ({html.escape(code)}): {plain(reason)}"
                         for code, reason in sorted((exceptions_of(key) if exceptions_of else {}).items()))
+        old = "".join(f'<span id="ref-{html.escape(alias)}"></span>' for alias in aliases_of(key))
         blocks.append(
             f'<div class="reference-entry" id="ref-{html.escape(key)}" markdown>\n'
-            f"{reference_text(key)}\n\n"
+            f"{old}{reference_text(key)}\n\n"
             f"{note}"
             f"Cited in: {links}{notes}\n"
             f"</div>"

@@ -29,6 +29,14 @@ RULES = declare(
          where="docs/references.yaml",
          bad=example_entry(id=None),
          good=example_entry()),
+    Rule("REF016", ERROR,
+         what="A bibliography entry's `aliases` (its old keys, kept so that old citations and links still work) "
+              "is not a list of keys, or names a key that another entry uses as its id or alias.",
+         why="A citation of that key would be ambiguous, and the References page would have two anchors of one name.",
+         fix="List only the entry's own former keys, e.g. 'aliases: [smith2019]'; a key another entry uses cannot be one.",
+         where="docs/references.yaml",
+         bad=example_entry(aliases="[smith2020]"),
+         good=example_entry(aliases="[lee2021]")),
 )
 
 PARSE_CODE = "REF002"
@@ -124,6 +132,43 @@ class Entry:
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
+    @property
+    def aliases(self) -> list[str]:
+        """The entry's former keys (`aliases: [old]`), which citations may still use; [] if malformed (REF015)."""
+        value = self.csl.get("aliases")
+        if isinstance(value, list) and all(isinstance(k, str) and _ALIAS.fullmatch(k) for k in value):
+            return list(value)
+        return []
+
+
+# A key as a citation writes it (medsite.markdown.citations), for an alias that citations can reach.
+_ALIAS = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?~/-]*[A-Za-z0-9_])?")
+
+
+def _alias_problems(entries: list[Entry], path: str) -> tuple[dict[str, str], list[Diagnostic]]:
+    """alias -> the entry id it stands for, and REF015 for aliases that are malformed or taken."""
+    ids = {e.id for e in entries}
+    aliases: dict[str, str] = {}
+    problems = []
+    for entry in entries:
+        if "aliases" not in entry.csl:
+            continue
+        line = entry.line_of("aliases")
+        value = entry.csl["aliases"]
+        if not isinstance(value, list) or not all(isinstance(k, str) and _ALIAS.fullmatch(k) for k in value):
+            problems.append(Diagnostic("REF016", f"entry '{entry.id}': 'aliases' should be a list of keys, "
+                                       "e.g. [smith2019]", path, line, target="aliases"))
+            continue
+        for alias in value:
+            taken = entry.id if alias == entry.id else (alias if alias in ids else aliases.get(alias))
+            if taken:
+                what = "its own id" if taken == entry.id else f"already the key of '{taken}'"
+                problems.append(Diagnostic("REF016", f"entry '{entry.id}' has the alias '{alias}', {what}",
+                                           path, line, target=alias))
+            else:
+                aliases[alias] = entry.id
+    return aliases, problems
+
 
 @dataclass
 class Bibliography:
@@ -136,12 +181,19 @@ class Bibliography:
         self.by_id: dict[str, Entry] = {}
         for entry in self.entries:
             self.by_id.setdefault(entry.id, entry)
+        # Old keys still cited (and linked to, as #ref-<key> on the References page) after a rename.
+        self.aliases, problems = _alias_problems(self.entries, self.path)
+        self.problems = self.problems + problems
+
+    def canonical(self, key: str) -> str:
+        """The entry id a cited key stands for (itself, or the id an alias names)."""
+        return key if key in self.by_id else self.aliases.get(key, key)
 
     def __contains__(self, key: str) -> bool:
-        return key in self.by_id
+        return key in self.by_id or key in self.aliases
 
     def get(self, key: str) -> Entry | None:
-        return self.by_id.get(key)
+        return self.by_id.get(self.canonical(key))
 
 
 def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limits()) -> Bibliography:

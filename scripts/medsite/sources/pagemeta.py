@@ -43,7 +43,7 @@ REQUIRED_FIELDS = ["title", "description", "page_type", "last_reviewed", "next_r
 # Front matter is plain data. MkDocs and Material act on other keys (`template` picks the
 # template that renders the page, and Material's redirect template prints `location` into
 # an inline script), so a key not listed here is refused rather than passed to them.
-KNOWN_FIELDS = frozenset(REQUIRED_FIELDS)
+KNOWN_FIELDS = frozenset(REQUIRED_FIELDS) | {"changes"}  # changes: optional (medsite.sources.changenotes)
 # Material prints title and description into <title>, meta and heading markup without
 # escaping, and `striptags` turns entity references back into tags: so front matter
 # values may hold no markup characters and no character references.

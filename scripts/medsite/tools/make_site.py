@@ -33,7 +33,7 @@ from medsite.gate import formatters
 from medsite.gate.project import Project
 from medsite.gate.rules import with_fix
 from medsite.gate.run import run as run_gate
-from medsite.output import csp_after
+from medsite.output import changefeed, csp_after
 from medsite.output.search_index import build_index as build_search_index
 from medsite.sources.site import Site
 
@@ -59,6 +59,7 @@ def _build_and_gate(root: Path, staging: Path, args) -> int:
         diagnostics += csp_after.protect_site(site, staging, engine)
     if built:  # after the engine, before the gate: search is indexed from the staging HTML, whichever engine wrote it
         diagnostics += build_search_index(staging)
+        diagnostics += changefeed.write(site, staging)  # from the sources: the same feed whichever engine built
     project = Project(root, staging if built else None, engine=engine, sources=site)
     diagnostics += run_gate(project, source_only=not built)
     stopping.check()

@@ -256,7 +256,7 @@ def cited_entries(project):
     bib = project.bibliography
     if bib is None:
         return
-    used = project.cited_keys()
+    used = {bib.canonical(key) for key in project.cited_keys()}  # an old key (alias) cites its entry
     for entry in bib.entries:
         if entry.id in used and not entry.has_findings:
             yield Diagnostic("REF011", f"'{entry.id}' has no findings field; numbers citing it cannot be checked", bib.path,
@@ -278,6 +278,8 @@ def listed_sources(project):
         declared = page.page.meta.get("sources")
         declared = set(map(str, declared)) if isinstance(declared, list) else set()
         cited = {c.key for g in page.citation_groups for c in g.cites}
+        if bib.aliases:  # an old key (alias) and the entry's id name one work, in the text or in `sources`
+            declared, cited = {bib.canonical(k) for k in declared}, {bib.canonical(k) for k in cited}
         if declared != cited:
             message, hint = _sources_mismatch(declared, cited, bib)
             yield Diagnostic("REF008", message, page.rel, page.page.line_of("sources"), hint=hint)

@@ -34,7 +34,7 @@ RULES = declare(
 
 # Where the theme, our overrides and the build publish their own files (site-relative).
 RESERVED_FOLDERS = ("assets/stylesheets/", "assets/javascripts/", "assets/images/", "pagefind/", "search/")
-RESERVED_FILES = frozenset({"404.html", "_headers", "sitemap.xml", "sitemap.xml.gz"})
+RESERVED_FILES = frozenset({"404.html", "_headers", "sitemap.xml", "sitemap.xml.gz", "changes.xml"})  # changes.xml: the feed
 
 
 def _files(folder: Path):

@@ -7,6 +7,7 @@ it, so pull-request builds stay offline and fast.
 from __future__ import annotations
 
 from medsite.core.rule import SOURCE, gate_check
+from medsite.lock.ids import normalize_doi
 from medsite.lock.lockcheck import lock_diagnostics
 from medsite.output.extlinks import external_links
 
@@ -30,5 +31,23 @@ def check(project):
     if project.bibliography is None or not (project.root / LOCK).exists():
         return []
     max_age = project.config["verification_max_age_days"]
-    return lock_diagnostics(project.root / LOCK, project.bibliography, external_urls(project), project.today, max_age,
-                            display_path=LOCK)
+    found = lock_diagnostics(project.root / LOCK, project.bibliography, external_urls(project), project.today, max_age,
+                             display_path=LOCK)
+    judged = _judged_at_citations(project)
+    return [d for d in found if not (d.code in AT_CITATIONS and d.path == project.bibliography.path and d.target in judged)]
+
+
+# Retractions, concerns and corrections of a cited work are judged at each sentence citing it (VER012,
+# VER013 in gate/checks/notices.py): a sentence about the retraction may cite it.
+AT_CITATIONS = frozenset({"VER003", "VER004", "VER006"})
+
+
+def _judged_at_citations(project) -> set[str]:
+    """The lock ids (DOI, PMID) of the works pages cite."""
+    bib, ids = project.bibliography, set()
+    for key in project.cited_keys():
+        entry = bib.get(key)
+        if entry is not None:
+            ids |= {normalize_doi(entry.doi)} if entry.doi else set()
+            ids |= {entry.pmid.strip()} if entry.pmid else set()
+    return ids

@@ -121,7 +121,8 @@ class CitationsExtension(Extension):
         self.first_line = parsed.body_line + skipped if body.startswith(text[:200]) else 1
 
     def formatted(self, key: str) -> str:
-        return self.data.formatted(key, self.report)
+        """The formatted reference and, after it, any retraction, concern or correction of the work."""
+        return self.data.formatted(key, self.report) + self.data.notices_html(key)
 
 
 def _mark(message: str, written: str) -> str:
@@ -150,6 +151,8 @@ class _CitePreprocessor(Preprocessor):
         where = ext.page.rel if ext.page is not None else "<markdown>"  # a plain call names no file
         groups = citations.find(text, first_line=ext.first_line)
         bib = ext.data.bib
+        if bib is not None and bib.aliases:  # an old key cites its entry under the entry's id (one number, one footnote)
+            groups = [citations.resolved(group, bib.canonical) for group in groups]
         known = bib.by_id if bib is not None else {}
         for group in groups:
             for cite in group.cites:
@@ -187,12 +190,16 @@ class _CitePreprocessor(Preprocessor):
         ext = self.ext
         if ext.page is None or ext.data.bib is None:
             return "No works are cited yet."
-        uses = scan_uses(ext.data.site)
-        known = {k: v for k, v in uses.items() if k in ext.data.bib}
+        bib = ext.data.bib
+        known: dict = {}
+        for key, found in scan_uses(ext.data.site).items():
+            if key in bib:
+                known.setdefault(bib.canonical(key), []).extend(found)
         listing = referencespage.render(known, ext.placeholders.token, from_uri=ext.page.src_uri,
-                                        sort_key=lambda k: ext.formatted(k).lower(),
-                                        superseded=superseded_works(ext.data.bib, known),
-                                        exceptions_of=lambda k: ext.data.bib.by_id[k].gate_ignore)
+                                        sort_key=lambda k: ext.data.formatted(k, ext.report).lower(),
+                                        superseded=superseded_works(bib, known),
+                                        exceptions_of=lambda k: bib.by_id[k].gate_ignore,
+                                        aliases_of=lambda k: bib.by_id[k].aliases)
         return listing + "\n\n" + referencespage.render_exemptions(scan_exemptions(ext.data.site), from_uri=ext.page.src_uri)
 
 
@@ -203,7 +210,7 @@ def superseded_works(bib, keys) -> dict:
         entry = bib.get(key)
         if entry is None or not work_dates.is_superseded(entry.csl):
             continue
-        newer = work_dates.superseded_by(entry.csl)
+        newer = bib.canonical(work_dates.superseded_by(entry.csl)) if work_dates.superseded_by(entry.csl) else None
         newer_entry = bib.get(newer) if newer else None
         url = None
         if newer_entry is not None:

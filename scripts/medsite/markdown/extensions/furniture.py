@@ -33,7 +33,7 @@ from medsite.core.diagnostics import DiagnosticError
 from medsite.markdown import fingerprint, jsonld
 from medsite.markdown.extensions.citations import PRIORITY as CITATIONS_PRIORITY
 from medsite.markdown.extensions.citations import CitationsExtension, read_front_matter
-from medsite.sources import offer_facts, reviews
+from medsite.sources import changenotes, offer_facts, reviews
 from medsite.sources.pagemeta import TREATMENT_DISCLAIMER, PageMeta, human_date
 
 PRIORITY = CITATIONS_PRIORITY - 2  # after citations (which need the file's lines), before snippets (32)
@@ -169,6 +169,19 @@ def health(cites: CitationsExtension) -> dict | None:
         "next_review_due_text": human_date(meta.next_review_due) if meta.next_review_due else "",
         "publisher": {"name": str(publisher.get("name", "")), "url": str(publisher.get("url", ""))},
         "jsonld": jsonld.dumps(data),
+        **history(cites.meta),
+    }
+
+
+def history(meta: dict) -> dict:
+    """"What changed" and "Last updated", from the page's change notes (medsite.sources.changenotes)."""
+    changes = changenotes.from_meta(meta)
+    updated = changenotes.last_updated(changes)
+    return {
+        "changes": [{"date": c.day.isoformat(), "date_text": human_date(c.day), "note": c.note, "major": c.major}
+                    for c in changes],
+        "last_updated": updated.isoformat() if updated else "",
+        "last_updated_text": human_date(updated) if updated else "",
     }
 
 

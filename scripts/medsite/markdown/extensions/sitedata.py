@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.markdown.citeformat import Formatter
-from medsite.sources import bibliography, settings
+from medsite.sources import bibliography, settings, worknotices
 from medsite.sources.limits import Limits
 from medsite.sources.site import Site
 
@@ -37,6 +38,16 @@ class SiteData:
     @property
     def limits(self) -> Limits:
         return self.site.limits
+
+    @cached_property
+    def notices(self) -> dict:
+        """Retractions, concerns and corrections the verification lock records (medsite.sources.worknotices)."""
+        return worknotices.load(self.site.root)
+
+    def notices_html(self, key: str) -> str:
+        """The notices about a cited work, shown after its reference in footnotes and on the References page."""
+        entry = self.bib.get(key) if self.bib is not None else None
+        return worknotices.html_of(worknotices.of_entry(self.notices, entry)) if entry else ""
 
     def formatted(self, key: str, report: Callable[[Diagnostic], None]) -> str:
         """The formatted reference; a malformed entry is reported once, at its line in the bibliography,
@@ -65,7 +76,7 @@ def _stamp(path: Path) -> tuple:
 def load(root: Path, report: Callable[[Diagnostic], None], bibliography_path: str = "",
          style: str = "") -> SiteData:
     """The shared data of the site at `root`; the extension's own settings, when given, win over mkdocs.yml's."""
-    files = (settings.MKDOCS, settings.GATE)
+    files = (settings.MKDOCS, settings.GATE, worknotices.LOCK_FILE)  # the lock: notices beside references
     signature = (str(root.resolve()), bibliography_path, style, *(_stamp(root / f) for f in files))
     if signature in _loaded:
         bib_stamp, data = _loaded[signature]
