@@ -67,6 +67,7 @@ def stand_in_build(root: Path) -> Path:
     check a failed build keeps it: a real site/ folder would be set aside, as no gate has passed it."""
     build = root / ".site-builds" / "20260101-000000-seed"
     build.mkdir(parents=True)
+    (root / ".site-builds" / "20260101-000000-seed.gated").write_text("gated\n")  # as publish.GATED marks one
     (root / "site").symlink_to(".site-builds/20260101-000000-seed")
     return build
 

@@ -20,6 +20,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import PROJECT_PARTS, ROOT, copy_project, run_build
+from medsite.build import publish
+from medsite.build.publish import GATED
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
@@ -51,6 +53,7 @@ def published_project(tmp_path: Path, good_site: Path) -> Path:
     """A copy of the project whose site/ is a published build, as `make site` leaves it."""
     root = new_project(tmp_path)
     shutil.copytree(good_site, root / ".site-builds" / SEED)
+    (root / ".site-builds" / f"{SEED}.gated").write_text("gated\n")  # the gate passed it (publish.GATED)
     os.symlink(f".site-builds/{SEED}", root / "site")
     return root
 
@@ -156,7 +159,12 @@ def holds_lock(root: Path, proc: subprocess.Popen) -> bool:
 
 
 def builds_left(root: Path) -> list[str]:
-    return sorted(p.name for p in (root / ".site-builds").iterdir() if p.name != "lock")
+    """The builds and leftovers in .site-builds, each build's gate mark (publish.GATED) checked and left out."""
+    names = [p.name for p in (root / ".site-builds").iterdir() if p.name != "lock"]
+    marks = {n.removesuffix(GATED) for n in names if n.endswith(GATED)}
+    built = {n for n in names if publish.BUILD_NAME.match(n)}
+    assert marks <= built, f"a gate mark without its build: {sorted(marks - built)}"
+    return sorted(n for n in names if not n.endswith(GATED))
 
 
 def temp_links(root: Path) -> list[str]:
@@ -179,7 +187,7 @@ def test_a_second_build_while_one_runs_says_so_and_the_first_publishes(tmp_path,
     assert second.stdout == ""
     assert second.stderr.splitlines() == [
         f"site: BUILD003 another build is running (pid {first_pid}); fix: Wait for the other build to "
-        "finish (the message gives its process id), then run `make site` again."
+        "finish (the message gives its process id), then run `make site` again. (see GATE-CODES.md#build003)"
     ]
     published_line(first, pages)
     assert os.path.realpath(root / "site") != str(root / ".site-builds" / SEED)
@@ -343,6 +351,7 @@ def test_leftovers_of_every_kind_are_cleared_by_a_good_build(tmp_path, good_site
         ("no site", "site: not published; there is no site/ yet"),
         ("site is a broken link", "site: not published; site is a broken link, so nothing is published there"),
         ("broken link, builds kept", "site: site/ was a broken link; restored the newest complete build, .site-builds/" + SEED),
+        ("broken link, a build's name without the gate's mark", "site: not published; site is a broken link, so nothing is published there"),
         ("old script stopped between its renames", "site: set aside the site left in .staging/previous-site as .site-builds/unchecked-"),
     ],
 )
@@ -357,6 +366,9 @@ def test_every_state_of_site_gives_plain_lines(tmp_path, good_site, pages, state
         if state == "site is a broken link":
             os.symlink(f".site-builds/{SEED}", site)
     elif state == "broken link, builds kept":
+        os.symlink(".site-builds/20990101-000000-gone", site)
+    elif state == "broken link, a build's name without the gate's mark":
+        (root / ".site-builds" / f"{SEED}.gated").unlink()  # a folder named like a build, which no gate passed
         os.symlink(".site-builds/20990101-000000-gone", site)
     elif state == "old script stopped between its renames":
         shutil.rmtree(seed)
@@ -387,6 +399,7 @@ def test_builds_folder_of_the_wrong_kind_is_one_plain_line(tmp_path, good_site, 
         f".site-builds: BUILD002 .site-builds is a {kind}, not a folder; site/ keeps the build of "
         f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime((root / 'site').stat().st_mtime))} ({pages} pages); "
         "fix: remove or rename .site-builds (the build keeps its versions there), then run `make site` again"
+        " (see GATE-CODES.md#build002)"
     ]
     assert site_faults(root, pages) == []
 
@@ -440,6 +453,7 @@ def test_read_only_builds_folder_is_one_plain_line(tmp_path, good_site, pages, u
     assert plain(result).splitlines() == [
         f".site-builds: BUILD002 could not publish: Permission denied; site/ keeps the build of 2026-01-01 00:00:00 ({pages} pages); "
         "fix: Make the named path writable, free disk space, or remove the file in the way, then run `make site` again."
+        " (see GATE-CODES.md#build002)"
     ]
     assert os.readlink(root / "site") == f".site-builds/{SEED}"
 

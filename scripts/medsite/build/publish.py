@@ -42,6 +42,13 @@ RULES = declare(
 
 STAGING = ".staging"
 BUILD_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-[\w-]+$")
+# Beside each build the gate passed, `<build>.gated`, written before the build gets its name: a folder
+# that merely has a build's name (copied in, or left by hand) is never restored as a published site.
+GATED = ".gated"
+
+
+def gated_marker(build: Path) -> Path:
+    return build.with_name(build.name + GATED)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,8 @@ def complete_builds(layout: Layout) -> list[Path]:
     """Builds that passed the gate (no .staging suffix), oldest first."""
     if not layout.builds.is_dir():
         return []
-    found = [p for p in layout.builds.iterdir() if BUILD_NAME.match(p.name) and p.is_dir() and not p.is_symlink()]
+    found = [p for p in layout.builds.iterdir()
+             if BUILD_NAME.match(p.name) and p.is_dir() and not p.is_symlink() and gated_marker(p).is_file()]
     return sorted(found, key=lambda p: p.name)
 
 
@@ -225,12 +233,14 @@ def publish(layout: Layout, staging: Path) -> tuple[Path, list[str]]:
     """Make the gated staging folder the published site; returns the build and notes on old builds."""
     previous = current(layout)
     build = staging.with_name(staging.name[: -len(STAGING)])
+    gated_marker(build).write_text(f"gated {time.strftime('%Y-%m-%d %H:%M:%S')}\n", encoding="utf-8")
     os.rename(staging, build)
     checkpoint("renamed")
     try:
         switch(layout, build)
     except OSError:
         remove(build)  # never published; site still points where it did
+        gated_marker(build).unlink(missing_ok=True)
         raise
     checkpoint("switched")
     return build, prune(layout, keep={build, previous or newest_other(layout, build)})
@@ -247,8 +257,9 @@ def prune(layout: Layout, keep: set) -> list[str]:
     notes = []
     keep = {Path(os.path.realpath(p)) for p in keep if p is not None}
     for entry in sorted(layout.builds.iterdir()):
-        name = entry.name[: -len(STAGING)] if entry.name.endswith(STAGING) else entry.name
-        if not BUILD_NAME.match(name) or Path(os.path.realpath(entry)) in keep:
+        name = entry.name.removesuffix(STAGING).removesuffix(GATED)
+        build = entry.with_name(name)
+        if not BUILD_NAME.match(name) or Path(os.path.realpath(build)) in keep:
             continue
         try:
             remove(entry)
