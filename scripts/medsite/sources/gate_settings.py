@@ -10,7 +10,7 @@ import yaml
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.core.wording import Family
-from medsite.sources import safe_exceptions, yamlsource
+from medsite.sources import required_parts, safe_exceptions, yamlsource
 from medsite.sources.limits import Limits
 from medsite.sources.settings import GATE_DEFAULTS
 
@@ -167,6 +167,9 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     config["safe_exceptions"], safe_problems = safe_exceptions.parse(
         _as_list(config.get("safe_exceptions")), rel, lines.get("safe_exceptions"))
     problems.extend(safe_problems)
+    config["required_parts"], part_problems = required_parts.parse(
+        config.get("required_parts"), node, rel, lines.get("required_parts"))
+    problems.extend(part_problems)
     for url, why in config["http_allowed"].items():
         if not why:
             problems.append(Diagnostic("GATE003", f"http_allowed entry {url!r} has no 'why'", rel, lines.get("http_allowed")))

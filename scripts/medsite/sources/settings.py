@@ -50,6 +50,7 @@ GATE_DEFAULTS = {
     "readability_page_types": ["condition", "treatment", "clinic", "guide"],
     "limits": None,  # medsite.sources.limits.Limits holds the defaults
     "first_load_kb": 64,
+    "required_parts": None,  # medsite.sources.required_parts: none required unless gate.yml declares them
 }
 
 
