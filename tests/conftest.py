@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,12 @@ def copy_project(dest: Path) -> Path:
     if lock.exists():
         shutil.copy2(lock, dest / lock.name)
     return dest
+
+
+def without_required_parts(gate_yml: str) -> str:
+    """gate.yml's text without its `required_parts` block (the key and its indented or blank lines): for fixture
+    sites whose pages are short notes, not complete pages of their type (PART001)."""
+    return re.sub(r"(?m)^required_parts:.*\n(?:(?:[ \t].*)?\n)*", "", gate_yml)
 
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:

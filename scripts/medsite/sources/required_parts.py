@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from medsite.core.diagnostics import Diagnostic
+from medsite.sources import yamlsource
 from medsite.sources.pagemeta import REVIEW_MONTHS
 
 MARKERS = ("heading", "admonition")  # a heading id {#id}, or an admonition's type (!!! id)
@@ -143,11 +144,14 @@ def parse(value, root_node, rel: str, line: int | None) -> tuple[RequiredParts, 
         seen.add((part.marker, part.id))
         result.parts.append(part)
     exempt = value.get("exempt") or {}
-    exempt_line = _line(_value_node(node, "exempt")) or line
+    exempt_node = _value_node(node, "exempt")
+    exempt_line = _line(exempt_node) or line
+    entry_lines = yamlsource.key_lines(exempt_node) if exempt_node is not None else {}
     if not isinstance(exempt, dict):
         problems.append(Diagnostic(CODE, "required_parts.exempt must map each page type to why it needs no part", rel, exempt_line))
         exempt = {}
     for page_type, why in exempt.items():
+        exempt_line = entry_lines.get(str(page_type), exempt_line)
         if page_type not in REVIEW_MONTHS:
             problems.append(Diagnostic(CODE, f"unknown page type {page_type!r} in required_parts.exempt", rel, exempt_line,
                                        hint=f"use one of: {', '.join(REVIEW_MONTHS)}"))

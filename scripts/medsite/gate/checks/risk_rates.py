@@ -18,7 +18,7 @@ import re
 
 from medsite.core import quantities
 from medsite.core.diagnostics import Diagnostic
-from medsite.core.rule import ERROR, WARNING, SOURCE, Rule, declare, gate_check
+from medsite.core.rule import ERROR, SOURCE, WARNING, Rule, declare, gate_check
 from medsite.gate.checks.page_parts import section
 from medsite.gate.checks.prose import paragraphs, sentences
 
