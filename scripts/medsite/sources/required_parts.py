@@ -28,7 +28,7 @@ from medsite.sources.pagemeta import REVIEW_MONTHS
 MARKERS = ("heading", "admonition")  # a heading id {#id}, or an admonition's type (!!! id)
 PART_KEYS = ("id", "marker", "name", "page_types")
 # An id as Python-Markdown's attr_list and admonition both accept it, in the site's lower-case, hyphen form.
-PART_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+PART_ID = re.compile(r"^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$")  # no nested repeats: linear on any input
 CODE = "GATE003"
 
 

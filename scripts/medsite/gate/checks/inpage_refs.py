@@ -10,7 +10,7 @@ import re
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
-from medsite.gate.checks.page_parts import ADMONITION, LIST_ITEM, TABLE_ROW, TABLE_RULE, sections
+from medsite.gate.checks.page_parts import LIST_ITEM, TABLE_ROW, TABLE_RULE, admonition_kinds, sections
 from medsite.gate.checks.prose import sentences
 from medsite.markdown import snippet_includes
 from medsite.sources import offer_facts
@@ -87,21 +87,28 @@ def _targets(project, page) -> dict[str, list[tuple[int, bool]]]:
             found["table"].append((lines[n - 1][0], answered))
         elif LIST_ITEM.match(text):
             found["list"].append((line_no, True))
-        elif ADMONITION.match(text):
+        elif admonition_kinds(text):
             found["box"].append((line_no, True))
     return found
 
 
-def _there(places: list[tuple[int, bool]], line: int, direction: str) -> list[tuple[int, bool]]:
-    return [(n, ok) for n, ok in places if (n > line if direction == "below" else n < line)]
+def _extent(places: list[tuple[int, bool]]) -> dict[bool, tuple[int, int] | None]:
+    """The first and last line of the places, and of those with an answer: all a direction needs."""
+    every = [n for n, _ in places]
+    answered = [n for n, ok in places if ok]
+    return {False: (min(every), max(every)) if every else None, True: (min(answered), max(answered)) if answered else None}
+
+
+def _reaches(extent, line: int, direction: str, *, answered: bool = False) -> bool:
+    first_last = extent[answered]
+    return first_last is not None and (first_last[1] > line if direction == "below" else first_last[0] < line)
 
 
 def _problem(kind: str, direction: str, line: int, targets) -> str | None:
     wanted = ["table", "list"] if kind == "answers" else [kind]
-    there = [p for k in wanted for p in _there(targets[k], line, direction)]
-    if not there:
+    if not any(_reaches(targets[k], line, direction) for k in wanted):
         return f"there is no {' or '.join(wanted)} {direction} it on the page"
-    if all(not ok for _, ok in there):
+    if not any(_reaches(targets[k], line, direction, answered=True) for k in wanted):
         return f"every answer in the table {direction} it is 'Not disclosed'"
     return None
 
@@ -115,7 +122,7 @@ def page_diagnostics(project, page):
             m = pattern.search(s.text)
             if not m:
                 continue
-            targets = targets or _targets(project, page)
+            targets = targets or {kind: _extent(places) for kind, places in _targets(project, page).items()}
             problem = _problem(kind, m.group(1).lower(), s.line, targets)
             if problem:
                 yield Diagnostic("PART004", f"'{m.group(0)}' points to nothing: {problem}", page.rel, s.line, target=m.group(0),

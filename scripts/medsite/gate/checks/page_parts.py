@@ -13,8 +13,9 @@ from markdown.extensions.toc import slugify
 
 from medsite.markdown.structure import HEADING
 
-# An admonition or details line: its types (classes) before an optional quoted title.
-ADMONITION = re.compile(r'^\s*(?:!!!|\?\?\?\+?)[ \t]*((?:[\w-]+[ \t]*)+)(?:"[^"]*")?\s*$')
+# An admonition or details line: its types (classes) before an optional quoted title (see admonition_kinds).
+ADMONITION = re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]*([^"\n]*)(?:"[^"\n]*")?[ \t]*$')
+_KIND = re.compile(r"^[\w-]+$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])[ \t]+\S")
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -39,11 +40,13 @@ def sections(page) -> list[Section]:
             m = HEADING.match(text)
             if m:
                 heads.append((line_no, len(m.group(1)), m.group(3) or slugify(m.group(2), "-")))
-        found = []
-        for n, (line_no, level, section_id) in enumerate(heads):
-            end = next((later - 1 for later, lvl, _ in heads[n + 1:] if lvl <= level), last)
-            found.append(Section(section_id, level, line_no, end))
-        cache["sections"] = found
+        ends = [last] * len(heads)
+        open_heads: list[int] = []  # headings whose section has not ended yet: one pass, linear in the headings
+        for n, (line_no, level, _) in enumerate(heads):
+            while open_heads and heads[open_heads[-1]][1] >= level:
+                ends[open_heads.pop()] = line_no - 1
+            open_heads.append(n)
+        cache["sections"] = [Section(i, lvl, line_no, end) for (line_no, lvl, i), end in zip(heads, ends, strict=True)]
     return cache["sections"]
 
 
@@ -51,11 +54,16 @@ def admonition_types(page) -> dict[str, int]:
     """Each admonition type on the page, with the line of its first use."""
     found: dict[str, int] = {}
     for line_no, text in page.prose_lines():
-        m = ADMONITION.match(text)
-        if m:
-            for kind in m.group(1).split():
-                found.setdefault(kind, line_no)
+        for kind in admonition_kinds(text):
+            found.setdefault(kind, line_no)
     return found
+
+
+def admonition_kinds(text: str) -> list[str]:
+    """The types of an admonition line ("!!! note key-messages "Title"" -> note, key-messages); [] for other lines."""
+    m = ADMONITION.match(text)
+    kinds = m.group(1).split() if m else []
+    return kinds if kinds and all(_KIND.match(k) for k in kinds) else []
 
 
 def section(page, section_id: str) -> Section | None:

@@ -114,15 +114,30 @@ def _years(project, keys) -> set[int]:
     return {e.year for e in entries if e is not None and e.year}
 
 
+def _by_statement(found, statements):
+    """The sentences of each statement, in one pass (both are in line order)."""
+    out, i = [], 0
+    for first, last, lead_in in statements:
+        while i < len(found) and found[i].line < first:
+            i += 1
+        said = []
+        while i < len(found) and found[i].line <= last:
+            said.append(found[i])
+            i += 1
+        out.append((said, lead_in))
+    return out
+
+
 def page_diagnostics(project, page):
     part = section(page, RISKS)
     if part is None:
         return
     found = [s for s in sentences(page) if s.place == "body" and part.line < s.line <= part.end]
-    for first, last, lead_in in _statements(page, part):
-        said = [s for s in found if first <= s.line <= last]
-        whole = " ".join(s.text for s in said)
-        for n, s in enumerate(said):
+    for said, lead_in in _by_statement(found, _statements(page, part)):
+        period_so_far = bool(PERIOD.search(lead_in))  # a period in the lead-in or an earlier sentence covers what follows
+        disclosed = any(NO_PERIOD_GIVEN.search(s.text) for s in said)
+        for s in said:
+            period_so_far = period_so_far or bool(PERIOD.search(s.text))
             years = _years(project, s.keys)
             counts = harm_counts(s.text, years)
             rates = _rates(s.text, years)
@@ -134,8 +149,7 @@ def page_diagnostics(project, page):
                 continue
             if not rates and not (counts and has_group):
                 continue
-            before = " ".join(x.text for x in said[:n + 1])
-            if PERIOD.search(before) or PERIOD.search(lead_in) or _EVENT.search(s.text) or NO_PERIOD_GIVEN.search(whole):
+            if period_so_far or disclosed or _EVENT.search(s.text):
                 continue
             shown = (rates[0] if rates else counts[0]).describe()
             yield Diagnostic("RISK002", f"harm rate '{shown}' does not say over what time it was counted", page.rel, s.line,
