@@ -235,6 +235,12 @@ def with_body(body: str) -> str:
     return page(BODY + "\n" + body)
 
 
+def test_see_below_at_the_end_of_the_page_is_an_error(tmp_path):
+    text = with_body("For the figures, see below [@smith2020].\n")
+    assert found(tmp_path, text, "PART004") == [("docs/page.md", line_of(text, "see below"), Severity.ERROR)]
+    assert found(tmp_path, with_body("For the figures, see above [@smith2020].\n"), "PART004") == []
+
+
 def test_a_table_below_that_is_not_there_is_an_error(tmp_path):
     text = with_body("The table below gives our answers [@smith2020].\n")
     assert found(tmp_path, text, "PART004") == [("docs/page.md", line_of(text, "The table below"), Severity.ERROR)]

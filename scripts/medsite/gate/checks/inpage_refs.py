@@ -1,5 +1,5 @@
 """PART004: a sentence that points readers elsewhere on the page ("the table below", "the list above",
-"our answers below", "the [warning signs](#warning-signs) below") points to something that is there, in
+"our answers below", "see below", "the [warning signs](#warning-signs) below") points to something that is there, in
 that direction. A table whose every answer is "Not disclosed" is no table of answers: the clinic page's
 offer panel counts only once the clinic has given an answer.
 """
@@ -17,7 +17,7 @@ from medsite.sources import offer_facts
 
 RULES = declare(
     Rule("PART004", ERROR,
-         what="A sentence points to something on the page ('the table below', 'the list above', 'our answers below', 'the box below', or a link to a heading with 'above' or 'below') that is not there in that direction, or to a table whose every answer is 'Not disclosed'.",
+         what="A sentence points to something on the page ('the table below', 'the list above', 'our answers below', 'the box below', 'see below', or a link to a heading with 'above' or 'below') that is not there in that direction, or to a table whose every answer is 'Not disclosed'.",
          why="Readers told to look for data that does not exist are misled about what the page, or the clinic, has said.",
          fix="Add what the sentence points to, point the other way (above or below), or rewrite the sentence to say plainly what is and is not known.",
          bad="The table below gives the figures [@smith2020].",
@@ -35,6 +35,7 @@ POINTERS = [
     ("list", re.compile(r"\b(?:list(?:ed)?|points?|items?|steps?)\s+(above|below)\b", re.I)),
     ("box", re.compile(r"\b(?:box|callout)\s+(above|below)\b", re.I)),
     ("answers", re.compile(r"\banswers\s+(above|below)\b", re.I)),
+    ("text", re.compile(r"\bsee\s+(above|below)\b", re.I)),
 ]
 # A link to a heading of this page followed by a direction: "the [warning signs](#warning-signs) below".
 ANCHOR_POINTER = re.compile(r"\]\(#([\w-]+)\)\s*,?\s*(above|below)\b", re.I)
@@ -71,8 +72,10 @@ def _targets(project, page) -> dict[str, list[tuple[int, bool]]]:
     """Line of each table, list item and callout on the page (snippets included, at their include line);
     for tables, whether it holds any answer."""
     lines = sorted([*page.prose_lines(), *_included(project, page)], key=lambda pair: pair[0])
-    found: dict[str, list[tuple[int, bool]]] = {"table": [], "list": [], "box": []}
+    found: dict[str, list[tuple[int, bool]]] = {"table": [], "list": [], "box": [], "text": []}
     for n, (line_no, text) in enumerate(lines):
+        if text.strip() and not text.lstrip().startswith("<!--"):
+            found["text"].append((line_no, True))
         if offer_facts.MARKER in text:
             found["table"].append((line_no, _offer_table_answers(project)))
         elif re.match(r"^\s*<table\b", text, re.I):
