@@ -30,7 +30,9 @@ pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make tes
 REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
 FIELDS = {"title", "description", "page_type", "last_reviewed", "next_review_due", "reviewed_by", "sources"}
-SECTION_IDS = ["regulatory-status", "evidence", "risks", "alternatives", "questions"]
+# META008's sections and the parts gate.yml requires (required_parts), in the order a new page gives them.
+SECTION_IDS = ["how-it-works", "regulatory-status", "evidence", "risks", "warning-signs", "alternatives",
+               "without-treatment", "everyday-life", "unknowns", "support", "questions"]
 FOLDER_SECTIONS = {
     "about-ms": "About MS",
     "treatments": "Treatments",
@@ -146,7 +148,8 @@ def test_treatment_and_clinic_pages_have_their_sections_and_callout(project, kin
 def test_other_pages_have_no_treatment_sections(project):
     assert new_page(project, "about-ms/fatigue.md", "Fatigue", "condition").returncode == 0
     body = (project / "docs/about-ms/fatigue.md").read_text(encoding="utf-8").split("---\n", 2)[2]
-    assert "{#" not in body and "--8<--" not in body
+    assert "{#risks}" not in body and "--8<--" not in body
+    assert '!!! key-messages "Key messages"' in body and "{#support}" in body  # gate.yml's parts for condition pages
     assert "TODO" in body
 
 
@@ -267,6 +270,7 @@ def fill_in(page: Path, sentence: str, key: str) -> None:
                   count=1, flags=re.M)
     text = re.sub(r"^sources: .*$", f"sources: [{key}]", text, count=1, flags=re.M)
     text = re.sub(r"^TODO:.*(?:\n(?!\n).+)*", sentence, text, flags=re.M)
+    text = re.sub(r"^(    - )TODO:.*$", lambda m: m.group(1) + sentence, text, flags=re.M)  # the key messages
     assert "TODO" not in text
     page.write_text(text, encoding="utf-8")
 

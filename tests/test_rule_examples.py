@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, copy_project, run_build, without_required_parts
 from medsite.build import engine_log
 from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
@@ -125,8 +125,8 @@ def placed(where: str, example: str) -> tuple[dict, bool]:
 def _placed(where: str, example: str) -> tuple[dict, bool]:
     if where == PAGE_BODY:
         return {"docs/page.md": page(BODY + "\n" + example + "\n"), "docs/nerve.png": b"\x89PNG\r\n"}, False
-    if where == "docs/page.md":  # a whole page
-        return {"docs/page.md": example}, False
+    if where == "docs/page.md":  # a whole page, with the project's settings (the parts each page type needs)
+        return {"docs/page.md": example, "gate.yml": (ROOT / "gate.yml").read_text(encoding="utf-8")}, False
     if where == FRONT_MATTER:
         return {"docs/page.md": front_matter(example)}, False
     if where == "docs/references.yaml":
@@ -135,7 +135,8 @@ def _placed(where: str, example: str) -> tuple[dict, bool]:
         citing = page(BODY + f"\n{cited.group(1)}\n", sources=f"smith2020, jones2021, {BIB_ENTRY}") if cited else CITES_THE_EXAMPLE
         return {"docs/references.yaml": FOUND + example.rstrip("\n") + "\n", "docs/page.md": citing}, False
     if where == "gate.yml":  # budgets and limits apply to the built site too
-        gate = merge_keys((ROOT / "gate.yml").read_text(encoding="utf-8"), example)
+        # The fixture's pages are short notes: they need no parts (PART001) unless the example says so.
+        gate = merge_keys(without_required_parts((ROOT / "gate.yml").read_text(encoding="utf-8")), example)
         return {**site_files(FIGURE, SITE_BASE), "gate.yml": gate}, True
     if where == "mkdocs.yml":
         return {"mkdocs.yml": merge_keys(MKDOCS, example)}, False

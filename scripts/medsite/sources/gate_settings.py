@@ -10,7 +10,7 @@ import yaml
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.core.wording import Family
-from medsite.sources import currency_settings, safe_exceptions, yamlsource
+from medsite.sources import currency_settings, required_parts, safe_exceptions, yamlsource
 from medsite.sources.limits import Limits
 from medsite.sources.pagemeta import REVIEW_MONTHS
 from medsite.sources.settings import GATE_DEFAULTS
@@ -176,6 +176,9 @@ def load_config(full: Path, rel: str) -> tuple[dict, list[Diagnostic]]:
     problems.extend(safe_problems)
     config["currency"], currency_problems = currency_settings.parse(data.get("currency"), rel, lines.get("currency"), _compile)
     problems.extend(currency_problems)
+    config["required_parts"], part_problems = required_parts.parse(
+        config.get("required_parts"), node, rel, lines.get("required_parts"))
+    problems.extend(part_problems)
     for url, why in config["http_allowed"].items():
         if not why:
             problems.append(Diagnostic("GATE003", f"http_allowed entry {url!r} has no 'why'", rel, lines.get("http_allowed")))

@@ -52,6 +52,7 @@ GATE_DEFAULTS = {
     "first_load_kb": 64,
     "currency": None,  # medsite.sources.currency_settings holds the defaults
     "review_changed_error_page_types": [],  # page types whose change since their clinical review is an error (REVIEW006)
+    "required_parts": None,  # medsite.sources.required_parts: none required unless gate.yml declares them
 }
 
 

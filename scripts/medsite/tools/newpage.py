@@ -6,7 +6,8 @@
 Writes docs/<path> with the required front matter, review dates counted from
 today, and placeholders marked TODO (the empty `description` fails the gate
 until the editor writes one). Treatment and clinic pages also get their
-required sections and the "when to get medical help" callout. The page is
+required sections and the "when to get medical help" callout, and every page the parts gate.yml
+requires of its type (required_parts: key messages, support...). The page is
 added to its section of the `nav:` in mkdocs.yml by inserting one line, so
 comments and layout there are kept. An existing file is never overwritten.
 
@@ -34,8 +35,10 @@ from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.gate import formatters
 from medsite.sources import yamlsource
+from medsite.sources.gate_settings import load_config
 from medsite.sources.pagemeta import REQUIRED_SECTIONS, REVIEW_MONTHS, add_months, review_months
-from medsite.sources.settings import compose_mkdocs
+from medsite.sources.required_parts import RequiredParts
+from medsite.sources.settings import GATE, compose_mkdocs
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -115,11 +118,26 @@ SECTION_TEXT = {
                   "with a link to the page of questions to ask."),
     "cost": ("What it costs and includes",
              "say that the price is not published here and how to ask for it. Never invent a price."),
+    # The parts gate.yml requires (required_parts, PART001) that META008 does not.
+    "how-it-works": ("How it works", "how the treatment is thought to work, in plain words, and what is not known."),
+    "warning-signs": ("Warning signs after treatment",
+                      "each sign as a bullet, grouped under what to do: call an emergency number, or contact the team the same day."),
+    "without-treatment": ("If you do not have this treatment", "what the sources say happens without it, and the other choices."),
+    "everyday-life": ("Everyday life", "what the treatment means for work, travel, family plans and time in hospital."),
+    "unknowns": ("What is still unknown", "what the research has not yet shown."),
+    "support": ("Support and more information", "charities, helplines and the reader's own MS team."),
 }
+# The order of sections on a new page (ids not listed here follow, in gate.yml's order).
+PAGE_ORDER = ["how-it-works", "regulatory-status", "evidence", "risks", "warning-signs", "alternatives", "without-treatment",
+              "everyday-life", "unknowns", "support", "questions", "cost"]
+KEY_MESSAGES = 'key-messages'
+KEY_MESSAGES_TODO = ('!!! key-messages "Key messages"\n'
+                     "    - TODO: two to four short messages a reader should take away, each with its source.\n")
 
 
-def section_markdown(section_id: str) -> str:
-    heading, todo = SECTION_TEXT.get(section_id, (section_id.replace("-", " ").capitalize(), "write this section."))
+def section_markdown(section_id: str, name: str = "") -> str:
+    plain = name[:1].upper() + name[1:] if name else section_id.replace("-", " ").capitalize()
+    heading, todo = SECTION_TEXT.get(section_id, (plain, "write this section."))
     return f"## {heading} {{#{section_id}}}\n\nTODO: {todo}\n"
 
 
@@ -199,17 +217,28 @@ def front_matter(title: str, kind: str, folder: str, today: date) -> str:
     ])
 
 
-def body(kind: str) -> str:
-    sections = REQUIRED_SECTIONS.get(kind, [])
-    parts = [SUMMARY_TODO + "\n"]
-    if sections:
-        parts.append(MEDICAL_HELP + "\n")
-    parts.extend(section_markdown(section_id) for section_id in sections)
-    return "\n".join(parts)
+def required_parts(root: Path, kind: str) -> list:
+    """The parts gate.yml requires of this page type (none when gate.yml cannot be read: the gate says why)."""
+    config, _problems = load_config(root / GATE, GATE)
+    parts = config.get("required_parts")
+    return parts.for_type(kind) if isinstance(parts, RequiredParts) else []
 
 
-def render_page(title: str, kind: str, folder: str, today: date) -> str:
-    return front_matter(title, kind, folder, today) + "\n" + body(kind)
+def body(kind: str, parts=()) -> str:
+    names = {p.id: p.name for p in parts if p.marker == "heading"}
+    sections = list(dict.fromkeys([*REQUIRED_SECTIONS.get(kind, []), *names]))
+    sections.sort(key=lambda s: PAGE_ORDER.index(s) if s in PAGE_ORDER else len(PAGE_ORDER))
+    out = [SUMMARY_TODO + "\n"]
+    if any(p.marker == "admonition" and p.id == KEY_MESSAGES for p in parts):
+        out.append(KEY_MESSAGES_TODO)
+    if REQUIRED_SECTIONS.get(kind):
+        out.append(MEDICAL_HELP + "\n")
+    out.extend(section_markdown(section_id, names.get(section_id, "")) for section_id in sections)
+    return "\n".join(out)
+
+
+def render_page(title: str, kind: str, folder: str, today: date, parts=()) -> str:
+    return front_matter(title, kind, folder, today) + "\n" + body(kind, parts)
 
 
 # --- the nav in mkdocs.yml ---------------------------------------------------------
@@ -347,7 +376,7 @@ def create_page(root: Path, raw_path: str, raw_title: str, raw_type: str, today:
     config = root / "mkdocs.yml"
     old_nav = read_text(config, "mkdocs.yml")
     new_nav = add_to_nav(old_nav, section, title, str(path))  # may fail: before anything is written
-    write_new(target, render_page(title, kind, folder, today), shown)
+    write_new(target, render_page(title, kind, folder, today, required_parts(root, kind)), shown)
     due = next_review_due(today, kind, folder)
     done = [f"{shown}: created ({kind} page, next review due {due.isoformat()})"]
     if new_nav == old_nav:
