@@ -57,7 +57,7 @@ _SPACE = re.compile(r"\s")
 _HEAD = re.compile(r"[^/?#]*")
 # What a mail program and a phone can use: one or more addresses (a@b.c, comma-separated), and a number
 # of digits with the usual separators, an optional leading + and extension.
-_MAIL_ADDRESS = re.compile(r"[^@\s,;<>()]+@[^@\s,;<>().]+(?:\.[^@\s,;<>().]+)+")
+_ADDRESS_PART = re.compile(r"[^@\s,;<>()]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{2,}(?:;ext=[0-9]+)?")
 # How an empty link is written in Markdown or HTML, to find its line.
 EMPTY_LINK_NEEDLES = ["]()", "](<>)", 'href=""', "href=''", "<a>", "<a "]
@@ -106,11 +106,18 @@ def fragment_found(fragment: str, ids) -> bool:
     return fragment in ids or unquote(fragment) in ids or fragment.lower() == _TOP
 
 
+def _mail_address(text: str) -> bool:
+    """name@host.domain: one @, something before it, and a host of two or more labels after it."""
+    local, at, host = text.partition("@")
+    labels = host.split(".")
+    return bool(at and _ADDRESS_PART.fullmatch(local) and _ADDRESS_PART.fullmatch(host) and len(labels) > 1 and all(labels))
+
+
 def _contact_problem(scheme: str, href: str) -> str | None:
     """Why a mailto: or tel: link cannot be used, or None."""
     address = unquote(href.split(":", 1)[1].partition("?")[0]).strip()
     if scheme == "mailto":
-        if not address or not all(_MAIL_ADDRESS.fullmatch(a.strip()) for a in address.split(",")):
+        if not address or not all(_mail_address(a.strip()) for a in address.split(",")):
             return f"e-mail link '{href}' has no usable address (write it as mailto:name@example.org)"
     elif not _PHONE.fullmatch(address):
         return f"phone link '{href}' has no usable number (write it as tel:+441234567890)"
