@@ -27,7 +27,8 @@ from medsite.sources import settings, yamlsource
 
 RECORDS = "reviews.yml"
 
-def _record(page: str = "docs/page.md", reviewer: str = "ada-real", date: str = "2026-11-20",
+
+def example_record(page: str = "docs/page.md", reviewer: str = "ada-real", date: str = "2026-11-20",
             fingerprint: str = "sha256:" + "0" * 64) -> str:
     """A review record as `make review` writes one, for the rules' examples."""
     return (f"- page: {page}\n  reviewer: {reviewer}\n  date: {date}\n  next_review_due: 2027-11-20\n"
@@ -71,8 +72,8 @@ extra:
         "so the page does not show it.",
         fix="Do not edit records by hand: remove the faulty item and run `make review PAGE=docs/page.md REVIEWER=id` again.",
         where=RECORDS,
-        bad=_record(date="2026-13-01", fingerprint="sha256:1234"),
-        good=_record(),
+        bad=example_record(date="2026-13-01", fingerprint="sha256:1234"),
+        good=example_record(),
     ),
     Rule(
         "REVIEW003",
@@ -82,8 +83,8 @@ extra:
         fix="If the page was moved, review it again at its new place (`make review PAGE=docs/new.md REVIEWER=id`); "
         "remove records of deleted pages.",
         where=RECORDS,
-        bad=_record(page="docs/gone.md"),
-        good=_record(),
+        bad=example_record(page="docs/gone.md"),
+        good=example_record(),
     ),
     Rule(
         "REVIEW004",
@@ -93,8 +94,8 @@ extra:
         fix="Record the review under the reviewer's id from extra.editorial_team; a maintainer adds a new reviewer "
         "there first, with their agreement.",
         where=RECORDS,
-        bad=_record(reviewer="dr-invented"),
-        good=_record(),
+        bad=example_record(reviewer="dr-invented"),
+        good=example_record(),
     ),
 )
 

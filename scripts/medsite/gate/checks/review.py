@@ -21,12 +21,12 @@ from medsite.sources.pagemeta import PageMeta, to_date
 
 # The rules' examples are records of the two fixture pages tests/test_rule_examples.py places beside
 # reviews.yml (a condition page and a treatment page); a good example's fingerprint is that page's.
-_RECORD = """\
-- page: docs/{page}.md
-  reviewer: ada-real
-  date: {date}
-  next_review_due: 2027-11-20
-  fingerprint: sha256:{fingerprint}"""
+
+
+def _record(page: str, date: str, fingerprint: str) -> str:
+    return reviews.example_record(page=f"docs/{page}.md", date=date, fingerprint=f"sha256:{fingerprint}")
+
+
 CONDITION_FINGERPRINT = "ebca461529b3e7f6416fad0472fa82335fc03e6e2a74f62cfde30fd03e607bb6"
 TREATMENT_FINGERPRINT = "6538a8b1a465dc23cd24767a29fc2e865cc0f5b617d37d719570c77b29a61b53"
 CHANGED = "1" * 64
@@ -41,8 +41,8 @@ RULES = declare(
         fix="Ask a listed clinical reviewer to read the whole page again, then run "
         "`make review PAGE=docs/page.md REVIEWER=id`; or undo the change.",
         where=reviews.RECORDS,
-        bad=_RECORD.format(page="reviewed", date="2026-11-20", fingerprint=CHANGED),
-        good=_RECORD.format(page="reviewed", date="2026-11-20", fingerprint=CONDITION_FINGERPRINT),
+        bad=_record(page="reviewed", date="2026-11-20", fingerprint=CHANGED),
+        good=_record(page="reviewed", date="2026-11-20", fingerprint=CONDITION_FINGERPRINT),
     ),
     Rule(
         "REVIEW006",
@@ -53,8 +53,8 @@ RULES = declare(
         fix="Ask a listed clinical reviewer to review the changed page, then run "
         "`make review PAGE=docs/page.md REVIEWER=id`; or undo the change.",
         where=reviews.RECORDS,
-        bad=_RECORD.format(page="reviewed-treatment", date="2026-11-20", fingerprint=CHANGED),
-        good=_RECORD.format(page="reviewed-treatment", date="2026-11-20", fingerprint=TREATMENT_FINGERPRINT),
+        bad=_record(page="reviewed-treatment", date="2026-11-20", fingerprint=CHANGED),
+        good=_record(page="reviewed-treatment", date="2026-11-20", fingerprint=TREATMENT_FINGERPRINT),
     ),
     Rule(
         "REVIEW007",
@@ -66,8 +66,8 @@ RULES = declare(
         fix="Copy the record's values into the front matter (the message gives them); an earlier next_review_due "
         "is the editor's to set and is shown.",
         where=reviews.RECORDS,  # beside a page whose front matter says last_reviewed: 2026-11-20
-        bad=_RECORD.format(page="reviewed", date="2026-11-19", fingerprint=CONDITION_FINGERPRINT),
-        good=_RECORD.format(page="reviewed", date="2026-11-20", fingerprint=CONDITION_FINGERPRINT),
+        bad=_record(page="reviewed", date="2026-11-19", fingerprint=CONDITION_FINGERPRINT),
+        good=_record(page="reviewed", date="2026-11-20", fingerprint=CONDITION_FINGERPRINT),
     ),
     Rule(
         "REVIEW008",
