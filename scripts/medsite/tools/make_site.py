@@ -26,12 +26,12 @@ from pathlib import Path
 from medsite.build import build_lock, engines
 from medsite.build import publish as publishing
 from medsite.build.recover import recover
-from medsite.core.diagnostics import Diagnostic, merge, sort_diagnostics
+from medsite.core.diagnostics import Diagnostic
 from medsite.gate import cli as gate_cli
 from medsite.gate import formatters
 from medsite.gate.project import Project
 from medsite.gate.rules import with_fix
-from medsite.gate.run import run as run_gate
+from medsite.gate.run import gate_build
 from medsite.output import csp_after
 from medsite.output.search_index import build_index as build_search_index
 from medsite.sources.site import Site
@@ -59,12 +59,8 @@ def _build_and_gate(root: Path, staging: Path, args) -> int:
     if built:  # after the engine, before the gate: search is indexed from the staging HTML, whichever engine wrote it
         diagnostics += build_search_index(staging)
     project = Project(root, staging if built else None, engine=engine, sources=site)
-    diagnostics += run_gate(project, source_only=not built)
+    diagnostics = gate_build(project, diagnostics)  # the same as `make serve` shows (medsite.tools.serve_findings)
     stopping.check()
-    # The engine and the gate may both report one mistake (a broken link in MkDocs' log and in the
-    # built page, an unknown key from the extension and the gate): merged into one line here, so that
-    # `shown` and the count agree; gate_cli.report merges again whatever else reaches it.
-    diagnostics = sort_diagnostics(merge(map(with_fix, diagnostics)))
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
     status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal,
                              shown=gate_cli.shown(diagnostics, project, args.verbose), json_file=args.json_file)
