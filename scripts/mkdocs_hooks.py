@@ -84,7 +84,8 @@ def on_post_template(output: str, *, template_name, config) -> str:
 def on_post_build(*, config) -> None:
     _csp.post_build(config.site_dir)
     rebuild.stop()
-    preview.check(_site, Path(config.site_dir))  # `make serve`: the gate over the pages just built, as `make site` runs it
+    # `make serve`: the gate over the pages just built, as `make site` runs it over its staging folder
+    preview.check(_site, Path(config.site_dir))
 
 
 def on_build_error(*, error) -> None:

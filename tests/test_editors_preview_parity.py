@@ -21,11 +21,13 @@ pytestmark = pytest.mark.slow  # builds the real site twice and runs a preview
 PAGE = editable_page()  # the page most mistakes go into
 OTHER = page("about-ms/types.md")  # its front matter gets a bad date
 FOLDED = {"VER020", "OFFER001"}  # summarised in one line each, by both (gate/quiet_warnings.py)
-HARD = ("Notwithstanding considerable methodological heterogeneity, contemporaneous epidemiological investigations "
-        "characterising immunopathological mechanisms underlying demyelination consistently demonstrate "
-        "multifactorial aetiological contributions encompassing environmental, immunological and hereditary "
-        "determinants, necessitating individualised therapeutic decision-making incorporating comprehensive "
-        "neurological evaluation. ") * 6
+HARD = (
+    "Notwithstanding considerable methodological heterogeneity, contemporaneous epidemiological investigations "
+    "characterising immunopathological mechanisms underlying demyelination consistently demonstrate "
+    "multifactorial aetiological contributions encompassing environmental, immunological and hereditary "
+    "determinants, necessitating individualised therapeutic decision-making incorporating comprehensive "
+    "neurological evaluation. "
+) * 6
 
 # (what an editor wrote, the code both must report at that line)
 MISTAKES = [
@@ -53,11 +55,13 @@ def faulty(tmp_path_factory):
     text += "\n" + HARD + "\n"
     target.write_text(text, encoding="utf-8")
     other = root / OTHER.rel
-    other.write_text(re.sub(r"^last_reviewed: .*$", "last_reviewed: 2026-13-45", other.read_text(), count=1, flags=re.M))
+    other.write_text(
+        re.sub(r"^last_reviewed: .*$", "last_reviewed: 2026-13-45", other.read_text(), count=1, flags=re.M)
+    )
     css = root / "docs" / "assets" / "site.css"
     css.write_text(css.read_text() + "\n.offer-facts-missing td {\n  color: red;\n")
     offer = root / "data" / "clinic-offer.yaml"
-    offer.write_text(offer.read_text() + "\nfavourite_colour: \"blue\"\n")
+    offer.write_text(offer.read_text() + '\nfavourite_colour: "blue"\n')
     shutil.copy(root / OTHER.rel, root / "docs" / "about-ms" / "forgotten.md")  # not in the menu
     return root, lines
 
@@ -103,10 +107,18 @@ def test_the_preview_reports_what_make_site_refuses_at_the_same_lines(faulty, re
 def test_each_problem_shows_in_its_page_and_at_its_place(faulty, reports):
     _, lines = faulty
     _, _, page_html, other_html, listing, err, _ = reports
-    box = page_html[page_html.index(BOX_CLASS): page_html.index("</div>", page_html.index(BOX_CLASS))]
+    box = page_html[page_html.index(BOX_CLASS) : page_html.index("</div>", page_html.index(BOX_CLASS))]
     for code, line in lines.items():
         assert f'data-code="{code}" data-path="{PAGE.rel}" data-line="{line}"' in box, code
-    for code in ("LNK001", "LNK007", "IMG001", "IMG002", "REF001", "EVID001", "EVID002"):  # marked where the page shows it
+    for code in (
+        "LNK001",
+        "LNK007",
+        "IMG001",
+        "IMG002",
+        "REF001",
+        "EVID001",
+        "EVID002",
+    ):  # marked where the page shows it
         assert re.search(rf'<mark class="{MARK_CLASS}" id="medsite-problem-\d+" data-code="{code}"', page_html), code
     assert 'data-code="META003"' in other_html
     assert "See every problem" in page_html and "preview-problems/" in page_html

@@ -108,8 +108,10 @@ class Preview:
         self.found = gate_build(project, built)
         self.shown = shown(self.found, project, verbose=False)
         if self.shown:
-            log.warning("preview: the checks over this rebuild, as `make site` will report them:\n"
-                        + formatters.text(self.shown, counted=self.found))
+            log.warning(
+                "preview: the checks over this rebuild, as `make site` will report them:\n"
+                + formatters.text(self.shown, counted=self.found)
+            )
         show_in_pages(site, site_dir, self.found, self.shown)
 
 
@@ -119,7 +121,7 @@ def _owner(d: Diagnostic, by_source: dict[str, str]) -> str | None:
     if where in by_source:
         return by_source[where]
     if d.path.startswith("site/"):
-        return d.path[len("site/"):]
+        return d.path[len("site/") :]
     return None
 
 
@@ -166,7 +168,9 @@ def _relative(html_rel: str, target: str) -> str:
     return "../" * depth + target
 
 
-def page_html(output: str, problems: list[Diagnostic], source_lines: list[str], bar: str = "", html_rel: str = "") -> str:
+def page_html(
+    output: str, problems: list[Diagnostic], source_lines: list[str], bar: str = "", html_rel: str = ""
+) -> str:
     """The page with its problems: a numbered mark at each one's place that can be found, and the box at the top."""
     m = _ARTICLE.search(output)
     start = m.end() if m else 0
@@ -194,8 +198,10 @@ def _mark_id(number: int) -> str:
 
 def _mark(d: Diagnostic, number: int) -> str:
     title = html.escape(f"{d.code} {d.message}; fix: {d.hint or ''}", quote=True)
-    return (f'<mark class="{MARK_CLASS}" id="{_mark_id(number)}" data-code="{html.escape(d.code, quote=True)}" '
-            f'title="{title}">{number}: {html.escape(d.code)}</mark>')
+    return (
+        f'<mark class="{MARK_CLASS}" id="{_mark_id(number)}" data-code="{html.escape(d.code, quote=True)}" '
+        f'title="{title}">{number}: {html.escape(d.code)}</mark>'
+    )
 
 
 def _outside_tags(output: str, at: int) -> bool:
@@ -238,9 +244,11 @@ def _item(d: Diagnostic, href: str | None = None) -> str:
     fix = f" <strong>Fix:</strong> {html.escape(d.hint)}" if d.hint else ""
     at = f' <a href="{html.escape(href, quote=True)}">show in the page</a>' if href else ""
     loc = d.where_to_edit
-    return (f'<li data-code="{html.escape(d.code, quote=True)}" data-path="{html.escape(loc.path, quote=True)}" '
-            f'data-line="{loc.line or ""}"><code>{html.escape(where)}</code> {html.escape(d.code)} '
-            f"({level}): {html.escape(d.message)}.{fix}{at}</li>")
+    return (
+        f'<li data-code="{html.escape(d.code, quote=True)}" data-path="{html.escape(loc.path, quote=True)}" '
+        f'data-line="{loc.line or ""}"><code>{html.escape(where)}</code> {html.escape(d.code)} '
+        f"({level}): {html.escape(d.message)}.{fix}{at}</li>"
+    )
 
 
 def _box(problems: list[Diagnostic], marked: set[int]) -> str:
@@ -248,16 +256,20 @@ def _box(problems: list[Diagnostic], marked: set[int]) -> str:
     kind = "failure" if errors else "warning"
     title = f"Preview only, not published: the checks will report {errors} error(s) and {warnings} warning(s) here"
     items = "".join(_item(d, f"#{_mark_id(n)}" if n in marked else None) for n, d in enumerate(problems, 1))
-    return (f'<div class="admonition {kind} {BOX_CLASS}" role="alert" data-search-exclude data-pagefind-ignore>'
-            f'<p class="admonition-title">{html.escape(title)}</p><ul>{items}</ul></div>')
+    return (
+        f'<div class="admonition {kind} {BOX_CLASS}" role="alert" data-search-exclude data-pagefind-ignore>'
+        f'<p class="admonition-title">{html.escape(title)}</p><ul>{items}</ul></div>'
+    )
 
 
 def _bar(found: list[Diagnostic]) -> str:
     errors, warnings = _counts(found)
     kind = "failure" if errors else "info"
-    return (f'<div class="admonition {kind} {BAR_CLASS}" role="status" data-search-exclude data-pagefind-ignore>'
-            f"<p>Preview: <code>make site</code> will report {errors} error(s), {warnings} warning(s) for the whole "
-            f'site. <a href="{{list}}">See every problem</a>.</p></div>')
+    return (
+        f'<div class="admonition {kind} {BAR_CLASS}" role="status" data-search-exclude data-pagefind-ignore>'
+        f"<p>Preview: <code>make site</code> will report {errors} error(s), {warnings} warning(s) for the whole "
+        f'site. <a href="{{list}}">See every problem</a>.</p></div>'
+    )
 
 
 def _list_page(shown: list[Diagnostic], found: list[Diagnostic], by_source: dict[str, str]) -> str:
@@ -267,11 +279,13 @@ def _list_page(shown: list[Diagnostic], found: list[Diagnostic], by_source: dict
         owner = _owner(d, by_source)
         items.append(_item(d, f"../{pageurls.file_url(owner)}" if owner else None))
     body = "".join(items) or "<li>Nothing to fix.</li>"
-    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview: every problem</title></head>"
-            f'<body><main><h1>Every problem the checks will report</h1><p class="{BAR_CLASS}">gate: {errors} error(s), '
-            f"{warnings} warning(s) (as <code>make site</code> counts them; repeated warnings nobody can act on "
-            f'are one line each, <code>make site VERBOSE=1</code> lists them)</p><ul class="{BOX_CLASS}">{body}</ul>'
-            "</main></body></html>\n")
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview: every problem</title></head>'
+        f'<body><main><h1>Every problem the checks will report</h1><p class="{BAR_CLASS}">gate: {errors} error(s), '
+        f"{warnings} warning(s) (as <code>make site</code> counts them; repeated warnings nobody can act on "
+        f'are one line each, <code>make site VERBOSE=1</code> lists them)</p><ul class="{BOX_CLASS}">{body}</ul>'
+        "</main></body></html>\n"
+    )
 
 
 preview = Preview()
