@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, Severity
-from medsite.lock.history import known_at_last_verification
+from medsite.lock.history import committed_text, known_at_last_verification
 from medsite.lock.ids import normalize_doi
 
 UNVERIFIED = "VER020"
@@ -73,9 +73,16 @@ def fold_undisclosed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _never_verified(root) -> bool:
-    """True when the lock file records no verification at all (or cannot be read)."""
+    """True when the lock file, as last committed, records no verification at all (or cannot be read).
+
+    The committed lock, not the working copy: `make cite` records the one source it checked in the
+    working copy, and that must not turn every other never-verified source into a line of its own
+    (the sources added since the lock's last commit would each get one)."""
     try:
-        return not json.loads((Path(root) / LOCK).read_text(encoding="utf-8")).get("items")
+        text = committed_text(root, LOCK)
+        if text is None:
+            text = (Path(root) / LOCK).read_text(encoding="utf-8")
+        return not json.loads(text).get("items")
     except (OSError, ValueError, AttributeError):
         return True
 
