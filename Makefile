@@ -111,3 +111,7 @@ lock: venv ## Re-pin requirements.txt with hashes from requirements.in
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf site .site-builds .staging .cache .medsite-cache .pytest_cache
+
+.PHONY: pr-comment-fork
+pr-comment-fork: venv ## (CI, privileged workflow only) Post the comment of a fork's pull request from its run's results (PR_RESULTS=folder), never running its code
+	@$(RUN) medsite.tools.review.fork_comment
