@@ -28,7 +28,7 @@ RULES = declare(
     Rule("NAV001", ERROR,
          what="A page in docs/ is not in the menu (`nav:` in mkdocs.yml).",
          why="Readers cannot find a page that no menu or link leads to.",
-         fix="Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file.",
+         fix="Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this; in the browser, edit mkdocs.yml on GitHub and add a line for the page), or delete the file.",
          where="MkDocs build log",
          bad="""\
 WARNING -  The following pages exist in the docs directory, but are not included in the "nav" configuration:
@@ -52,7 +52,8 @@ _LEFT_AS_IS = re.compile(r"Doc file '(?P<doc>[^']+)' contains an? (?P<kind>absol
                          r"'(?P<link>[^']+)', it was left as is\.(?: Did you mean '(?P<better>[^']+)'\?)?")
 _MISSING_ANCHOR = re.compile(r"the doc '(?P<doc>[^']+)' does not contain an anchor '#(?P<anchor>[^']+)'")
 
-NAV_FIX = "add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file"
+NAV_FIX = ("add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this; in the browser, "
+           "edit mkdocs.yml on GitHub and add a line for the page), or delete the file")
 
 
 def records(output: str) -> list[str]:

@@ -47,7 +47,8 @@ def fold_unverified(diagnostics: list[Diagnostic], known: set[str] | None) -> li
         LOCK,
         severity=Severity.WARNING,
         hint="run `make verify` where there is internet, and commit verification.lock.json "
-             "(`make site VERBOSE=1` lists each one)",
+             "(`make site VERBOSE=1` lists each one); from the browser, GitHub's Actions tab runs the same check: "
+             "Verify references, Run workflow",
     )
     gone = set(folded)
     rest = [d for d in diagnostics if d not in gone]
@@ -66,7 +67,8 @@ def fold_undisclosed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         folded[0].path,
         folded[0].line,
         severity=Severity.WARNING,
-        hint="ask the clinic for each answer in writing and fill it in (`make site VERBOSE=1` lists each line)",
+        hint="ask the clinic for each answer in writing and fill it in (`make site VERBOSE=1` lists each line; "
+             "in the browser, each empty \"\" in the file on GitHub is one)",
     )
     gone = set(folded)
     return sorted([d for d in diagnostics if d not in gone] + [summary], key=Diagnostic.sort_key)

@@ -184,7 +184,7 @@ def page_html(
     for at, mark in sorted(marks, reverse=True):
         output = output[:at] + mark + output[at:]
     top = bar.replace("{list}", html.escape(_relative(html_rel, PROBLEMS_PAGE), quote=True))
-    top += _box(problems, marked) if problems else ""
+    top += problems_box(problems, marked) if problems else ""
     if not top:
         return output
     if m:
@@ -251,7 +251,9 @@ def _item(d: Diagnostic, href: str | None = None) -> str:
     )
 
 
-def _box(problems: list[Diagnostic], marked: set[int]) -> str:
+def problems_box(problems: list[Diagnostic], marked: set[int] = frozenset()) -> str:
+    """The box at the top of a page: its problems, each linked to its mark when the page shows one
+    (also the pull request's one-file preview, medsite.tools.review.pr_preview)."""
     errors, warnings = _counts(problems)
     kind = "failure" if errors else "warning"
     title = f"Preview only, not published: the checks will report {errors} error(s) and {warnings} warning(s) here"
