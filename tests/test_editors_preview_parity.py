@@ -12,6 +12,7 @@ import pytest
 
 from conftest import copy_project, run_build
 from medsite.core.diagnostics import Diagnostic
+from medsite.tools.review import comment
 from medsite.tools.serve_findings import BOX_CLASS, MARK_CLASS, PROBLEMS_PAGE
 from project_facts import editable_page, page, relative
 from test_editors_preview import fetch_until, free_port, serve
@@ -75,9 +76,11 @@ def _key(d: Diagnostic) -> tuple:
 def reports(faulty, tmp_path_factory):
     root, _ = faulty
     gate_json = tmp_path_factory.mktemp("out") / "gate.json"
-    result = run_build(root, "--json-file", str(gate_json))
+    summary = gate_json.parent / "summary.md"
+    result = run_build(root, "--json-file", str(gate_json), "--summary", str(summary))
     assert result.returncode == 1, result.stdout + result.stderr
-    site = {_key(d) for d in map(Diagnostic.from_dict, json.loads(gate_json.read_text())) if d.code not in FOLDED}
+    everything = [Diagnostic.from_dict(d) for d in json.loads(gate_json.read_text())]
+    site = {_key(d) for d in everything if d.code not in FOLDED}
     port = free_port()
     proc = serve(root, port)
     try:
@@ -90,7 +93,14 @@ def reports(faulty, tmp_path_factory):
         _, err = proc.communicate(timeout=30)
     items = re.findall(r'<li data-code="([^"]+)" data-path="([^"]+)" data-line="(\d*)"', listing)
     preview = {(code, path, int(line) if line else None) for code, path, line in items if code not in FOLDED}
-    return site, preview, page_html, other_html, listing, err, result.stdout + result.stderr
+    counts = {
+        "make site": result.stdout + result.stderr,
+        "make serve": err,
+        "the preview's list": listing,
+        "the job summary": summary.read_text(encoding="utf-8"),
+        "the comment": comment.render(everything, preview_url=None, run_url=None),
+    }
+    return site, preview, page_html, other_html, listing, err, counts
 
 
 def test_the_preview_reports_what_make_site_refuses_at_the_same_lines(faulty, reports):
@@ -125,7 +135,10 @@ def test_each_problem_shows_in_its_page_and_at_its_place(faulty, reports):
     assert "gate: " in listing and "Traceback" not in err
 
 
-def test_the_terminal_count_is_make_sites(reports):
-    *_, err, site_output = reports
-    count = re.findall(r"gate: \d+ error\(s\), \d+ warning\(s\)", site_output)
-    assert count and count[-1] in err
+def test_every_report_gives_the_same_counts(reports):
+    *_, counts = reports
+    found = {
+        where: re.findall(r"(\d+) error\(s\),? (?:and )?(\d+) warning\(s\)", text)[-1:]
+        for where, text in counts.items()
+    }
+    assert len(set(map(tuple, found.values()))) == 1 and found["make site"], found

@@ -14,6 +14,9 @@ BROWSER = re.compile(r"browser|GitHub|pull request", re.I)
 
 
 def test_each_fix_that_runs_make_says_what_to_do_in_the_browser():
-    missing = [f"{code}: {rule.fix}" for code, rule in sorted(every_rule().items())
-               if MAKE.search(rule.fix) and not BROWSER.search(rule.fix) and code not in MACHINE_ONLY]
+    missing = [
+        f"{code}: {rule.fix}"
+        for code, rule in sorted(every_rule().items())
+        if MAKE.search(rule.fix) and not BROWSER.search(rule.fix) and code not in MACHINE_ONLY
+    ]
     assert missing == []

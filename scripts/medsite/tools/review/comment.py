@@ -84,7 +84,10 @@ def render(diagnostics: list[Diagnostic] | None, *, preview_url: str | None, run
         if warnings:
             shown = warnings[:MAX_WARNINGS]
             total = sum(d.severity is Severity.WARNING for d in diagnostics or [])
-            lines += ["", f"<details><summary>{total} warning(s): worth a look, they do not stop publishing</summary>", ""]
+            folded = (f", in {len(warnings)} line(s): repeated warnings nobody here can act on are one line each "
+                      "(`make site VERBOSE=1` lists every one)" if len(warnings) < total else "")
+            lines += ["", f"<details><summary>{total} warning(s){folded}: worth a look, they do not stop publishing"
+                          "</summary>", ""]
             lines += [_item(d) for d in shown]
             if len(warnings) > len(shown):
                 lines.append(f"- … and {len(warnings) - len(shown)} more in the job summary")
