@@ -83,9 +83,10 @@ def on_post_template(output: str, *, template_name, config) -> str:
 
 def on_post_build(*, config) -> None:
     _csp.post_build(config.site_dir)
-    rebuild.stop()
-    # `make serve`: the gate over the pages just built, as `make site` runs it over its staging folder
+    # `make serve`: the gate over the pages just built, as `make site` runs it over its staging folder. Inside
+    # the watchdog: in a rebuild's thread the gate's per-check deadlines (SIGALRM, main thread only) cannot run.
     preview.check(_site, Path(config.site_dir))
+    rebuild.stop()
 
 
 def on_build_error(*, error) -> None:
