@@ -49,7 +49,8 @@ def on_config(config, **kwargs):
     global _csp, _site
     _site, _ = Site.load(Path(config.config_file_path).parent)  # the gate reports the settings' problems
     if preview.enabled and _site.mkdocs.get("site_url"):
-        # `mkdocs serve` points site_url at itself (http://127.0.0.1:...): build the links `make site` builds.
+        # `mkdocs serve` points site_url at itself (http://127.0.0.1:...): build the pages `make site` builds, so
+        # that the gate checks the same (links, the CSP); the policy is taken out after it (serve_findings).
         config.site_url = _site.mkdocs["site_url"]
     _csp = csp_step.CspStep.for_site(_site, preview=csp.is_dev_server(config), report=report.send)
     linear_markdown.use_in(config)  # a page may cite one work hundreds of times: keep that linear

@@ -75,6 +75,8 @@ def test_the_preview_shows_each_problem_in_the_page_and_the_terminal(broken):
         assert PAGE.rel in box and "REF001" in box and "lublin2041" in box
         assert "EVID001" in box and "proven" in box and "<strong>Fix:</strong>" in box
         assert html.index(BOX_CLASS) < html.index("<h1")  # at the top of the page
+        # checked with the policy `make site` ships; served without it, which would block the live-reload script
+        assert "Content-Security-Policy" not in html and "livereload" in html
         # marked at its place: just before the citation, numbered as in the box, the message on hover
         assert re.search(rf'<mark class="{MARK_CLASS}" id="medsite-problem-\d+" data-code="REF001" '
                          r'title="REF001 unknown citation key[^"]*">\d+: REF001</mark>\[@lublin2041', html)

@@ -30,6 +30,7 @@ from pathlib import Path
 from medsite.core.diagnostics import Diagnostic, Severity
 from medsite.core.urls import linked_anchor
 from medsite.markdown.extensions import report
+from medsite.output import csp
 from medsite.sources import pageurls
 
 log = logging.getLogger("mkdocs.plugins.medsite.preview")
@@ -136,16 +137,20 @@ def show_in_pages(site, site_dir: Path, found: list[Diagnostic], shown: list[Dia
         if owner and d in listed:
             per_page.setdefault(owner, []).append(d)
     bar = _bar(found) if found else ""
-    for html_rel in set(by_source.values()) | set(per_page):
-        path = site_dir / html_rel
+    sources = {pageurls.html_file(p.uri): p.path for p in site.pages}
+    for path in sorted(site_dir.rglob("*.html")):
+        html_rel = path.relative_to(site_dir).as_posix()
         try:
             output = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        problems = per_page.get(html_rel, []) + [d for d in shared if d not in per_page.get(html_rel, [])]
-        source = next((p for p in site.pages if pageurls.html_file(p.uri) == html_rel), None)
-        lines = _read_lines(source.path) if source else []
-        path.write_text(page_html(output, problems, lines, bar, html_rel), encoding="utf-8")
+        output = csp.without_policy(output)  # checked with it, as `make site` ships it; served without, for live reload
+        if html_rel in sources or html_rel in per_page:
+            own = per_page.get(html_rel, [])
+            problems = own + [d for d in shared if d not in own]
+            lines = _read_lines(sources[html_rel]) if html_rel in sources else []
+            output = page_html(output, problems, lines, bar, html_rel)
+        path.write_text(output, encoding="utf-8")
     (site_dir / PROBLEMS_PAGE).parent.mkdir(parents=True, exist_ok=True)
     (site_dir / PROBLEMS_PAGE).write_text(_list_page(shown, found, by_source), encoding="utf-8")
 
