@@ -137,3 +137,6 @@ review: venv ## Record a clinical review of a page by a listed reviewer: make re
 	@$(RUN) medsite.tools.review.record --page "$${PAGE:-}" --reviewer "$${REVIEWER:-}" $(if $(DATE),--date "$$DATE")
 notice-issue: venv ## (CI) Open or update the one issue about new retractions, corrections or concerns of cited works (PREVIOUS=old lock)
 	@$(RUN) medsite.tools.notice_issue --previous "$(PREVIOUS)" --post
+.PHONY: pr-comment-fork
+pr-comment-fork: venv ## (CI, privileged workflow only) Post the comment of a fork's pull request from its run's results (PR_RESULTS=folder), never running its code
+	@$(RUN) medsite.tools.review.fork_comment

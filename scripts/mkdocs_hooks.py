@@ -12,7 +12,7 @@ needs MkDocs' own hooks:
   Zensical the same policy is made after the build (medsite.output.csp_after);
 - autoescaping for overrides/ (Jinja only; the templates also say it themselves);
 - the linear-time footnotes and abbr (they replace MkDocs' extension instances);
-- `make serve`'s gate findings shown in the page (medsite.tools.serve_findings), and its refusal of
+- `make serve`'s gate, run over each rebuild and shown in the pages (medsite.tools.serve_findings), and its refusal of
   pages no engine may read (`make site` refuses them before the engine runs).
 """
 
@@ -42,12 +42,16 @@ def on_startup(*, command, dirty):
 def on_pre_build(*, config):
     if preview.enabled:  # `make serve`: a rebuild has a time limit (`make site` bounds the engine's process)
         rebuild.start(_site.limits.engine_seconds)
-    preview.check(Path(config.config_file_path).parent)
+    preview.begin()
 
 
 def on_config(config, **kwargs):
     global _csp, _site
     _site, _ = Site.load(Path(config.config_file_path).parent)  # the gate reports the settings' problems
+    if preview.enabled and _site.mkdocs.get("site_url"):
+        # `mkdocs serve` points site_url at itself (http://127.0.0.1:...): build the pages `make site` builds, so
+        # that the gate checks the same (links, the CSP); the policy is taken out after it (serve_findings).
+        config.site_url = _site.mkdocs["site_url"]
     _csp = csp_step.CspStep.for_site(_site, preview=csp.is_dev_server(config), report=report.send)
     linear_markdown.use_in(config)  # a page may cite one work hundreds of times: keep that linear
     return config
@@ -55,7 +59,7 @@ def on_config(config, **kwargs):
 
 def on_files(files, *, config):
     # `make site` refuses these before any engine runs (medsite.build.engines); `make serve` needs it here.
-    if os.environ.get(report.ENV):  # set by `make site`, which has already checked
+    if os.environ.get(report.ENV) and not preview.enabled:  # set by `make site`, which has already checked
         return files
     refused = engines.refused_input(_site)
     for diagnostic in refused:
@@ -71,7 +75,6 @@ def on_env(env, *, config, files):
 
 
 def on_post_page(output: str, *, page, config) -> str:
-    output = preview.page_html(output, page.file.abs_src_path)
     return _csp.post_page(output, page.file.dest_uri, Path(page.file.abs_src_path))
 
 
@@ -81,8 +84,12 @@ def on_post_template(output: str, *, template_name, config) -> str:
 
 def on_post_build(*, config) -> None:
     _csp.post_build(config.site_dir)
+    # `make serve`: the gate over the pages just built, as `make site` runs it over its staging folder. Inside
+    # the watchdog: in a rebuild's thread the gate's per-check deadlines (SIGALRM, main thread only) cannot run.
+    preview.check(_site, Path(config.site_dir))
     rebuild.stop()
 
 
 def on_build_error(*, error) -> None:
     rebuild.stop()
+    preview.failed()

@@ -193,7 +193,7 @@ def html_of(root: Path, url: str = SOURCE.url) -> str:
 def test_duplicate_heading_ids_fail_at_the_second_heading(project):
     line = add_to_page(project, "## First part {#part}\n\nText.\n\n## Second part {#part}\n\nMore text.\n")
     assert_failed_and_kept(build(project), project,
-            f"{HTML}: LNK006 id 'part' is used more than once on the page (from {PAGE}:{line + 4})")
+            f"{PAGE}:{line + 4}: LNK006 id 'part' is used more than once on the page (in {HTML})")
 
 
 def test_distinct_heading_ids_pass(project):
@@ -208,7 +208,7 @@ def test_image_from_another_host_is_an_error(project, src):
               "<figcaption>Drawing: editorial team. Licence: CC BY 4.0.</figcaption>\n</figure>\n")
     line = add_to_page(project, figure)
     assert_failed_and_kept(build(project), project,
-            f"{HTML}: IMG005 image '{src}' is loaded from another site (from {PAGE}:{line + 1})")
+            f"{PAGE}:{line + 1}: IMG005 image '{src}' is loaded from another site (in {HTML})")
 
 
 def test_image_from_our_own_assets_passes(project):
@@ -285,7 +285,7 @@ def test_organisation_author_near_miss_formats(project):
 def test_citation_with_trailing_dot_is_reported_at_its_own_line(project):
     # The page cites works on earlier lines; the stray `[@` is on the last one.
     line = add_to_page(project, f"Another finding from the same study [@{KEY}.].\n")
-    assert_failed_and_kept(build(project), project, f"{HTML}: OUT001 unrendered '[@' in the page text (from {PAGE}:{line})")
+    assert_failed_and_kept(build(project), project, f"{PAGE}:{line}: OUT001 unrendered '[@' in the page text (in {HTML})")
 
 
 def test_byte_order_mark_is_accepted_like_mkdocs_does(tmp_path):

@@ -20,8 +20,9 @@ def test_a_location_prints_as_editors_read_it():
     assert str(Location("docs/x.md", 19)) == "docs/x.md:19"
     assert str(Location("docs/x.md", 19, 4)) == "docs/x.md:19:4"
     assert str(Location("mkdocs.yml")) == "mkdocs.yml"
-    assert FROM_GATE.text().startswith("site/about-ms/x/index.html: LNK002 link to '../what-is-ms/#gone' points")
-    assert "(from docs/about-ms/x.md:19)" in FROM_GATE.text()
+    # the source line first, where an editor edits; the built page after it
+    assert FROM_GATE.text().startswith("docs/about-ms/x.md:19: LNK002 link to '../what-is-ms/#gone' points")
+    assert "(in site/about-ms/x/index.html)" in FROM_GATE.text()
     assert FROM_GATE.where_to_edit == FROM_LOG.where_to_edit == FROM_LOG.location == Location("docs/about-ms/x.md", 19)
 
 

@@ -104,6 +104,6 @@ def test_a_picture_used_twice_gets_a_diagnostic_at_each_use(project):
     built_src = posixpath.relpath(posixpath.normpath(posixpath.join(posixpath.dirname(source.uri), src)), source.url)
     out = run_build(project)
     found = [line for line in (out.stdout + out.stderr).splitlines() if " IMG002 " in line]
-    assert sorted(found) == sorted(f"site/{html_file(source.uri)}: IMG002 image '{built_src}' "
-                                   f"has no alt text (from {source.rel}:{n}); fix: "
+    assert sorted(found) == sorted(f"{source.rel}:{n}: IMG002 image '{built_src}' "
+                                   f"has no alt text (in site/{html_file(source.uri)}); fix: "
                                    "Describe the image in the ![alt text](...) brackets." for n in lines)

@@ -308,7 +308,7 @@ def test_an_unreadable_host_is_a_malformed_link_not_a_failed_check(tmp_path):
 def test_html_fault_points_back_to_the_markdown_line(tmp_path):
     found = [d for d in diagnose(tmp_path, site_files(SITE_CASES["LNK002"][0], OTHER), site=True) if d.code == "LNK002"]
     assert found[0].source == Location("docs/page.md", line_of(LINK_PAGE, 'other.md#gone'))
-    assert found[0].text().startswith("site/page/index.html: LNK002 link to '../other/#gone' points to a missing anchor")
+    assert found[0].text().startswith(f"docs/page.md:{found[0].source.line}: LNK002 link to '../other/#gone' points to a missing anchor")
 
 
 @pytest.mark.parametrize("problem", ["footer", "jsonld-name", "jsonld-broken"])

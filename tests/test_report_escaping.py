@@ -114,6 +114,6 @@ def test_the_preview_keeps_inlined_css_inside_its_style_element(css_end):
     assert tree.css("script") == [] and tree.css("img") == []
     [style] = tree.css("style")
     assert "alert(1)" in style.text() and "color: red" in style.text()
-    problems = tree.css_first(".pr-problems li")
+    problems = tree.css_first(".medsite-preview-problems li")  # the box `make serve` shows
     assert problems.css_first("code").text() == f"{FILE}:3"
     assert "</style><script>alert(1)</script>" in problems.text()

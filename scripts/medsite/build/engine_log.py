@@ -28,11 +28,19 @@ RULES = declare(
     Rule("NAV001", ERROR,
          what="A page in docs/ is not in the menu (`nav:` in mkdocs.yml).",
          why="Readers cannot find a page that no menu or link leads to.",
-         fix="Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file.",
+         fix="Add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this; in the browser, edit mkdocs.yml on GitHub and add a line for the page), or delete the file.",
          where="MkDocs build log",
          bad="""\
 WARNING -  The following pages exist in the docs directory, but are not included in the "nav" configuration:
   - about-ms/forgotten.md""",
+         good="INFO    -  Documentation built in 1.52 seconds"),
+    Rule("LNK008", ERROR,
+         what="A link starts with / (root-relative) or names a folder rather than a page, so MkDocs leaves it as written and cannot check it.",
+         why="A root-relative link breaks when the site is served under a path (a preview, a mirror), and a folder link breaks when the page moves; neither is checked.",
+         fix="Link to the page's .md file relative to this page (MkDocs suggests one: '../about/editorial-team.md'); in the browser, edit the link on GitHub the same way.",
+         where="MkDocs build log",
+         bad="WARNING -  Doc file 'about-ms/what-is-ms.md' contains an absolute link '/about/editorial-team/', it was left as is. "
+             "Did you mean '../about/editorial-team.md'?",
          good="INFO    -  Documentation built in 1.52 seconds"),
 )
 
@@ -40,9 +48,12 @@ LOG_LINE = re.compile(r"^(ERROR|WARNING)\s+-\s+(.*)$")
 _OTHER_LEVEL = re.compile(r"^(INFO|DEBUG)\s+-\s")
 _NAV_OMITTED = re.compile(r'not included in the "nav" configuration:')
 _LISTED = re.compile(r"^\s+-\s+(\S.*)$")
+_LEFT_AS_IS = re.compile(r"Doc file '(?P<doc>[^']+)' contains an? (?P<kind>absolute|unrecognized relative) link "
+                         r"'(?P<link>[^']+)', it was left as is\.(?: Did you mean '(?P<better>[^']+)'\?)?")
 _MISSING_ANCHOR = re.compile(r"the doc '(?P<doc>[^']+)' does not contain an anchor '#(?P<anchor>[^']+)'")
 
-NAV_FIX = "add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this), or delete the file"
+NAV_FIX = ("add the page to `nav:` in mkdocs.yml under its menu section (make new-page does this; in the browser, "
+           "edit mkdocs.yml on GitHub and add a line for the page), or delete the file")
 
 
 def records(output: str) -> list[str]:
@@ -101,9 +112,22 @@ def anchor_hint(anchor: str, ids) -> str | None:
     return None
 
 
-def explain(message: str, docs: str, staging: Path, fallback) -> list[Diagnostic]:
+def left_as_is(m: re.Match, docs: str, root: Path | None) -> Diagnostic:
+    """LNK008: a link MkDocs left as written (root-relative, or a folder), at the line that holds it."""
+    path, link = f"{docs}/{m['doc']}", m["link"]
+    kind = "starts with / (root-relative)" if m["kind"] == "absolute" else "names no page file"
+    better = f"write '{m['better']}'" if m["better"] else "link to the page's .md file, relative to this page"
+    return Diagnostic("LNK008", f"link '{link}' {kind}, so it cannot be checked and may break", path,
+                      link_line(root / path, link) if root else None, target=link,
+                      hint=f"{better} (on GitHub: edit the page in the browser and change the link the same way)")
+
+
+def explain(message: str, docs: str, staging: Path, fallback, root: Path | None = None) -> list[Diagnostic]:
     """Diagnostics for one log record; `fallback(first_line)` handles everything not special here."""
     first, *rest = message.split("\n")
+    m = _LEFT_AS_IS.search(first)
+    if m:
+        return [left_as_is(m, docs, root)]
     if _NAV_OMITTED.search(first):
         pages = [m.group(1).strip() for m in map(_LISTED.match, rest) if m]
         return [Diagnostic("NAV001", "the page is not in the menu (`nav:` in mkdocs.yml), so readers cannot find it",

@@ -102,7 +102,9 @@ class Diagnostic:
         return (code, where.path, where.line, where.column, self.target, self.message)
 
     def sort_key(self) -> tuple:
-        return (self.path, self.line or 0, self.column or 0, self.code, self.message)
+        """By the line an editor changes, so that a page's problems in its source and in its built HTML sit together."""
+        where = self.where_to_edit
+        return (where.path, where.line or 0, where.column or 0, self.code, self.message, self.path)
 
     @property
     def doc(self) -> str | None:
@@ -110,10 +112,11 @@ class Diagnostic:
         return code_link(self.code)
 
     def text(self) -> str:
-        """`path:line:col: CODE message (from docs/x.md:3); fix: hint (see GATE-CODES.md#code)`."""
-        out = f"{self.location}: {self.code} {self.message}"
+        """`docs/x.md:3: CODE message (in site/x/index.html); fix: hint (see GATE-CODES.md#code)`: the source line
+        first, where an editor edits; the built page after it, when the fault was found there."""
+        out = f"{self.where_to_edit}: {self.code} {self.message}"
         if self.source:
-            out += f" (from {self.source})"
+            out += f" (in {self.location})"
         if self.severity is Severity.WARNING:
             out += " [warning]"
         if self.hint:

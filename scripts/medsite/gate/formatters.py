@@ -56,7 +56,7 @@ def summary(diagnostics: list[Diagnostic], counted: list[Diagnostic] | None = No
     head = "## Gate: passed" if not errors else "## Gate: failed"
     lines = [head, "", f"{errors} error(s), {len(counted) - errors} warning(s).", ""]
     if diagnostics:
-        counts = Counter(d.code for d in diagnostics)
+        counts = Counter(d.code for d in counted)  # every warning, as the count above: a folded line stands for many
         lines += ["| Code | Count |", "|---|---|"] + [f"| {markdown_text(c)} | {n} |" for c, n in sorted(counts.items())] + [""]
         lines += ["| Where | Code | Message |", "|---|---|---|"]
         for d in diagnostics[:200]:

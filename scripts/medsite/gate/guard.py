@@ -8,7 +8,7 @@ slow", not which check. A signal interrupts Python code between two bytecodes, a
 checks for signals while it matches, so a runaway loop or regex stops within the deadline; a single
 call into C that never returns to Python would not, but the checks make none on unbounded input
 (their HTML parses are linear). Outside the main thread (no SIGALRM there) checks run unbounded:
-`make serve`'s rebuilds have a watchdog of their own (medsite.tools.serve_findings).
+`make serve`'s rebuilds, their gate included, have a watchdog of their own (medsite.tools.serve_watchdog).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, Severity
-from medsite.lock.history import known_at_last_verification
+from medsite.lock.history import committed_text, known_at_last_verification
 from medsite.lock.ids import normalize_doi
 
 UNVERIFIED = "VER020"
@@ -47,7 +47,8 @@ def fold_unverified(diagnostics: list[Diagnostic], known: set[str] | None) -> li
         LOCK,
         severity=Severity.WARNING,
         hint="run `make verify` where there is internet, and commit verification.lock.json "
-             "(`make site VERBOSE=1` lists each one)",
+             "(`make site VERBOSE=1` lists each one); from the browser, GitHub's Actions tab runs the same check: "
+             "Verify references, Run workflow",
     )
     gone = set(folded)
     rest = [d for d in diagnostics if d not in gone]
@@ -66,16 +67,24 @@ def fold_undisclosed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         folded[0].path,
         folded[0].line,
         severity=Severity.WARNING,
-        hint="ask the clinic for each answer in writing and fill it in (`make site VERBOSE=1` lists each line)",
+        hint="ask the clinic for each answer in writing and fill it in (`make site VERBOSE=1` lists each line; "
+             "in the browser, each empty \"\" in the file on GitHub is one)",
     )
     gone = set(folded)
     return sorted([d for d in diagnostics if d not in gone] + [summary], key=Diagnostic.sort_key)
 
 
 def _never_verified(root) -> bool:
-    """True when the lock file records no verification at all (or cannot be read)."""
+    """True when the lock file, as last committed, records no verification at all (or cannot be read).
+
+    The committed lock, not the working copy: `make cite` records the one source it checked in the
+    working copy, and that must not turn every other never-verified source into a line of its own
+    (the sources added since the lock's last commit would each get one)."""
     try:
-        return not json.loads((Path(root) / LOCK).read_text(encoding="utf-8")).get("items")
+        text = committed_text(root, LOCK)
+        if text is None:
+            text = (Path(root) / LOCK).read_text(encoding="utf-8")
+        return not json.loads(text).get("items")
     except (OSError, ValueError, AttributeError):
         return True
 

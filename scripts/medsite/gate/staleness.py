@@ -18,7 +18,7 @@ RULES = declare(
     Rule("GATE006", ERROR,
          what="`make check` was asked to check a site/ built before the latest change to the sources.",
          why="It would check old pages and report all is well.",
-         fix="Run `make site`: it builds and checks in one go.",
+         fix="Run `make site`: it builds and checks in one go (on a pull request the checks do this for you on every push).",
          where="situation",
          bad="docs/about-ms/types.md was saved after site/ was built; then `make check` ran.",
          good="`make site` ran after the last change: it builds and checks in one go."),
@@ -58,4 +58,4 @@ def stale_site(root: Path, site_dir: Path) -> Diagnostic | None:
     rel = site_dir.relative_to(root).as_posix() if site_dir.is_relative_to(root) else site_dir.as_posix()
     return Diagnostic("GATE006", f"{rel}/ was built before the last change to {newest.relative_to(root).as_posix()}, "
                       "so checking it would check old pages", rel,
-                      hint="run `make site`: it builds and checks in one go")
+                      hint="run `make site`: it builds and checks in one go (on a pull request the checks do this for you on every push)")

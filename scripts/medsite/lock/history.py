@@ -45,3 +45,12 @@ def known_at_last_verification(root: str | Path, lock: str, bibliography: str) -
         return None
     known = {normalize_doi(e.doi) for e in bib.entries if e.doi}
     return known | {e.pmid.strip() for e in bib.entries if e.pmid}
+
+
+def committed_text(root: str | Path, lock: str) -> str | None:
+    """The lock file as last committed (None outside git, or before it was ever committed).
+
+    What the working copy holds may include what `make cite` recorded for the one source it added:
+    that is not an online verification of the others, so "has the site ever been verified" is
+    answered from the committed lock."""
+    return _git(Path(root), "show", f"HEAD:{lock}")

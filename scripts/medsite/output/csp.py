@@ -161,6 +161,12 @@ def merge(inlines) -> Inline:
     return Inline(*(tuple(sorted(d)) for d in (scripts, styles, attrs, handlers)))
 
 
+def without_policy(html: str) -> str:
+    """The page without its meta policy: `make serve` serves its pages so, once the gate has checked them with
+    it, because the live-reload script the dev server adds to every response carries no hash (is_dev_server)."""
+    return _META_RE.sub("", html, count=1)
+
+
 def meta_tag(text: str) -> str:
     return f'<meta http-equiv="{META_NAME}" content="{text}">'
 

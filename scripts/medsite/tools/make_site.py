@@ -27,12 +27,12 @@ from medsite.build import build_lock, engines
 from medsite.build import publish as publishing
 from medsite.build.recover import recover
 from medsite.core import clock
-from medsite.core.diagnostics import Diagnostic, merge, sort_diagnostics
+from medsite.core.diagnostics import Diagnostic
 from medsite.gate import cli as gate_cli
 from medsite.gate import formatters
 from medsite.gate.project import Project
 from medsite.gate.rules import with_fix
-from medsite.gate.run import run as run_gate
+from medsite.gate.run import gate_build
 from medsite.output import changefeed, csp_after
 from medsite.output.search_index import build_index as build_search_index
 from medsite.sources.site import Site
@@ -61,12 +61,8 @@ def _build_and_gate(root: Path, staging: Path, args) -> int:
         diagnostics += build_search_index(staging)
         diagnostics += changefeed.write(site, staging)  # from the sources: the same feed whichever engine built
     project = Project(root, staging if built else None, engine=engine, sources=site)
-    diagnostics += run_gate(project, source_only=not built)
+    diagnostics = gate_build(project, diagnostics)  # the same as `make serve` shows (medsite.tools.serve_findings)
     stopping.check()
-    # The engine and the gate may both report one mistake (a broken link in MkDocs' log and in the
-    # built page, an unknown key from the extension and the gate): merged into one line here, so that
-    # `shown` and the count agree; gate_cli.report merges again whatever else reaches it.
-    diagnostics = sort_diagnostics(merge(map(with_fix, diagnostics)))
     warnings_fatal = args.warnings_as_errors or bool(project.config.get("warnings_fatal"))
     status = gate_cli.report(diagnostics, fmt=args.format, summary=args.summary, warnings_fatal=warnings_fatal,
                              shown=gate_cli.shown(diagnostics, project, args.verbose), json_file=args.json_file)

@@ -3,8 +3,9 @@
 `mkdocs serve` rebuilds in its own process, in a thread of its own, where no signal can interrupt
 the work; a rebuild stuck in a page that is slow to read would leave the preview hanging with no
 word. The hooks start this watchdog as a rebuild starts and stop it when it ends (or fails): when
-it fires, it says which limit ran out and exits the preview process (status 1). site/ is never
-touched by `make serve`.
+it fires, it says which limit ran out and exits the preview process (status 1). The gate that runs
+after each rebuild (medsite.tools.serve_findings) is inside it too: in the rebuild's thread its
+per-check deadlines cannot fire. site/ is never touched by `make serve`.
 """
 
 from __future__ import annotations

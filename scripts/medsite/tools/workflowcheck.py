@@ -9,6 +9,9 @@
 - WF004 .github/dependabot.yml does not match Dependabot's schema (SchemaStore's too, in the same
   package): a misspelt ecosystem or key, a missing schedule. A file named dependabot.yml or
   dependabot.yaml is checked against that schema instead of the workflow schema.
+- WF005 a privileged workflow (`workflow_run`, `pull_request_target`) checks out the pull request's
+  code (`ref:` or `repository:` of actions/checkout names its head): that code would run with the
+  rights the workflow was given to comment or publish.
 
 Why not actionlint: see "Checking the workflows" in CONTRIBUTING.md.
 Exit status: 0 clean, 1 something to fix, 2 usage error.
@@ -31,6 +34,8 @@ WORKFLOW = ".github/workflows/pull-request.yml"
 DEPENDABOT = ".github/dependabot.yml"
 _UPDATE = "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n"
 _JOB = "on: pull_request\njobs:\n  gate:\n"  # what every example starts with
+_AFTER_RUN = "on:\n  workflow_run:\n    workflows: [Pull request]\n    types: [completed]\njobs:\n  comment:\n" \
+             "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v5\n"
 RULES = declare(
     Rule("WF001", ERROR,
          what="A GitHub workflow does not match GitHub's workflow schema (a misspelt or unknown key, a value of the wrong type, a job without `runs-on`).",
@@ -62,7 +67,16 @@ RULES = declare(
              "    schedule:\n      interval: monthly\n",
          good=_UPDATE + "    schedule:\n      interval: monthly\n  - package-ecosystem: npm\n    directory: /\n"
              "    schedule:\n      interval: monthly\n"),
+    Rule("WF005", ERROR,
+         what="A privileged workflow (on `workflow_run` or `pull_request_target`) checks out the pull request's code (actions/checkout's `ref:` or `repository:` names its head).",
+         why="Such a workflow has the rights to comment or write; code from a fork's pull request would run with them.",
+         fix="Check out nothing from the pull request: read its run's results as data (actions/download-artifact) and run the default branch's code.",
+         where=WORKFLOW,
+         bad=_AFTER_RUN + "        with:\n          ref: ${{ github.event.workflow_run.head_sha }}\n      - run: make pr-comment-fork\n",
+         good=_AFTER_RUN + "        with:\n          persist-credentials: false\n      - run: make pr-comment-fork\n"),
 )
+PRIVILEGED = {"workflow_run", "pull_request_target"}
+_PULL_REQUEST_CODE = re.compile(r"head|pull_request|merge", re.I)
 
 # (check-jsonschema's built-in schema, the code its mismatches get, the reference that lists the keys)
 SCHEMA = "vendor.github-workflows"
@@ -151,6 +165,44 @@ def _injections(path: str, root) -> list[Diagnostic]:
     return out
 
 
+def _mapping(node, key: str):
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if str(k.value) == key), None)
+    return None
+
+
+def _triggers(root) -> set[str]:
+    on = _mapping(root, "on")
+    if isinstance(on, yaml.ScalarNode):
+        return {str(on.value)}
+    if isinstance(on, yaml.SequenceNode):
+        return {str(n.value) for n in on.value if isinstance(n, yaml.ScalarNode)}
+    return {str(k.value) for k, _ in on.value} if isinstance(on, yaml.MappingNode) else set()
+
+
+def _head_checkouts(path: str, root) -> list[Diagnostic]:
+    """WF005: in a privileged workflow, a checkout of the pull request's head."""
+    if not _triggers(root) & PRIVILEGED:
+        return []
+    out = []
+    jobs = _mapping(root, "jobs")
+    for _, job in jobs.value if isinstance(jobs, yaml.MappingNode) else []:
+        steps = _mapping(job, "steps")
+        for step in steps.value if isinstance(steps, yaml.SequenceNode) else []:
+            uses = _mapping(step, "uses")
+            if not (isinstance(uses, yaml.ScalarNode) and str(uses.value).startswith("actions/checkout@")):
+                continue
+            for key in ("ref", "repository"):
+                value = _mapping(_mapping(step, "with"), key)
+                if isinstance(value, yaml.ScalarNode) and _PULL_REQUEST_CODE.search(str(value.value)):
+                    out.append(Diagnostic(
+                        "WF005", f"a privileged workflow checks out the pull request's code ({key}: {str(value.value)[:80]})",
+                        path, value.start_mark.line + 1,
+                        hint="check out nothing from the pull request: download its run's results as data "
+                             "(actions/download-artifact) and run the default branch's code"))
+    return out
+
+
 def check(paths: list[Path]) -> list[Diagnostic]:
     out, roots, parsed = [], {}, []
     for path in paths:
@@ -167,6 +219,7 @@ def check(paths: list[Path]) -> list[Diagnostic]:
     for path in parsed:
         if schema_for(path) == WORKFLOW_SCHEMA:  # only workflows have `run:` scripts
             out += _injections(str(path), roots[str(path)])
+            out += _head_checkouts(str(path), roots[str(path)])
     return sorted(out, key=lambda d: (d.path, d.line or 0, d.code))
 
 

@@ -63,7 +63,8 @@ class MkDocs(Engine):
         for message in engine_log.records(output):  # multi-line records kept whole (engine_log.py)
             # A third-party step may log through MkDocs' logger in our format: its object is in the file.
             if not OURS.match(message):
-                found.extend(engine_log.explain(message, _docs(site), staging, lambda first: self._from_log(first, site)))
+                found.extend(engine_log.explain(message, _docs(site), staging, lambda first: self._from_log(first, site),
+                                                 site.root))
         return found
 
     def wrote_everything(self, returncode: int, output: str) -> bool:

@@ -8,7 +8,9 @@ edits the same comment instead of adding another.
 The GitHub REST API is called with the workflow's own token (GITHUB_TOKEN);
 its base URL comes from GITHUB_API_URL, so the tests point it at a local server.
 A pull request from a fork gets a read-only token: then the same text goes to
-the job summary only, and the step still succeeds (the gate step decides).
+the job summary, the step still succeeds (the gate step decides), and the results written with
+--results-dir (uploaded as an artifact) let the privileged workflow post the same comment
+(medsite.tools.review.fork_comment, .github/workflows/pull-request-comment.yml).
 """
 
 from __future__ import annotations
@@ -82,7 +84,10 @@ def render(diagnostics: list[Diagnostic] | None, *, preview_url: str | None, run
         if warnings:
             shown = warnings[:MAX_WARNINGS]
             total = sum(d.severity is Severity.WARNING for d in diagnostics or [])
-            lines += ["", f"<details><summary>{total} warning(s): worth a look, they do not stop publishing</summary>", ""]
+            folded = (f", in {len(warnings)} line(s): repeated warnings nobody here can act on are one line each "
+                      "(`make site VERBOSE=1` lists every one)" if len(warnings) < total else "")
+            lines += ["", f"<details><summary>{total} warning(s){folded}: worth a look, they do not stop publishing"
+                          "</summary>", ""]
             lines += [_item(d) for d in shown]
             if len(warnings) > len(shown):
                 lines.append(f"- … and {len(warnings) - len(shown)} more in the job summary")
@@ -113,11 +118,16 @@ def _ours(comment: object) -> bool:
             and (comment.get("user") or {}).get("type") == "Bot")
 
 
-def upsert(pr: PullRequest, token: str, body: str) -> str:
-    """Edit our earlier comment if there is one, else add it. Returns 'updated' or 'created'."""
+def api_session(token: str) -> requests.Session:
     session = requests.Session()
     session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
                             "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "medsite-pr-review"})
+    return session
+
+
+def upsert(pr: PullRequest, token: str, body: str) -> str:
+    """Edit our earlier comment if there is one, else add it. Returns 'updated' or 'created'."""
+    session = api_session(token)
     base = f"{pr.api_url}/repos/{pr.repo}"
     page = 1
     while True:
@@ -151,6 +161,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="make pr-comment", description=__doc__.splitlines()[0])
     p.add_argument("--diagnostics", default="gate.json", help="the gate's --json-file (default: %(default)s)")
     p.add_argument("--preview-url", default=os.environ.get("PREVIEW_URL") or None)
+    p.add_argument("--results-dir", default=os.environ.get("PR_RESULTS") or None,
+                   help="also write the results there, as data for the privileged comment workflow (forks)")
     args = p.parse_args(argv)
     try:
         pr = from_env()
@@ -158,7 +170,12 @@ def main(argv=None) -> int:
         print(f"pr-comment: {exc}", file=sys.stderr)
         return 2
     diagnostics = load_diagnostics(args.diagnostics)
-    body = render(diagnostics, preview_url=args.preview_url, run_url=pr.run_url, shown=_display(diagnostics))
+    shown = _display(diagnostics)
+    body = render(diagnostics, preview_url=args.preview_url, run_url=pr.run_url, shown=shown)
+    if args.results_dir:
+        from medsite.tools.review.results import write
+
+        write(Path(args.results_dir), pr, diagnostics, shown, args.preview_url)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:

@@ -28,8 +28,9 @@ import nh3
 from selectolax.lexbor import LexborHTMLParser
 
 from medsite.core.diagnostics import Severity
-from medsite.tools.review.comment import load_diagnostics
+from medsite.tools.review.comment import _display, load_diagnostics
 from medsite.tools.review.event import EventError, from_env
+from medsite.tools.serve_findings import problems_box
 from medsite.verify.services import ConfigError, read_mkdocs
 
 MAX_IMAGE = 512 * 1024
@@ -139,23 +140,18 @@ _BANNER_CSS = """
   background:#b71c1c;color:#fff}
 .pr-banner.passed{background:#33691e}
 .pr-banner a{color:#fff;text-decoration:underline}
-.pr-problems{border:2px solid #b71c1c;padding:.5rem 1rem;margin:1rem 0}
 .pr-page{border-top:4px solid #999;margin-top:2rem;padding-top:1rem}
 """
 
 
 def render(pages: list[tuple[str, str, str, list]], *, number: int | None, passed: bool, css: str, note: str = "") -> str:
-    """pages: (anchor, title, article HTML, [errors]) in order."""
+    """pages: (anchor, title, article HTML, [its problems, as `make serve` lists them]) in order."""
     status = "the checks passed" if passed else "the checks FAILED"
     label = f"pull request #{number}" if number else "this change"
     toc = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t, _, _ in pages)
     body = []
     for anchor, _title, article, errors in pages:
-        problems = ""
-        if errors:
-            items = "".join(f"<li><code>{html.escape(str(d.where_to_edit))}</code> {html.escape(d.code)} "
-                            f"{html.escape(d.message)}. Fix: {html.escape(d.hint or '')}</li>" for d in errors)
-            problems = f'<div class="pr-problems"><strong>Errors on this page</strong><ul>{items}</ul></div>'
+        problems = problems_box(errors) if errors else ""  # the box `make serve` shows at the top of the page
         body.append(f'<section class="pr-page" id="{html.escape(anchor)}">{problems}'
                     f'<article class="md-content__inner md-typeset">{article}</article></section>')
     return (
@@ -194,6 +190,7 @@ def main(argv=None) -> int:
         site_url = None
     found = load_diagnostics(args.diagnostics)
     errors = [d for d in found or [] if d.severity is Severity.ERROR]
+    shown = _display(found) or []  # warnings nobody on the page can act on stay folded, as in `make serve`
     passed = found is not None and not errors and site is not None
     if site is None:
         note = "<p>MkDocs could not build any page: see the errors in the pull-request comment.</p>"
@@ -205,7 +202,7 @@ def main(argv=None) -> int:
     pages = []
     for doc in docs:
         title, article = _article(site, html_path(doc), included, site_url)
-        mine = [d for d in errors if d.where_to_edit.path in (f"docs/{doc}", f"site/{html_path(doc)}")]
+        mine = [d for d in shown if d.where_to_edit.path in (f"docs/{doc}", f"site/{html_path(doc)}")]
         pages.append((included[html_path(doc)], title, article, mine))
     Path(args.output).write_text(render(pages, number=number, passed=passed, css=_css(site)), encoding="utf-8")
     print(f"pr-preview: wrote {args.output} with {len(pages)} page(s)")
