@@ -210,6 +210,8 @@ def test_a_rate_with_no_period_is_a_warning(tmp_path):
     "- Within 5 years, about 10 in 100 got a new immune disease [@smith2020]. Of them, 2 in 10 died [@smith2020].\n",
     "- About 2 in 100 died [@smith2020]. The review does not say how long after the transplant deaths were counted.\n",
     "The risk of a birth defect is about 3 in 100 babies [@smith2020].",
+    "At one hospital, 1 of 507 people treated from 2003 to 2019 died because of it [@smith2020].",
+    "About 1 in 100 died [@smith2020]. We do not know over what time these deaths were counted.",
 ])
 def test_a_rate_with_its_period_passes(tmp_path, risks):
     assert found(tmp_path, treatment(risks=risks), "RISK002") == []

@@ -47,10 +47,11 @@ PERIOD = re.compile(
     r"|\b(?:a|per|each|every)\s+(?:year|month|week|day)\b"
     r"|\bduring\s+(?:the\s+)?(?:treatment|pregnancy|drip|infusion|study|trials?|follow-up|transplant|stay)\b"
     r"|\b(?:when|while|after|on)\s+(?:you\s+|they\s+|people\s+)?(?:start|took|tak|receiv|hav|stopp|us)\w*"
-    r"|\bover\s+the\s+(?:years|course|time)\b|\bfollowed\b|\bfollow[- ]up\b",
+    r"|\bover\s+the\s+(?:years|course|time)\b|\bfollowed\b|\bfollow[- ]up\b"
+    r"|\b(?:from|between)\s+(?:19|20)\d\d\s+(?:to|until|and|-|–)\s+(?:19|20)\d\d\b",  # counted from 2003 to 2019
     re.I)
 # A statement that the source gives no period is the honest form when it gives none.
-NO_PERIOD_GIVEN = re.compile(r"\b(?:not|never)\s+(?:say|said|says|give|gives|state|states|report|reports)\s+"
+NO_PERIOD_GIVEN = re.compile(r"\b(?:not|never)\s+(?:say|said|says|give|gives|state|states|report|reports|know)\s+"
                              r"(?:how\s+long|over\s+what\s+time|when|for\s+how\s+long)\b", re.I)
 # A rate per event (a birth, a transplant) is counted over that event, not over a time.
 _EVENT = re.compile(r"\b(?:in|of|per|for\s+every)\s+[\d,]+\s+(?:babies|births|pregnancies|transplants|procedures|operations|"
