@@ -158,7 +158,7 @@ def unknown_key(root):
 
 def malformed_bibliography(root):
     _append_line(root, "docs/references.yaml", "- id: [broken")
-    return r"docs/references\.yaml:\d+: REF002 YAML does not parse"  # the line where the parser gave up
+    return r"docs/references\.yaml:\d+: REF002 the bibliography cannot be read here"  # the line where the parser gave up
 
 
 def broken_front_matter(root):

@@ -33,8 +33,8 @@ from medsite.gate import formatters
 from medsite.gate.project import Project
 from medsite.gate.rules import with_fix
 from medsite.gate.run import gate_build
-from medsite.output import changefeed, csp_after
-from medsite.output.search_index import build_index as build_search_index
+from medsite.output import csp_after
+from medsite.output.after_engine import write_outputs
 from medsite.sources.site import Site
 
 BUSY = 75  # another build holds the lock: try again later (EX_TEMPFAIL), not a fault in the content
@@ -58,8 +58,7 @@ def _build_and_gate(root: Path, staging: Path, args) -> int:
     if built and not engine.csp_inside:  # its templates cannot carry the CSP step's marks: after the build
         diagnostics += csp_after.protect_site(site, staging, engine)
     if built:  # after the engine, before the gate: search is indexed from the staging HTML, whichever engine wrote it
-        diagnostics += build_search_index(staging)
-        diagnostics += changefeed.write(site, staging)  # from the sources: the same feed whichever engine built
+        diagnostics += write_outputs(site, staging)  # search index and feed, the same whichever engine built
     project = Project(root, staging if built else None, engine=engine, sources=site)
     diagnostics = gate_build(project, diagnostics)  # the same as `make serve` shows (medsite.tools.serve_findings)
     stopping.check()

@@ -99,12 +99,12 @@ class Preview:
         from medsite.gate.cli import shown
         from medsite.gate.project import Project
         from medsite.gate.run import gate_build
-        from medsite.output.search_index import build_index
+        from medsite.output.after_engine import write_outputs
 
         engine = ENGINES["mkdocs"]
         self.root = site.root
         built = report.read(self.sink) + engine.read_log("\n".join(self.engine_log.lines), site, site_dir)
-        built += build_index(site_dir)  # search works in the preview, and the gate checks the index as in `make site`
+        built += write_outputs(site, site_dir)  # search and the feed work in the preview, checked as in `make site`
         project = Project(site.root, site_dir, engine=engine, sources=site)
         self.found = gate_build(project, built)
         self.shown = shown(self.found, project, verbose=False)

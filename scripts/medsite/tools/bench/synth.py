@@ -98,7 +98,10 @@ def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random
         "reviewed_by": "",
         "sources": sorted(used),  # exactly the works cited (REF008)
     }
-    body = f"{summary}\n\n{figure}\n" + "\n".join(sections)
+    # The parts gate.yml's required_parts asks of a condition page (PART001), as the real pages have them.
+    key_messages = f'!!! key-messages "Key messages"\n\n    {summary}\n'
+    support = f"## Support and more information {{#support}}\n\n{paragraph()}\n"
+    body = f"{key_messages}\n{figure}\n" + "\n".join(sections) + "\n" + support
     return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body
 
 

@@ -70,10 +70,17 @@ class Corpus:
     page_lengths: tuple[int, ...]
 
 
+# What "now" wording looks like (gate.yml currency, CUR001): with a random citation it would rest on an old work.
+TIME_SENSITIVE = re.compile(r"\b(?:approv\w*|licen[cs]\w*|authori[sz]\w*|the only|the latest|the newest|"
+                            r"the most recent|currently|now)\b", re.I)
+# "The table below": on another page it would point to nothing (PART004).
+POINTS_ON_PAGE = re.compile(r"\b(?:above|below)\b", re.I)
+
+
 def read_corpus(docs: Path, avoid: tuple = ()) -> Corpus:
     """The real pages' sentences, except those the gate would stop out of context: with a
-    number (its citation would be swapped) or a word to avoid (``avoid``, gate.yml's families);
-    and the content pages' lengths."""
+    number (its citation would be swapped), a word to avoid (``avoid``, gate.yml's families), a
+    claim about now (TIME_SENSITIVE) or a pointer to another part of the page (POINTS_ON_PAGE); and the content pages' lengths."""
     sentences, counts, lengths = [], Counter(), []
     for path in sorted(docs.rglob("*.md")):
         front, body, _ = frontmatter.split(path.read_text(encoding="utf-8"))
@@ -90,7 +97,8 @@ def read_corpus(docs: Path, avoid: tuple = ()) -> Corpus:
                 n = len(sentence.split())
                 if (5 <= n <= 40 and SAFE.fullmatch(sentence) and sentence[0].isupper()
                         and not any(c.isdigit() for c in sentence) and not NUMBER_WORDS.search(sentence)
-                        and not mentions_any(sentence, avoid)):
+                        and not mentions_any(sentence, avoid) and not TIME_SENSITIVE.search(sentence)
+                        and not POINTS_ON_PAGE.search(sentence)):
                     sentences.append(sentence)
                     counts.update(w.lower() for w in WORD.findall(sentence))
     unique = tuple(dict.fromkeys(sentences))

@@ -47,6 +47,8 @@ import time
 from pathlib import Path
 
 from medsite.output import search_index
+from medsite.output.after_engine import write_outputs
+from medsite.sources.site import Site
 from medsite.tools import chromium
 from medsite.tools.static_host import serve
 
@@ -177,13 +179,14 @@ def reader_queries(site_dir: Path, count: int, *, seed: int = 1) -> list[str]:
 
 
 def build_site(project: Path, out: Path) -> Path:
-    """The engine, then the search index: what `make site` publishes, without the gate (see `make bench`)."""
+    """The engine, then the search index and the feed: what `make site` publishes, without the gate (see `make bench`)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "--site-dir", str(out)]
     proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"mkdocs build failed in {project}:\n{proc.stderr[-3000:]}")
-    problems = search_index.build_index(out)
+    site, problems = Site.load(project)
+    problems += write_outputs(site, out)
     if problems:
         raise RuntimeError("\n".join(d.text() for d in problems))
     return out
