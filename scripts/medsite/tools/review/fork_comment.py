@@ -20,8 +20,9 @@ import sys
 from pathlib import Path
 
 from medsite.core.report_escape import workflow_data
-from medsite.tools.review.comment import CommentError, _api, api_session, render, upsert
+from medsite.tools.review.comment import github_for, render, upsert
 from medsite.tools.review.event import EventError, PullRequest
+from medsite.tools.review.github_api import GitHubError
 from medsite.tools.review.results import ResultsError, read
 
 
@@ -85,13 +86,13 @@ def main(argv=None, env=None) -> int:
         run_id=str(run["id"]),
     )
     try:
-        pull = _api(api_session(token), "GET", f"{api}/repos/{pr.repo}/pulls/{pr.number}").json()
+        pull = github_for(pr, token).call("GET", f"/pulls/{pr.number}").json()
         head = ((pull if isinstance(pull, dict) else {}).get("head") or {}).get("sha")
         if head != run["head_sha"]:
             return _fail(f"pull request #{pr.number}'s head is not the commit the run checked; nothing posted")
         body = render(results.diagnostics, preview_url=results.preview_url, run_url=pr.run_url, shown=results.shown)
         done = upsert(pr, token, body)
-    except CommentError as exc:
+    except GitHubError as exc:
         return _fail(f"could not comment: {exc}")
     print(f"pr-comment-fork: {done} the comment on pull request #{pr.number}")
     return 0
