@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from pytest import StashKey
 from pytest_httpserver import HTTPServer
 
@@ -63,6 +64,65 @@ def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "medsite.tools.make_site", "--root", str(root), *args],
         cwd=root, env=env, capture_output=True, text=True, timeout=300,
     )
+
+
+def build_with_engines(root: Path, names, **project) -> dict:
+    """The project built by each named engine into its staging folder, with the post-steps `make site` runs,
+    then gated (the engine's own theme allowed): {name: (staging, diagnostics)}. `project` goes to the gate's
+    Project (today=...)."""
+    from medsite.build import engines
+    from medsite.gate.project import Project
+    from medsite.gate.run import run as run_gate
+    from medsite.output import changefeed, csp_after
+    from medsite.sources.site import Site
+
+    out = {}
+    for name in names:
+        engine, staging = engines.ENGINES[name], root / ".site-builds" / name
+        site, _ = Site.load(root)
+        built, diagnostics = engine.build(site, staging)
+        assert built, [d.text() for d in diagnostics]
+        if not engine.csp_inside:
+            diagnostics += csp_after.protect_site(site, staging, engine)
+        diagnostics += changefeed.write(site, staging)  # the feed every page links to
+        diagnostics += run_gate(Project(root, staging, engine=engine, sources=site, **project))
+        out[name] = (staging, diagnostics)
+    return out
+
+
+# The pages the templates link to (footer, 404): a small project has them, so its only findings are its own.
+LINKED_PAGES = ["about/about-us.md", "about/contact.md", "about-ms/what-is-ms.md", "stem-cells/questions-to-ask.md"]
+
+
+def small_project(tmp_path: Path, pages: dict[str, str], bib: list[dict], filler: str, settings=None) -> Path:
+    """A small project: our templates, hooks, includes and gate; these pages (docs-relative name: text) and this
+    bibliography, `filler` as the home page and the LINKED_PAGES; `settings` ({"extra.x": value}) set in mkdocs.yml."""
+    root = tmp_path / "project"
+    for part in ("scripts", "overrides", "includes"):
+        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    # Its pages are short notes, not complete pages of their type (PART001).
+    (root / "gate.yml").write_text(without_required_parts((ROOT / "gate.yml").read_text(encoding="utf-8")), encoding="utf-8")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    nav = [*pages, *LINKED_PAGES]
+    config["nav"] = [{"Home": "index.md"}] + [{f"Page {i}": uri} for i, uri in enumerate(nav)]
+    config["extra"]["bibliography"] = "docs/references.yaml"
+    config["extra"].pop("clinic_offer", None)  # these small sites show no offer panel
+    for dotted, value in (settings or {}).items():
+        *path, last = dotted.split(".")
+        target = config
+        for name in path:
+            target = target.setdefault(name, {})
+        target[last] = value
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    docs = root / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    for uri in ["index.md", *LINKED_PAGES]:
+        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / uri).write_text(filler)
+    for uri, text in pages.items():
+        (docs / uri).write_text(text)
+    (docs / "references.yaml").write_text(yaml.safe_dump(bib, sort_keys=False, allow_unicode=True))
+    return root
 
 
 LAST_GOOD = "last good build"

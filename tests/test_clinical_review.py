@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, run_build, without_required_parts
+from conftest import run_build, small_project
 from medsite.gate.project import Project
 from medsite.gate.run import run
 from medsite.markdown import fingerprint
@@ -76,30 +75,12 @@ BIB = [
 
 def make_project(tmp_path, team=TEAM):
     """The fixture project: our templates, hooks, includes and gate, two pages and the pages templates link to."""
-    root = tmp_path / "project"
-    for part in ("scripts", "overrides", "includes"):
-        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "gate.yml").write_text(without_required_parts((ROOT / "gate.yml").read_text(encoding="utf-8")), encoding="utf-8")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    linked = ["about/about-us.md", "about/contact.md", "about-ms/what-is-ms.md", "stem-cells/questions-to-ask.md"]
     pages = {
         "reviewed.md": page(BODY, sources=SOURCES),
         "unrelated.md": page("Another page's text [@safe2020].\n", "Another page", sources="safe2020"),
     }
-    config["nav"] = [{"Home": "index.md"}] + [{f"Page {i}": uri} for i, uri in enumerate([*pages, *linked])]
-    config["extra"]["bibliography"] = "docs/references.yaml"
-    config["extra"].pop("clinic_offer", None)
-    config["extra"]["editorial_team"] = team
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    docs = root / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    for uri in ["index.md", *linked]:
-        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-        (docs / uri).write_text(page("A page.", "Home").replace("condition", "about"))
-    for uri, text in pages.items():
-        (docs / uri).write_text(text)
-    (docs / "references.yaml").write_text(yaml.safe_dump(BIB, sort_keys=False, allow_unicode=True))
-    return root
+    filler = page("A page.", "Home").replace("condition", "about")
+    return small_project(tmp_path, pages, BIB, filler, {"extra.editorial_team": team})
 
 
 def review(root, page_rel="docs/reviewed.md", reviewer="ada-real", day=REVIEWED_ON) -> int:

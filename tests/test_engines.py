@@ -20,13 +20,10 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import copy_project, run_build, stand_in_build
+from conftest import build_with_engines, copy_project, run_build, stand_in_build
 from medsite.build import engines
-from medsite.gate.project import Project
-from medsite.gate.run import run as run_gate
-from medsite.output import changefeed, csp, csp_after
+from medsite.output import csp
 from medsite.sources.pageurls import html_file
-from medsite.sources.site import Site
 from project_facts import content_pages, editable_page, references_page
 
 pytestmark = pytest.mark.slow  # builds sites with every engine: left out of `make test-fast`
@@ -41,19 +38,7 @@ BY_DESIGN = {engine: set() for engine in ENGINES}
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     """The real site built by each engine into its staging folder, with the post-steps `make site` runs."""
-    root = copy_project(tmp_path_factory.mktemp("engines"))
-    out = {}
-    for name in ENGINES:
-        engine, staging = engines.ENGINES[name], root / ".site-builds" / name
-        site, _ = Site.load(root)
-        built, diagnostics = engine.build(site, staging)
-        assert built, [d.text() for d in diagnostics]
-        if not engine.csp_inside:
-            diagnostics += csp_after.protect_site(site, staging, engine)
-        diagnostics += changefeed.write(site, staging)  # the feed every page links to
-        diagnostics += run_gate(Project(root, staging, engine=engine, sources=site))  # the engine's own theme allowed
-        out[name] = (staging, diagnostics)
-    return out
+    return build_with_engines(copy_project(tmp_path_factory.mktemp("engines")), ENGINES)
 
 
 def pages(staging: Path) -> list[str]:

@@ -9,13 +9,11 @@ data (the 10.5555 DOI prefix is Crossref's test prefix), not citable works.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, run_build, without_required_parts
+from conftest import run_build, small_project
 from medsite.markdown import jsonld
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
@@ -50,32 +48,8 @@ def entry(key="safe2020", **fields):
 
 def make_site(tmp_path, pages: dict[str, str], bib: list[dict], settings=None):
     """A small project: our templates, hooks, includes and gate; these pages and this bibliography."""
-    root = tmp_path / "project"
-    for part in ("scripts", "overrides", "includes"):
-        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "gate.yml").write_text(without_required_parts((ROOT / "gate.yml").read_text(encoding="utf-8")), encoding="utf-8")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    # The pages the templates link to (footer, 404) exist, so the only findings are the fixture's.
-    linked = ["about/about-us.md", "about/contact.md", "about-ms/what-is-ms.md", "stem-cells/questions-to-ask.md"]
-    config["nav"] = [{"Home": "index.md"}] + [{f"Page {i}": uri} for i, uri in enumerate([*pages, *linked])]
-    config["extra"]["bibliography"] = "docs/references.yaml"
-    config["extra"].pop("clinic_offer", None)  # these small sites show no offer panel
-    for dotted, value in (settings or {}).items():
-        *path, last = dotted.split(".")
-        target = config
-        for name in path:
-            target = target.setdefault(name, {})
-        target[last] = value
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    docs = root / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    for uri in ["index.md", *linked]:
-        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-        (docs / uri).write_text(page(title="Home", description="A page.").replace("condition", "about"))
-    for uri, text in pages.items():
-        (docs / uri).write_text(text)
-    (docs / "references.yaml").write_text(yaml.safe_dump(bib, sort_keys=False, allow_unicode=True))
-    return root
+    filler = page(title="Home", description="A page.").replace("condition", "about")
+    return small_project(tmp_path, pages, bib, filler, settings)
 
 
 def line_of(root, rel: str, needle: str) -> int:

@@ -15,14 +15,11 @@ import yaml
 from pytest_httpserver import HTTPServer
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, copy_project
-from medsite.build import engines
+from conftest import ROOT, build_with_engines, copy_project
 from medsite.gate.checks.prose import sentences
 from medsite.gate.project import Project
-from medsite.gate.run import run as run_gate
-from medsite.output import changefeed, csp_after
+from medsite.output import changefeed
 from medsite.sources.pageurls import html_file
-from medsite.sources.site import Site
 from test_history import ATOM, atom_problems
 
 sys.path.insert(0, str(ROOT / "tests" / "verify"))  # the verification stand-in lives with the verify tests
@@ -130,17 +127,7 @@ def planted(tmp_path_factory):
         re.sub(rf"@{re.escape(renamed)}(?=[\];,\s])", f"@{old}", text, count=1), encoding="utf-8"
     )
 
-    builds = {}
-    for name in ENGINES:
-        engine, staging = engines.ENGINES[name], root / ".site-builds" / name
-        site, _ = Site.load(root)
-        built, diagnostics = engine.build(site, staging)
-        assert built, [d.text() for d in diagnostics]
-        if not engine.csp_inside:
-            diagnostics += csp_after.protect_site(site, staging, engine)
-        diagnostics += changefeed.write(site, staging)
-        diagnostics += run_gate(Project(root, staging, engine=engine, sources=site, today=TODAY))
-        builds[name] = (staging, diagnostics)
+    builds = build_with_engines(root, ENGINES, today=TODAY)
     return {
         "root": root,
         "works": works,

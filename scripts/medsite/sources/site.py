@@ -58,6 +58,19 @@ def list_pages(root: Path, docs_dir: Path) -> tuple[SitePage, ...]:
     return tuple(pages)
 
 
+def files_with_suffixes(folder: Path, suffixes) -> list[Path]:
+    """The files under `folder` whose suffix (lower-cased) is in `suffixes`, each folder's files by name, then
+    its subfolders. Symbolic links are neither entered nor listed (SAFE021 refuses them)."""
+    found = []
+    for current, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(current, name)
+            if not path.is_symlink() and path.suffix.lower() in suffixes:
+                found.append(path)
+    return found
+
+
 @dataclass
 class Site:
     root: Path
@@ -93,6 +106,11 @@ class Site:
     @property
     def includes_dir(self) -> Path:
         return self.root / INCLUDES
+
+    def copied_files(self, suffixes) -> list[Path]:
+        """The files under docs_dir with one of these suffixes that MkDocs copies as they are (not pages)."""
+        pages = {page.path.resolve() for page in self.pages}
+        return [path for path in files_with_suffixes(self.docs_dir, suffixes) if path.resolve() not in pages]
 
     @property
     def custom_dir(self) -> Path | None:

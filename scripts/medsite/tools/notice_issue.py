@@ -19,18 +19,16 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
 from medsite.core.diagnostics import DiagnosticError
 from medsite.core.report_escape import markdown_code, markdown_text
 from medsite.markdown import citations
 from medsite.sources import bibliography, worknotices
 from medsite.sources.pagemeta import human_date
 from medsite.sources.site import Site
+from medsite.tools.review.github_api import GitHub, GitHubError
 
 MARKER = "<!-- medsite-notices -->"
 TITLE = "Cited works with a new retraction, correction or expression of concern"
-TIMEOUT = (10, 30)
 ADVICE = {
     worknotices.RETRACTION: "a retracted work is no evidence: cite another work, or say in the sentence that it was "
     "retracted (the build refuses it otherwise, VER012)",
@@ -110,53 +108,11 @@ def render(works: list[CitedWork], run_url: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-class IssueError(Exception):
-    pass
-
-
-def _api(session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
-    try:
-        response = session.request(method, url, timeout=TIMEOUT, **kwargs)
-    except requests.RequestException as exc:
-        raise IssueError(f"GitHub API unreachable ({type(exc).__name__})") from None
-    if response.status_code >= 400:
-        raise IssueError(f"GitHub API answered HTTP {response.status_code} to {method} {url.split('/repos/')[-1]}")
-    return response
-
-
 def upsert(api_url: str, repo: str, token: str, body: str) -> tuple[str, int]:
     """Edit our open issue if there is one, else open it: ('updated' or 'opened', its number)."""
-    session = requests.Session()
-    session.headers.update(
-        {
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": "medsite-notice-issue",
-        }
-    )
-    base = f"{api_url.rstrip('/')}/repos/{repo}/issues"
-    page = 1
-    while True:
-        issues = _api(session, "GET", base, params={"state": "open", "per_page": 100, "page": page}).json()
-        if not isinstance(issues, list):
-            raise IssueError("GitHub API gave an unexpected answer to the list of issues")
-        ours = next(
-            (
-                i
-                for i in issues
-                if isinstance(i, dict) and MARKER in str(i.get("body") or "") and "pull_request" not in i
-            ),
-            None,
-        )
-        if ours:
-            _api(session, "PATCH", f"{base}/{ours['number']}", json={"body": body})
-            return "updated", int(ours["number"])
-        if len(issues) < 100:
-            break
-        page += 1
-    created = _api(session, "POST", base, json={"title": TITLE, "body": body}).json()
-    return "opened", int(created.get("number", 0)) if isinstance(created, dict) else 0
+    github = GitHub(api_url, repo, token, "medsite-notice-issue")
+    done, number = github.keep_issue(MARKER, TITLE, body, retitle=False)
+    return ("opened" if done == "created" else done), number
 
 
 def main(argv=None) -> int:
@@ -184,7 +140,7 @@ def main(argv=None) -> int:
         return 2
     try:
         done, number = upsert(api, repo, token, body)
-    except IssueError as exc:
+    except GitHubError as exc:
         print(f"notice-issue: could not open or update the issue: {exc}", file=sys.stderr)
         return 1
     print(f"notice-issue: {done} issue #{number}")

@@ -19,6 +19,13 @@ from medsite.lock.lockcheck import example_lock
 from medsite.sources import worknotices
 from medsite.sources.pagemeta import human_date
 
+
+def _lock_with_notice(kind: str, doi: str) -> str:
+    """A rule example: the lock of a work that has a notice of this kind."""
+    evidence = {"registered_titles": ["A study of MS"], "updates": [{"type": kind, "doi": doi, "date": "2025-03-01"}]}
+    return example_lock("doi", evidence=evidence)
+
+
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
     Rule(
@@ -29,13 +36,7 @@ RULES = declare(
         fix="Cite another work for the claim, or rewrite the sentence to say that the work was retracted "
         "(the sentence then names the retraction, e.g. 'was retracted in 2025').",
         where="verification.lock.json",
-        bad=example_lock(
-            "doi",
-            evidence={
-                "registered_titles": ["A study of MS"],
-                "updates": [{"type": "retraction", "doi": "10.1000/notice", "date": "2025-03-01"}],
-            },
-        ),
+        bad=_lock_with_notice("retraction", "10.1000/notice"),
         good=example_lock("doi"),
     ),
     Rule(
@@ -47,13 +48,7 @@ RULES = declare(
         fix="Read the notice (linked beside the reference) and check that the sentence still says what the work "
         "shows; say so in the pull request.",
         where="verification.lock.json",
-        bad=example_lock(
-            "doi",
-            evidence={
-                "registered_titles": ["A study of MS"],
-                "updates": [{"type": "correction", "doi": "10.1000/fix", "date": "2025-03-01"}],
-            },
-        ),
+        bad=_lock_with_notice("correction", "10.1000/fix"),
         good=example_lock("doi"),
     ),
 )

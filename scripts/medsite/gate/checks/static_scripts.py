@@ -22,9 +22,7 @@ images (browsers never run image types as scripts) are not read here; pages are 
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, SOURCE, Rule, declare, gate_check
@@ -96,21 +94,9 @@ def script_sign(text: str) -> tuple[str, int, int] | None:
     return what, line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
-def _copied_files(project):
-    """Files under docs/ that MkDocs copies as they are (not pages), links left to the link check."""
-    pages = {Path(p.full_path).resolve() for p in project.pages if p.full_path}
-    docs = Path(project.docs_dir)
-    for folder, dirs, files in os.walk(docs):  # links are not followed
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder, name)
-            if not path.is_symlink() and path.suffix.lower() in _TEXT_SUFFIXES and path.resolve() not in pages:
-                yield path
-
-
 @gate_check(stage=SOURCE)
 def check(project):
-    for path in _copied_files(project):
+    for path in project.sources.copied_files(_TEXT_SUFFIXES):  # links left to the link check
         rel = path.relative_to(project.root).as_posix()
         try:
             text = path.read_text(encoding="utf-8", errors="replace")

@@ -13,7 +13,6 @@ bibliography included: they make the text a reviewer reads differently from the 
 from __future__ import annotations
 
 import html
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +24,7 @@ from medsite.core.wording import find_all
 from medsite.gate import safety_policy as policy
 from medsite.gate.checks.evidence import NUMBER
 from medsite.gate.checks.prose import SENTENCE_END
+from medsite.sources.site import files_with_suffixes
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -47,20 +47,9 @@ _SOURCE_SUFFIXES = (
 )
 
 
-def _text_files(root: Path):
-    if not root.is_dir():
-        return
-    for folder, dirs, files in os.walk(root):  # links are not followed
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder, name)
-            if not path.is_symlink() and path.suffix.lower() in _SOURCE_SUFFIXES:
-                yield path
-
-
 def bidi_diagnostics(project):
     for folder in (Path(project.docs_dir), Path(project.includes_dir)):
-        for path in _text_files(folder):
+        for path in files_with_suffixes(folder, _SOURCE_SUFFIXES):
             rel = path.relative_to(project.root).as_posix()
             try:
                 text = path.read_text(encoding="utf-8", errors="replace")
@@ -210,7 +199,7 @@ def read_blocks(text: str) -> list[_Block]:
 
 
 def static_diagnostics(project, families):
-    for path in _static_files(project):
+    for path in project.sources.copied_files(policy.HTML_SUFFIXES | policy.SVG_SUFFIXES):
         rel = path.relative_to(project.root).as_posix()
         try:
             blocks = read_blocks(path.read_text(encoding="utf-8", errors="replace"))
@@ -247,14 +236,6 @@ def static_diagnostics(project, families):
                         hint="link the sentence to the work's entry on the References page (references/#ref-KEY), "
                         "or write the number in words if it is not a claim",
                     )
-
-
-def _static_files(project):
-    pages = {Path(p.full_path).resolve() for p in project.pages if p.full_path}
-    for path in _text_files(Path(project.docs_dir)):
-        suffix = path.suffix.lower()
-        if (suffix in policy.HTML_SUFFIXES or suffix in policy.SVG_SUFFIXES) and path.resolve() not in pages:
-            yield path
 
 
 @gate_check(stage=SOURCE)

@@ -220,16 +220,21 @@ def superseded_works(bib, keys) -> dict:
     return out
 
 
-def scan_uses(site: Site) -> dict:
-    """Where every work is cited: key -> [referencespage.Use], read from the files themselves, in
-    MkDocs' page order, so the References page lists citing places in the same order on every engine."""
-    uses: dict = {}
+def _pages_read(site: Site):
+    """(page, its front matter and body, its title) for every page in MkDocs' order whose front matter reads."""
     for page in site.pages:
         try:
             parsed = read_front_matter(page.path, page.rel, site.limits)
         except DiagnosticError:
             continue  # reported by the gate, and when the page itself is rendered
-        title = str(parsed.meta.get("title") or Path(page.uri).stem)
+        yield page, parsed, str(parsed.meta.get("title") or Path(page.uri).stem)
+
+
+def scan_uses(site: Site) -> dict:
+    """Where every work is cited: key -> [referencespage.Use], read from the files themselves, in
+    MkDocs' page order, so the References page lists citing places in the same order on every engine."""
+    uses: dict = {}
+    for page, parsed, title in _pages_read(site):
         for group in citations.find(parsed.body.lstrip("\r\n")):
             for cite in group.cites:
                 uses.setdefault(cite.key, []).append(referencespage.Use(page.uri, title, cite.heading, cite.anchor))
@@ -239,12 +244,7 @@ def scan_uses(site: Site) -> dict:
 def scan_exemptions(site: Site) -> list[referencespage.Exemption]:
     """Every gate-ignore comment in the pages (in MkDocs' page order) and in the passages they share."""
     found = []
-    for page in site.pages:
-        try:
-            parsed = read_front_matter(page.path, page.rel, site.limits)
-        except DiagnosticError:
-            continue  # reported by the gate, and when the page itself is rendered
-        title = str(parsed.meta.get("title") or Path(page.uri).stem)
+    for page, parsed, title in _pages_read(site):
         for c in suppressions.find(page.rel, parsed.body, parsed.body_line):
             found.append(referencespage.Exemption(page.uri, title, c.code, c.reason))
     if site.includes_dir.is_dir():

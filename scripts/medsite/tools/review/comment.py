@@ -21,17 +21,15 @@ import os
 import sys
 from pathlib import Path
 
-import requests
-
 from medsite.core.diagnostics import Diagnostic, Severity
 from medsite.core.report_escape import markdown_code, markdown_text, workflow_data
 from medsite.gate.quiet_warnings import for_display
 from medsite.tools.review.event import EventError, PullRequest, from_env
+from medsite.tools.review.github_api import GitHub, GitHubError
 from medsite.verify.services import ConfigError, read_mkdocs
 
 MARKER = "<!-- medsite-pr-review -->"
 MAX_WARNINGS = 100  # a comment holds at most 65,536 characters
-TIMEOUT = (10, 30)
 
 
 def load_diagnostics(path: str | Path) -> list[Diagnostic] | None:
@@ -99,51 +97,13 @@ def render(diagnostics: list[Diagnostic] | None, *, preview_url: str | None, run
     return "\n".join(lines)
 
 
-class CommentError(Exception):
-    pass
-
-
-def _api(session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
-    try:
-        response = session.request(method, url, timeout=TIMEOUT, **kwargs)
-    except requests.RequestException as exc:
-        raise CommentError(f"GitHub API unreachable ({type(exc).__name__})") from None
-    if response.status_code >= 400:
-        raise CommentError(f"GitHub API answered HTTP {response.status_code} to {method} {url.split('/repos/')[-1]}")
-    return response
-
-
-def _ours(comment: object) -> bool:
-    return (isinstance(comment, dict) and MARKER in str(comment.get("body") or "")
-            and (comment.get("user") or {}).get("type") == "Bot")
-
-
-def api_session(token: str) -> requests.Session:
-    session = requests.Session()
-    session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-                            "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "medsite-pr-review"})
-    return session
+def github_for(pr: PullRequest, token: str) -> GitHub:
+    return GitHub(pr.api_url, pr.repo, token, "medsite-pr-review")
 
 
 def upsert(pr: PullRequest, token: str, body: str) -> str:
     """Edit our earlier comment if there is one, else add it. Returns 'updated' or 'created'."""
-    session = api_session(token)
-    base = f"{pr.api_url}/repos/{pr.repo}"
-    page = 1
-    while True:
-        comments = _api(session, "GET", f"{base}/issues/{pr.number}/comments",
-                        params={"per_page": 100, "page": page}).json()
-        if not isinstance(comments, list):
-            raise CommentError("GitHub API gave an unexpected answer to the list of comments")
-        mine = next((c for c in comments if _ours(c)), None)
-        if mine:
-            _api(session, "PATCH", f"{base}/issues/comments/{mine['id']}", json={"body": body})
-            return "updated"
-        if len(comments) < 100:
-            break
-        page += 1
-    _api(session, "POST", f"{base}/issues/{pr.number}/comments", json={"body": body})
-    return "created"
+    return github_for(pr, token).keep_comment(pr.number, MARKER, body)
 
 
 def _display(diagnostics):
@@ -186,7 +146,7 @@ def main(argv=None) -> int:
         return 0
     try:
         done = upsert(pr, token, body)
-    except CommentError as exc:
+    except GitHubError as exc:
         # Forks get a read-only token; the comment is a convenience, the gate step decides the check.
         print(f"::warning title=pull-request comment::{workflow_data(f'could not comment ({exc}); the same report is in the job summary')}")
         return 0

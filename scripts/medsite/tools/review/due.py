@@ -16,18 +16,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
 from medsite.core import clock
 from medsite.core.report_escape import markdown_code, markdown_text, workflow_data
 from medsite.gate.checks.currency import settings as currency_settings
 from medsite.gate.project import Project
 from medsite.sources.pagemeta import to_date
+from medsite.tools.review.github_api import GitHub, GitHubError
 
 MARKER = "<!-- medsite-review-due -->"
 LABEL = "review-due"
 TITLE = "Pages due for review within {days} days"
-TIMEOUT = (10, 30)
 
 
 @dataclass(frozen=True)
@@ -75,50 +73,12 @@ def render(found: list[Due], today: dt.date, days: int) -> str:
     return "\n".join(lines)
 
 
-class IssueError(Exception):
-    pass
-
-
-def _api(session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
-    try:
-        response = session.request(method, url, timeout=TIMEOUT, **kwargs)
-    except requests.RequestException as exc:
-        raise IssueError(f"GitHub API unreachable ({type(exc).__name__})") from None
-    if response.status_code >= 400:
-        raise IssueError(f"GitHub API answered HTTP {response.status_code} to {method} {url.split('/repos/')[-1]}")
-    return response
-
-
 def upsert_issue(api_url: str, repo: str, token: str, title: str, body: str, *, anything_due: bool) -> str:
     """Edit the one open review-due issue, create it, or close it when nothing is due.
     Returns what was done: 'updated', 'created', 'closed' or 'nothing to do'."""
-    session = requests.Session()
-    session.headers.update(
-        {
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": "medsite-review-due",
-        }
-    )
-    base = f"{api_url.rstrip('/')}/repos/{repo}"
-    issues = _api(session, "GET", f"{base}/issues", params={"state": "open", "labels": LABEL, "per_page": 100}).json()
-    if not isinstance(issues, list):
-        raise IssueError("GitHub API gave an unexpected answer to the list of issues")
-    ours = next(
-        (i for i in issues if isinstance(i, dict) and MARKER in str(i.get("body") or "") and "pull_request" not in i),
-        None,
-    )
-    if ours is not None:
-        change = {"title": title, "body": body}
-        if not anything_due:
-            change["state"] = "closed"
-        _api(session, "PATCH", f"{base}/issues/{ours['number']}", json=change)
-        return "closed" if not anything_due else "updated"
-    if not anything_due:
-        return "nothing to do"
-    _api(session, "POST", f"{base}/issues", json={"title": title, "body": body, "labels": [LABEL]})
-    return "created"
+    github = GitHub(api_url, repo, token, "medsite-review-due")
+    done, _ = github.keep_issue(MARKER, title, body, label=LABEL, close=not anything_due)
+    return done
 
 
 def main(argv=None) -> int:
@@ -153,7 +113,7 @@ def main(argv=None) -> int:
     api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
     try:
         done = upsert_issue(api_url, repo, token, TITLE.format(days=days), body, anything_due=bool(found))
-    except IssueError as exc:
+    except GitHubError as exc:
         print(f"::error title=review-due issue::{workflow_data(str(exc))}")
         return 1
     print(f"review-due: {done} the issue ({len(found)} page(s) due)", file=sys.stderr)

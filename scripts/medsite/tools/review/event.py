@@ -27,17 +27,24 @@ class PullRequest:
         return f"{self.server_url}/{self.repo}/actions/runs/{self.run_id}" if self.run_id else None
 
 
-def from_env(env=None) -> PullRequest:
-    env = os.environ if env is None else env
+def payload(env, workflow: str) -> tuple[dict, str | None]:
+    """The event payload ($GITHUB_EVENT_PATH) and its repository's owner/name; `workflow` says where this runs."""
     path = env.get("GITHUB_EVENT_PATH")
     if not path:
-        raise EventError("GITHUB_EVENT_PATH is not set: this runs inside a pull-request workflow")
+        raise EventError(f"GITHUB_EVENT_PATH is not set: this runs inside {workflow}")
     try:
         event = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise EventError(f"cannot read the event payload {path}: {exc}") from None
-    pr = event.get("pull_request") if isinstance(event, dict) else None
-    repo = (event.get("repository") or {}).get("full_name") if isinstance(event, dict) else None
+    if not isinstance(event, dict):
+        return {}, None
+    return event, (event.get("repository") or {}).get("full_name")
+
+
+def from_env(env=None) -> PullRequest:
+    env = os.environ if env is None else env
+    event, repo = payload(env, "a pull-request workflow")
+    pr = event.get("pull_request")
     if not isinstance(pr, dict) or not isinstance(pr.get("number"), int) or not repo:
         raise EventError("the event payload is not a pull request's (no pull_request.number or repository.full_name)")
     return PullRequest(

@@ -14,28 +14,21 @@ Exit status: 0 posted (or nothing to do), 1 the results or the pull request do n
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from medsite.core.report_escape import workflow_data
-from medsite.tools.review.comment import CommentError, _api, api_session, render, upsert
-from medsite.tools.review.event import EventError, PullRequest
+from medsite.tools.review.comment import github_for, render, upsert
+from medsite.tools.review.event import EventError, PullRequest, payload
+from medsite.tools.review.github_api import GitHubError
 from medsite.tools.review.results import ResultsError, read
 
 
 def finished_run(env) -> dict:
     """The `workflow_run` event's run (id, head_sha, event) and the repository, from $GITHUB_EVENT_PATH."""
-    path = env.get("GITHUB_EVENT_PATH")
-    if not path:
-        raise EventError("GITHUB_EVENT_PATH is not set: this runs inside the workflow_run workflow")
-    try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise EventError(f"cannot read the event payload {path}: {exc}") from None
-    run = event.get("workflow_run") if isinstance(event, dict) else None
-    repo = (event.get("repository") or {}).get("full_name") if isinstance(event, dict) else None
+    event, repo = payload(env, "the workflow_run workflow")
+    run = event.get("workflow_run")
     if (
         not isinstance(run, dict)
         or not isinstance(run.get("id"), int)
@@ -85,13 +78,13 @@ def main(argv=None, env=None) -> int:
         run_id=str(run["id"]),
     )
     try:
-        pull = _api(api_session(token), "GET", f"{api}/repos/{pr.repo}/pulls/{pr.number}").json()
+        pull = github_for(pr, token).call("GET", f"/pulls/{pr.number}").json()
         head = ((pull if isinstance(pull, dict) else {}).get("head") or {}).get("sha")
         if head != run["head_sha"]:
             return _fail(f"pull request #{pr.number}'s head is not the commit the run checked; nothing posted")
         body = render(results.diagnostics, preview_url=results.preview_url, run_url=pr.run_url, shown=results.shown)
         done = upsert(pr, token, body)
-    except CommentError as exc:
+    except GitHubError as exc:
         return _fail(f"could not comment: {exc}")
     print(f"pr-comment-fork: {done} the comment on pull request #{pr.number}")
     return 0
