@@ -70,7 +70,7 @@ extra:
         "that is not 'sha256:' and 64 hexadecimal digits.",
         why="A record is the proof that a clinician read exactly this text; one that cannot be read proves nothing, "
         "so the page does not show it.",
-        fix="Do not edit records by hand: remove the faulty item and run `make review PAGE=docs/page.md REVIEWER=id` again.",
+        fix="Do not edit records by hand: remove the faulty item and run `make review PAGE=docs/page.md REVIEWER=id` again; from the browser, delete the item in reviews.yml and ask for a new review in the pull request.",
         where=RECORDS,
         bad=example_record(date="2026-13-01", fingerprint="sha256:1234"),
         good=example_record(),
@@ -81,7 +81,7 @@ extra:
         what="A review record in reviews.yml names a page that does not exist.",
         why="A review of a page that was moved or deleted must not be carried over to other text.",
         fix="If the page was moved, review it again at its new place (`make review PAGE=docs/new.md REVIEWER=id`); "
-        "remove records of deleted pages.",
+        "remove records of deleted pages (from the browser: edit reviews.yml in the pull request, and ask there for the new review).",
         where=RECORDS,
         bad=example_record(page="docs/gone.md"),
         good=example_record(),

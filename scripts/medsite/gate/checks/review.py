@@ -39,7 +39,7 @@ RULES = declare(
         "now says 'Changed since its clinical review on ... — awaiting re-review' instead of naming the reviewer.",
         why="A clinician signed off the text they read; a reader must not be told a changed text was reviewed.",
         fix="Ask a listed clinical reviewer to read the whole page again, then run "
-        "`make review PAGE=docs/page.md REVIEWER=id`; or undo the change.",
+        "`make review PAGE=docs/page.md REVIEWER=id` (from the browser: ask the reviewer in the pull request); or undo the change.",
         where=reviews.RECORDS,
         bad=_record(page="reviewed", date="2026-11-20", fingerprint=CHANGED),
         good=_record(page="reviewed", date="2026-11-20", fingerprint=CONDITION_FINGERPRINT),
@@ -51,7 +51,7 @@ RULES = declare(
         "changed since its clinical review.",
         why="For these pages the publisher decided that a change must be clinically re-reviewed before it is published.",
         fix="Ask a listed clinical reviewer to review the changed page, then run "
-        "`make review PAGE=docs/page.md REVIEWER=id`; or undo the change.",
+        "`make review PAGE=docs/page.md REVIEWER=id` (from the browser: ask the reviewer in the pull request); or undo the change.",
         where=reviews.RECORDS,
         bad=_record(page="reviewed-treatment", date="2026-11-20", fingerprint=CHANGED),
         good=_record(page="reviewed-treatment", date="2026-11-20", fingerprint=TREATMENT_FINGERPRINT),
@@ -76,7 +76,7 @@ RULES = declare(
         "record matching the page's current text backs.",
         why="Nothing published may claim a review it does not have.",
         fix="Do not write reviewers into templates or pages: a review is shown only from a matching record in "
-        "reviews.yml (`make review`). Rebuild with `make site`.",
+        "reviews.yml (`make review`). Rebuild with `make site`; from the browser, undo the template change in the pull request.",
         where="site/page/index.html",
         bad='<p>Text.</p><aside class="health-footer"><p class="health-footer__byline"><span class="health-footer__reviewed">'
         'Clinically reviewed by Dr Invented, Neurologist on <time datetime="2026-11-20">20 November 2026</time>.'
