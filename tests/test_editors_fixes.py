@@ -106,4 +106,4 @@ def test_a_picture_used_twice_gets_a_diagnostic_at_each_use(project):
     found = [line for line in (out.stdout + out.stderr).splitlines() if " IMG002 " in line]
     assert sorted(found) == sorted(f"{source.rel}:{n}: IMG002 image '{built_src}' "
                                    f"has no alt text (in site/{html_file(source.uri)}); fix: "
-                                   "Describe the image in the ![alt text](...) brackets." for n in lines)
+                                   "Describe the image in the ![alt text](...) brackets. (see GATE-CODES.md#img002)" for n in lines)
