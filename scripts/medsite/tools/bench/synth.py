@@ -76,7 +76,7 @@ def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random
     sections, s = [], 0
     while written < target or s < SECTIONS_MIN:
         parts = [f"## {text.heading()} {{#section-{s}}}", paragraph()]
-        if rng.random() < 0.6:
+        if rng.random() < 0.6 or s == 0:  # every page has a list, as real ones do
             items = [text.list_item() for _ in range(rng.randint(2, 5))]
             written += sum(len(x.split()) for x in items)
             parts.append("\n".join(f"- {x}" for x in items))
@@ -90,6 +90,9 @@ def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random
         written += sum(len(part.split()) for part in parts if part.startswith(("#", "See ")))
         sections.append("\n\n".join(parts) + "\n")
         s += 1
+    # The parts gate.yml's required_parts asks of a condition page (PART001), as the real pages have them.
+    key_messages = f'!!! key-messages "Key messages"\n\n    {summary}\n'
+    support = f"## Support and more information {{#support}}\n\n{paragraph()}\n"
     front = {
         "title": text.title(),
         "description": text.short_sentence(),
@@ -98,9 +101,6 @@ def _page(i: int, n: int, keys: list[str], writer: synthtext.Writer, rng: random
         "reviewed_by": "",
         "sources": sorted(used),  # exactly the works cited (REF008)
     }
-    # The parts gate.yml's required_parts asks of a condition page (PART001), as the real pages have them.
-    key_messages = f'!!! key-messages "Key messages"\n\n    {summary}\n'
-    support = f"## Support and more information {{#support}}\n\n{paragraph()}\n"
     body = f"{key_messages}\n{figure}\n" + "\n".join(sections) + "\n" + support
     return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body
 
