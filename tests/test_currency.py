@@ -384,7 +384,8 @@ def test_review_due_creates_the_one_issue_when_none_is_open(tmp_path, github, mo
 
 
 def test_review_due_updates_the_open_issue_and_closes_it_when_nothing_is_due(tmp_path, github, monkeypatch):
-    api = FakeIssues(github, [{"number": 12, "state": "open", "title": "old", "body": due.MARKER + "\nold list"}])
+    api = FakeIssues(github, [{"number": 12, "state": "open", "title": "old", "body": due.MARKER + "\nold list",
+                              "user": {"login": "github-actions[bot]", "type": "Bot"}}])
     assert run_issue(tmp_path, github, monkeypatch, "2026-11-25") == 0
     assert [c[:2] for c in api.calls] == [("GET", "/repos/owner/site/issues"), ("PATCH", "/repos/owner/site/issues/12")]
     assert "docs/soon.md" in api.issues[0]["body"] and api.issues[0]["state"] == "open"
@@ -395,6 +396,18 @@ def test_review_due_updates_the_open_issue_and_closes_it_when_nothing_is_due(tmp
     (tmp_path / "docs" / "page.md").write_text(page(), encoding="utf-8")
     assert due.main(["--root", str(tmp_path), "--today", "2026-11-25", "--issue"]) == 0
     assert api.issues[0]["state"] == "closed" and "No page is due" in api.issues[0]["body"]
+
+
+def test_review_due_never_edits_an_issue_someone_else_wrote_with_the_marker(tmp_path, github, monkeypatch):
+    # Anyone may open an issue and paste the hidden marker (and a maintainer may label it): only the
+    # workflow token's own issue is edited; another one is created beside it.
+    pasted = {"number": 12, "state": "open", "title": "mine", "body": due.MARKER + "\nmy text",
+              "user": {"login": "someone", "type": "User"}}
+    other_bot = {**pasted, "number": 13, "user": {"login": "dependabot[bot]", "type": "Bot"}}
+    api = FakeIssues(github, [pasted, other_bot])
+    assert run_issue(tmp_path, github, monkeypatch, "2026-11-25") == 0
+    assert [c[:2] for c in api.calls] == [("GET", "/repos/owner/site/issues"), ("POST", "/repos/owner/site/issues")]
+    assert api.issues[0]["body"] == due.MARKER + "\nmy text" and api.issues[1]["body"] == due.MARKER + "\nmy text"
 
 
 def test_review_due_reports_an_api_failure_in_one_line(tmp_path, github, monkeypatch, capsys):

@@ -115,8 +115,11 @@ def test_a_failing_pull_request_gets_a_preview_and_one_comment_kept_up_to_date(p
         return Response(json.dumps({"id": 99}), status=201, content_type="application/json")
 
     comments = f"/repos/{REPO_NAME}/issues/{NUMBER}/comments"
+    # The marker pasted by a person, or by another bot, does not make a comment ours: ours is created.
     github.expect_ordered_request(comments, method="GET").respond_with_json([
-        {"id": 5, "body": "Looks good to me", "user": {"login": "reviewer", "type": "User"}}])
+        {"id": 5, "body": "Looks good to me", "user": {"login": "reviewer", "type": "User"}},
+        {"id": 6, "body": MARKER + "\nforged", "user": {"login": "reviewer", "type": "User"}},
+        {"id": 7, "body": MARKER + "\nanother app", "user": {"login": "some-app[bot]", "type": "Bot"}}])
     github.expect_ordered_request(comments, method="POST").respond_with_handler(create)
     step = step_running("make pr-comment")
     first = run_step(root, step, comment_env(step, github, event, summary))

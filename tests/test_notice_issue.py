@@ -93,7 +93,7 @@ def test_a_new_notice_opens_one_issue_then_updates_it(tmp_path, github, monkeypa
     root, previous = project(tmp_path / "week2", lock(CORRECTION, RETRACTION), lock(CORRECTION))
     github.clear()
     edited = []
-    github.expect_ordered_request(issues, method="GET").respond_with_json([{"number": 7, "body": body}])
+    github.expect_ordered_request(issues, method="GET").respond_with_json([{"number": 7, "body": body, "user": {"login": "github-actions[bot]", "type": "Bot"}}])
     github.expect_ordered_request(f"{issues}/7", method="PATCH").respond_with_handler(
         lambda r: (edited.append(r.get_json()), Response("{}", content_type="application/json"))[1]
     )

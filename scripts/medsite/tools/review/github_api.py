@@ -9,10 +9,15 @@ fork_comment.py). The API's address comes from GITHUB_API_URL, so the tests poin
 
 from __future__ import annotations
 
+import os
+
 import requests
 
 TIMEOUT = (10, 30)  # connect, read (seconds)
 PER_PAGE = 100
+# Who the workflow's token writes as. Anyone can paste a marker into an issue or a comment, so only what this
+# login wrote is ours to edit (MEDSITE_BOT_LOGIN names another, e.g. a GitHub App's "name[bot]").
+BOT_LOGIN = "github-actions[bot]"
 
 
 class GitHubError(Exception):
@@ -20,8 +25,9 @@ class GitHubError(Exception):
 
 
 class GitHub:
-    def __init__(self, api_url: str, repo: str, token: str, user_agent: str):
+    def __init__(self, api_url: str, repo: str, token: str, user_agent: str, bot_login: str | None = None):
         self.base = f"{api_url.rstrip('/')}/repos/{repo}"
+        self.bot_login = bot_login or os.environ.get("MEDSITE_BOT_LOGIN") or BOT_LOGIN
         self.session = requests.Session()
         self.session.headers.update(
             {
@@ -62,6 +68,9 @@ class GitHub:
                 return found
             page += 1
 
+    def written_by_us(self, item: dict) -> bool:
+        return (item.get("user") or {}).get("login") == self.bot_login
+
     def keep_issue(
         self, marker: str, title: str, body: str, *, label: str | None = None, retitle: bool = True,
         close: bool = False,
@@ -70,7 +79,8 @@ class GitHub:
         there is none; with close=True it is closed instead, and none is created.
         Returns what was done ('updated', 'created', 'closed' or 'nothing to do') and the issue's number (0: none)."""
         params = {"state": "open", **({"labels": label} if label else {})}
-        ours = self.find("/issues", marker, "issues", params, also=lambda i: "pull_request" not in i)
+        ours = self.find("/issues", marker, "issues", params,
+                         also=lambda i: "pull_request" not in i and self.written_by_us(i))
         if ours is not None:
             change = {"title": title, "body": body} if retitle else {"body": body}
             if close:
@@ -86,10 +96,9 @@ class GitHub:
 
     def keep_comment(self, number: int, marker: str, body: str) -> str:
         """Our comment on issue or pull request `number` edited, or added when there is none: 'updated' or
-        'created'. Only a bot's comment (the workflow token's) is ours: anyone can paste the marker."""
-        mine = self.find(
-            f"/issues/{number}/comments", marker, "comments", also=lambda c: (c.get("user") or {}).get("type") == "Bot"
-        )
+        'created'. Only the workflow token's own comment is ours: anyone can paste the marker, and another
+        bot is not us either."""
+        mine = self.find(f"/issues/{number}/comments", marker, "comments", also=self.written_by_us)
         if mine is not None:
             self.call("PATCH", f"/issues/comments/{mine['id']}", json={"body": body})
             return "updated"
