@@ -132,7 +132,7 @@ review-due: venv ## Pages whose review is due within 30 days (gate.yml currency)
 freshness: venv ## Check the sources against today's real date, whatever MEDSITE_TODAY says (the scheduled CI job: overdue reviews, CUR rules)
 	@env -u MEDSITE_TODAY $(RUN) medsite.gate --source-only $(GATE_OPTS)
 
-.PHONY: review notice-issue
+.PHONY: review
 review: venv ## Record a clinical review of a page by a listed reviewer: make review PAGE=docs/x.md REVIEWER=id (DATE=YYYY-MM-DD, default today)
 	@$(RUN) medsite.tools.review.record --page "$${PAGE:-}" --reviewer "$${REVIEWER:-}" $(if $(DATE),--date "$$DATE")
 notice-issue: venv ## (CI) Open or update the one issue about new retractions, corrections or concerns of cited works (PREVIOUS=old lock)

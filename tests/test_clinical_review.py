@@ -204,6 +204,20 @@ def _line_of(path, needle):
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
+def test_a_page_that_cites_an_old_key_is_reviewed_like_any_other(tmp_path):
+    # An alias stands for its entry (bibliography `aliases:`): the fingerprint covers that entry, and nothing crashes.
+    root = make_project(tmp_path)
+    bib, doc = root / "docs" / "references.yaml", root / "docs" / "reviewed.md"
+    bib.write_text(bib.read_text().replace("- id: safe2020\n", "- id: safe2020\n  aliases: [safe2019]\n", 1))
+    doc.write_text(doc.read_text().replace(CITED, CITED.replace("@safe2020", "@safe2019")))
+    assert "aliases: [safe2019]" in bib.read_text() and review(root) == 0
+    codes = [d.code for d in gate(root)]
+    assert "REF001" not in codes and [c for c in codes if c.startswith("REVIEW") and c != "REVIEW007"] == []
+    bib.write_text(bib.read_text().replace("A fictitious study of relapses", "A fictitious study of attacks"))
+    found = [d.code for d in gate(root) if d.code.startswith("REVIEW") and d.code != "REVIEW007"]
+    assert found == ["REVIEW005"]  # its entry changed
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [

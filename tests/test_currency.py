@@ -336,7 +336,8 @@ def test_review_due_lists_the_pages_due_within_30_days_soonest_first(tmp_path, c
     assert body.startswith(due.MARKER)
 
 
-def test_review_due_reads_the_pinned_today(tmp_path, capsys):
+def test_review_due_reads_the_pinned_today(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(clock.ENV, "2026-12-07")  # the fixture's own day, whatever the suite's pin moves to
     root = review_fixture(tmp_path)
     assert due.main(["--root", str(root)]) == 0  # MEDSITE_TODAY, 2026-12-07: soon.md is due in 3 days
     assert "2026-12-10 (in 3 days)" in capsys.readouterr().out

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 
+import pytest
 from lxml import etree
 
 from medsite.output import changefeed
@@ -195,6 +196,15 @@ def test_an_old_key_still_cites_its_entry(tmp_path):
     assert not [d for d in found if d.code in ("REF001", "REF007", "REF008", "REF016")], [d.text() for d in found]
 
 
+def test_only_a_valid_alias_gets_an_anchor_on_the_references_page():
+    from medsite.sources.bibliography import parse
+
+    clash = BIB.replace("  DOI: 10.1000/abc123\n", "  DOI: 10.1000/abc123\n  aliases: [jones2021, smith2019]\n")
+    bib = parse(clash, "docs/references.yaml")
+    assert bib.aliases_of("smith2020") == ["smith2019"]  # jones2021 is another entry's key: REF016, and no second anchor
+    assert bib.aliases_of("jones2021") == []
+
+
 def test_an_alias_that_is_another_key_is_an_error_at_its_line(tmp_path):
     clash = BIB.replace("  DOI: 10.1000/abc123\n", "  DOI: 10.1000/abc123\n  aliases: [jones2021]\n")
     [d] = [d for d in diagnose(tmp_path, {"docs/references.yaml": clash}) if d.code == "REF016"]
@@ -259,6 +269,15 @@ def test_a_sentence_about_the_retraction_may_cite_it(tmp_path):
     body = "\nA study of stem cells was retracted in 2025 [@smith2020]. Some people get better [@jones2021].\n"
     found = diagnose(tmp_path, {"verification.lock.json": lock_with(RETRACTED), "docs/page.md": page(body)})
     assert not [d for d in found if d.code in ("VER012", "VER003", "VER006")], [d.text() for d in found]
+
+
+@pytest.mark.parametrize("sentence", ["3 of 40 people withdrew from the study", "The medicine was withdrawn after a relapse",
+                                      "Drug withdrawal was rare"])
+def test_a_trials_withdrawals_do_not_excuse_a_retracted_work(tmp_path, sentence):
+    # Trials' own wording about people or medicines leaving is not a sentence about the retraction.
+    body = f"\n{sentence} [@smith2020]. Some people get better [@jones2021].\n"
+    found = diagnose(tmp_path, {"verification.lock.json": lock_with(RETRACTED), "docs/page.md": page(body)})
+    assert [d.code for d in found if d.code == "VER012"] == ["VER012"], [d.text() for d in found]
 
 
 def test_corrections_and_concerns_ask_the_editor_to_recheck_each_sentence(tmp_path):

@@ -110,6 +110,16 @@ def test_no_new_notice_sends_no_request(tmp_path, github, monkeypatch, capsys):
     status, out = run(root, previous, github, monkeypatch, capsys)
     assert status == 0 and "no new notice for a cited work" in out
     assert github.log == []
+    # The work was found, cited, with its notice: "nothing new" is not an unread bibliography.
+    works = notice_issue.cited_works(root, notice_issue.worknotices.load(root), notice_issue.worknotices.read(previous))
+    assert [w.key for w in works] == ["smith2020"] and works[0].notices and not any(w.new for w in works)
+
+
+def test_an_unreadable_bibliography_fails_the_step_instead_of_finding_nothing(tmp_path, github, monkeypatch, capsys):
+    root, previous = project(tmp_path, lock(RETRACTION), lock())
+    (root / "docs" / "references.yaml").write_text("- id: broken\n  title: [unclosed\n")
+    status, out = run(root, previous, github, monkeypatch, capsys)
+    assert status == 1 and "the bibliography cannot be read" in out and "REF002" in out and github.log == []
 
 
 def test_a_notice_for_a_work_no_page_cites_opens_nothing(tmp_path, github, monkeypatch, capsys):

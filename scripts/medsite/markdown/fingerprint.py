@@ -64,7 +64,10 @@ def _includes(body: str, meta: PageMeta, includes_dir: Path) -> dict[str, str | 
 
 def _cited(texts, bib: Bibliography | None) -> dict:
     keys = {cite.key for text in texts for group in citations.find(text) for cite in group.cites}
-    return {key: (bib.by_id[key].csl if bib is not None and key in bib else None) for key in sorted(keys)}
+    if bib is not None:  # an old key (alias) stands for its entry: both spellings fingerprint the same work
+        keys = {bib.canonical(key) for key in keys}
+    entries = {key: bib.get(key) if bib is not None else None for key in sorted(keys)}
+    return {key: (entry.csl if entry is not None else None) for key, entry in entries.items()}
 
 
 def inputs(page: Page, includes_dir: Path, bib: Bibliography | None) -> dict:

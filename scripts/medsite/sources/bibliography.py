@@ -132,13 +132,6 @@ class Entry:
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
-    @property
-    def aliases(self) -> list[str]:
-        """The entry's former keys (`aliases: [old]`), which citations may still use; [] if malformed (REF015)."""
-        value = self.csl.get("aliases")
-        if isinstance(value, list) and all(isinstance(k, str) and _ALIAS.fullmatch(k) for k in value):
-            return list(value)
-        return []
 
 
 # A key as a citation writes it (medsite.markdown.citations), for an alias that citations can reach.
@@ -188,6 +181,10 @@ class Bibliography:
     def canonical(self, key: str) -> str:
         """The entry id a cited key stands for (itself, or the id an alias names)."""
         return key if key in self.by_id else self.aliases.get(key, key)
+
+    def aliases_of(self, key: str) -> list[str]:
+        """The entry's former keys that passed the alias checks (REF016), each kept as an anchor."""
+        return [alias for alias, target in self.aliases.items() if target == key]
 
     def __contains__(self, key: str) -> bool:
         return key in self.by_id or key in self.aliases

@@ -49,10 +49,8 @@ class CitedWork:
 def cited_works(root: Path, now: dict, before: dict) -> list[CitedWork]:
     """Every cited work that has a notice now, with which of its notices are new and where it is cited."""
     site, _ = Site.load(root)
-    try:
-        bib = bibliography.load(site.bibliography_path, root, site.limits)
-    except DiagnosticError:
-        return []
+    # An unreadable bibliography raises (DiagnosticError): "no new notice" would hide a retraction.
+    bib = bibliography.load(site.bibliography_path, root, site.limits)
     works: dict[str, CitedWork] = {}
     for page in site.pages:
         try:
@@ -123,7 +121,13 @@ def main(argv=None) -> int:
     p.add_argument("--post", action="store_true", help="open or update the issue on GitHub")
     args = p.parse_args(argv)
     root = Path(args.root)
-    works = cited_works(root, worknotices.load(root), worknotices.read(args.previous))
+    try:
+        works = cited_works(root, worknotices.load(root), worknotices.read(args.previous))
+    except DiagnosticError as exc:  # the weekly job goes red: which works are cited cannot be known
+        for d in exc.diagnostics:
+            print(f"::error title=notice-issue::{d.text()}")
+        print("notice-issue: the bibliography cannot be read, so new notices of cited works cannot be looked for")
+        return 1
     if not any(w.new for w in works):
         print("notice-issue: no new notice for a cited work")
         return 0

@@ -55,7 +55,9 @@ RULES = declare(
 
 _A = {worknotices.CONCERN: "an expression of concern", worknotices.CORRECTION: "a correction"}
 # A sentence about the retraction names it.
-ABOUT_RETRACTION = re.compile(r"\b(retract\w*|withdr[ae]wn?|withdrawal)\b", re.I)
+# Wording about the retraction itself. Not "withdrew" or "withdrawal" alone: trials say "3 people withdrew".
+ABOUT_RETRACTION = re.compile(
+    r"\bretract\w*|\bwithdrawal notice\b|\bwithdrawn (?:by (?:the|its) (?:journal|publisher|authors)|from publication)\b", re.I)
 
 
 def _notice(notice: worknotices.Notice) -> str:

@@ -199,7 +199,7 @@ class _CitePreprocessor(Preprocessor):
                                         sort_key=lambda k: ext.data.formatted(k, ext.report).lower(),
                                         superseded=superseded_works(bib, known),
                                         exceptions_of=lambda k: bib.by_id[k].gate_ignore,
-                                        aliases_of=lambda k: bib.by_id[k].aliases)
+                                        aliases_of=bib.aliases_of)
         return listing + "\n\n" + referencespage.render_exemptions(scan_exemptions(ext.data.site), from_uri=ext.page.src_uri)
 
 

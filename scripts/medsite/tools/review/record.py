@@ -26,6 +26,7 @@ import json
 import sys
 from pathlib import Path
 
+from medsite.core import clock
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.gate import formatters
 from medsite.markdown import fingerprint
@@ -180,7 +181,7 @@ def run(root: Path, pages: list[str], reviewer_id: str, day: dt.date | None, eve
             )
     if not pages:
         raise UsageError("name the pages the approval covers: --page docs/x.md (the pull request's changed pages)")
-    today = day or dt.date.today()
+    today = day or clock.today()
     records = [make_record(site, page.strip(), reviewer, today, approval) for page in pages]
     lines = append(root, records)
     for record, line in zip(records, lines, strict=True):
