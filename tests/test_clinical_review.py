@@ -204,6 +204,18 @@ def _line_of(path, needle):
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
+def test_an_overdue_review_is_one_meta005(tmp_path):
+    root = make_project(tmp_path)
+    doc = root / "docs" / "reviewed.md"
+    assert review(root, day=TODAY - dt.timedelta(days=4 * 365)) == 0  # its next review is long past
+    overdue = [(d.path, d.line) for d in gate(root) if d.code == "META005"]
+    assert overdue == [("reviews.yml", _line_of(root / "reviews.yml", "- page: docs/reviewed.md"))]
+    # The front matter's own date has passed too: reported once, at the page, as before.
+    doc.write_text(doc.read_text().replace(f"next_review_due: {TODAY + dt.timedelta(days=300)}",
+                                           f"next_review_due: {TODAY - dt.timedelta(days=1)}"))
+    assert [d.path for d in gate(root) if d.code == "META005"] == ["docs/reviewed.md"]
+
+
 def test_a_page_that_cites_an_old_key_is_reviewed_like_any_other(tmp_path):
     # An alias stands for its entry (bibliography `aliases:`): the fingerprint covers that entry, and nothing crashes.
     root = make_project(tmp_path)

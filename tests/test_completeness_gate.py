@@ -179,6 +179,7 @@ def risk_line(text: str, needle: str) -> int:
     "3 people died after the treatment [@smith2020].",
     "12 serious infections were reported [@smith2020].",
     "In 2019, 4 people in Nebraska were harmed [@smith2020].",  # a year is no group
+    "3 people died in 12 months [@smith2020].",  # a period is no group either
 ])
 def test_a_harm_count_with_no_rate_is_an_error(tmp_path, sentence):
     text = treatment(risks=sentence)

@@ -9,6 +9,7 @@ claims a review no record backs.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from selectolax.lexbor import LexborHTMLParser
@@ -157,7 +158,10 @@ def check(project):
             )
         elif state.status == reviews.HOLDS:
             yield from _front_matter_conflicts(page, state)
-            if state.record.next_review_due < project.today:
+            # When the front matter's own date has passed too, META005 is already reported at the page (meta.py).
+            front_due = PageMeta.from_meta(page.page.meta).next_review_due if page.page else None
+            front_overdue = isinstance(front_due, dt.date) and front_due < project.today
+            if state.record.next_review_due < project.today and not front_overdue:
                 yield Diagnostic(
                     "META005",
                     f"the clinical review of {state.record.date} was due again on {state.record.next_review_due}",

@@ -66,6 +66,14 @@ _PEOPLE = r"(?:people|patients|persons|participants|adults|children|women|men|ba
 DENOMINATOR = re.compile(r"\b(?:of|in|per|among|out\s+of|for\s+every)\s+(?:the\s+|every\s+|each\s+|these\s+|those\s+)?"
                          rf"(?!(?:18|19|20)\d\d\b(?!\s+{_PEOPLE}))\d[\d,]*\b"
                          r"|\b(?:each|per|every)\s+(?:person|patient|participant)\b", re.I)
+
+
+def _has_group(text: str) -> bool:
+    """Whether the sentence says out of how many ("of 150 people"); "in 12 months" is a period, not a group."""
+    periods = [m.span() for m in PERIOD.finditer(text)]
+    return any(all(m.end() <= a or m.start() >= b for a, b in periods) for m in DENOMINATOR.finditer(text))
+
+
 _HARM_NOUN = (r"(?:deaths?|cases?|infections?|reactions?|side[- ]effects?|adverse\s+events?|cancers?|tumou?rs?|"
               r"complications?|strokes?|seizures?|bleeds?|harms?|hospital\s+stays?|admissions?)")
 _HARM_VERB = (r"(?:died|dies|die|had|got|developed|experienced|suffered|needed|caught|became\s+ill|were\s+(?:harmed|hurt|"
@@ -142,7 +150,7 @@ def page_diagnostics(project, page):
             years = _years(project, s.keys)
             counts = harm_counts(s.text, years)
             rates = _rates(s.text, years)
-            has_group = bool(DENOMINATOR.search(s.text))
+            has_group = _has_group(s.text)
             if counts and not rates and not has_group:
                 yield Diagnostic("RISK001", f"harm given as a count ('{counts[0].describe()}') with no rate: say out of how many people",
                                  page.rel, s.line, target=counts[0].describe(),
