@@ -279,3 +279,11 @@ def test_make_cite_file_runs_the_conversion(project):
     result = _make(project, "cite", f"FILE={SHAPES / 'sources.bib'}")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith("added 1 entry from ")
+
+
+def test_deeply_nested_json_is_refused_by_the_input_limit_not_a_crash():
+    from medsite.sources import bibliography
+
+    with pytest.raises(DiagnosticError) as caught:
+        bibliography.parse("[" * 100_000 + "]" * 100_000, "docs/references.yaml")
+    assert [d.code for d in caught.value.diagnostics] == ["INPUT001"]

@@ -146,14 +146,14 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         if pattern.search(stripped[:2000]):
             raise _not_read(path, what)
     if stripped.startswith(("[", "{")):
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DiagnosticError(_json_error(exc, path)) from None
+        # The YAML reader first: it enforces the input limits (INPUT001: depth, anchors) with field lines.
         try:
             return yamlsource.compose(text, path, code=PARSE_CODE)
-        except DiagnosticError:
-            return None  # valid JSON that YAML 1.1 reads differently: read as JSON, without field lines
+        except DiagnosticError as exc:
+            if exc.diagnostics[0].code != PARSE_CODE:
+                raise
+        _load_json(text, path)  # not YAML: valid JSON (read as JSON, without field lines), or one located error
+        return None
     try:
         return yamlsource.compose(text, path, code=PARSE_CODE)
     except DiagnosticError as exc:
@@ -178,8 +178,18 @@ def _entries_node(node: yaml.Node, path: str) -> yaml.Node:
     return node
 
 
+def _load_json(text: str, path: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DiagnosticError(_json_error(exc, path)) from None
+    except RecursionError:  # brackets nested past Python's limit: the same refusal as YAML's depth limit
+        raise DiagnosticError([Diagnostic(yamlsource.INPUT_CODE, "the file nests brackets too deeply to be a bibliography",
+                                          path, 1, hint="a bibliography is a list of entries; export it again")]) from None
+
+
 def _json_items(text: str, path: str) -> list[yamlsource.Located]:
-    data = json.loads(text)
+    data = _load_json(text, path)
     if isinstance(data, dict):
         data = next((data[w] for w in ("references", "items") if isinstance(data.get(w), list)), [data])
     return [yamlsource.Located(item, 1) for item in data] if isinstance(data, list) else []

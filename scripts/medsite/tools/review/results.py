@@ -31,7 +31,6 @@ class ResultsError(Exception):
 @dataclass(frozen=True)
 class Results:
     number: int
-    head_sha: str | None
     preview_url: str | None
     diagnostics: list[Diagnostic] | None  # None: the build stopped before the checks reported
     shown: list[Diagnostic] | None
@@ -44,7 +43,6 @@ def write(
     data = {
         "version": VERSION,
         "pull_request": pr.number,
-        "head_sha": pr.head_sha,
         "preview_url": preview_url,
         "diagnostics": None if diagnostics is None else [d.to_dict() for d in diagnostics],
         "shown": None if shown is None else [d.to_dict() for d in shown],
@@ -93,9 +91,7 @@ def read(folder: Path, *, repo: str, server_url: str, run_id: str | int) -> Resu
     number = data.get("pull_request")
     if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
         raise ResultsError("the pull-request number is not a positive integer")
-    head = data.get("head_sha")
-    if head is not None and not (isinstance(head, str) and re.fullmatch(r"[0-9a-f]{40}", head)):
-        raise ResultsError("head_sha is not a commit id")
+    # No commit id is read from here: the fork wrote this file; which commit was checked comes from the event.
     preview = data.get("preview_url")
     own_artifacts = f"{server_url.rstrip('/')}/{repo}/actions/runs/{run_id}/artifacts/"
     if preview is not None and not (
@@ -106,7 +102,6 @@ def read(folder: Path, *, repo: str, server_url: str, run_id: str | int) -> Resu
         preview = None  # a link anywhere else is not shown
     return Results(
         number,
-        head,
         preview,
         _diagnostics(data.get("diagnostics"), "diagnostics"),
         _diagnostics(data.get("shown"), "shown"),
