@@ -39,7 +39,9 @@ def test_synthetic_pages_vary_like_real_ones(tmp_path):
     # last section no page is longer than the longest real one.
     # (the support section, which every condition page has, comes after it: PART001)
     before_last = sorted(len(body.rpartition("\n## Support")[0].rpartition("\n## ")[0].split()) for _, body in pages.values())
-    assert lengths[0] >= 0.9 * real[0] and before_last[-1] <= 1.1 * real[-1], (lengths, before_last, real)
+    # A page is drawn up to 1.1 times a real length, and its count leaves out markup words (list marks, the
+    # key-messages line, the figure): hence 1.15.
+    assert lengths[0] >= 0.9 * real[0] and before_last[-1] <= 1.15 * real[-1], (lengths, before_last, real)
     assert lengths[-1] - lengths[0] > 300, "page lengths vary"
     titles = [front["title"] for front, _ in pages.values()]
     assert len(set(titles)) > 0.9 * PAGES, titles

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import random
 import shutil
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
 
+from medsite.core import clock
 from medsite.sources.bibliography import load as load_bibliography
 from medsite.sources.gate_settings import load_config
 from medsite.tools.bench import synthtext
@@ -42,7 +43,7 @@ def copy_project(root: Path, dest: Path) -> Path:
 
 def _reviewed() -> dict[str, str]:
     """Review dates that pass the gate on the day the site is made: reviewed today, due in a year."""
-    today = date.today()
+    today = clock.today()  # MEDSITE_TODAY when pinned, as the gate reads it
     return {"last_reviewed": today.isoformat(), "next_review_due": (today + timedelta(days=365)).isoformat()}
 
 
