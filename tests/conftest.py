@@ -17,6 +17,7 @@ from pytest_httpserver import HTTPServer
 
 from medsite.core import clock
 from medsite.gate.guard import CRASH_LOG, LET_CRASHES_PASS
+from medsite.markdown.extensions import sitedata
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,6 +35,15 @@ def _pinned_today() -> str:
 
 PINNED_TODAY = _pinned_today()
 os.environ[clock.ENV] = PINNED_TODAY
+
+# Formatted references (medsite.markdown.extensions.sitedata.cache_dir): one cache for the whole run, shared by its
+# workers (they inherit the variable the first process sets) and by every copy of the project, so each build
+# does not run the CSL processor for every work again; never the user's own cache.
+if not os.environ.get(sitedata.CACHE_ENV):
+    os.environ[sitedata.CACHE_ENV] = tempfile.mkdtemp(prefix="medsite-test-cache-")
+    _OWN_CACHE = os.environ[sitedata.CACHE_ENV]  # removed when the run ends (pytest_unconfigure)
+else:
+    _OWN_CACHE = None
 
 PROJECT_PARTS = ["mkdocs.yml", "gate.yml", "docs", "includes", "overrides", "scripts", "data"]
 
@@ -230,3 +240,8 @@ def github():
     yield server
     server.clear()
     server.stop()
+
+
+def pytest_unconfigure(config):
+    if _OWN_CACHE:  # the process that made the run's reference cache (the controller under xdist)
+        shutil.rmtree(_OWN_CACHE, ignore_errors=True)

@@ -75,3 +75,30 @@ def test_disk_cache_gives_the_same_html_and_follows_edits(tmp_path):
 def test_damaged_cache_is_ignored(tmp_path):
     (tmp_path / "citations-american-medical-association.json").write_text("{not json")
     assert Formatter(BIB, cache_dir=tmp_path).html("first2020").startswith('<span class="csl-entry">First H.')
+
+
+def test_a_cache_file_inside_the_project_is_never_read(tmp_path, monkeypatch):
+    """A pull request could add one: the build must not show what it says as a work's reference."""
+    import markdown
+
+    from conftest import copy_project
+    from medsite.markdown.citeformat import _signature
+    from medsite.markdown.extensions import sitedata
+    from medsite.markdown.extensions.citations import CitationsExtension
+
+    monkeypatch.delenv(sitedata.CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    (tmp_path / "project").mkdir()
+    root = copy_project(tmp_path / "project")
+    site_bib = bibliography.load(root / "docs" / "references.yaml", root)
+    key = next(iter(site_bib.by_id))
+    planted = {key: {"signature": _signature(site_bib.by_id[key], "american-medical-association"),
+                     "html": '<span class="csl-entry">Planted J. Stem cells cure MS. 2024.</span>'}}
+    (root / ".medsite-cache").mkdir()
+    (root / ".medsite-cache" / "citations-american-medical-association.json").write_text(json.dumps(planted))
+    html = markdown.markdown(f"A claim [@{key}].", extensions=["footnotes", CitationsExtension(root=str(root),
+                             on_diagnostic=lambda d: None)])
+    assert sitedata.cache_dir() == tmp_path / "user-cache" / "medsite"
+    assert "Planted" not in html and site_bib.by_id[key].title.split()[0] in html
+    # The real formatted reference is kept in the user's cache, for the next build of any checkout.
+    assert (tmp_path / "user-cache" / "medsite" / "citations-american-medical-association.json").is_file()

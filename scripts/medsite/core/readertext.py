@@ -35,7 +35,9 @@ BIDI_NAMES = {
 }
 # A right-to-left override draws what follows backwards, up to its pop (U+202C) or the end of the line.
 _RTL_OVERRIDE = re.compile("\u202e([^\u202c\u202a\u202d\n]*)")
-_WORD = re.compile(r"[^\W\d_]+")
+# A whole word with a letter outside ASCII: the only words folding can change (most are plain ASCII, and a
+# call for each costs more than the rest of `reader_text`). Tried only where a word starts, so time stays linear.
+_WORD = re.compile(r"(?<![^\W\d_])(?=[^\W\d_]*?[^\W\d_\x00-\x7f])[^\W\d_]+")
 
 
 def bidi_controls(text: str) -> list[str]:
@@ -57,8 +59,6 @@ def _latin_look_alike(char: str) -> str | None:
 
 def _fold_word(m: re.Match) -> str:
     word = m.group(0)
-    if word.isascii():  # most words: nothing to fold
-        return word
     folded = [_latin_look_alike(c) for c in word]
     if all(f is None for f in folded):
         return word

@@ -184,13 +184,23 @@ def _hits(text: str, families: tuple[Family, ...]) -> dict[int, list[tuple[int, 
     """Family number -> spans of its words and phrases in `text`, before allowed phrases are considered."""
     index, prefixes, first = _index(families)
     hits: dict[int, list[tuple[int, int]]] = {}
-    if not first.isdisjoint(w.lower() for w in _WORD_START.findall(text)):
-        toks = tokens(text, prefixes)
-        stems = [t[0] for t in toks]
-        for i, stem_ in enumerate(stems):
-            for n, phrase in index.get(stem_, ()):
-                if tuple(stems[i:i + len(phrase)]) == phrase:
-                    hits.setdefault(n, []).append((toks[i][1], toks[i + len(phrase) - 1][2]))
+    if first.isdisjoint(w.lower() for w in _WORD_START.findall(text)):
+        return hits
+    # The stems `tokens(text, prefixes)` gives, worked out only where a phrase could start (a whole page is
+    # read this way, and most of its words start no phrase); offsets only for what is found.
+    words = _TOKEN.findall(text)
+
+    def stem_at(j: int) -> str:
+        word = words[j]
+        return stem(word) if len(word) < 3 or word[:3].lower() in prefixes else "\0"
+    spans = None
+    for i, word in enumerate(words):
+        if len(word) >= 3 and word[:3].lower() not in prefixes:
+            continue
+        for n, phrase in index.get(stem(word), ()):
+            if len(phrase) <= len(words) - i and all(stem_at(i + k) == part for k, part in enumerate(phrase[1:], 1)):
+                spans = spans or [m.span() for m in _TOKEN.finditer(text)]
+                hits.setdefault(n, []).append((spans[i][0], spans[i + len(phrase) - 1][1]))
     return hits
 
 

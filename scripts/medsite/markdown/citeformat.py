@@ -24,7 +24,9 @@ import hashlib
 import html
 import io
 import json
+import os
 import re
+import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -246,10 +248,12 @@ class Formatter:
             return
         data = {k: {"signature": self._signatures[k], "html": v} for k, v in self._cache.items() if k in self._signatures}
         try:
-            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._cache_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-            tmp.replace(self._cache_file)
+            self._cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # A temporary file of its own: builds of other checkouts may save the same cache at the same time.
+            fd, tmp = tempfile.mkstemp(prefix=self._cache_file.name, dir=self._cache_file.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(data, sort_keys=True))
+            os.replace(tmp, self._cache_file)
             self._dirty = False
         except OSError:
             pass  # the cache is an optimisation; never fail a build over it
@@ -273,4 +277,6 @@ def _citeproc_version() -> str:
 
 _CITEPROC_VERSION = _citeproc_version()
 # Bump when this module changes how references are turned into HTML.
-_FORMAT_VERSION = 2  # 2: field values escaped as text
+# This module's own text: any change to how references are written makes every cached one stale, with
+# no version number to remember to raise (the cache is shared by every checkout on the machine).
+_FORMAT_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()

@@ -9,7 +9,9 @@ editor wrote for reading straight through.
 from __future__ import annotations
 
 import re
-import warnings
+import sys
+import types
+from importlib import resources
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -39,13 +41,29 @@ def _inside_article(node) -> bool:
     return False
 
 
-def grade(text: str) -> float:
-    with warnings.catch_warnings():
-        # textstat 0.7.3 imports pkg_resources, whose deprecation notice would reach editors' terminals.
-        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-        import textstat  # imported here: loading its dictionary is only worth it when a page is measured
+def _textstat():
+    """textstat, imported on first use (loading its dictionary is only worth it when a page is measured).
 
-    return float(textstat.flesch_kincaid_grade(text))
+    textstat 0.7.3 imports pkg_resources (120 ms, and a deprecation notice in editors' terminals) only to
+    read its word lists with `resource_stream`; it is given a stand-in that reads them with importlib.resources.
+    """
+    if "textstat" not in sys.modules:
+        stand_in = types.ModuleType("pkg_resources")
+        stand_in.resource_stream = lambda package, name: resources.files(package).joinpath(name).open("rb")
+        real = sys.modules.get("pkg_resources")
+        sys.modules["pkg_resources"] = stand_in
+        try:
+            import textstat  # noqa: F401 (kept in sys.modules)
+        finally:
+            if real is None:
+                del sys.modules["pkg_resources"]
+            else:
+                sys.modules["pkg_resources"] = real
+    return sys.modules["textstat"]
+
+
+def grade(text: str) -> float:
+    return float(_textstat().flesch_kincaid_grade(text))
 
 
 def sentences(text: str) -> list[str]:

@@ -94,7 +94,7 @@ def _search_index(project, families, site):
     by_url = {"/" + page.url: page for page in site.pages.values()}
     for fragment, url, texts in search_index.indexed_texts(Path(site.root)):
         page = by_url.get(url)
-        shown = _page_words(Path(site.root), page.rel) if page else ""
+        shown = None  # the page's own words: read only for a fragment that has a word to avoid (few do)
         source = project.page_by_html.get(page.rel) if page else None
         seen = set()
         for place, text in texts:
@@ -103,6 +103,8 @@ def _search_index(project, families, site):
                 continue
             for sentence in SENTENCE_END.split(text):
                 for _family, word in find_all(sentence, families):
+                    if shown is None:
+                        shown = _page_words(Path(site.root), page.rel) if page else ""
                     if word.lower() in seen or re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", shown):
                         continue
                     seen.add(word.lower())

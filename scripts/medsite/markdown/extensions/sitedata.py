@@ -9,6 +9,7 @@ once per change, not once per page. The settings' own faults are the gate's to r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,9 +22,22 @@ from medsite.sources import bibliography, settings, worknotices
 from medsite.sources.limits import Limits
 from medsite.sources.site import Site
 
-# Formatted references, kept between builds. Not under .cache/: `zensical build --clean` empties
-# that folder, and every Zensical build would then run the CSL processor for every work again.
-CACHE_DIR = ".medsite-cache"
+CACHE_ENV = "MEDSITE_CACHE"
+
+
+def cache_dir() -> Path | None:
+    """Where formatted references are kept between builds: the user's cache folder, shared by every checkout
+    (an entry is found by what it depends on: the entry, the style and the formatter's code).
+
+    Never inside the project: a file there could come with a pull request, and the build would then show
+    whatever it says as the reference of a cited work. (Not under the project's .cache/ either: `zensical
+    build --clean` empties it.)"""
+    if os.environ.get(CACHE_ENV):  # the tests' own, for one run
+        return Path(os.environ[CACHE_ENV])
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medsite"
+    except RuntimeError:  # no home folder: every build formats its references again
+        return None
 
 
 @dataclass
@@ -91,7 +105,7 @@ def load(root: Path, report: Callable[[Diagnostic], None], bibliography_path: st
             report(diagnostic)
         data = SiteData(site, bib_path, None, None, exc.diagnostics)
     else:
-        data = SiteData(site, bib_path, bib, Formatter(bib, style or site.csl_style, cache_dir=root / CACHE_DIR))
+        data = SiteData(site, bib_path, bib, Formatter(bib, style or site.csl_style, cache_dir=cache_dir()))
     _loaded.clear()  # one site per process; an edit replaces the old data
     _loaded[signature] = (_stamp(root / bib_path), data)
     return data

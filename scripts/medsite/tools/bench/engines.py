@@ -8,7 +8,7 @@ and on a synthetic site (BENCH_ENGINE_SIZES, default 1000 pages). Numbers, not p
   on Zensical the CSP step after the build, medsite.output.csp_after, which `make site` runs);
 - make_site: `python -m medsite.tools.make_site --engine E` (staging, engine, CSP, Pagefind, gate, publish);
   its exit code is printed too (0 expected: synthetic pages keep to the gate's content rules).
-One untimed build first fills the formatted-reference cache (.medsite-cache), as on an editor's
+One untimed build first fills the formatted-reference cache (sitedata.cache_dir), as on an editor's
 machine after the first build. Wall-clock medians of BENCH_RUNS (default 1) runs: the machine is shared, so read them as rough.
 """
 
