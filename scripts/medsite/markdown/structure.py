@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 # Lines whose following indented lines belong to them: list items, admonitions and
@@ -128,8 +129,9 @@ class Spans:
         return i >= 0 and offset < self._ends[i]
 
 
+@lru_cache(maxsize=32)  # one page's text is asked about by the citation step, its near misses and the gate's checks
 def code_spans(text: str) -> Spans:
-    """Character ranges of code blocks (fenced or indented) and inline code in `text`."""
+    """Character ranges of code blocks (fenced or indented) and inline code in `text` (shared: never change it)."""
     lines = text.splitlines(keepends=True)
     ranges, pos, start = [], 0, None
     for line, in_code in zip(lines, code_lines(lines), strict=True):
