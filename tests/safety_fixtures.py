@@ -100,7 +100,7 @@ def make_site(tmp: Path, files: dict[str, str | None], *, copyright: str = "Fixt
               bib_author: str = "A health charity", bib_url: str = "https://charity.example/ms") -> Path:
     """A project folder: our theme overrides, hooks and gate settings, plus ``files``."""
     for part in ("overrides", "scripts"):
-        shutil.copytree(ROOT / part, tmp / part, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+        shutil.copytree(ROOT / part, tmp / part, dirs_exist_ok=True)  # with the modules compiled once (conftest.py)
     # The real settings, except the parts each page type needs (PART001): the fixture pages are short notes.
     (tmp / "gate.yml").write_text(without_required_parts((ROOT / "gate.yml").read_text(encoding="utf-8")), encoding="utf-8")
     base = {
