@@ -71,7 +71,7 @@ bench-web: site browser $(LIGHTHOUSE_STAMP) ## What readers pay (first load, fir
 TEST_WORKERS ?= 2
 
 test: venv browser node ## Run every test (ruff included, in tests/test_codehealth.py) on TEST_WORKERS=2 processes
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)

@@ -186,10 +186,18 @@ BUILDS_THE_REAL_SITE = {"built_project", "site"}
 
 
 def pytest_collection_modifyitems(items):
-    """Mark as slow (see pyproject.toml) the browser tests and every test that needs the real site built."""
+    """Mark as slow (see pyproject.toml) the browser tests and every test that needs the real site built; then
+    order the files longest first: the browser tests, then files with a slow test, then the rest. `make test`
+    hands out whole files in this order (--dist loadfile --no-loadscope-reorder), so the many short files fill
+    the gaps at the end instead of one long file keeping one worker busy while the other waits."""
     for item in items:
         if "browser" in item.path.parts or BUILDS_THE_REAL_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    rank: dict[Path, int] = {}
+    for item in items:
+        here = 0 if "browser" in item.path.parts else 1 if item.get_closest_marker("slow") else 2
+        rank[item.path] = min(rank.get(item.path, 2), here)
+    items.sort(key=lambda item: rank[item.path])  # stable: a file's tests stay together and in their order
 
 
 # --- A crashed check fails the test -----------------------------------------------------------------
