@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shlex
@@ -24,6 +26,7 @@ import pytest
 import yaml
 
 from conftest import copy_project
+from medsite.tools.workflowcheck import main as workflowcheck_main
 from project_facts import editable_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -131,10 +134,14 @@ WORKFLOW_TARGETS = sorted(set().union(*(make_targets(s) for p in workflow_files(
 # --- workflow check (schema + script injection) ------------------------------------------
 
 
-def workflowcheck(*paths: Path, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
-    return subprocess.run([sys.executable, "-m", "medsite.tools.workflowcheck", *map(str, paths)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+def workflowcheck(*paths: Path) -> subprocess.CompletedProcess:
+    """`python -m medsite.tools.workflowcheck PATH...`, its entry point called in this process (no start-up to wait
+    for; test_pre_commit_hook_commands_run runs it as the command the hook runs)."""
+    args = [str(path) for path in paths]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        returncode = workflowcheck_main(args)
+    return subprocess.CompletedProcess(args, returncode, out.getvalue(), err.getvalue())
 
 
 def test_the_three_workflows_exist():
