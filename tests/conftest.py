@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 from pytest import StashKey
-from pytest_httpserver import HTTPServer
 
+from local_http import LocalHTTPServer
 from medsite.core import clock
 from medsite.gate.guard import CRASH_LOG, LET_CRASHES_PASS
 from medsite.markdown.extensions import sitedata
@@ -248,7 +248,7 @@ def pytest_runtest_teardown(item):
 @pytest.fixture
 def github():
     """A local stand-in for GitHub's API, one per test (the pull-request comment and the maintainer check)."""
-    server = HTTPServer(host="127.0.0.1", port=0)
+    server = LocalHTTPServer(host="127.0.0.1", port=0)
     server.start()
     yield server
     server.clear()

@@ -4,12 +4,12 @@ Every test pins "today" (test_gate.TODAY, or MEDSITE_TODAY set by conftest.py)."
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 from werkzeug import Request, Response
@@ -274,28 +274,14 @@ def test_a_bad_pin_is_one_line_not_a_traceback(monkeypatch, capsys):
 
 
 def gate_codes(root, today: str) -> list[tuple[str, str, int | None]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "medsite.gate",
-            "--root",
-            str(root),
-            "--source-only",
-            "--format",
-            "json",
-            "--today",
-            today,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    start = result.stdout.find("[")
-    assert start >= 0, result.stdout + result.stderr
-    return sorted((d["code"], d["path"], d.get("line")) for d in json.loads(result.stdout[start:]))
+    """`python -m medsite.gate --source-only --format json --today ...`, run in this process (no start-up to wait for)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        cli.main(["--root", str(root), "--source-only", "--format", "json", "--today", today])
+    text = out.getvalue()
+    start = text.find("[")
+    assert start >= 0, text
+    return sorted((d["code"], d["path"], d.get("line")) for d in json.loads(text[start:]))
 
 
 DATE_RULES = {"META005", "CUR005", "VER021"}  # overdue review, review due soon, verification results grown old

@@ -12,10 +12,10 @@ import sys
 
 import pytest
 import yaml
-from pytest_httpserver import HTTPServer
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT, build_with_engines, copy_project
+from local_http import LocalHTTPServer
 from medsite.gate.checks.prose import sentences
 from medsite.gate.project import Project
 from medsite.output import changefeed
@@ -82,7 +82,7 @@ def planted(tmp_path_factory):
     renamed = with_doi[3]
 
     # The stand-in answers for the three works; `make verify` (references) records what it says.
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server = LocalHTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     fake = FakeServices(server)
     for kind, key in works.items():

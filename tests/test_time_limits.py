@@ -23,6 +23,7 @@ from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good,
 from medsite.gate.project import Project
 from medsite.gate.run import run
 from medsite.markdown import bracket_reach
+from medsite.sources.limits import Limits
 from project_facts import editable_page
 from test_bounded_inputs import build
 from test_gate import BODY, TODAY, diagnose, make_project, page
@@ -61,6 +62,15 @@ def gate_yml(**limits) -> str:
 
 def codes(found) -> set[str]:
     return {d.code for d in found}
+
+
+def test_time_limits_may_be_decimals_and_sizes_only_whole_numbers():
+    limits, problems = Limits.from_settings({"gate_check_seconds": 0.3, "lookup_seconds": 2, "engine_seconds": 1.5})
+    assert problems == [] and (limits.gate_check_seconds, limits.lookup_seconds, limits.engine_seconds) == (0.3, 2, 1.5)
+    _, problems = Limits.from_settings({"page_kb": 1.5, "gate_check_seconds": 0, "lookup_seconds": True,
+                                        "engine_seconds": float("inf")})
+    assert problems == ["limit 'page_kb' must be a positive whole number", "limit 'gate_check_seconds' must be a positive number",
+                        "limit 'lookup_seconds' must be a positive number", "limit 'engine_seconds' must be a positive number"]
 
 
 # --- The gate's own patterns: linear on any line -------------------------------------------------
@@ -121,7 +131,8 @@ def test_the_words_to_avoid_still_match_in_every_form(tmp_path):
 @pytest.mark.gate_crash  # it stops two checks on purpose
 def test_a_check_past_its_deadline_is_stopped_as_one_gate020(tmp_path):
     """A check stuck in a loop, and one stuck in Python's regex engine, each end at the deadline;
-    the other checks' findings are kept."""
+    the other checks' findings are kept. The deadline is short (0.3 s; the real checks take milliseconds
+    on this page) so the test waits little; without it the test never ends (`within` fails it)."""
     def spins(_project):
         while True:
             pass
@@ -131,7 +142,7 @@ def test_a_check_past_its_deadline_is_stopped_as_one_gate020(tmp_path):
         re.search(r"(a+)+$", "a" * 64 + "b")
         return []
 
-    root = make_project(tmp_path, {"gate.yml": gate_yml(gate_check_seconds=1),
+    root = make_project(tmp_path, {"gate.yml": gate_yml(gate_check_seconds=0.3),
                                    "docs/page.md": page(BODY + "\nA reference to [@nobody2020].\n")})
     project = Project(root, None, today=TODAY)
     started = time.perf_counter()
@@ -140,8 +151,8 @@ def test_a_check_past_its_deadline_is_stopped_as_one_gate020(tmp_path):
     assert time.perf_counter() - started < 15
     stopped = [d for d in found if d.code == "GATE020"]
     assert sorted(d.message for d in stopped) == [
-        "check test_time_limits.backtracks did not finish within 1 s and was stopped",
-        "check test_time_limits.spins did not finish within 1 s and was stopped"]
+        "check test_time_limits.backtracks did not finish within 0.3 s and was stopped",
+        "check test_time_limits.spins did not finish within 0.3 s and was stopped"]
     assert all(d.path == "gate.yml" and "limits.gate_check_seconds" in d.hint for d in stopped)
     assert "REF001" in codes(found)  # the real checks ran and reported
 
@@ -222,18 +233,18 @@ def test_two_hundred_kb_of_braces_builds_and_is_checked_quickly(project):
 
 def test_a_preview_rebuild_past_its_limit_ends_the_preview_with_one_line():
     script = ("import time\nfrom medsite.tools.serve_watchdog import rebuild\n"
-              "rebuild.start(1)\ntime.sleep(30)\n")
+              "rebuild.start(0.3)\ntime.sleep(30)\n")
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
     assert proc.returncode == 1
     assert time.perf_counter() - started < 10
     [line] = proc.stderr.splitlines()
-    assert line.startswith("gate.yml: BUILD010 the preview's rebuild did not finish within 1 s") and "fix:" in line
+    assert line.startswith("gate.yml: BUILD010 the preview's rebuild did not finish within 0.3 s") and "fix:" in line
 
 
 def test_a_preview_rebuild_that_ends_in_time_stops_the_watchdog():
     script = ("import time\nfrom medsite.tools.serve_watchdog import rebuild\n"
-              "rebuild.start(1)\nrebuild.stop()\ntime.sleep(2)\nprint('still serving')\n")
+              "rebuild.start(0.3)\nrebuild.stop()\ntime.sleep(0.6)\nprint('still serving')\n")  # twice the limit
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
     assert (proc.returncode, proc.stdout.strip(), proc.stderr) == (0, "still serving", "")
 

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shlex
@@ -23,12 +25,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_project
-from project_facts import editable_page
+from conftest import PINNED_TODAY, small_project
+from medsite.tools.workflowcheck import main as workflowcheck_main
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
-PAGE = editable_page()  # a condition page of the project, for the simulated pull request
 BROKEN_WORKFLOW = REPO / "tests" / "fixtures" / "workflows" / "broken.yml"
 EDITOR_DOCS = ["CONTRIBUTING.md", ".github/PULL_REQUEST_TEMPLATE.md"]
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
@@ -131,10 +132,14 @@ WORKFLOW_TARGETS = sorted(set().union(*(make_targets(s) for p in workflow_files(
 # --- workflow check (schema + script injection) ------------------------------------------
 
 
-def workflowcheck(*paths: Path, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
-    return subprocess.run([sys.executable, "-m", "medsite.tools.workflowcheck", *map(str, paths)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+def workflowcheck(*paths: Path) -> subprocess.CompletedProcess:
+    """`python -m medsite.tools.workflowcheck PATH...`, its entry point called in this process (no start-up to wait
+    for; test_pre_commit_hook_commands_run runs it as the command the hook runs)."""
+    args = [str(path) for path in paths]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        returncode = workflowcheck_main(args)
+    return subprocess.CompletedProcess(args, returncode, out.getvalue(), err.getvalue())
 
 
 def test_the_three_workflows_exist():
@@ -407,16 +412,18 @@ def test_pull_request_template_has_the_editorial_checklist():
 
 
 def test_a_pull_request_that_breaks_a_rule_gets_an_annotation_on_that_line(tmp_path):
-    """Run the pull-request workflow's own gate step on a copy of the project with one fault in it."""
+    """Run the pull-request workflow's own gate step on a small project (our templates, hooks and gate; a few
+    pages: a build takes a fraction of the real site's) with one fault in a page."""
     _, workflow = the_workflow("pull_request")
     (script,) = [s for s in run_scripts(workflow) if s.startswith("make site")]
-    (tmp_path / "project").mkdir()
-    root = copy_project(tmp_path / "project")
-    page = root / PAGE.rel
-    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
-    at = [i for i, line in enumerate(lines) if line.strip() == "---"][1] + 1  # first line after the front matter
-    lines.insert(at, "Our treatment is a miracle for people with MS.\n\n")
-    page.write_text("".join(lines), encoding="utf-8")
+    front = ("---\ntitle: What MS is\ndescription: A plain description.\npage_type: condition\n"
+             f"last_reviewed: {PINNED_TODAY}\nsources: [smith2020]\n---\n\n")
+    body = "MS is a long-term condition [@smith2020].\n\nOur treatment is a miracle for people with MS.\n"
+    work = {"id": "smith2020", "type": "article-journal", "author": [{"family": "Smith", "given": "A"}],
+            "title": "A study of MS", "container-title": "J Test", "issued": {"date-parts": [[2020]]},
+            "DOI": "10.5555/smith2020"}
+    root = small_project(tmp_path, {"condition.md": front + body}, [work], front.replace("condition", "about") + "A page.\n")
+    at = (front + body).splitlines().index("Our treatment is a miracle for people with MS.")  # 0-based
     summary = tmp_path / "summary.md"
 
     # The step as written, with `make` pointed at this repository's Makefile and installed venv.
@@ -428,7 +435,7 @@ def test_a_pull_request_that_breaks_a_rule_gets_an_annotation_on_that_line(tmp_p
                             capture_output=True, text=True, timeout=300)
 
     assert result.returncode != 0, "the gate step must fail the job"
-    annotation = f"::error file={PAGE.rel},line={at + 1},title=EVID001::"
+    annotation = f"::error file=docs/condition.md,line={at + 1},title=EVID001::"
     assert any(line.startswith(annotation) for line in result.stdout.splitlines()), result.stdout + result.stderr
     assert "EVID001" in summary.read_text(encoding="utf-8")
     assert not (root / "site").exists(), "nothing is published from a failed gate"

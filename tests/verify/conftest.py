@@ -12,12 +12,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from verify_support import FIXTURES, UA, FakeServices, fast_policy
 
+from local_http import LocalHTTPServer
 from medsite.verify.client import HttpClient
 
 
 @pytest.fixture(scope="session")
 def _threaded_server():
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server = LocalHTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.clear()

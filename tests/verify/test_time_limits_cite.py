@@ -1,5 +1,5 @@
 """`make cite` is bounded: a deadline per lookup and a size cap per answer (gate.yml `limits:`), so a
-server that sends one byte a second, or a huge answer, ends in one line; and the entry records the
+server that sends one byte at a time for ever, or a huge answer, ends in one line; and the entry records the
 DOI that was checked, never the one a server's answer names."""
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from medsite.verify.client import HttpClient, Outcome
 
 project = test_editors_cite.project  # the same project fixture: mkdocs.yml, a bibliography, the fake services
 
-DRIP_BYTES = 90  # a dripping answer ends by itself after this many seconds, whatever the client does
+# A dripping answer sends a byte every DRIP_SECONDS, far more often than the clients' read timeout (so only
+# the whole lookup's deadline can stop it), and ends by itself after 90 s, whatever the client does.
+DRIP_SECONDS = 0.1
+DRIP_BYTES = 900
 
 
 STOP = threading.Event()  # set after each test: a dripping answer never outlives its test
@@ -34,19 +37,19 @@ def _stop_dripping():
 
 
 def drip(_request):
-    """A server that answers at once, then sends its body one byte a second."""
+    """A server that answers at once, then sends its body one byte every DRIP_SECONDS."""
     def body():
         for _ in range(DRIP_BYTES):
             yield b" "
-            if STOP.wait(1.0):
+            if STOP.wait(DRIP_SECONDS):
                 return
         yield b"{}"
     return Response(body(), content_type="application/json")
 
 
-def test_a_server_sending_one_byte_a_second_is_cut_off_at_the_deadline(server):
+def test_a_server_sending_one_byte_at_a_time_is_cut_off_at_the_deadline(server):
     server.expect_request("/drip").respond_with_handler(drip)
-    client = HttpClient(UA, fast_policy(read_timeout=2.0, total_timeout=3.0, attempts=3))
+    client = HttpClient(UA, fast_policy(read_timeout=0.5, total_timeout=0.7, attempts=3))
     started = time.monotonic()
     got = client.get(server.url_for("/drip"))
     took = time.monotonic() - started
@@ -63,12 +66,12 @@ def test_an_answer_over_the_size_cap_is_dropped(server):
 
 def test_make_cite_ends_at_its_lookup_limit_in_one_line(project, server, capsys):
     """The limit comes from gate.yml; the lookup as a whole ends within it."""
-    (project / "gate.yml").write_text("limits:\n  lookup_seconds: 3\n")
+    (project / "gate.yml").write_text("limits:\n  lookup_seconds: 0.5\n")
     server.expect_request(f"/doi/api/handles/{CSL_DOI}").respond_with_handler(drip)
-    client = HttpClient(UA, fast_policy(read_timeout=2.0, attempts=4))
+    client = HttpClient(UA, fast_policy(read_timeout=0.5, attempts=4))
     started = time.monotonic()
     err = _refused(project, capsys, ["--doi", CSL_DOI], client, "could not reach the DOI services",
-                   "the lookup stopped at its time limit of 3 s (limits.lookup_seconds in gate.yml)")
+                   "the lookup stopped at its time limit of 0.5 s (limits.lookup_seconds in gate.yml)")
     assert time.monotonic() - started < 6, err
 
 

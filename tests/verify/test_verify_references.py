@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from verify_support import UA, SlowAnswer, fast_policy
+from verify_support import UA, FakeClock, SlowAnswer, fast_policy
 
 from medsite.core.diagnostics import Severity
 from medsite.lock.lockcheck import judge_doi, judge_pmid
@@ -119,12 +119,14 @@ def test_doi_unknown_to_crossref_exists_but_is_not_checked_further(fake, client,
     assert codes(judge_doi(item_of(check), "Data", "r.yaml", 1)) == ["VER011"]
 
 
-def test_doi_429_with_retry_after_then_found(fake, client, server):
+def test_doi_429_with_retry_after_then_found(fake, server):
     server.expect_oneshot_request("/doi/api/handles/10.1234/busy").respond_with_json(
         {"responseCode": 2, "message": "rate limited"}, status=429, headers={"Retry-After": "1"})
     fake.doi("10.1234/busy", "A trial")
-    check = check_doi("10.1234/busy", client, fake.services)
+    clock = FakeClock()  # the client's waits are recorded, not waited
+    check = check_doi("10.1234/busy", HttpClient(UA, fast_policy(), clock=clock, sleep=clock.sleep), fake.services)
     assert check.status == "ok"
+    assert clock.slept == [1.0]  # it waited as long as the server asked, once
     assert [r.path for r, _ in server.log].count("/doi/api/handles/10.1234/busy") == 2
 
 

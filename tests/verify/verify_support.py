@@ -51,19 +51,21 @@ def fast_policy(**overrides) -> Policy:
 
 
 class SlowAnswer:
-    """A handler that answers after `delay` seconds. `wait()` returns once every call has answered: the server logs
+    """A handler that answers after `delay` seconds, or at once when the test calls `wait()` (its client has given
+    up by then, so nobody reads that answer). `wait()` returns once every call has answered: the server logs
     a request only when its answer is done, so an answer still pending would land in the next test's log."""
 
     def __init__(self, delay: float = 1.0) -> None:
         self.delay = delay
         self.pending = 0
         self._changed = threading.Condition()
+        self._released = threading.Event()
 
     def __call__(self, request):
         with self._changed:
             self.pending += 1
         try:
-            time.sleep(self.delay)
+            self._released.wait(self.delay)
             return Response("{}", content_type="application/json")
         finally:
             with self._changed:
@@ -71,6 +73,7 @@ class SlowAnswer:
                 self._changed.notify_all()
 
     def wait(self, timeout: float = 10.0) -> None:
+        self._released.set()
         with self._changed:
             assert self._changed.wait_for(lambda: self.pending == 0, timeout), "the slow server never answered"
         time.sleep(0.1)  # the server appends to its log just after the handler returns

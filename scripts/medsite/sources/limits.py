@@ -46,9 +46,10 @@ class Limits:
     # (40 kB of '[' takes minutes). The sum of those reaches, in thousands of characters; a real
     # paragraph needs a few (a paragraph of 40 citations, about 2).
     bracket_reach_kchars: int = 4_000
-    engine_seconds: int = 600  # one engine run: `make site`'s build, and each `make serve` rebuild
-    gate_check_seconds: int = 120  # one gate check (the checks run one after another)
-    lookup_seconds: int = 30  # one `make cite` lookup, start to end, whatever the server sends
+    # Time limits may be decimals (0.5): a test, or a project that wants a hang cut short, needs no whole second.
+    engine_seconds: float = 600  # one engine run: `make site`'s build, and each `make serve` rebuild
+    gate_check_seconds: float = 120  # one gate check (the checks run one after another)
+    lookup_seconds: float = 30  # one `make cite` lookup, start to end, whatever the server sends
     lookup_response_kb: int = 2_048  # one `make cite` response
 
     @classmethod
@@ -61,11 +62,16 @@ class Limits:
         for name, value in settings.items():
             if name not in known:
                 problems.append(f"unknown limit '{name}' (use one of {', '.join(sorted(known))})")
-            elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                problems.append(f"limit '{name}' must be a positive whole number")
-            else:
+            elif _positive(value, decimal=name.endswith("_seconds")):
                 values[name] = value
+            else:
+                problems.append(f"limit '{name}' must be a positive {'number' if name.endswith('_seconds') else 'whole number'}")
         return cls(**values), problems
+
+
+def _positive(value, decimal: bool) -> bool:
+    kinds = (int, float) if decimal else int
+    return not isinstance(value, bool) and isinstance(value, kinds) and 0 < value < float("inf")
 
 
 DEFAULTS = asdict(Limits())
