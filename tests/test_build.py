@@ -1,4 +1,8 @@
-"""`make site`'s build script: bad input stops it with path:line and no traceback, and site/ keeps its last good build."""
+"""`make site`'s build script: bad input stops it with path:line and no traceback, and site/ keeps its last good build.
+
+Each test breaks one thing in conftest's small good project (our templates, hooks, includes and gate, a few short
+pages): what it checks does not depend on the real pages, and the small site builds in a third of the time.
+"""
 
 from __future__ import annotations
 
@@ -8,29 +12,29 @@ import shutil
 
 import pytest
 
-from conftest import assert_failed_and_kept, copy_project, mark_last_good, run_build
-from medsite.sources.pageurls import html_file
+from conftest import SMALL_KEYS, SMALL_PAGE, assert_failed_and_kept, mark_last_good, run_build, small_good_project
+from medsite.sources.pageurls import html_file, page_url
 from medsite.tools.review import comment
-from project_facts import editable_page, line_of, misspelt
 
-PAGE = editable_page()  # a condition page citing two works, with a ## heading
-KEY = PAGE.cites[0].key  # the first work it cites
-TYPO = misspelt(KEY)  # one letter off, and closest to KEY
+PAGE = SMALL_PAGE  # a condition page citing two works, with a ## heading
+URI = PAGE.removeprefix("docs/")
+KEY = SMALL_KEYS[0]  # the first work it cites
+TYPO = KEY[:-1] + "1"  # one letter off, and closest to KEY
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
 
 @pytest.fixture()
-def project(tmp_path, built_project):
-    """The real project as `make site` left it (built once per session), copied for one test to break."""
+def project(tmp_path, small_built_project):
+    """The small project as `make site` left it (built once per session), copied for one test to break."""
     root = tmp_path / "project"
-    shutil.copytree(built_project, root, symlinks=True)  # site/ is a relative link to the published build
+    shutil.copytree(small_built_project, root, symlinks=True)  # site/ is a relative link to the published build
     assert (root / "site" / "index.html").is_file()
     mark_last_good(root)
     return root
 
 
-def page_with(root, old: str, new: str, rel: str = PAGE.rel) -> int:
+def page_with(root, old: str, new: str, rel: str = PAGE) -> int:
     """Replace text in a page; return the line where the new text starts."""
     path = root / rel
     text = path.read_text()
@@ -39,11 +43,16 @@ def page_with(root, old: str, new: str, rel: str = PAGE.rel) -> int:
     return text[: text.index(old)].count("\n") + 1 + (len(new) - len(new.lstrip("\n")))
 
 
+def line_of(root, text: str, rel: str = PAGE) -> int:
+    """The first line of the page that holds `text`."""
+    return next(n for n, line in enumerate((root / rel).read_text().splitlines(), 1) if text in line)
+
+
 def test_unknown_citation_key_fails_with_file_and_line(project):
     line = page_with(project, f"@{KEY}", f"@{TYPO}")
-    assert line == PAGE.cites[0].line
+    assert line == line_of(project, f"[@{TYPO}]")
     result = run_build(project)
-    assert_failed_and_kept(result, project, f"{PAGE.rel}:{line}:")
+    assert_failed_and_kept(result, project, f"{PAGE}:{line}:")
     assert f"REF001 unknown citation key '{TYPO}' (did you mean '{KEY}'?)" in result.stdout
 
 
@@ -55,27 +64,27 @@ def test_malformed_bibliography_fails_with_line(project):
 
 def test_broken_front_matter_fails_with_line(project):
     line = page_with(project, "page_type: condition", "page_type: [condition")
-    assert line == line_of(PAGE, "page_type:")
+    assert line == line_of(project, "page_type:")
     # The YAML parser notices the unclosed '[' where the next key starts: the line after.
-    assert_failed_and_kept(run_build(project), project, f"{PAGE.rel}:{line + 1}: META001 YAML does not parse")
+    assert_failed_and_kept(run_build(project), project, f"{PAGE}:{line + 1}: META001 YAML does not parse")
 
 
 def test_missing_snippet_is_a_diagnostic_not_a_traceback(project):
     line = page_with(project, "\n## ", '\n--8<-- "no-such-file.md"\n\n## ')
-    assert_failed_and_kept(run_build(project), project, f"{PAGE.rel}:{line}: META010 snippet 'no-such-file.md'")
+    assert_failed_and_kept(run_build(project), project, f"{PAGE}:{line}: META010 snippet 'no-such-file.md'")
 
 
 def test_broken_internal_link_fails(project):
-    line = page_with(project, "\n## ", "\nSee [types](types.md#no-such-anchor).\n\n## ")
-    assert_failed_and_kept(run_build(project), project, f"{PAGE.rel}:{line}: LNK002")
+    line = page_with(project, "\n## ", "\nSee [what MS is](about-ms/what-is-ms.md#no-such-anchor).\n\n## ")
+    assert_failed_and_kept(run_build(project), project, f"{PAGE}:{line}: LNK002")
 
 
 def test_a_broken_link_and_a_broken_anchor_are_one_report_each_in_every_count(project, tmp_path):
     """MkDocs' log and the gate's link check both see each mistake: it is reported once, at the
     Markdown line, and the summary line, the job summary and the pull-request comment count 2 errors."""
-    here = posixpath.basename(PAGE.uri)
+    here = posixpath.basename(URI)
     line = page_with(project, "\n## ", f"\nSee [a page](no-such-page.md).\n\nSee [a part]({here}#no-such-anchor).\n\n## ")
-    at = {"LNK001": f"{PAGE.rel}:{line}", "LNK002": f"{PAGE.rel}:{line + 2}"}
+    at = {"LNK001": f"{PAGE}:{line}", "LNK002": f"{PAGE}:{line + 2}"}
     summary, json_file = tmp_path / "summary.md", tmp_path / "gate.json"
     result = run_build(project, "--summary", str(summary), "--json-file", str(json_file))
     assert_failed_and_kept(result, project, f"{at['LNK001']}: LNK001 link 'no-such-page.md'")
@@ -111,9 +120,9 @@ def test_a_bad_setting_is_json_with_format_json(project, rel, added, message):
 
 
 def test_authors_footnotes_and_citations_share_reading_order(project):
-    first, second = PAGE.cited_keys[:2]
-    (project / PAGE.rel).write_text(
-        (project / PAGE.rel).read_text().replace(
+    first, second = SMALL_KEYS[:2]
+    (project / PAGE).write_text(
+        (project / PAGE).read_text().replace(
             "\n## ",
             f"\nA claim [@{second}] and an aside[^aside].\n\n!!! note \"Box\"\n    Inside a box [@{first}].\n\n"
             "[^aside]: The editor's own note.\n\n## ",
@@ -122,7 +131,7 @@ def test_authors_footnotes_and_citations_share_reading_order(project):
     )
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
-    html = (project / "site" / html_file(PAGE.uri)).read_text()
+    html = (project / "site" / html_file(URI)).read_text()
     from selectolax.lexbor import LexborHTMLParser
 
     refs = LexborHTMLParser(html).css("article a.footnote-ref")
@@ -141,7 +150,7 @@ def test_serve_shows_unknown_key_with_file_and_line_and_keeps_serving(tmp_path):
     import time
     import urllib.request
 
-    root = copy_project(tmp_path)
+    root = small_good_project(tmp_path)
     line = page_with(root, f"@{KEY}", f"@{TYPO}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -157,13 +166,13 @@ def test_serve_shows_unknown_key_with_file_and_line_and_keeps_serving(tmp_path):
             output.append(text)
             if "Serving on" in text:
                 break
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{PAGE.url}", timeout=10) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page_url(URI)}", timeout=10) as response:
             assert response.status == 200
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     log = "".join(output)
-    assert f"{PAGE.rel}:{line}:" in log and f"REF001 unknown citation key '{TYPO}'" in log, log
+    assert f"{PAGE}:{line}:" in log and f"REF001 unknown citation key '{TYPO}'" in log, log
 
 
 def test_broken_mkdocs_yml_fails_cleanly(project):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 from medsite.markdown import citations
 from medsite.markdown.citeformat import Formatter
 from medsite.sources import bibliography
@@ -81,7 +81,6 @@ def test_a_cache_file_inside_the_project_is_never_read(tmp_path, monkeypatch):
     """A pull request could add one: the build must not show what it says as a work's reference."""
     import markdown
 
-    from conftest import copy_project
     from medsite.markdown.citeformat import _signature
     from medsite.markdown.extensions import sitedata
     from medsite.markdown.extensions.citations import CitationsExtension

@@ -1,17 +1,22 @@
 """Quiet when all is well: a clean build prints a few lines; a new unverified source still has its own line;
---verbose shows everything; JSON stays JSON when the build fails; `make check` refuses a stale site/."""
+--verbose shows everything; JSON stays JSON when the build fails; `make check` refuses a stale site/.
+
+Only the first test builds the real site (it is about what the real site prints); the others build conftest's
+small good project, citing a dozen fictitious works, none of them verified online but the first.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, SMALL_KEYS, copy_project, run_build, small_good_project
 from medsite.core.diagnostics import Diagnostic, Severity
 from medsite.gate.quiet_warnings import fold_unverified
 from medsite.lock.ids import normalize_doi
@@ -31,23 +36,46 @@ def git(root, *args):
     subprocess.run(["git", *args], cwd=root, env=GIT_ENV, check=True, capture_output=True)
 
 
-# One source verified once, so the lock file records a last verification (an empty lock has none,
-# and then every unverified source is summarised alike).
-_ONCE = entry_with("DOI")
-ONCE_VERIFIED = {"version": 1, "items": [{"kind": "doi", "id": normalize_doi(_ONCE.doi), "checked": "2026-11-25",
-                                          "status": "ok", "evidence": {}, "sources": [f"docs/references.yaml#{_ONCE.id}"]}]}
+
+
+def verified_once(doi: str, key: str) -> dict:
+    """A lock file that records one source verified once, so it has a last verification (an empty lock has
+    none, and then every unverified source is summarised alike)."""
+    return {"version": 1, "items": [{"kind": "doi", "id": normalize_doi(doi), "checked": "2026-11-25",
+                                     "status": "ok", "evidence": {}, "sources": [f"docs/references.yaml#{key}"]}]}
+
+
+WORKS = SMALL_KEYS + tuple(f"study{year}" for year in range(2001, 2011))  # a dozen: more than 10 to list
+
+
+def small(tmp_path, lock: dict, history: bool = True):
+    """The small project citing WORKS, with this lock file, committed (as a clone of the repository is) or not."""
+    root = small_good_project(tmp_path, keys=WORKS)
+    (root / "verification.lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    if history:
+        git(root, "init", "-q")
+        git(root, "add", ".")
+        git(root, "commit", "-qm", "snapshot")
+    return root
 
 
 @pytest.fixture
-def project(tmp_path):
+def real_project(tmp_path):
     """A copy of the real project, committed, as a clone of the repository is."""
     (tmp_path / "project").mkdir()
     root = copy_project(tmp_path / "project")
-    (root / "verification.lock.json").write_text(json.dumps(ONCE_VERIFIED), encoding="utf-8")
+    once = entry_with("DOI")
+    (root / "verification.lock.json").write_text(json.dumps(verified_once(once.doi, once.id)), encoding="utf-8")
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-qm", "snapshot")
     return root
+
+
+@pytest.fixture
+def project(tmp_path):
+    """The small project, its first work verified once, committed."""
+    return small(tmp_path, verified_once(f"10.5555/{WORKS[0]}", WORKS[0]))
 
 
 def lines(result) -> list[str]:
@@ -61,8 +89,8 @@ def add_new_entry(root):
     return new.splitlines().index("  DOI: 10.1234/added.after") + 1
 
 
-def test_a_clean_build_of_the_real_site_prints_a_few_lines(project):
-    result = run_build(project)
+def test_a_clean_build_of_the_real_site_prints_a_few_lines(real_project):
+    result = run_build(real_project)
     assert result.returncode == 0, result.stdout + result.stderr
     out = lines(result)
     assert len(out) <= 4, out
@@ -92,18 +120,15 @@ def test_a_source_added_after_the_last_verification_keeps_its_own_line(project):
 
 def test_an_empty_lock_summarises_every_unverified_source_even_a_new_one(tmp_path):
     """Before the first verification there is no "after": one line for all, new sources included."""
-    (tmp_path / "project").mkdir()
-    root = copy_project(tmp_path / "project")
-    (root / "verification.lock.json").write_text(json.dumps({"version": 1, "items": []}), encoding="utf-8")
-    git(root, "init", "-q")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "snapshot")
+    root = small(tmp_path, {"version": 1, "items": []})
     add_new_entry(root)
     out = lines(run_build(root))
     assert sum("VER020" in entry for entry in out) == 1
 
 
 def test_undisclosed_offer_facts_are_one_line_unless_verbose(project):
+    (project / "data").mkdir()
+    shutil.copy2(ROOT / "data" / "clinic-offer.yaml", project / "data" / "clinic-offer.yaml")  # the real offer file
     quiet = [line for line in lines(run_build(project)) if "OFFER001" in line]
     loud = [line for line in lines(run_build(project, "--verbose")) if "OFFER001" in line]
     assert len(quiet) == 1 and len(loud) > 1
@@ -111,7 +136,7 @@ def test_undisclosed_offer_facts_are_one_line_unless_verbose(project):
 
 
 def test_without_git_history_every_unverified_source_is_summarised(tmp_path):
-    root = copy_project(tmp_path)
+    root = small(tmp_path, verified_once(f"10.5555/{WORKS[0]}", WORKS[0]), history=False)
     add_new_entry(root)
     out = lines(run_build(root))
     assert sum("VER020" in entry for entry in out) == 1

@@ -1,5 +1,8 @@
-"""Publishing is atomic and locked: real builds of a copied project, run together, interrupted with real signals,
+"""Publishing is atomic and locked: real builds of a small project, run together, interrupted with real signals,
 and started on every leftover state, while a poller reads site/ as a web server would.
+
+None of it depends on the real pages: the project is conftest's small good project (our templates, hooks,
+includes and gate, a few short pages), whose every page carries the CSP meta tag our templates write.
 
 Interrupts at exact publishing steps use the build's one test hook, MEDSITE_BUILD_STOP_AT=<step>: the
 build stops itself (SIGSTOP) there, the test sends the real signal and continues it.
@@ -19,7 +22,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import PROJECT_PARTS, ROOT, copy_project, run_build
+from conftest import run_build, small_good_project
 from medsite.build import publish
 from medsite.build.publish import GATED
 
@@ -34,9 +37,9 @@ DROP_ROOT_POWERS = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search
 
 
 @pytest.fixture(scope="module")
-def good_site(site) -> Path:
-    """The real site, built once for the session; copied into each test's project."""
-    return Path(os.path.realpath(site))
+def good_site(small_built_project) -> Path:
+    """The small project's published build, built once for the session; copied into each test's project."""
+    return Path(os.path.realpath(small_built_project / "site"))
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +48,12 @@ def pages(good_site) -> int:
 
 
 def new_project(tmp_path: Path) -> Path:
-    (tmp_path / "project").mkdir()
-    return copy_project(tmp_path / "project")
+    """A small project like the one good_site was built from: a build of it publishes as many pages."""
+    return small_good_project(tmp_path)
 
 
 def published_project(tmp_path: Path, good_site: Path) -> Path:
-    """A copy of the project whose site/ is a published build, as `make site` leaves it."""
+    """A project whose site/ is a published build, as `make site` leaves it."""
     root = new_project(tmp_path)
     shutil.copytree(good_site, root / ".site-builds" / SEED)
     (root / ".site-builds" / f"{SEED}.gated").write_text("gated\n")  # the gate passed it (publish.GATED)
@@ -227,8 +230,9 @@ def test_interrupts_at_any_point_leave_a_complete_site_and_the_next_build_recove
     site = root / "site"
     with Poller(root, pages) as poller:
         # Real signals at times spread over recovery, MkDocs and the gate, counted from when the build holds
-        # the lock (where they land varies with the machine; the outcome may not).
-        for signum, delay in ((signal.SIGINT, 0.0), (signal.SIGKILL, 0.5), (signal.SIGTERM, 1.0)):
+        # the lock (the small site's build ends about 1 s after; where they land varies with the machine, the
+        # outcome may not).
+        for signum, delay in ((signal.SIGINT, 0.0), (signal.SIGKILL, 0.25), (signal.SIGTERM, 0.5)):
             before = Path(os.path.realpath(site))
             proc = start_build(root)
             wait_until(lambda proc=proc: holds_lock(root, proc), "the build to take the lock")
@@ -282,20 +286,22 @@ def test_interrupts_at_any_point_leave_a_complete_site_and_the_next_build_recove
 @pytest.mark.parametrize("signum, name", [(signal.SIGINT, "Ctrl-C"), (signal.SIGTERM, "SIGTERM")])
 def test_a_signal_while_the_build_starts_is_one_line(tmp_path, signum, name):
     root = new_project(tmp_path)
+    parts = sorted(p.name for p in root.iterdir())
     proc = stop_at(root, "starting")  # its modules not yet loaded, nothing locked or written
     proc.send_signal(signum)
     proc.send_signal(signal.SIGCONT)
     result = finish(proc)
     assert result.returncode == 128 + signum
     assert (result.stdout, result.stderr) == ("", f"site: stopped by {name} before the build started; nothing was changed\n")
-    copied = [part for part in PROJECT_PARTS if (ROOT / part).exists()] + ["verification.lock.json"]
-    assert sorted(p.name for p in root.iterdir()) == sorted(copied)  # nothing made: no site, no builds folder
+    assert sorted(p.name for p in root.iterdir()) == parts  # nothing made: no site, no builds folder
 
 
 def test_a_site_folder_not_built_by_make_site_is_set_aside_never_published(tmp_path, good_site, pages):
     """A real site/ folder (an old build, or anything committed or copied there) was never gated by this
     build: it is moved aside whole, never adopted as a build, and site/ only ever shows a gated build."""
-    root = with_broken_config(new_project(tmp_path))
+    root = new_project(tmp_path)
+    good_config = (root / "mkdocs.yml").read_text()
+    with_broken_config(root)
     shutil.copytree(good_site, root / "site")
     (root / "site" / "planted.html").write_text("<p>never gated</p><script>alert(1)</script>")
     result = run_build(root)
@@ -307,7 +313,7 @@ def test_a_site_folder_not_built_by_make_site_is_set_aside_never_published(tmp_p
     [kept] = [p for p in (root / ".site-builds").iterdir() if p.name.startswith("unchecked-")]
     assert (kept / "planted.html").is_file() and count_html(kept) == pages + 1  # nothing lost
     # The next good build publishes its own gated folder; the set-aside one stays out of site/ and of the rollbacks.
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "mkdocs.yml").write_text(good_config)
     published_line(run_build(root), pages)
     assert site_faults(root, pages) == [] and not (root / "site" / "planted.html").exists()
     assert kept.is_dir() and kept.name not in os.readlink(root / "site")
