@@ -259,6 +259,8 @@ def github():
 def pytest_unconfigure(config):
     if _OWN_CACHE:  # the process that made the run's reference cache (the controller under xdist)
         shutil.rmtree(_OWN_CACHE, ignore_errors=True)
+
+
 # --- A small good site, for tests about building, publishing and reporting rather than the real pages -----
 # small_project with one condition page that cites every work of a fictitious bibliography (10.5555 is
 # Crossref's test DOI prefix) and has a ## heading: it builds and passes the gate in about a third of the
