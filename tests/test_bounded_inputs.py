@@ -4,11 +4,16 @@ Builds run in a subprocess with a 60 s timeout, so a regression (an alias bomb
 expanded again) fails the test instead of hanging it. Plus the faults found by
 the security probe: duplicate heading ids, third-party images, indented code,
 citations in headings, bibliography faults, `[@key.]` lines and a byte-order mark.
+
+The builds break conftest's small good project (our templates, hooks, includes and gate, a few short pages):
+what they check does not depend on the real pages, and the small site builds in a third of the time.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,18 +23,20 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, assert_failed_and_kept, copy_project, mark_last_good, stand_in_build
-from medsite.sources.pageurls import html_file, url_file
-from project_facts import editable_page, first, person_authored_article, references_page, relative
+from conftest import ROOT, SMALL_KEYS, SMALL_PAGE, assert_failed_and_kept, mark_last_good, small_page
+from medsite.markdown import referencespage
+from medsite.sources.pageurls import page_url, url_file
+from project_facts import first, relative
 from test_gate import BIB, BODY, diagnose, line_of, page
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
-SOURCE = editable_page()  # a condition page citing two works, with a ## heading
-PAGE = SOURCE.rel
-HTML = f"site/{html_file(SOURCE.uri)}"
-KEY = SOURCE.cited_keys[0]
-ARTICLE = person_authored_article()  # an entry whose author list the tests rewrite
+PAGE = SMALL_PAGE  # a condition page citing two works, with a ## heading
+URI = PAGE.removeprefix("docs/")
+URL = page_url(URI)
+HTML = f"site/{url_file(URL)}"
+KEY = SMALL_KEYS[0]  # a work the page cites
+ARTICLE = SMALL_KEYS[1]  # an entry whose author list the tests rewrite (each small work is person-authored)
 FIGURE = first(sorted((ROOT / "docs" / "assets" / "figures").glob("*.svg")), "figure in docs/assets/figures")
 
 
@@ -72,9 +79,11 @@ def build(root: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture()
-def project(tmp_path):
-    root = copy_project(tmp_path)
-    stand_in_build(root)
+def project(tmp_path, small_built_project):
+    """The small project as `make site` left it (built once per session), copied for one test to break."""
+    root = tmp_path / "project"
+    shutil.copytree(small_built_project, root, symlinks=True)  # site/ is a relative link to the published build
+    assert (root / "site" / "index.html").is_file()
     mark_last_good(root)
     return root
 
@@ -186,7 +195,7 @@ def passes(result):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def html_of(root: Path, url: str = SOURCE.url) -> str:
+def html_of(root: Path, url: str = URL) -> str:
     return (root / "site" / url_file(url)).read_text(encoding="utf-8")
 
 
@@ -212,7 +221,7 @@ def test_image_from_another_host_is_an_error(project, src):
 
 
 def test_image_from_our_own_assets_passes(project):
-    src = relative(SOURCE.uri, f"assets/figures/{FIGURE.name}")
+    src = relative(URI, f"assets/figures/{FIGURE.name}")  # the small project has the real docs/assets
     add_to_page(project, f'<figure markdown>\n![A drawing from our figures]({src})\n'
                          "<figcaption>Drawing: editorial team. Licence: CC BY 4.0.</figcaption>\n</figure>\n")
     passes(build(project))
@@ -237,14 +246,28 @@ def test_indented_code_is_code_for_the_gate_and_the_citation_step(project):
     assert "A second paragraph of the item<sup" in html
 
 
+def add_references_page(root: Path) -> str:
+    """A References page as the real site has one (its body holds the marker the citations step expands into
+    every cited work with links back to where it is cited), in the navigation; return its URL."""
+    (root / "docs/references.md").write_text(small_page(f"Every work cited on this site.\n\n{referencespage.MARKER}",
+                                                        "References", "about"), encoding="utf-8")
+    insert_after(root / "mkdocs.yml", "- Home: index.md", "- References: references.md\n")
+    return page_url("references.md")
+
+
+def title_of(root: Path) -> str:
+    return re.search(r"^title: (.+)$", (root / PAGE).read_text(encoding="utf-8"), re.M).group(1)
+
+
 def test_citation_in_a_heading_keeps_the_references_page_anchor(project):
+    references_url = add_references_page(project)
     add_to_page(project, f"## Vitamin D and sunlight [@{KEY}]\n\nMore on this topic [@{KEY}].\n")
     passes(build(project))  # the gate's LNK002 would catch a backlink to a missing anchor
     assert 'id="vitamin-d-and-sunlight"' in html_of(project)
-    references = html_of(project, references_page().url)
-    assert f'{SOURCE.url}#vitamin-d-and-sunlight"' in references
+    references = html_of(project, references_url)
+    assert f'{URL}#vitamin-d-and-sunlight"' in references
     labels = {a.text() for a in LexborHTMLParser(references).css("a")}  # text: the glossary may wrap words in <abbr>
-    assert f"{SOURCE.meta.title}: Vitamin D and sunlight" in labels
+    assert f"{title_of(project)}: Vitamin D and sunlight" in labels
 
 
 def test_malformed_bibliography_entry_is_blamed_on_the_bibliography(project):
@@ -296,10 +319,10 @@ def test_byte_order_mark_is_accepted_like_mkdocs_does(tmp_path):
 
 
 def test_byte_order_mark_page_builds_with_its_front_matter(project):
-    path = project / PAGE
+    path, title = project / PAGE, title_of(project)
     path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
     passes(build(project))
-    assert f"<title>{escape(SOURCE.meta.title, quote=False)}" in html_of(project)
+    assert f"<title>{escape(title, quote=False)}" in html_of(project)
 
 
 def test_indented_lines_inside_raw_html_are_not_code(tmp_path):
