@@ -1,5 +1,8 @@
 """`make bench` runs every step and prints every row, at its smallest sizes (timings are not asserted:
-the machine is shared); a step whose build fails prints one line and the steps after it still run."""
+the machine is shared); a step whose build fails prints one line and the steps after it still run.
+
+The rows of the real site run on the smallest synthetic project (BENCH_REAL_PROJECT): the same code on a
+small but complete site, without the minute that timing the real site's builds would take."""
 
 from __future__ import annotations
 
@@ -18,14 +21,14 @@ from medsite.tools.bench import citations_scale, steps, synth
 pytestmark = pytest.mark.slow  # builds sites with MkDocs and Zensical: left out of `make test-fast`
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALLEST = {"BENCH_SIZES": "5", "BENCH_RUNS": "1", "BENCH_ENGINE_SIZES": "5", "BENCH_CITATIONS": "10",
+SMALLEST = {"BENCH_SIZES": "1", "BENCH_RUNS": "1", "BENCH_ENGINE_SIZES": "1", "BENCH_CITATIONS": "10",
             "BENCH_VERIFY_ITEMS": "10"}
 # One line each, in this order (the module's docstring lists them).
 ROWS = [
     r"real-site bare_s=",
     r"serve-rebuild bare_s=",
-    r"pages=5 build_s=",
-    r"  build-steps pages=5 bare_s=",
+    r"pages=1 build_s=",
+    r"  build-steps pages=1 bare_s=",
     r"engines site=real pages=\d+ engine=mkdocs ",
     r"engines site=real pages=\d+ engine=zensical ",
     r"engines site=synthetic pages=\d+ engine=mkdocs ",
@@ -37,8 +40,9 @@ ROWS = [
 FIELD = re.compile(r"(\w+)=(\S+)")
 
 
-def test_bench_at_its_smallest_sizes_prints_every_row_with_numbers():
-    env = {**os.environ, **SMALLEST, "PYTHONPATH": str(ROOT / "scripts")}
+def test_bench_at_its_smallest_sizes_prints_every_row_with_numbers(tmp_path):
+    small = synth.make_site(ROOT, tmp_path / "small", 1)  # one page, the stubs the templates link to, the real theme
+    env = {**os.environ, **SMALLEST, "BENCH_REAL_PROJECT": str(small), "PYTHONPATH": str(ROOT / "scripts")}
     result = subprocess.run([sys.executable, "-m", "medsite.tools.bench"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=600)
     out = result.stdout
@@ -56,8 +60,9 @@ def test_bench_at_its_smallest_sizes_prints_every_row_with_numbers():
 
 
 def test_a_failed_build_is_one_line_and_the_next_step_still_runs(tmp_path, capsys):
-    # What stopped `make bench` before: a copy of the project without the clinic's offer file (OFFER002).
-    root = synth.copy_project(ROOT, tmp_path / "project")
+    # What stopped `make bench` before: a project without the clinic's offer file (OFFER002); the smallest
+    # synthetic one reads that file as the real one does.
+    root = synth.make_site(ROOT, tmp_path / "project", 1)
     shutil.rmtree(root / "data")
     failed: list[str] = []
     steps.step("citations-on-one-page", lambda: citations_scale.run(root, (10,)), failed)
@@ -75,3 +80,12 @@ def test_the_copy_of_the_project_has_what_a_checkout_has(tmp_path):
     missing = [path for path in tracked if path and (ROOT / path).exists() and not (copy / path).exists()]
     assert not missing, missing
     assert not (copy / ".venv").exists() and not (copy / ".git").exists()
+
+
+def test_a_folder_that_is_not_a_project_is_named_without_a_traceback(tmp_path):
+    env = {**os.environ, "BENCH_REAL_PROJECT": str(tmp_path), "PYTHONPATH": str(ROOT / "scripts")}
+    result = subprocess.run([sys.executable, "-m", "medsite.tools.bench"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1 and result.stdout == "", result.stdout
+    assert f"BENCH_REAL_PROJECT={tmp_path}: no mkdocs.yml and docs/ there; fix:" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -45,6 +45,15 @@ def contrast_ratio(fg, bg) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+THEME_RUNNING = "document.documentElement.classList.contains('js')"  # the theme's bundle swaps no-js for js as it starts
+# Resolves once the page has drawn a frame and run a task after it, by when what a reader's action queued has
+# run (a javascript: link runs in a task of its own; the theme's script fetches as it starts), and then fetched
+# from its own site: a context's route handler passes that request after any the page made before it, so by
+# then the test has seen those requests (and any dialog). An event to wait for, instead of a fixed time.
+SETTLED = """() => new Promise((done) => requestAnimationFrame(() => setTimeout(
+  () => fetch(location.href, {method: 'HEAD', cache: 'no-store'}).then(done, done), 0)))"""
+
+
 def wait_until(page, expression: str, *, timeout: float = 3.0, interval: float = 0.05):
     """Poll a JavaScript expression until it is truthy.
 

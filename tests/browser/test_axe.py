@@ -1,64 +1,34 @@
-"""Accessibility: axe-core finds no WCAG 2.2 A/AA violation on any page, in either palette.
+"""Accessibility: axe-core finds no WCAG 2.2 A/AA violation on any page, in either palette, at either width.
 
-axe-core comes from node_modules (pinned in package.json; `make node`). It is
-injected with ``page.evaluate(source)``, which runs through the DevTools
-protocol: the page's CSP governs neither that nor axe, so the pages are tested
-with their real policy on (no ``bypass_csp``), and ``add_script_tag`` (an
-inline <script> the CSP would rightly block) is not needed.
+The four combinations of palette (light, dark) and width (desktop, mobile) are split over three files,
+so that both xdist workers share them (`--dist loadfile` runs a file whole on one worker):
+- every page, light at desktop width (here) and dark at mobile width (test_axe_dark_mobile.py);
+- dark at desktop width and light at mobile width on a sample (test_axe_other_combinations.py): one page
+  of each template and page type (home, 404, References, the first page of each page_type) and, beyond
+  those, pages until every kind of element the site has anywhere (tag and classes) is on one of them.
 
-Besides the WCAG tags, ``aria-dialog-name`` (tagged best-practice in axe, but
-counted by Lighthouse, and broken in stock Material's search) is switched on;
-test_search.py runs axe on the open search dialog.
+Why that finds what four full scans found: the palette changes only colours (Material swaps its colour
+variables under data-md-color-scheme), the width only the layout (which furniture shows, how text wraps,
+how big targets are). Each page is scanned in both palettes and at both widths, so its content is checked
+for contrast in each palette and for layout at each width. What only the two sampled combinations could
+add is an element in one palette that shows at one width only: the desktop sidebars and tabs in dark, the
+mobile header and menu button in light. Those come from the templates every page shares, and the sample
+has every template and every kind of element, in both of those combinations. How axe is run, and where
+its time goes: axe_scan.py.
 """
 
 from __future__ import annotations
 
 import json
 
-import pytest
+from .axe_scan import axe_violations, scan
+from .support import DESKTOP
 
-from .support import DESKTOP, MOBILE
-
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-EXTRA_RULES = ["aria-dialog-name"]
 AXE_FIXTURE = "/__fixtures__/inaccessible.html"
 
-RUN_AXE = """async ([tags, extra]) => {
-  const rules = Object.fromEntries(extra.map((id) => [id, {enabled: true}]));
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, rules, resultTypes: ['violations']});
-  return result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(1, 3).join(' ').trim()),
-  }));
-}"""
 
-
-def axe_violations(tab, axe_source: str) -> list[dict]:
-    if not tab.page.evaluate("typeof window.axe !== 'undefined'"):
-        tab.page.evaluate(axe_source)
-    return tab.page.evaluate(RUN_AXE, [TAGS, EXTRA_RULES])
-
-
-def scan_all(tab, pages, axe_source) -> list[str]:
-    problems = []
-    for path in pages:
-        tab.goto(path)
-        for v in axe_violations(tab, axe_source):
-            problems.append(f"/{path}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"]))
-    return problems
-
-
-@pytest.mark.parametrize(
-    ("scheme", "viewport"),
-    [("light", DESKTOP), ("dark", DESKTOP), ("light", MOBILE), ("dark", MOBILE)],
-    ids=["light-desktop", "dark-desktop", "light-mobile", "dark-mobile"],
-)
-def test_no_wcag_violations(open_tab, site_pages, axe_source, scheme, viewport):
-    tab = open_tab(color_scheme=scheme, viewport=viewport)
-    tab.goto("")
-    expected = {"light": "default", "dark": "slate"}[scheme]
-    assert tab.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
-    problems = scan_all(tab, site_pages, axe_source)
+def test_every_page_light_at_desktop_width(open_tab, site_pages, axe_source):
+    problems = scan(open_tab, "light", DESKTOP, site_pages, axe_source)
     assert not problems, "\n".join(problems)
 
 

@@ -7,26 +7,51 @@ the pages never try one. test_csp.py checks the policy itself.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from .support import search
+from .support import SETTLED, THEME_RUNNING, search, wait_until
 
 EXTERNAL_FIXTURE = "/__fixtures__/external-image.html"
+SCROLL_TO_END = """() => {
+  scrollTo(0, document.scrollingElement.scrollHeight);
+  // A page that scrolled loads the theme's script (partials/theme-loader.html); a short one (404) does not.
+  return scrollY > 0 && !!document.querySelector('script[type="text/x-on-first-interaction"]');
+}"""
 
 
-def visit_like_a_reader(tab, path: str) -> None:
-    """Load a page, scroll to the end (lazy images load then) and let the network go quiet."""
+def open_requests(tab) -> set:
+    """The page's requests not yet finished or failed, kept up to date from Playwright's events."""
+    pending: set = set()
+    tab.page.on("request", lambda request: pending.add(request))
+    tab.page.on("requestfinished", lambda request: pending.discard(request))
+    tab.page.on("requestfailed", lambda request: pending.discard(request))
+    return pending
+
+
+def visit_like_a_reader(tab, path: str, pending: set) -> None:
+    """Load a page and scroll to the end, as a reader does; wait until the theme's script, which the scroll
+    loads, has run, what it queued has run too, and the page has no request open. (Events, not the half
+    second of quiet that Playwright's "networkidle" waits for on every page.)"""
     tab.goto(path, wait="load", expect_status=200)
-    tab.page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
-    tab.page.wait_for_load_state("networkidle")
+    if tab.page.evaluate(SCROLL_TO_END):
+        wait_until(tab.page, THEME_RUNNING, timeout=10)
+    tab.page.evaluate(SETTLED)
+    deadline = time.monotonic() + 10
+    while pending:  # requests the page made before SETTLED's own, still loading
+        assert time.monotonic() < deadline, f"/{path}: requests still open after 10 s: {[r.url for r in pending]}"
+        time.sleep(0.01)
+        tab.page.evaluate("0")  # a round trip, during which Playwright delivers the page's request events
 
 
 def test_no_request_to_any_other_host_and_no_console_errors(open_tab, site_pages):
     tab = open_tab(bypass_csp=True)
+    pending = open_requests(tab)
     problems = []
     for path in site_pages:
         before = len(tab.recorder.foreign)
-        visit_like_a_reader(tab, path)
+        visit_like_a_reader(tab, path, pending)
         problems += [f"/{path}: request to {url}" for url in tab.recorder.foreign[before:]]
         problems += [f"/{path}: {msg}" for msg in tab.console.messages]
     assert not problems, "\n".join(problems)
@@ -54,7 +79,7 @@ def test_the_checks_catch_an_external_request_and_a_console_error(open_tab, fixt
         b"<script>console.error('fixture error')</script>",
     )
     tab = open_tab(bypass_csp=True)
-    visit_like_a_reader(tab, EXTERNAL_FIXTURE.lstrip("/"))
+    visit_like_a_reader(tab, EXTERNAL_FIXTURE.lstrip("/"), open_requests(tab))
     assert tab.recorder.foreign == ["https://tracker.example.invalid/pixel.gif"]
     assert any("fixture error" in m for m in tab.console.messages)
 

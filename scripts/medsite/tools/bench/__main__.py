@@ -13,8 +13,11 @@ Lines printed:
   bench-failed step=NAME: why                                             (a step whose build failed; the rest still run)
 Set BENCH_SIZES=100,1000 to choose synthetic sizes, BENCH_RUNS for repeats,
 BENCH_CITATIONS=1000,2000,5000 for the citation counts, BENCH_ENGINE_SIZES and BENCH_ENGINES for
-medsite.tools.bench.engines, BENCH_VERIFY_ITEMS=300 for the verification run. The smallest sizes
-(tests/test_bench.py) run every step in about a minute. Exit status 1 if any step failed.
+medsite.tools.bench.engines, BENCH_VERIFY_ITEMS=300 for the verification run.
+BENCH_REAL_PROJECT=/path/to/project runs the rows of the real site (real-site, serve-rebuild, engines site=real,
+citations-on-one-page) on a copy of that project folder instead of this checkout: the same code on another
+site. tests/test_bench.py names the smallest synthetic project (medsite.tools.bench.synth.make_site) and the
+smallest sizes, so every step runs in well under a minute. Exit status 1 if any step failed.
 """
 
 from __future__ import annotations
@@ -89,7 +92,7 @@ def serve_rebuild(project: Path, config: Path) -> float:
                 times.append(float(m.group(1)))
                 if len(times) == 1:
                     time.sleep(1)  # let the file watcher start
-                    page = project / "docs/about-ms/causes.md"
+                    page = synth.page_to_edit(project)
                     page.write_text(page.read_text() + "\n")
     finally:
         proc.terminate()
@@ -128,10 +131,11 @@ def verify() -> None:
 def main() -> int:
     sizes = _numbers("BENCH_SIZES", "100,1000,5000")
     runs = int(os.environ.get("BENCH_RUNS", "3"))
+    real = synth.real_project(ROOT)
     failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="medsite-bench-") as tmp:
         work = Path(tmp)
-        project = synth.copy_project(ROOT, work / "real")
+        project = synth.copy_project(real, work / "real")
         configs = {name: synth.variant_config(project, name) for name in ("bare", "citations")}
         configs["all_hooks"] = project / "mkdocs.yml"
         steps.step("real-site", lambda: real_site(project, configs, runs, work), failed)
@@ -140,7 +144,7 @@ def main() -> int:
             steps.step(f"synthetic-{n}", lambda n=n: synthetic(n, work), failed)
     engines.main(failed)  # per engine: bare, with our steps, make site (real and synthetic sites)
     citations = tuple(_numbers("BENCH_CITATIONS", "1000,2000,5000"))
-    steps.step("citations-on-one-page", lambda: citations_scale.run(ROOT, citations), failed)
+    steps.step("citations-on-one-page", lambda: citations_scale.run(real, citations), failed)
     steps.step("verify", verify, failed)
     if failed:
         print(f"bench: {len(failed)} step(s) failed: {', '.join(failed)}", flush=True)

@@ -8,6 +8,8 @@ and on a synthetic site (BENCH_ENGINE_SIZES, default 1000 pages). Numbers, not p
   on Zensical the CSP step after the build, medsite.output.csp_after, which `make site` runs);
 - make_site: `python -m medsite.tools.make_site --engine E` (staging, engine, CSP, Pagefind, gate, publish);
   its exit code is printed too (0 expected: synthetic pages keep to the gate's content rules).
+The real site is a copy of this checkout, or of the project folder BENCH_REAL_PROJECT names
+(medsite.tools.bench.synth.real_project).
 One untimed build first fills the formatted-reference cache (sitedata.cache_dir), as on an editor's
 machine after the first build. Wall-clock medians of BENCH_RUNS (default 1) runs: the machine is shared, so read them as rough.
 """
@@ -105,7 +107,7 @@ def main(failed: list[str] | None = None) -> int:
     engines = [e for e in os.environ.get("BENCH_ENGINES", ",".join(ENGINES)).split(",") if e]
     with tempfile.TemporaryDirectory(prefix="medsite-bench-engines-") as tmp:
         work = Path(tmp)
-        real = synth.copy_project(ROOT, work / "real")
+        real = synth.copy_project(synth.real_project(ROOT), work / "real")
         measure("real", real, runs, engines, failed)
         for n in sizes:
             measure("synthetic", synth.make_site(ROOT, work / f"synth-{n}", n), runs, engines, failed)

@@ -3,6 +3,7 @@ citations, links and images."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from datetime import timedelta
@@ -39,6 +40,27 @@ def copy_project(root: Path, dest: Path) -> Path:
     builds what `make site` builds; without caches, as on a fresh clone."""
     shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*NOT_PROJECT))
     return dest
+
+
+def real_project(checkout: Path) -> Path:
+    """The project whose site the "real site" rows build: the folder BENCH_REAL_PROJECT names (tests/test_bench.py
+    names a small synthetic project, so every row runs without the time the real site takes), else the checkout."""
+    named = os.environ.get("BENCH_REAL_PROJECT", "")
+    project = Path(named).resolve() if named else checkout
+    if not (project / "mkdocs.yml").is_file() or not (project / "docs").is_dir():
+        raise SystemExit(f"BENCH_REAL_PROJECT={named}: no mkdocs.yml and docs/ there; fix: name a project folder "
+                         "(a checkout, or a site written by medsite.tools.bench.synth.make_site), or leave it unset")
+    return project
+
+
+EDITED_PAGE = "docs/about-ms/causes.md"  # on the real project: a condition page with many citations
+
+
+def page_to_edit(project: Path) -> Path:
+    """The page the benchmarks edit: the real project's causes page, else (another project) its first page
+    in path order."""
+    page = project / EDITED_PAGE
+    return page if page.is_file() else min((project / "docs").rglob("*.md"))
 
 
 def _reviewed() -> dict[str, str]:
