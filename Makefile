@@ -23,7 +23,7 @@ ENGINE ?=
 ENGINE_OPT = $(if $(ENGINE),--engine $(ENGINE))
 
 .PHONY: notice-issue venv help site serve check test bench bench-web verify verify-references verify-links \
-        new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast mutation
+        new-page cite codes lock browser node clean pr-preview pr-comment lint test-fast mutation screenshots
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -72,6 +72,9 @@ TEST_WORKERS ?= 2
 
 test: venv browser node ## Run every test (ruff included, in tests/test_codehealth.py) on TEST_WORKERS=2 processes
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+
+screenshots: venv browser node ## Screenshots of every page at phone and desktop size in screenshots/ (index.html shows them side by side)
+	MEDSITE_SCREENSHOTS=$(CURDIR)/screenshots $(PY) -m pytest -q tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import build_with_engines, copy_project, run_build, stand_in_build
+from conftest import SMALL_PAGE, build_with_engines, copy_project, run_build, small_good_project, stand_in_build
 from medsite.build import engines
 from medsite.output import csp
 from medsite.sources.pageurls import html_file
-from project_facts import content_pages, editable_page, references_page
+from project_facts import content_pages, references_page
 
 pytestmark = pytest.mark.slow  # builds sites with every engine: left out of `make test-fast`
 
@@ -125,7 +125,7 @@ def test_the_gate_finds_no_errors_on_any_engine(builds, engine):
 
 # --- bad input fails the same way on every engine -----------------------------------------------
 
-PAGE = editable_page().rel  # a condition page, chosen from the project
+PAGE = SMALL_PAGE  # a condition page of the small good site (conftest.py): bad input needs no real pages
 
 
 def _append_line(root: Path, rel: str, text: str) -> int:
@@ -161,7 +161,7 @@ def missing_template_variable(root):
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("breakage", [unknown_key, malformed_bibliography, broken_front_matter, missing_template_variable])
 def test_bad_input_fails_alike(tmp_path, engine, breakage):
-    root = copy_project(tmp_path)
+    root = small_good_project(tmp_path)
     stand_in_build(root)
     (root / "site" / "marker.txt").write_text("last good build")
     expected = breakage(root)
