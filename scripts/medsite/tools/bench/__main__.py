@@ -85,15 +85,16 @@ def serve_rebuild(project: Path, config: Path) -> float:
     try:
         while len(times) < 2 and time.time() < deadline:
             try:
-                m = built.search(lines.get(timeout=1))
+                line = lines.get(timeout=1)
             except queue.Empty:
                 continue
-            if m:
+            if m := built.search(line):
                 times.append(float(m.group(1)))
-                if len(times) == 1:
-                    time.sleep(1)  # let the file watcher start
-                    page = synth.page_to_edit(project)
-                    page.write_text(page.read_text() + "\n")
+            elif "Watching paths for changes" in line and len(times) == 1:
+                # MkDocs logs this once its file watcher has taken its first look at the files: an edit
+                # before then would go unseen (a fixed second was not always enough on a busy machine).
+                page = synth.page_to_edit(project)
+                page.write_text(page.read_text() + "\n")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
