@@ -30,6 +30,7 @@ import yaml
 
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
+from medsite.gate.guard import CheckTimedOut, deadline
 
 WORKFLOW = ".github/workflows/pull-request.yml"
 DEPENDABOT = ".github/dependabot.yml"
@@ -87,13 +88,17 @@ _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
 _EXPRESSION = re.compile(r"\$\{\{")
 
 
+SCHEMA_SECONDS = 120
+
+
 def _check_jsonschema(args: list[str]) -> dict:
     """check-jsonschema's JSON report: its own command, run in this process (a process of its own took 0.4 s to
     start, for every call; `make lint`, the pre-commit hook and the tests call it often)."""
     from check_jsonschema.cli.main_command import main  # 0.3 s to import: only when a file is checked
 
     out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+    # Bounded in time as its own process was (120 s): a schema check that hangs stops with one line.
+    with deadline(SCHEMA_SECONDS), contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         main.main(args, prog_name="check-jsonschema", standalone_mode=False)
     return json.loads(out.getvalue())
 
@@ -124,7 +129,7 @@ def _schema_problems(paths: list[Path], roots: dict, schema: tuple[str, str, str
     name, code, reference = schema
     try:
         report = _check_jsonschema(["--builtin-schema", name, "--output-format", "json", *map(str, paths)])
-    except Exception as exc:  # noqa: BLE001 - whatever fails in the schema tool is one line, never a traceback
+    except (Exception, CheckTimedOut) as exc:  # noqa: BLE001 - whatever fails in the schema tool is one line, never a traceback
         return [Diagnostic(code, f"the schema check could not run ({type(exc).__name__})", str(paths[0]),
                            hint="install the project's tools: make venv")]
     out, seen = [], set()
