@@ -43,14 +43,14 @@ def tokens(text: str, prefixes: frozenset | None = None) -> list[tuple[str, int,
     stemmer is slow, and a Snowball stem keeps its word's first three letters); the
     others stand for themselves, lower-cased, and so match no phrase.
     """
-    out = []
-    for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        if prefixes is None or word[:3].lower() in prefixes or len(word) < 3:
-            out.append((stem(word), m.start(), m.end()))
-        else:
-            out.append(("\0" + word.lower(), m.start(), m.end()))
-    return out
+    return [(_stem_among(m.group(0), prefixes), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _stem_among(word: str, prefixes: frozenset | None) -> str:
+    """The word's stem if it may start or continue a phrase (see `tokens`), else a stand-in that matches none."""
+    if prefixes is None or len(word) < 3 or word[:3].lower() in prefixes:
+        return stem(word)
+    return "\0" + word.lower()
 
 
 @dataclass(eq=False)  # hashed by identity: families are built once from gate.yml
@@ -189,16 +189,13 @@ def _hits(text: str, families: tuple[Family, ...]) -> dict[int, list[tuple[int, 
     # The stems `tokens(text, prefixes)` gives, worked out only where a phrase could start (a whole page is
     # read this way, and most of its words start no phrase); offsets only for what is found.
     words = _TOKEN.findall(text)
-
-    def stem_at(j: int) -> str:
-        word = words[j]
-        return stem(word) if len(word) < 3 or word[:3].lower() in prefixes else "\0"
     spans = None
     for i, word in enumerate(words):
         if len(word) >= 3 and word[:3].lower() not in prefixes:
-            continue
+            continue  # cheaper than _stem_among's stand-in, for most words of a page
         for n, phrase in index.get(stem(word), ()):
-            if len(phrase) <= len(words) - i and all(stem_at(i + k) == part for k, part in enumerate(phrase[1:], 1)):
+            if len(phrase) <= len(words) - i and all(
+                    _stem_among(words[i + k], prefixes) == part for k, part in enumerate(phrase[1:], 1)):
                 spans = spans or [m.span() for m in _TOKEN.finditer(text)]
                 hits.setdefault(n, []).append((spans[i][0], spans[i + len(phrase) - 1][1]))
     return hits

@@ -133,7 +133,6 @@ class Entry:
         return self.key_lines.get(key, self.line)
 
 
-
 # A key as a citation writes it (medsite.markdown.citations), for an alias that citations can reach.
 _ALIAS = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?~/-]*[A-Za-z0-9_])?")
 

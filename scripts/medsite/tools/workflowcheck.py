@@ -129,7 +129,10 @@ def _schema_problems(paths: list[Path], roots: dict, schema: tuple[str, str, str
     name, code, reference = schema
     try:
         report = _check_jsonschema(["--builtin-schema", name, "--output-format", "json", *map(str, paths)])
-    except (Exception, CheckTimedOut) as exc:  # noqa: BLE001 - whatever fails in the schema tool is one line, never a traceback
+    except CheckTimedOut:
+        return [Diagnostic(code, f"the schema check did not finish within {SCHEMA_SECONDS} s and was stopped", str(paths[0]),
+                           hint="run `make lint` again; if it stops again, look at what changed in this file")]
+    except Exception as exc:  # noqa: BLE001 - whatever fails in the schema tool is one line, never a traceback
         return [Diagnostic(code, f"the schema check could not run ({type(exc).__name__})", str(paths[0]),
                            hint="install the project's tools: make venv")]
     out, seen = [], set()
