@@ -80,3 +80,29 @@ def test_broken_bibliography_marks_citations_and_reports_once(tmp_path):
         html = markdown.markdown("X [@alpha2020].\n", extensions=["footnotes", ext])
         assert '<mark class="cite-error">' in html
     assert [(d.code, d.path) for d in found] == [("REF002", "refs.yaml")]
+
+
+def test_footnote_references_are_written_as_html_in_reading_order(tmp_path):
+    """The references are written here, not by Python-Markdown's inline pass (issue 19): the same HTML,
+    the ids in reading order, a back-link to each place, and nothing of the stand-in left."""
+    text = ("> A callout first [@alpha2020].\n\n- a list item [@alpha2020]\n\n"
+            "A paragraph [@beta2021; @alpha2020, p. \\[3\\]].\n")
+    tree, found = render(tmp_path, text)
+    assert found == []
+    refs = tree.css("sup[id^='fnref']")
+    assert [(r.attributes["id"], r.css_first("a").attributes["href"], r.text()) for r in refs] == [
+        ("fnref:cite-alpha2020", "#fn:cite-alpha2020", "1"), ("fnref2:cite-alpha2020", "#fn:cite-alpha2020", "1"),
+        ("fnref:cite-beta2021", "#fn:cite-beta2021", "2"), ("fnref3:cite-alpha2020", "#fn:cite-alpha2020", "1")]
+    backlinks = [a.attributes["href"] for a in tree.css("#fn\\:cite-alpha2020 a.footnote-backref")]
+    assert backlinks == ["#fnref:cite-alpha2020", "#fnref2:cite-alpha2020", "#fnref3:cite-alpha2020"]
+    assert tree.css_first(".cite-locator").text() == ", p. [3]"  # a backslash escape read as Markdown reads it
+    assert "data-medsite-ref" not in tree.html and "wzxhzdk" not in tree.html
+
+
+def test_a_written_reference_an_editor_copies_into_code_stays_text(tmp_path):
+    """The stand-ins are known by each render's secret: the same HTML in an editor's code example is shown."""
+    copied = '<sup data-medsite-ref="0123456789abcdefN0" id="fnref:cite-alpha2020">'  # the stand-in's shape
+    tree, _ = render(tmp_path, f"A claim [@alpha2020].\n\n`{copied}`\n\n    {copied}\n")
+    codes = [c.text() for c in tree.css("code")]
+    assert codes == [copied, copied + "\n"]
+    assert len(tree.css("sup[id^='fnref']")) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT, copy_project
-from medsite.markdown import citations
+from medsite.markdown import citations, referencespage
 from medsite.markdown.citeformat import Formatter
 from medsite.sources import bibliography
 
@@ -101,3 +101,17 @@ def test_a_cache_file_inside_the_project_is_never_read(tmp_path, monkeypatch):
     assert "Planted" not in html and site_bib.by_id[key].title.split()[0] in html
     # The real formatted reference is kept in the user's cache, for the next build of any checkout.
     assert (tmp_path / "user-cache" / "medsite" / "citations-american-medical-association.json").is_file()
+
+
+def test_the_references_list_is_html_with_every_editor_text_escaped_and_mkdocs_urls():
+    """The list is written as HTML (Markdown never reads it): a page title, a heading and a reason an editor
+    wrote arrive as text, and each link has the URL MkDocs gives the page."""
+    uses = {"k": [referencespage.Use("about-ms/a.md", "<img src=x onerror=alert(1)> *A*", "Risks & [harms]", None),
+                  referencespage.Use("index.md", "Home", "In brief", "brief")]}
+    listing = referencespage.render(uses, lambda key: "TOKEN", from_uri="references.md", sort_key=str,
+                                    exceptions_of=lambda key: {"REF003": "no date <b>given</b>"})
+    assert "<img" not in listing and "<b>" not in listing
+    assert ('<a href="../about-ms/a/#risks-harms">&lt;img src=x onerror=alert(1)&gt; *A*: Risks &amp; [harms]</a>'
+            in listing)
+    assert '<a href="../#brief">Home: In brief</a>' in listing
+    assert "<p>Exception to our checks (REF003): no date &lt;b&gt;given&lt;/b&gt;</p>" in listing

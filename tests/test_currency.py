@@ -242,9 +242,9 @@ def test_the_references_page_marks_a_superseded_work_and_links_the_newer_one():
         uses, lambda k: f"REF {k}", from_uri="references.md", sort_key=str, superseded=superseded_works(bib, uses)
     )
     fda2020 = listing.split('id="ref-fda2020"')[1].split("</div>")[0]
-    assert "**Superseded** by [FDA approves the first MSC product](#ref-fda2024)." in fda2020
+    assert '<strong>Superseded</strong> by <a href="#ref-fda2024">FDA approves the first MSC product</a>.' in fda2020
     old = listing.split('id="ref-old2019"')[1].split("</div>")[0]
-    assert "**Superseded.** Replaced by the &#42;2020&#42; alert." in old  # no emphasis from a reason
+    assert "<strong>Superseded.</strong> Replaced by the *2020* alert." in old  # HTML: no Markdown reads a reason
     assert "Superseded" not in listing.split('id="ref-fda2024"')[1].split("</div>")[0]
     # The newer work not listed on the page: linked by its address instead.
     alone = referencespage.render(
@@ -254,7 +254,7 @@ def test_the_references_page_marks_a_superseded_work_and_links_the_newer_one():
         sort_key=str,
         superseded=superseded_works(bib, ["fda2020"]),
     )
-    assert "[FDA approves the first MSC product](https://www.fda.gov/news)" in alone
+    assert '<a href="https://www.fda.gov/news">FDA approves the first MSC product</a>' in alone
 
 
 # --- The suite and the calendar ----------------------------------------------------------------------------

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-import snowballstemmer
+from functools import cached_property, lru_cache
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?\s?(?:%|per ?cent\b|percent\b)|[^\W\d_]+|\d+(?:\.\d+)?", re.I)
 _PERCENT = re.compile(r"\s?(?:%|per ?cent|percent)$", re.I)
@@ -25,6 +23,10 @@ _PERCENT = re.compile(r"\s?(?:%|per ?cent|percent)$", re.I)
 
 @lru_cache(maxsize=1)
 def _stemmer():
+    # Imported on first use: the package loads the stemmers of all its languages (about 10 ms), and the
+    # engine's process reads gate.yml (for its limits) without ever matching a word to avoid.
+    import snowballstemmer
+
     return snowballstemmer.stemmer("english")
 
 
@@ -56,7 +58,7 @@ def _stem_among(word: str, prefixes: frozenset | None) -> str:
 @dataclass(eq=False)  # hashed by identity: families are built once from gate.yml
 class Family:
     name: str  # the first word, for messages
-    phrases: list[tuple[str, ...]] = field(default_factory=list)  # stems of each word or phrase
+    words: tuple[str, ...] = ()  # each word or phrase, as gate.yml writes it
     patterns: list[re.Pattern] = field(default_factory=list)
     allow: list[tuple[re.Pattern, str]] = field(default_factory=list)  # (phrase in the same clause, why)
     allow_used: set[int] = field(default_factory=set)  # which `allow` phrases excused a word (GATE002 for the rest)
@@ -67,10 +69,13 @@ class Family:
 
     @classmethod
     def build(cls, words, patterns=(), allow=()) -> Family:
-        phrases = [tuple(s for s, _, _ in tokens(str(w))) for w in words]
-        phrases = [p for p in phrases if p]
         name = str(words[0]) if words else (patterns[0].pattern if patterns else "?")
-        return cls(name, phrases, list(patterns), list(allow))
+        return cls(name, tuple(str(w) for w in words), list(patterns), list(allow))
+
+    @cached_property
+    def phrases(self) -> list[tuple[str, ...]]:
+        """The stems of each word or phrase, made when a text is first searched (not when gate.yml is read)."""
+        return [p for p in (tuple(s for s, _, _ in tokens(w)) for w in self.words) if p]
 
     def find(self, text: str) -> list[str]:
         """The words of this family in `text`, as written, except those with an allowed phrase in their clause."""

@@ -13,6 +13,7 @@ refused too and the two reports merge into one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from medsite.core.diagnostics import Diagnostic
@@ -94,25 +95,34 @@ def _line_col(text: str, offset: int, first_line: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + first_line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def near_misses(text: str, path: str, known, *, first_line: int = 1) -> list[Miss]:
+def near_misses(text: str, path: str, known, *, first_line: int = 1, groups=None) -> list[Miss]:
     """Every near-miss outside code and outside real citations, in page order.
 
     `known` holds the bibliography's ids: `[key]`, `(@key)` and `@key` are near-misses only for
     those (a plain `[note]` or `@handle` is text); `[@key p. 3]` is one whatever the key.
+    `groups`: the text's citations (medsite.markdown.citations.find), when the caller has them already.
     """
     if "[" not in text and "@" not in text:
         return []
     code = code_spans(text)
-    taken = [(g.start, g.end) for g in find(text)]
+    # What is taken (citations, then near-misses found): sorted spans that never overlap, so one binary
+    # search tells whether a new span overlaps any (a page has hundreds of brackets and citations).
+    starts, ends = [], []
+    for g in sorted(find(text) if groups is None else groups, key=lambda g: g.start):
+        starts.append(g.start)
+        ends.append(g.end)
     found: list[Miss] = []
 
     def free(start: int, end: int) -> bool:
-        return start not in code and not any(s < end and start < e for s, e in taken)
+        before = bisect_left(starts, end) - 1  # the last taken span that starts before this one ends
+        return start not in code and not (before >= 0 and ends[before] > start)
 
     def add(start: int, end: int, code_: str, message: str, hint: str, target: str) -> None:
         line, col = _line_col(text, start, first_line)
         found.append(Miss(start, end, Diagnostic(code_, message, path, line, col, target=target, hint=hint + _BROWSER)))
-        taken.append((start, end))
+        at = bisect_left(starts, start)
+        starts.insert(at, start)
+        ends.insert(at, end)
 
     for m in _NO_COMMA.finditer(text):
         if not free(m.start(), m.end()) or "@" not in m.group(0):

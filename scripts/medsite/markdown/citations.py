@@ -63,11 +63,21 @@ class Placeholders:
     (markup with quotes) inside an attribute, or name an entry that does not exist.
     """
 
+    # One pattern for every page, its secret compared after a match: a pattern made per page was compiled
+    # anew for every page (twice, as Python-Markdown resets each new instance).
+    _TOKEN = re.compile(r"MEDSITECITE([0-9a-f]{16})N(\d+)Z")
+    _BLOCK = re.compile(r"(?:<p>)?MEDSITEBLOCK([0-9a-f]{16})N(\d+)Z(?:</p>)?")
+
     def __init__(self):
         self.keys: list[str] = []
         self._secret = secrets.token_hex(8)
-        self._token = re.compile(rf"MEDSITECITE{self._secret}N(\d+)Z")
         self._numbers: dict[str, int] = {}
+        self._blocks: list[str] = []
+
+    @property
+    def secret(self) -> str:
+        """This render's secret, for other stand-ins of the same page (footnote references)."""
+        return self._secret
 
     def token(self, key: str) -> str:
         if key not in self._numbers:
@@ -75,8 +85,22 @@ class Placeholders:
             self.keys.append(key)
         return f"MEDSITECITE{self._secret}N{self._numbers[key]}Z"
 
+    def block(self, html_text: str) -> str:
+        """A stand-in paragraph for HTML made here that Markdown need not read (the References list):
+        it goes in, whole, in place of its paragraph, before the references' tokens are replaced."""
+        self._blocks.append(html_text)
+        return f"MEDSITEBLOCK{self._secret}N{len(self._blocks) - 1}Z"
+
+    def __bool__(self) -> bool:
+        return bool(self.keys or self._blocks)
+
     def substitute(self, html_text: str, format_html) -> str:
-        return self._token.sub(lambda m: format_html(self.keys[int(m.group(1))]), html_text)
+        def ours(replacement):  # a token with another secret is text an editor wrote: left as it is
+            return lambda m: replacement(int(m.group(2))) if m.group(1) == self._secret else m.group(0)
+
+        if self._blocks:
+            html_text = self._BLOCK.sub(ours(self._blocks.__getitem__), html_text)
+        return self._TOKEN.sub(ours(lambda n: format_html(self.keys[n])), html_text)
 
 
 @dataclass(frozen=True)
@@ -177,6 +201,15 @@ def unknown_key(cite: Cite, path: str, known) -> Diagnostic:
     )
 
 
+# A backslash before ASCII punctuation, as Pandoc and CommonMark read it (`p. \[89\]` is "p. [89]"): a
+# locator reaches the page as HTML made here, which Markdown does not read again.
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _unescaped(text: str) -> str:
+    return _BACKSLASH_ESCAPE.sub(r"\1", text)
+
+
 def footnote_id(key: str) -> str:
     return f"cite-{key}"
 
@@ -202,8 +235,8 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
                 return by_start[group.start]
             return unknown_given(group, written) if unknown_given else written
     order: dict[str, None] = {}  # keys in first-use order
-    plain: dict[str, None] = {}  # keys cited without a prefix: the work's own numbered footnote
-    own_notes: dict[str, str] = {}  # note id -> text, for each citation with a prefix
+    notes: dict[str, str] = {}  # footnote id -> its text, in first-use order: the work's own, or a prefix's note
+    own_notes = 0  # citations with a prefix: each has a note of its own
     out = []
     pos = 0
     for group in groups:
@@ -217,14 +250,15 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
         for cite in group.cites:
             order.setdefault(cite.key)
             if cite.prefix:  # a note of its own: "see <reference>"
-                note = f"{footnote_id(cite.key)}-note{len(own_notes) + 1}"
-                own_notes[note] = f"{cite.prefix} {placeholders.token(cite.key)}"
-                marker = f"[^{note}]"
+                own_notes += 1
+                note = f"{footnote_id(cite.key)}-note{own_notes}"
+                notes[note] = f"{cite.prefix} {placeholders.token(cite.key)}"
             else:
-                plain.setdefault(cite.key)
-                marker = f"[^{footnote_id(cite.key)}]"
+                note = footnote_id(cite.key)
+                notes.setdefault(note, placeholders.token(cite.key))
+            marker = f"[^{note}]"
             if cite.locator:
-                marker += f'<sup class="cite-locator">, {html.escape(cite.locator)}</sup>'
+                marker += f'<sup class="cite-locator">, {html.escape(_unescaped(cite.locator))}</sup>'
             markers.append(marker)
         # Drop the space before the marker so it sits on the word, as in print.
         out.append(text[pos : group.start].rstrip(" \t"))
@@ -233,10 +267,9 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
     out.append(text[pos:])
     new = "".join(out)
     if order:
-        definitions = [f"[^{footnote_id(k)}]: {placeholders.token(k)}" for k in plain]
-        definitions += [f"[^{note}]: {text}" for note, text in own_notes.items()]
-        new = new.rstrip("\n") + "\n\n" + "\n".join(definitions) + "\n"
-    return order_definitions(new), list(order)
+        new = new.rstrip("\n") + "\n\n" + "\n".join(f"[^{note}]: {text}" for note, text in notes.items()) + "\n"
+    # The definitions are in reading order already; an author's own footnotes take their places among them.
+    return (order_definitions(new) if "[^" in text else new), list(order)
 
 
 def order_definitions(text: str) -> str:

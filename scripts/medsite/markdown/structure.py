@@ -124,14 +124,27 @@ class Spans:
     def ranges(self) -> list[tuple[int, int]]:
         return list(zip(self._starts, self._ends, strict=True))
 
+    def shifted(self, by: int) -> Spans:
+        return Spans((start + by, end + by) for start, end in zip(self._starts, self._ends, strict=True))
+
     def __contains__(self, offset: int) -> bool:
         i = bisect.bisect_right(self._starts, offset) - 1
         return i >= 0 and offset < self._ends[i]
 
 
-@lru_cache(maxsize=32)  # one page's text is asked about by the citation step, its near misses and the gate's checks
 def code_spans(text: str) -> Spans:
     """Character ranges of code blocks (fenced or indented) and inline code in `text` (shared: never change it)."""
+    # Line breaks before the first line change no line's meaning: one scan serves a page's body as the
+    # front matter parser gives it and as the engine gives it (without them).
+    body = text.lstrip("\r\n")
+    spans = _code_spans(body)
+    return spans if len(body) == len(text) else spans.shifted(len(text) - len(body))
+
+
+# One page's text is asked about by the citation step, its near misses, the References page, the engine's
+# refusal of bad input and the gate's checks: room for every page of a site of a few hundred pages.
+@lru_cache(maxsize=512)
+def _code_spans(text: str) -> Spans:
     lines = text.splitlines(keepends=True)
     ranges, pos, start = [], 0, None
     for line, in_code in zip(lines, code_lines(lines), strict=True):

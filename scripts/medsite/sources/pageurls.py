@@ -7,6 +7,8 @@ index. The gate, the tests and the browser tests all ask here.
 
 from __future__ import annotations
 
+import posixpath
+
 INDEX = "index.html"
 
 
@@ -32,3 +34,21 @@ def html_file(uri: str) -> str:
 def file_url(rel: str) -> str:
     """The URL path that serves a file of the built site (the inverse of url_file)."""
     return rel[: -len(INDEX)] if rel == INDEX or rel.endswith("/" + INDEX) else rel
+
+
+def relative_url(to_uri: str, from_uri: str) -> str:
+    """The link from one docs-relative Markdown file's page to another's, as MkDocs writes it for a Markdown
+    link (mkdocs.utils.get_relative_url): `../treatments/ahsct/` from `references.md`."""
+    def parts(url: str) -> list[str]:
+        path = posixpath.normpath("/" + url)[1:]
+        return path.split("/") if path else []
+
+    url, base = page_url(to_uri) or "./", parts(page_url(from_uri))  # MkDocs' home page is "./"
+    target = parts(url)
+    common = 0
+    for a, b in zip(base, target, strict=False):
+        if a != b:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(base) - common) + target[common:]) or "."
+    return relative + "/" if url.endswith("/") else relative

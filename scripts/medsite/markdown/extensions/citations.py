@@ -26,26 +26,34 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 
 from markdown import Extension
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from medsite.core.diagnostics import DiagnosticError
 from medsite.markdown import citation_syntax, citations, inline_notes, referencespage, suppressions
 from medsite.markdown.extensions import pagesource, report, sitedata
+from medsite.markdown.structure import code_spans
 from medsite.sources import frontmatter, settings, work_dates
 from medsite.sources.site import DEFAULT_STYLE, Site
 
 # Before pymdownx.snippets (32) and whitespace normalising (30): the text is still the file's.
 PRIORITY = 36
+# Footnote references as HTML after whitespace normalising (30) and snippets (32), before MkDocs reads the
+# text's HTML for ids a link may point to (21: a footnote's back-link points to its reference); then
+# stashed, before Python-Markdown's own HTML blocks (20), so its inline pass never reads them.
+REFS_PRIORITY = 25
+STASH_PRIORITY = 20.5
 FOOTNOTE_DIV = '<div class="footnote">'
 # An escaped '@' (`\\@`) as Pandoc prints it; the class tells the gate's CITE005 it was meant as text.
 ESCAPED_AT = '<span class="cite-escaped">&#64;</span>'
 
 
-_parsed: dict = {}  # (path, mtime, size) -> frontmatter.Page or DiagnosticError, for this process
+_parsed: dict = {}  # (file, mtime, size, rel) -> frontmatter.Page or DiagnosticError, for this process
 
 
 def read_front_matter(path: Path, rel: str, limits) -> frontmatter.Page:
@@ -53,7 +61,9 @@ def read_front_matter(path: Path, rel: str, limits) -> frontmatter.Page:
     when it renders and again when the References page lists where works are cited."""
     try:
         st = path.stat()
-        key = (str(path), st.st_mtime_ns, st.st_size)
+        # The file by device and inode: the engine names it from its docs folder, the Site from the
+        # project's, and one spelling would miss the other's parse.
+        key = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size, rel)
     except OSError:
         key = None
     if key not in _parsed or key is None:
@@ -89,6 +99,7 @@ class CitationsExtension(Extension):
         self.placeholders = citations.Placeholders()
         self.diagnostics: list = []  # what this page reported, for callers and tests
         self.furnished = False  # page.meta.health written (medsite.markdown.extensions.furniture)
+        self.written_refs: list[str] = []  # footnote references written as HTML (_FootnoteRefPreprocessor)
 
     def report(self, diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -97,6 +108,8 @@ class CitationsExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
         md.registerExtension(self)
         md.preprocessors.register(_CitePreprocessor(md, self), "medsite-citations", PRIORITY)
+        md.preprocessors.register(_FootnoteRefPreprocessor(md, self), "medsite-footnote-refs", REFS_PRIORITY)
+        md.preprocessors.register(_StashFootnoteRefs(md, self), "medsite-stash-footnote-refs", STASH_PRIORITY)
         md.postprocessors.register(_ReferencePostprocessor(md, self), "medsite-citations", 1)
 
     # --- what the page and the site give ------------------------------------------------------
@@ -176,7 +189,7 @@ class _CitePreprocessor(Preprocessor):
     def _near_misses(self, text: str, where: str, known, groups) -> list[tuple[int, int, str]]:
         """Report each near-miss and mark it in the page; `\\@` becomes the '@' Pandoc prints."""
         replaced = []
-        for miss in citation_syntax.near_misses(text, where, known, first_line=self.ext.first_line):
+        for miss in citation_syntax.near_misses(text, where, known, first_line=self.ext.first_line, groups=groups):
             self.ext.report(miss.diagnostic)
             replaced.append((miss.start, miss.end, _mark(f"not a citation: {miss.diagnostic.code}",
                                                          text[miss.start : miss.end])))
@@ -200,7 +213,9 @@ class _CitePreprocessor(Preprocessor):
                                         superseded=superseded_works(bib, known),
                                         exceptions_of=lambda k: bib.by_id[k].gate_ignore,
                                         aliases_of=bib.aliases_of)
-        return listing + "\n\n" + referencespage.render_exemptions(scan_exemptions(ext.data.site), from_uri=ext.page.src_uri)
+        # The list is HTML already: Markdown sees a stand-in paragraph, which the postprocessor replaces.
+        return (ext.placeholders.block(listing) + "\n\n"
+                + referencespage.render_exemptions(scan_exemptions(ext.data.site), from_uri=ext.page.src_uri))
 
 
 def superseded_works(bib, keys) -> dict:
@@ -258,6 +273,90 @@ def scan_exemptions(site: Site) -> list[referencespage.Exemption]:
     return found
 
 
+class _FootnoteRefPreprocessor(Preprocessor):
+    """Each citation's footnote reference (`[^cite-key]`, with its locator and separator), written as the
+    HTML Python-Markdown's footnotes extension writes, and kept from Markdown's inline pass.
+
+    A page cites dozens of times, and each reference split its paragraph for every inline pattern
+    after it: that pass cost more than the rest of what this extension adds to a build (issue 19). The
+    definitions are still the footnotes extension's, which numbers them in the order they are written
+    (medsite.markdown.citations.order_definitions); the ids come from the extension itself, so the
+    back-links of a work cited twice (fnref2:…) are the ones it adds."""
+
+    def __init__(self, md, ext: CitationsExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        footnotes = next((e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension)), None)
+        if not self.ext.cited or footnotes is None:
+            return lines
+        text = "\n".join(lines)
+        code = code_spans(text)
+        defined = [m.group(1) for m in _DEFINITION.finditer(text) if m.start() not in code]
+        number = {name: n for n, name in enumerate(dict.fromkeys(defined), 1)}
+        headings = _heading_spans(lines)
+
+        def written(m) -> str:
+            name = m.group(1)
+            # In a heading the footnotes extension writes it: the toc then leaves the number out of the
+            # heading's id, as it does for every footnote reference it can see.
+            if m.start() in code or name not in number or any(s <= m.start() < e for s, e in headings):
+                return m.group(0)
+            ref_id = html.escape(footnotes.makeFootnoteRefId(name, found=True))
+            self.ext.written_refs.append(
+                f'<sup id="{ref_id}"><a class="footnote-ref" href="#{html.escape(footnotes.makeFootnoteId(name))}">'
+                f'{footnotes.getConfig("SUPERSCRIPT_TEXT").format(number[name])}</a></sup>{m.group(2) or ""}')
+            # Until it is stashed, one tag: all MkDocs needs to see (the id a back-link points to), and
+            # it reads every tag of the page's text with Python's HTML parser.
+            return f'<sup {_WRITTEN_BY}="{self.ext.placeholders.secret}N{len(self.ext.written_refs) - 1}" id="{ref_id}">'
+
+        return _CITATION_REF.sub(written, text).split("\n")
+
+
+class _StashFootnoteRefs(Preprocessor):
+    """The footnote references _FootnoteRefPreprocessor wrote, kept from Python-Markdown's inline pass
+    (which would split the paragraph at each of their four tags). They are known by this render's
+    secret, so the same HTML an editor wrote in a code example stays text."""
+
+    def __init__(self, md, ext: CitationsExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not self.ext.written_refs:
+            return lines
+        secret, written = self.ext.placeholders.secret, self.ext.written_refs
+        return _WRITTEN_REF.sub(lambda m: self.md.htmlStash.store(written[int(m.group(2))]) if m.group(1) == secret
+                                else m.group(0), "\n".join(lines)).split("\n")
+
+
+_ATX_HEADING = re.compile(r"\s*#{1,6}(?:\s|$)")
+_SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)\s*$")
+
+
+def _heading_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) offsets of the lines that may be headings: `# ...` (also indented, in a callout) and a
+    line above `===` or `---`. Wider than Markdown's rule on purpose: a line counted here is only
+    written the slower way."""
+    spans, offset = [], 0
+    for i, line in enumerate(lines):
+        if "[^cite-" in line and (_ATX_HEADING.match(line)
+                                  or (i + 1 < len(lines) and line.strip() and _SETEXT_UNDERLINE.match(lines[i + 1]))):
+            spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans
+
+
+_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)  # as structure.FOOTNOTE_DEFINITION, on a text
+# A citation's footnote reference as medsite.markdown.citations.to_footnotes writes it, with the locator
+# and the separator after it (both HTML it made and escaped).
+_AFTER_REF = r'(?:<sup class="cite-locator">[^<]*</sup>)?(?:<sup class="cite-sep">,</sup>)?'
+_WRITTEN_BY = "data-medsite-ref"  # the attribute that carries the secret until the reference is stashed
+_WRITTEN_REF = re.compile(rf'<sup {_WRITTEN_BY}="([0-9a-f]{{16}})N(\d+)" id="[^"<>]*">')
+_CITATION_REF = re.compile(r"\[\^(cite-[^\]\[\s]+)\](?!:)(" + _AFTER_REF + ")")
+
+
 class _ReferencePostprocessor(Postprocessor):
     def __init__(self, md, ext: CitationsExtension):
         super().__init__(md)
@@ -265,7 +364,7 @@ class _ReferencePostprocessor(Postprocessor):
 
     def run(self, text: str) -> str:
         ext = self.ext
-        if not ext.placeholders.keys:
+        if not ext.placeholders:
             return text
         # Keep each page's reference list out of search: the References page lists every work once,
         # and copies would make every page match every study title. data-pagefind-ignore is Pagefind's

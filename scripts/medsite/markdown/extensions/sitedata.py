@@ -9,7 +9,6 @@ once per change, not once per page. The settings' own faults are the gate's to r
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,26 +17,18 @@ from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.markdown.citeformat import Formatter
-from medsite.sources import bibliography, settings, worknotices
+from medsite.sources import bibliography, settings, user_cache, worknotices
 from medsite.sources.limits import Limits
 from medsite.sources.site import Site
-
-CACHE_ENV = "MEDSITE_CACHE"
+from medsite.sources.user_cache import CACHE_ENV  # noqa: F401 (the tests set it)
 
 
 def cache_dir() -> Path | None:
-    """Where formatted references are kept between builds: the user's cache folder, shared by every checkout
-    (an entry is found by what it depends on: the entry, the style and the formatter's code).
-
-    Never inside the project: a file there could come with a pull request, and the build would then show
-    whatever it says as the reference of a cited work. (Not under the project's .cache/ either: `zensical
-    build --clean` empties it.)"""
-    if os.environ.get(CACHE_ENV):  # the tests' own, for one run
-        return Path(os.environ[CACHE_ENV])
-    try:
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medsite"
-    except RuntimeError:  # no home folder: every build formats its references again
-        return None
+    """Where formatted references are kept between builds (medsite.sources.user_cache): found by what they
+    depend on (the entry, the style and the formatter's code), never inside the project, where a file could
+    come with a pull request and the build would show whatever it says as the reference of a cited work.
+    (Not under the project's .cache/ either: `zensical build --clean` empties it.)"""
+    return user_cache.cache_dir()
 
 
 @dataclass

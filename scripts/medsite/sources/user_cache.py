@@ -1,0 +1,69 @@
+"""The user's cache folder: what a build works out from a file and keeps for the next build.
+
+Shared by every checkout on the machine, so an entry is found by what it depends on (the file's text,
+the settings that change the result, and the code that made it), never by a file's name alone. Never
+inside the project: a file there could come with a pull request, and the build would trust it. A
+missing, stale or damaged entry only makes a build slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+CACHE_ENV = "MEDSITE_CACHE"
+
+
+def cache_dir() -> Path | None:
+    """$MEDSITE_CACHE (the tests' own, for one run), else $XDG_CACHE_HOME/medsite or ~/.cache/medsite;
+    None without a home folder (every build then works everything out again)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medsite"
+    except RuntimeError:
+        return None
+
+
+def code_version(*files: str | Path) -> str:
+    """A hash of the given source files: any change to them makes every entry they made stale, with no
+    version number to remember to raise."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(Path(file).read_bytes())
+    return digest.hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def load(name: str, key: str) -> object | None:
+    """The value kept under `name` if it was made for `key`, else None."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        stored = json.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stored.get("value") if isinstance(stored, dict) and stored.get("key") == key else None
+
+
+def save(name: str, key: str, value: object) -> None:
+    """Keep `value` under `name` for `key`, replacing what was there; through a file of its own, as builds
+    of other checkouts may save at the same time."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=name, dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps({"key": key, "value": value}))
+        os.replace(tmp, folder / name)
+    except (OSError, TypeError, ValueError):
+        pass  # the cache is an optimisation; never fail a build over it
