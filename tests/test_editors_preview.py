@@ -53,7 +53,7 @@ def fetch_until(url: str, ready, limit: float = 120.0) -> str:
                 return last
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.5)
+        time.sleep(0.1)  # a rebuild of the small site takes about a second: look often
     raise AssertionError(f"{url} never became ready; last answer: {last[:500]}")
 
 
