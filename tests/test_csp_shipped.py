@@ -1,7 +1,8 @@
 """The CSP allows only the inline scripts the theme and our templates ship, never what a page adds.
 
-Builds a copy of the real site with hostile inline content in one page and in a
-static HTML file under docs/, and reads the staging output with selectolax.
+Builds conftest's small good site (our templates, theme and build steps, one condition page) with hostile
+inline content in its page and in a static HTML file under docs/, and reads the staging output with
+selectolax; the real pages add nothing here that the templates do not.
 """
 
 from __future__ import annotations
@@ -9,16 +10,14 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import copy_project, run_build
+from conftest import SMALL_PAGE, run_build, small_good_project
 from medsite.output import csp, template_marks
 from medsite.sources.pageurls import html_file
-from project_facts import editable_page
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
-SOURCE = editable_page()  # a condition page with a ## heading, chosen from the project
-PAGE = SOURCE.rel
-PAGE_HTML = html_file(SOURCE.uri)
+PAGE = SMALL_PAGE  # a condition page with a ## heading
+PAGE_HTML = html_file(PAGE.removeprefix("docs/"))
 SCRIPT = "window.pwned = 1"
 STYLE = ".health-footer{display:none}"
 STYLE_ATTR = "display:none"
@@ -46,7 +45,7 @@ def insert(root, rel: str, old: str, new: str) -> int:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("hostile"))
+    root = small_good_project(tmp_path_factory.mktemp("hostile"))
     first = insert(root, PAGE, "\n## ", HOSTILE) + 1
     (root / STATIC).write_text("<!doctype html>\n<title>x</title>\n<p>embed</p>\n<script>window.embed = 1</script>\n")
     result = run_build(root)
@@ -89,7 +88,7 @@ def test_unknown_inline_content_gets_no_hash(hostile):
 
 
 def test_near_miss_the_same_markup_as_code_is_text_and_passes(tmp_path):
-    root = copy_project(tmp_path)
+    root = small_good_project(tmp_path)
     insert(root, PAGE, "\n## ", f"\n```html\n<script>{SCRIPT}</script>\n<p style=\"{STYLE_ATTR}\">x</p>\n```\n\n## ")
     result = run_build(root)
     assert result.returncode == 0, result.stdout + result.stderr

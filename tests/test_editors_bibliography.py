@@ -106,8 +106,8 @@ YEAR = ENTRY.csl["issued"]["date-parts"][0][0]
 FORMATTED = f"{NAMES}. {escape(ENTRY.title, quote=False)}. <i>{escape(ENTRY.csl['container-title'], quote=False)}</i>. {YEAR};"
 
 
-def _build_with_entry(tmp_path, replace_with: str):
-    """The project, with ENTRY's author list replaced; (root, the build's result, the line of the list)."""
+def _with_entry(tmp_path, replace_with: str):
+    """The project, with ENTRY's author list replaced; (root, the line of the list)."""
     root = copy_project(tmp_path)
     refs = root / "docs" / "references.yaml"
     text = refs.read_text(encoding="utf-8")
@@ -115,11 +115,11 @@ def _build_with_entry(tmp_path, replace_with: str):
     old = author_lines(ENTRY.id)
     at = text.index(block) + block.index(old)
     refs.write_text(text[:at] + replace_with + text[at + len(old):], encoding="utf-8")
-    return root, run_build(root), text[:at].count("\n") + 1
+    return root, text[:at].count("\n") + 1
 
 
 def test_the_real_site_builds_with_zotero_shapes(tmp_path):
-    root, _, _ = _build_with_entry(tmp_path, f"  author: {NAMES}\n")
+    root, _ = _with_entry(tmp_path, f"  author: {NAMES}\n")
     refs = root / "docs" / "references.yaml"
     # Better BibTeX's date shape, on the same entry.
     text = refs.read_text()
@@ -136,7 +136,8 @@ def test_the_real_site_builds_with_zotero_shapes(tmp_path):
 
 
 def test_a_shape_the_site_cannot_read_is_a_located_error_not_a_python_internal(tmp_path):
-    root, result, line = _build_with_entry(tmp_path, "  author: 42\n")
+    root, line = _with_entry(tmp_path, "  author: 42\n")
+    result = run_build(root)
     out = result.stdout + result.stderr
     assert result.returncode == 1
     assert f"docs/references.yaml:{line}: REF012 entry '{ENTRY.id}': 'author' is not a list of names; fix: " in out

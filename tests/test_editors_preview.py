@@ -1,5 +1,8 @@
 """`make serve` shows what the gate will say: in the page (a box at the top, a mark at an unknown citation)
-and in the terminal; rebuilds when includes/ change; a busy port is one plain line; `make site` shows none of it."""
+and in the terminal; rebuilds when includes/ change; a busy port is one plain line; `make site` shows none of it.
+
+On conftest's small good site (our templates, hooks, includes and gate; its condition page shows a snippet of
+includes/ as real pages do): what is tested is the preview and `make site`, not the real pages."""
 
 from __future__ import annotations
 
@@ -14,13 +17,14 @@ import urllib.request
 
 import pytest
 
-from conftest import copy_project, run_build
+from conftest import LINKED_PAGES, SMALL_KEYS, SMALL_PAGE, run_build, small_good_project
 from medsite.tools.serve_findings import BOX_CLASS, MARK_CLASS
-from project_facts import content_pages, lone_citation, snippets
+from project_facts import lone_citation, snippets
 
-PAGE, KEY = lone_citation("condition", with_snippet=True)  # the page the test breaks, and a key it cites alone
-SNIPPET = snippets(PAGE)[0]  # an includes/ file the page shows
-CLEAN = next(p for p in content_pages("condition") if p.uri != PAGE.uri)  # a page left as it is
+SNIPPET = snippets(lone_citation("condition", with_snippet=True)[0])[0]  # an includes/ file a real condition page shows
+PAGE, PAGE_URL = SMALL_PAGE, SMALL_PAGE.removeprefix("docs/").removesuffix(".md") + "/"  # the page the tests break
+KEY = SMALL_KEYS[0]  # a key it cites alone
+CLEAN_URL = LINKED_PAGES[2].removesuffix(".md") + "/"  # a page left as it is
 
 pytestmark = pytest.mark.slow  # builds sites with MkDocs: left out of `make test-fast`
 
@@ -49,15 +53,17 @@ def fetch_until(url: str, ready, limit: float = 120.0) -> str:
                 return last
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.5)
+        time.sleep(0.1)  # a rebuild of the small site takes about a second: look often
     raise AssertionError(f"{url} never became ready; last answer: {last[:500]}")
 
 
 @pytest.fixture
 def broken(tmp_path):
-    root = copy_project(tmp_path)
-    page = root / PAGE.rel
-    text = page.read_text()
+    """The small good site, its page showing SNIPPET, with two problems: an unknown key where it first cites KEY,
+    and a word to avoid."""
+    root = small_good_project(tmp_path)
+    page = root / PAGE
+    text = page.read_text() + f'\n--8<-- "{SNIPPET}"\n'
     text = text.replace(f"[@{KEY}]", "[@lublin2041]", 1)
     text += f"\nThis treatment is proven to work [@{KEY}].\n"
     page.write_text(text)
@@ -68,11 +74,11 @@ def test_the_preview_shows_each_problem_in_the_page_and_the_terminal(broken):
     port = free_port()
     proc = serve(broken, port)
     try:
-        url = f"http://127.0.0.1:{port}/{PAGE.url}"
+        url = f"http://127.0.0.1:{port}/{PAGE_URL}"
         html = fetch_until(url, lambda h: BOX_CLASS in h)
         box = html[html.index(BOX_CLASS): html.index("</div>", html.index(BOX_CLASS))]
         assert "Preview only, not published" in box
-        assert PAGE.rel in box and "REF001" in box and "lublin2041" in box
+        assert PAGE in box and "REF001" in box and "lublin2041" in box
         assert "EVID001" in box and "proven" in box and "<strong>Fix:</strong>" in box
         assert html.index(BOX_CLASS) < html.index("<h1")  # at the top of the page
         # checked with the policy `make site` ships; served without it, which would block the live-reload script
@@ -81,7 +87,7 @@ def test_the_preview_shows_each_problem_in_the_page_and_the_terminal(broken):
         assert re.search(rf'<mark class="{MARK_CLASS}" id="medsite-problem-\d+" data-code="REF001" '
                          r'title="REF001 unknown citation key[^"]*">\d+: REF001</mark>\[@lublin2041', html)
 
-        clean = fetch_until(f"http://127.0.0.1:{port}/{CLEAN.url}", lambda h: "<h1" in h)
+        clean = fetch_until(f"http://127.0.0.1:{port}/{CLEAN_URL}", lambda h: "<h1" in h)
         assert BOX_CLASS not in clean  # a page without problems carries no box
 
         # includes/ is watched: editing a snippet rebuilds the pages that use it.
@@ -107,7 +113,7 @@ def test_the_preview_shows_each_problem_in_the_page_and_the_terminal(broken):
 
 
 def test_a_busy_port_is_one_plain_line(tmp_path):
-    root = copy_project(tmp_path)
+    root = small_good_project(tmp_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -122,10 +128,12 @@ def test_a_busy_port_is_one_plain_line(tmp_path):
 def test_make_site_never_shows_preview_boxes(broken):
     result = run_build(broken)
     assert result.returncode == 1
+    assert {"REF001", "EVID001"} <= set(re.findall(r": ([A-Z]+\d{3}) ", result.stdout)), result.stdout  # the problems are there
     assert "preview:" not in result.stdout + result.stderr
-    page = broken / PAGE.rel
+    page = broken / PAGE
     page.write_text(page.read_text().replace("[@lublin2041]", f"[@{KEY}]").replace("proven to work", "studied"))
-    assert run_build(broken).returncode == 0
+    fixed = run_build(broken)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     for html in (broken / "site").rglob("*.html"):
         text = html.read_text(encoding="utf-8")
         assert BOX_CLASS not in text and MARK_CLASS not in text, html

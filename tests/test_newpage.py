@@ -2,9 +2,9 @@
 
 Each test copies the site's sources into tmp_path, runs the command as an
 editor would, and reads back the files it wrote. The last test runs the real
-gate over the new page: the fresh page fails the source checks until its
-placeholders are replaced, and once they are, `make site`'s build and gate
-report nothing about it.
+gate over new pages (one of each kind it tries, in one copy): a fresh page fails
+the source checks until its placeholders are replaced, and once they are,
+`make site`'s build and gate report nothing about it.
 """
 
 from __future__ import annotations
@@ -279,20 +279,38 @@ def lines_about(result: subprocess.CompletedProcess, *needles: str) -> list[str]
     return [line for line in (result.stdout + result.stderr).splitlines() if any(n in line for n in needles)]
 
 
-@pytest.mark.parametrize(("path", "kind"), [("about-ms/nerves.md", "condition"), ("stem-cells/offer.md", "clinic")])
-def test_a_new_page_fails_the_gate_until_it_is_written_then_passes(project, path, kind):
-    rel, html = f"docs/{path}", f"site/{path.removesuffix('.md')}/"
-    assert new_page(project, path, "How MS affects nerves", kind).returncode == 0
+# A new page of each kind, all in one copy of the project: one run of the source checks on the fresh pages, and
+# one run of them and one `make site` once the pages are written (each page's lines are told apart by its path).
+WRITTEN = {"about-ms/nerves.md": ("condition", "How MS affects nerves"),
+           "stem-cells/offer.md": ("clinic", "What a clinic offers")}
 
-    fresh = gate(project)
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> tuple[dict, subprocess.CompletedProcess, tuple]:
+    """(`make new-page` per page, the source checks on the fresh pages, (the source checks, `make site`) once
+    each page is written)."""
+    (root := tmp_path_factory.mktemp("written") / "project").mkdir()
+    copy_project(root)
+    created = {path: new_page(root, path, title, kind) for path, (kind, title) in WRITTEN.items()}
+    fresh = gate(root)
+    key = bib().entries[0].id  # any work of the bibliography
+    for path in WRITTEN:
+        fill_in(root / "docs" / path, f"MS affects the brain and spinal cord [@{key}].", key)
+    return created, fresh, (gate(root), run_build(root))  # the source checks, then `make site` in full
+
+
+@pytest.mark.parametrize("path", sorted(WRITTEN))
+def test_a_new_page_fails_the_gate_until_it_is_written_then_passes(written, path):
+    created, fresh, finished = written
+    rel, html = f"docs/{path}", f"site/{path.removesuffix('.md')}/"
+    assert created[path].returncode == 0, created[path].stdout + created[path].stderr
+
     assert "Traceback" not in fresh.stderr, fresh.stderr
     assert fresh.returncode == 1, fresh.stdout + fresh.stderr
     problems = lines_about(fresh, rel)
     assert any(line.startswith(f"{rel}:") and "META002" in line for line in problems), problems
 
-    key = bib().entries[0].id  # any work of the bibliography
-    fill_in(project / "docs" / path, f"MS affects the brain and spinal cord [@{key}].", key)
-    for written in (gate(project), run_build(project)):  # the source checks, then `make site` in full
-        assert "Traceback" not in written.stderr, written.stderr
-        assert written.returncode == 0, written.stdout + written.stderr  # the real site passes, so any error is the new page's
-        assert lines_about(written, rel, html) == []
+    for result in finished:
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == 0, result.stdout + result.stderr  # the real site passes, so any error is a new page's
+        assert lines_about(result, rel, html) == []
