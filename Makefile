@@ -77,7 +77,7 @@ screenshots: venv browser node ## Screenshots of every page at phone and desktop
 	MEDSITE_SCREENSHOTS=$(CURDIR)/screenshots $(PY) -m pytest -q tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
 
 mutation: venv ## Break each check of the gate in turn and list the fast tests that still pass (slow: one test run per check, the tests' GATE004 net off; MUTATION_ARGS=--with-net to show the net stops them all)
 	$(RUN) medsite.tools.mutation_check $(MUTATION_ARGS)

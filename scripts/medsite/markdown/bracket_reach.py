@@ -34,10 +34,10 @@ RULES = declare(
 CODE = "BUILD011"
 
 
-def _paragraphs(body: str):
-    """(first line index, text) of each run of non-blank lines, code blanked (so never parsed for links)."""
+def _paragraphs(blanked: str):
+    """(first line index, text) of each run of non-blank lines of a body whose code is blanked."""
     start, lines = None, []
-    for i, line in enumerate(structure.blank_code(body).split("\n")):
+    for i, line in enumerate(blanked.split("\n")):
         if line.strip():
             if start is None:
                 start = i
@@ -84,7 +84,12 @@ def check_page(body: str, first_line: int, path: str, limit_kchars: int) -> Diag
     """BUILD011 at the first paragraph of `body` (whose first line is `first_line`) over the limit."""
     if "[" not in body:
         return None
-    for start, text in _paragraphs(body):
+    blanked = structure.blank_code(body)  # code is never parsed for links
+    # The reach of the whole body is at least that of any of its paragraphs (a bracket reads on at most to
+    # the body's end, and one paragraph's brackets pair the same way inside the body): most pages stop here.
+    if reach(blanked)[0] <= limit_kchars * 1000:
+        return None
+    for start, text in _paragraphs(blanked):
         total, brackets = reach(text)
         if total > limit_kchars * 1000:
             return Diagnostic(

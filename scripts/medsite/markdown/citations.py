@@ -21,6 +21,7 @@ import html
 import re
 import secrets
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
@@ -130,8 +131,13 @@ def _heading_text(text: str) -> str:
 
 def find(text: str, *, first_line: int = 1) -> list[Group]:
     """All citation groups outside code, with file line numbers (body starts at `first_line`)."""
+    return list(_find(text, first_line))
+
+
+@lru_cache(maxsize=512)  # a page's text is read by its render, its near misses and the References page
+def _find(text: str, first_line: int) -> tuple[Group, ...]:
     if "[" not in text:
-        return []
+        return ()
     code = code_spans(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     headings = [(m.start(), _heading_text(m.group(2)), m.group(3)) for m in _HEADINGS.finditer(text) if m.start() not in code]
@@ -154,7 +160,7 @@ def find(text: str, *, first_line: int = 1) -> list[Group]:
             prefix, suppress = _prefix(item.group("prefix"))
             cites.append(Cite(item.group("key"), locator or None, line, col, heading[0], heading[1], prefix, suppress))
         groups.append(Group(match.start(), match.end(), tuple(cites)))
-    return groups
+    return tuple(groups)
 
 
 def _prefix(written: str) -> tuple[str | None, bool]:
@@ -215,14 +221,15 @@ def footnote_id(key: str) -> str:
 
 
 def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholders,
-                 unknown=None, replaced=()) -> tuple[str, list[str]]:
+                 unknown=None, replaced=(), mark: str = "") -> tuple[str, list[str]]:
     """Replace known citations with footnote references; return new text and the keys in first-use order.
 
     Groups with an unknown key are left as written, so the gate's OUT check and
     the REF001 diagnostic both point at them; `unknown(group, written)`, when given,
     returns what stands in their place instead (the Markdown extension marks them).
     `replaced` holds (start, end, text) of other spans to replace, none overlapping a group
-    (the extension's marked near-misses and escaped '@').
+    (the extension's marked near-misses and escaped '@'). `mark` follows each footnote reference
+    (the extension's secret, by which it finds the references it wrote).
     """
     if replaced:
         stand_ins = [Group(start, end, ()) for start, end, _ in replaced]
@@ -256,7 +263,7 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
             else:
                 note = footnote_id(cite.key)
                 notes.setdefault(note, placeholders.token(cite.key))
-            marker = f"[^{note}]"
+            marker = f"[^{note}]{mark}"
             if cite.locator:
                 marker += f'<sup class="cite-locator">, {html.escape(_unescaped(cite.locator))}</sup>'
             markers.append(marker)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 import yaml
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare, example_entry
-from medsite.sources import bibtex, user_cache, yamlsource
+from medsite.sources import bibtex, yamlsource
 from medsite.sources import limits as input_limits
 
 RULES = declare(
@@ -213,32 +211,12 @@ def _oversized(items: list[yaml.Node], path: str, limit: int) -> list[Diagnostic
     ]
 
 
-# What a read depends on besides the text: the code of the readers (medsite.sources.user_cache).
-_READERS = tuple(Path(module.__file__) for module in (sys.modules[__name__], bibtex, yamlsource))
-
-
 def read(text: str, path: str, limits: input_limits.Limits) -> tuple[list[yamlsource.Located], list[Diagnostic]]:
     """The file's entries, each a plain value with its lines, and problems found on the way (REF012).
 
     Raises DiagnosticError when the file cannot be read at all (REF002, REF015, INPUT001/2).
-    A file read before without a problem comes from the user's cache: parsing YAML with its lines, in
-    Python, took a twentieth of a whole build of the site (issue 19).
     """
-    key = user_cache.key_of(text, path, limits.bibliography_entry_chars, user_cache.code_version(*_READERS))
-    name = f"bibliography-{user_cache.key_of(path)[:16]}.json"
-    kept = user_cache.load(name, key)
-    if isinstance(kept, list):
-        return [yamlsource.Located(value, line, key_lines) for value, line, key_lines in kept], []
-    items, problems = _read(text, path, limits)
-    if not problems:
-        plain = [[item.value, item.line, item.key_lines] for item in items]
-        try:
-            lossless = json.loads(json.dumps(plain)) == plain  # YAML can hold what JSON cannot (sets, bytes, int keys)
-        except (TypeError, ValueError):
-            lossless = False
-        if lossless:
-            user_cache.save(name, key, plain)
-    return items, problems
+    return _read(text, path, limits)
 
 
 def _read(text: str, path: str, limits: input_limits.Limits) -> tuple[list[yamlsource.Located], list[Diagnostic]]:

@@ -11,13 +11,15 @@ judge the entries.
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare, example_entry
-from medsite.sources import bib_shapes, csl_shape
+from medsite.sources import bib_shapes, bibtex, csl_shape, user_cache, yamlsource
 from medsite.sources import limits as input_limits
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
@@ -192,12 +194,36 @@ class Bibliography:
         return self.by_id.get(self.canonical(key))
 
 
+# What a parse depends on besides the text: the code that reads and normalises it.
+_READERS = tuple(Path(module.__file__) for module in (sys.modules[__name__], bib_shapes, bibtex, csl_shape, yamlsource))
+
+
 def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limits()) -> Bibliography:
     """Parse a bibliography in any shape we read (sources/bib_shapes.py); raise DiagnosticError with path:line
     if it cannot be read as a list of entries.
 
     Aliases and oversized entries are refused (INPUT001, INPUT002) before any entry is built.
+    A file read before without a problem comes from the user's cache (medsite.sources.user_cache): reading
+    YAML with its lines, in Python, and normalising each entry cost a twentieth of a build of the site.
     """
+    key = user_cache.key_of(text, path, limits.bibliography_entry_chars, user_cache.code_version(*_READERS))
+    name = f"bibliography-{user_cache.key_of(path)[:16]}.json"
+    kept = user_cache.load(name, key)
+    if isinstance(kept, list):
+        return Bibliography(path, [Entry(key, csl, path, line, key_lines) for key, csl, line, key_lines in kept])
+    found = _parse(text, path, limits)
+    if not found.problems:
+        plain = [[e.id, e.csl, e.line, e.key_lines] for e in found.entries]
+        try:
+            lossless = json.loads(json.dumps(plain)) == plain  # YAML can hold what JSON cannot (sets, bytes, int keys)
+        except (TypeError, ValueError):
+            lossless = False
+        if lossless:
+            user_cache.save(name, key, plain)
+    return found
+
+
+def _parse(text: str, path: str, limits: input_limits.Limits) -> Bibliography:
     items, shape_problems = bib_shapes.read(text, path, limits)
     entries = []
     problems = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -97,6 +98,28 @@ def read(full_path, rel_path: str, limits: input_limits.Limits = input_limits.Li
         raise DiagnosticError(
             Diagnostic(PARSE_CODE, "file is binary, not Markdown text", rel_path, hint="remove it or save it as UTF-8 text")
         )
+    key = (rel_path, hashlib.sha256(raw).digest(), limits)
+    if key not in _parsed:
+        try:
+            _parsed[key] = _parse_bytes(raw, rel_path, limits)
+        except DiagnosticError as exc:
+            _parsed[key] = exc
+        if len(_parsed) > _KEPT:
+            del _parsed[next(iter(_parsed))]
+    found = _parsed[key]
+    if isinstance(found, DiagnosticError):
+        raise found
+    return found
+
+
+# Parses of this process, by the file's name and bytes and the limits: in the engine's process a page
+# is read by the refusal of bad input, when it renders and when the References page lists its citations.
+# (By the bytes, not the file's time: two edits within one tick of the clock keep the same time.)
+_parsed: dict = {}
+_KEPT = 1024
+
+
+def _parse_bytes(raw: bytes, rel_path: str, limits: input_limits.Limits) -> Page:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -37,7 +37,7 @@ from markdown.preprocessors import Preprocessor
 from medsite.core.diagnostics import DiagnosticError
 from medsite.markdown import citation_syntax, citations, inline_notes, referencespage, suppressions
 from medsite.markdown.extensions import pagesource, report, sitedata
-from medsite.markdown.structure import code_spans
+from medsite.markdown.structure import Spans, code_spans
 from medsite.sources import frontmatter, settings, work_dates
 from medsite.sources.site import DEFAULT_STYLE, Site
 
@@ -53,28 +53,10 @@ FOOTNOTE_DIV = '<div class="footnote">'
 ESCAPED_AT = '<span class="cite-escaped">&#64;</span>'
 
 
-_parsed: dict = {}  # (file, mtime, size, rel) -> frontmatter.Page or DiagnosticError, for this process
-
-
 def read_front_matter(path: Path, rel: str, limits) -> frontmatter.Page:
-    """Our parse of a page file, once per process while the file is unchanged: each page is read
-    when it renders and again when the References page lists where works are cited."""
-    try:
-        st = path.stat()
-        # The file by device and inode: the engine names it from its docs folder, the Site from the
-        # project's, and one spelling would miss the other's parse.
-        key = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size, rel)
-    except OSError:
-        key = None
-    if key not in _parsed or key is None:
-        try:
-            _parsed[key] = frontmatter.read(path, rel, limits)
-        except DiagnosticError as exc:
-            _parsed[key] = exc
-    found = _parsed[key]
-    if isinstance(found, DiagnosticError):
-        raise found
-    return found
+    """Our parse of a page file (once per process while its bytes are unchanged, medsite.sources.frontmatter):
+    each page is read when it renders and again when the References page lists where works are cited."""
+    return frontmatter.read(path, rel, limits)
 
 
 class CitationsExtension(Extension):
@@ -100,6 +82,7 @@ class CitationsExtension(Extension):
         self.diagnostics: list = []  # what this page reported, for callers and tests
         self.furnished = False  # page.meta.health written (medsite.markdown.extensions.furniture)
         self.written_refs: list[str] = []  # footnote references written as HTML (_FootnoteRefPreprocessor)
+        self.footnote_syntax: int | None = None  # how many "[^" this step wrote, when the page had none of its own
 
     def report(self, diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -179,9 +162,12 @@ class _CitePreprocessor(Preprocessor):
             return _mark("unknown citation key " + ", ".join(f"'{k}'" for k in missing), written)
 
         replaced = self._near_misses(text, where, known, groups)
-        new, ext.cited = citations.to_footnotes(text, groups, known, ext.placeholders, unknown, replaced)
+        new, ext.cited = citations.to_footnotes(text, groups, known, ext.placeholders, unknown, replaced,
+                                                mark=_ref_mark(ext.placeholders.secret))
         if inline_notes.OPENER in new:
             new = citations.order_definitions(inline_notes.to_footnotes(new))
+        elif "[^" not in text:  # every footnote is a citation's: no code to tell them from (_FootnoteRefPreprocessor)
+            ext.footnote_syntax = new.count("[^")
         if referencespage.MARKER in new:
             new = new.replace(referencespage.MARKER, self._listing())
         return new.split("\n")
@@ -250,7 +236,9 @@ def scan_uses(site: Site) -> dict:
     MkDocs' page order, so the References page lists citing places in the same order on every engine."""
     uses: dict = {}
     for page, parsed, title in _pages_read(site):
-        for group in citations.find(parsed.body.lstrip("\r\n")):
+        body = parsed.body.lstrip("\r\n")  # as the engine gives it, with its first line's number: the same
+        first_line = parsed.body_line + parsed.body[: len(parsed.body) - len(body)].count("\n")  # search as the render's
+        for group in citations.find(body, first_line=first_line):
             for cite in group.cites:
                 uses.setdefault(cite.key, []).append(referencespage.Use(page.uri, title, cite.heading, cite.anchor))
     return uses
@@ -289,24 +277,32 @@ class _FootnoteRefPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         footnotes = next((e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension)), None)
-        if not self.ext.cited or footnotes is None:
+        if not self.ext.cited:
             return lines
+        if footnotes is None:  # no footnotes (a bare Python-Markdown call): the references stay as written
+            return [_MARKS.sub("", line) for line in lines]
         text = "\n".join(lines)
-        code = code_spans(text)
+        # The definitions' order numbers the footnotes; a definition in an author's code example is not one.
+        # When every "[^" is one this extension wrote (the usual page), there is no such code to find.
+        ours = self.ext.footnote_syntax is not None and text.count("[^") == self.ext.footnote_syntax
+        code = _NO_CODE if ours else code_spans(text)
         defined = [m.group(1) for m in _DEFINITION.finditer(text) if m.start() not in code]
         number = {name: n for n, name in enumerate(dict.fromkeys(defined), 1)}
         headings = _heading_spans(lines)
+        secret, superscript = self.ext.placeholders.secret, footnotes.getConfig("SUPERSCRIPT_TEXT")
 
         def written(m) -> str:
             name = m.group(1)
+            if m.group(2) != secret:  # not written by this render: an editor's text, left as it is
+                return m.group(0)
             # In a heading the footnotes extension writes it: the toc then leaves the number out of the
             # heading's id, as it does for every footnote reference it can see.
-            if m.start() in code or name not in number or any(s <= m.start() < e for s, e in headings):
-                return m.group(0)
+            if name not in number or any(s <= m.start() < e for s, e in headings):
+                return f"[^{name}]{m.group(3)}"
             ref_id = html.escape(footnotes.makeFootnoteRefId(name, found=True))
             self.ext.written_refs.append(
                 f'<sup id="{ref_id}"><a class="footnote-ref" href="#{html.escape(footnotes.makeFootnoteId(name))}">'
-                f'{footnotes.getConfig("SUPERSCRIPT_TEXT").format(number[name])}</a></sup>{m.group(2) or ""}')
+                f'{superscript.format(number[name])}</a></sup>{m.group(3)}')
             # Until it is stashed, one tag: all MkDocs needs to see (the id a back-link points to), and
             # it reads every tag of the page's text with Python's HTML parser.
             return f'<sup {_WRITTEN_BY}="{self.ext.placeholders.secret}N{len(self.ext.written_refs) - 1}" id="{ref_id}">'
@@ -354,7 +350,18 @@ _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)  # as struct
 _AFTER_REF = r'(?:<sup class="cite-locator">[^<]*</sup>)?(?:<sup class="cite-sep">,</sup>)?'
 _WRITTEN_BY = "data-medsite-ref"  # the attribute that carries the secret until the reference is stashed
 _WRITTEN_REF = re.compile(rf'<sup {_WRITTEN_BY}="([0-9a-f]{{16}})N(\d+)" id="[^"<>]*">')
-_CITATION_REF = re.compile(r"\[\^(cite-[^\]\[\s]+)\](?!:)(" + _AFTER_REF + ")")
+# The secret after a footnote reference the citation step wrote: a control character no editor types, which
+# Markdown's whitespace step keeps (it removes only STX and ETX).
+_MARK = "\x1f"
+
+
+def _ref_mark(secret: str) -> str:
+    return f"{_MARK}{secret}{_MARK}"
+
+
+_CITATION_REF = re.compile(r"\[\^(cite-[^\]\[\s]+)\]" + _MARK + "([0-9a-f]{16})" + _MARK + "(" + _AFTER_REF + ")")
+_MARKS = re.compile(_MARK + "[0-9a-f]{16}" + _MARK)
+_NO_CODE = Spans(())
 
 
 class _ReferencePostprocessor(Postprocessor):
