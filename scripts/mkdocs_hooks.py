@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError
 
 from medsite.build import engines, templates
 from medsite.markdown import linear_markdown
-from medsite.markdown.extensions import report
+from medsite.markdown.extensions import report, sitedata
 from medsite.output import csp, csp_step
 from medsite.sources.site import Site
 from medsite.tools.serve_findings import preview
@@ -48,6 +48,7 @@ def on_pre_build(*, config):
 def on_config(config, **kwargs):
     global _csp, _site
     _site, _ = Site.load(Path(config.config_file_path).parent)  # the gate reports the settings' problems
+    sitedata.share(_site)  # the Markdown extensions use it: one read of the settings per build
     if preview.enabled and _site.mkdocs.get("site_url"):
         # `mkdocs serve` points site_url at itself (http://127.0.0.1:...): build the pages `make site` builds, so
         # that the gate checks the same (links, the CSP); the policy is taken out after it (serve_findings).

@@ -115,3 +115,16 @@ def test_the_references_list_is_html_with_every_editor_text_escaped_and_mkdocs_u
             in listing)
     assert '<a href="../#brief">Home: In brief</a>' in listing
     assert "<p>Exception to our checks (REF003): no date &lt;b&gt;given&lt;/b&gt;</p>" in listing
+
+
+def test_the_references_list_marks_abbreviations_in_its_text_only():
+    """The list is HTML made after Markdown's abbr step: its own text gets the page's abbreviations, as Markdown's
+    text does; a tag, an attribute and an entity are left alone."""
+    from medsite.markdown.extensions.citations import abbreviated
+
+    block = '<p id="MS">Cited in: <a href="../ms/#MS">MS &amp; aHSCT: MSc</a> MS&#39;s</p>'
+    out = abbreviated(block, {"MS": 'Multiple "sclerosis"', "aHSCT": "A transplant", "amp": "no"})
+    assert out == ('<p id="MS">Cited in: <a href="../ms/#MS"><abbr title="Multiple &quot;sclerosis&quot;">MS</abbr> &amp; '
+                   '<abbr title="A transplant">aHSCT</abbr>: MSc</a> <abbr title="Multiple &quot;sclerosis&quot;">MS</abbr>'
+                   "&#39;s</p>")
+    assert abbreviated(block, {}) == block

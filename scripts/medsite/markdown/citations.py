@@ -95,12 +95,13 @@ class Placeholders:
     def __bool__(self) -> bool:
         return bool(self.keys or self._blocks)
 
-    def substitute(self, html_text: str, format_html) -> str:
+    def substitute(self, html_text: str, format_html, block_html=lambda block: block) -> str:
+        """`html_text` with the blocks put in (each through `block_html`), then the formatted references."""
         def ours(replacement):  # a token with another secret is text an editor wrote: left as it is
             return lambda m: replacement(int(m.group(2))) if m.group(1) == self._secret else m.group(0)
 
         if self._blocks:
-            html_text = self._BLOCK.sub(ours(self._blocks.__getitem__), html_text)
+            html_text = self._BLOCK.sub(ours(lambda n: block_html(self._blocks[n])), html_text)
         return self._TOKEN.sub(ours(lambda n: format_html(self.keys[n])), html_text)
 
 

@@ -8,6 +8,7 @@ index. The gate, the tests and the browser tests all ask here.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 INDEX = "index.html"
 
@@ -36,6 +37,7 @@ def file_url(rel: str) -> str:
     return rel[: -len(INDEX)] if rel == INDEX or rel.endswith("/" + INDEX) else rel
 
 
+@lru_cache(maxsize=4096)  # the References page asks for every citing place: a few pages, many times each
 def relative_url(to_uri: str, from_uri: str) -> str:
     """The link from one docs-relative Markdown file's page to another's, as MkDocs writes it for a Markdown
     link (mkdocs.utils.get_relative_url): `../treatments/ahsct/` from `references.md`."""

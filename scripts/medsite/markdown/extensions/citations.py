@@ -30,6 +30,7 @@ import re
 from pathlib import Path
 
 from markdown import Extension
+from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
@@ -364,6 +365,22 @@ _MARKS = re.compile(_MARK + "[0-9a-f]{16}" + _MARK)
 _NO_CODE = Spans(())
 
 
+def abbreviated(block: str, abbrs: dict) -> str:
+    """HTML made here with the page's abbreviations marked as the abbr extension marks them in Markdown's text
+    (the References list's page titles, "MS" among them): in text only, never in a tag or an entity."""
+    if not abbrs:
+        return block
+    words = "|".join(re.escape(key) for key in sorted(abbrs, key=len, reverse=True))
+    pattern = re.compile(rf"(<[^>]*>|&#?\w+;)|\b(?:{words})\b")
+
+    def mark(m) -> str:
+        if m.group(1) or not abbrs.get(m.group(0)):
+            return m.group(0)
+        return f'<abbr title="{html.escape(abbrs[m.group(0)])}">{m.group(0)}</abbr>'
+
+    return pattern.sub(mark, block)
+
+
 class _ReferencePostprocessor(Postprocessor):
     def __init__(self, md, ext: CitationsExtension):
         super().__init__(md)
@@ -377,7 +394,8 @@ class _ReferencePostprocessor(Postprocessor):
         # and copies would make every page match every study title. data-pagefind-ignore is Pagefind's
         # (medsite.output.search_index); data-search-exclude the same for an engine's own search.
         text = text.replace(FOOTNOTE_DIV, '<div class="footnote" data-search-exclude data-pagefind-ignore>', 1)
-        text = ext.placeholders.substitute(text, ext.formatted)
+        abbr = next((e for e in self.md.registeredExtensions if isinstance(e, AbbrExtension)), None)
+        text = ext.placeholders.substitute(text, ext.formatted, lambda block: abbreviated(block, abbr.abbrs if abbr else {}))
         if ext.data.formatter is not None:
             ext.data.formatter.save()  # writes only when this page formatted something new
         return text

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -36,7 +37,7 @@ class PageSource:
     def abs_path(self) -> Path:
         return self.docs_dir / self.src_uri
 
-    @property
+    @cached_property  # asked several times per page; each answer resolves two paths on disk
     def rel(self) -> str:
         """The page as diagnostics name it: relative to the project folder."""
         try:

@@ -68,6 +68,15 @@ class SiteData:
 
 
 _loaded: dict[tuple, tuple[tuple, SiteData]] = {}  # signature -> (the bibliography's stamp, data)
+_shared: Site | None = None  # the Site an engine's hooks loaded for the build under way (see share)
+
+
+def share(site: Site) -> None:
+    """Hand over the Site an engine's own step has just loaded for this build (MkDocs' hooks do, in on_config):
+    the pages then use it instead of reading mkdocs.yml and gate.yml a second time, and each rebuild of
+    `make serve` sees the pages that exist now."""
+    global _shared
+    _shared = site
 
 
 def _stamp(path: Path) -> tuple:
@@ -83,11 +92,12 @@ def load(root: Path, report: Callable[[Diagnostic], None], bibliography_path: st
     """The shared data of the site at `root`; the extension's own settings, when given, win over mkdocs.yml's."""
     files = (settings.MKDOCS, settings.GATE, worknotices.LOCK_FILE)  # the lock: notices beside references
     signature = (str(root.resolve()), bibliography_path, style, *(_stamp(root / f) for f in files))
+    shared = _shared if _shared is not None and _shared.root.resolve() == root.resolve() else None
     if signature in _loaded:
         bib_stamp, data = _loaded[signature]
-        if bib_stamp == _stamp(root / data.bib_path):
+        if bib_stamp == _stamp(root / data.bib_path) and (shared is None or data.site is shared):
             return data
-    site, _ = Site.load(root)
+    site = shared or Site.load(root)[0]
     bib_path = bibliography_path or site.bibliography_path
     try:
         bib = bibliography.load(bib_path, root, site.limits)
