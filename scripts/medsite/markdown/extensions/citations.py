@@ -27,6 +27,8 @@ from __future__ import annotations
 import html
 import os
 import re
+import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's name for it)
+from dataclasses import dataclass
 from pathlib import Path
 
 from markdown import Extension
@@ -34,6 +36,8 @@ from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from medsite.core.diagnostics import DiagnosticError
 from medsite.markdown import citation_syntax, citations, inline_notes, referencespage, suppressions
@@ -44,11 +48,11 @@ from medsite.sources.site import DEFAULT_STYLE, Site
 
 # Before pymdownx.snippets (32) and whitespace normalising (30): the text is still the file's.
 PRIORITY = 36
-# Footnote references as HTML after whitespace normalising (30) and snippets (32), before MkDocs reads the
-# text's HTML for ids a link may point to (21: a footnote's back-link points to its reference); then
-# stashed, before Python-Markdown's own HTML blocks (20), so its inline pass never reads them.
+# Footnote references: numbered after whitespace normalising (30) and snippets (32), each left as a secret
+# token; made elements right after Python-Markdown's inline pass (20), before the footnotes' back-links
+# (15), the abbreviations (7), the table of contents and MkDocs' list of ids (5) read the tree.
 REFS_PRIORITY = 25
-STASH_PRIORITY = 20.5
+REFS_TREE_PRIORITY = 19.5
 FOOTNOTE_DIV = '<div class="footnote">'
 # An escaped '@' (`\\@`) as Pandoc prints it; the class tells the gate's CITE005 it was meant as text.
 ESCAPED_AT = '<span class="cite-escaped">&#64;</span>'
@@ -82,7 +86,7 @@ class CitationsExtension(Extension):
         self.placeholders = citations.Placeholders()
         self.diagnostics: list = []  # what this page reported, for callers and tests
         self.furnished = False  # page.meta.health written (medsite.markdown.extensions.furniture)
-        self.written_refs: list[str] = []  # footnote references written as HTML (_FootnoteRefPreprocessor)
+        self.footnote_refs: list[FootnoteRef] = []  # the page's footnote references (_FootnoteRefPreprocessor)
         self.footnote_syntax: int | None = None  # how many "[^" this step wrote, when the page had none of its own
 
     def report(self, diagnostic) -> None:
@@ -93,7 +97,7 @@ class CitationsExtension(Extension):
         md.registerExtension(self)
         md.preprocessors.register(_CitePreprocessor(md, self), "medsite-citations", PRIORITY)
         md.preprocessors.register(_FootnoteRefPreprocessor(md, self), "medsite-footnote-refs", REFS_PRIORITY)
-        md.preprocessors.register(_StashFootnoteRefs(md, self), "medsite-stash-footnote-refs", STASH_PRIORITY)
+        md.treeprocessors.register(_FootnoteRefTreeprocessor(md, self), "medsite-footnote-refs", REFS_TREE_PRIORITY)
         md.postprocessors.register(_ReferencePostprocessor(md, self), "medsite-citations", 1)
 
     # --- what the page and the site give ------------------------------------------------------
@@ -263,14 +267,15 @@ def scan_exemptions(site: Site) -> list[referencespage.Exemption]:
 
 
 class _FootnoteRefPreprocessor(Preprocessor):
-    """Each citation's footnote reference (`[^cite-key]`, with its locator and separator), written as the
-    HTML Python-Markdown's footnotes extension writes, and kept from Markdown's inline pass.
+    """Each citation's footnote reference (`[^cite-key]`, with its locator and separator), numbered as
+    Python-Markdown's footnotes extension numbers it, and left in the text as a token that Markdown's inline
+    pass reads as a plain word; _FootnoteRefTreeprocessor makes the elements the extension makes.
 
-    A page cites dozens of times, and each reference split its paragraph for every inline pattern
-    after it: that pass cost more than the rest of what this extension adds to a build (issue 19). The
-    definitions are still the footnotes extension's, which numbers them in the order they are written
-    (medsite.markdown.citations.order_definitions); the ids come from the extension itself, so the
-    back-links of a work cited twice (fnref2:…) are the ones it adds."""
+    A page cites dozens of times, and each reference split its paragraph for every inline pattern after it:
+    that pass cost more than the rest of what this extension adds to a build (issue 19). The definitions
+    are still the footnotes extension's, which numbers them in the order they are written
+    (medsite.markdown.citations.order_definitions); the ids come from the extension itself (in reading
+    order), so the back-links of a work cited twice (fnref2:…) are the ones it adds."""
 
     def __init__(self, md, ext: CitationsExtension):
         super().__init__(md)
@@ -289,70 +294,97 @@ class _FootnoteRefPreprocessor(Preprocessor):
         code = _NO_CODE if ours else code_spans(text)
         defined = [m.group(1) for m in _DEFINITION.finditer(text) if m.start() not in code]
         number = {name: n for n, name in enumerate(dict.fromkeys(defined), 1)}
-        headings = _heading_spans(lines)
         secret, superscript = self.ext.placeholders.secret, footnotes.getConfig("SUPERSCRIPT_TEXT")
+        refs = self.ext.footnote_refs
 
         def written(m) -> str:
             name = m.group(1)
             if m.group(2) != secret:  # not written by this render: an editor's text, left as it is
                 return m.group(0)
-            # In a heading the footnotes extension writes it: the toc then leaves the number out of the
-            # heading's id, as it does for every footnote reference it can see.
-            if name not in number or any(s <= m.start() < e for s, e in headings):
-                return f"[^{name}]{m.group(3)}"
-            ref_id = html.escape(footnotes.makeFootnoteRefId(name, found=True))
-            self.ext.written_refs.append(
-                f'<sup id="{ref_id}"><a class="footnote-ref" href="#{html.escape(footnotes.makeFootnoteId(name))}">'
-                f'{superscript.format(number[name])}</a></sup>{m.group(3)}')
-            # Until it is stashed, one tag: all MkDocs needs to see (the id a back-link points to), and
-            # it reads every tag of the page's text with Python's HTML parser.
-            return f'<sup {_WRITTEN_BY}="{self.ext.placeholders.secret}N{len(self.ext.written_refs) - 1}" id="{ref_id}">'
+            if name not in number:
+                return f"[^{name}]{m.group(3) or ''}{m.group(4) or ''}"
+            locator = html.unescape(m.group(3)) if m.group(3) is not None else None
+            refs.append(FootnoteRef(footnotes.makeFootnoteRefId(name, found=True), footnotes.makeFootnoteId(name),
+                                    superscript.format(number[name]), locator, bool(m.group(4))))
+            return f"{_REF_TOKEN}{secret}N{len(refs) - 1}Z"
 
         return _CITATION_REF.sub(written, text).split("\n")
 
 
-class _StashFootnoteRefs(Preprocessor):
-    """The footnote references _FootnoteRefPreprocessor wrote, kept from Python-Markdown's inline pass
-    (which would split the paragraph at each of their four tags). They are known by this render's
-    secret, so the same HTML an editor wrote in a code example stays text."""
+@dataclass(frozen=True)
+class FootnoteRef:
+    """One footnote reference as the footnotes extension would make it, and the citation's locator and separator."""
+
+    ref_id: str  # fnref:cite-key, fnref2:cite-key...
+    note_id: str  # fn:cite-key
+    number: str
+    locator: str | None  # ", p. 12", as shown
+    separator: bool  # a comma follows: the next work of the same citation
+
+
+class _FootnoteRefTreeprocessor(Treeprocessor):
+    """The footnote references _FootnoteRefPreprocessor left as tokens, made elements: in a text or a tail,
+    never in code (Markdown keeps code's text atomic, and the citation step writes no reference there)."""
 
     def __init__(self, md, ext: CitationsExtension):
         super().__init__(md)
         self.ext = ext
 
-    def run(self, lines: list[str]) -> list[str]:
-        if not self.ext.written_refs:
-            return lines
-        secret, written = self.ext.placeholders.secret, self.ext.written_refs
-        return _WRITTEN_REF.sub(lambda m: self.md.htmlStash.store(written[int(m.group(2))]) if m.group(1) == secret
-                                else m.group(0), "\n".join(lines)).split("\n")
+    def run(self, root) -> None:
+        refs, secret = self.ext.footnote_refs, self.ext.placeholders.secret
+        if not refs:
+            return
+        for parent in list(root.iter()):
+            for index, child in reversed(list(enumerate(parent))):  # backwards: inserting keeps the rest in place
+                if child.tail and _REF_TOKEN in child.tail and not isinstance(child.tail, AtomicString):
+                    child.tail, made = self._split(child.tail, refs, secret)
+                    for offset, element in enumerate(made, 1):
+                        parent.insert(index + offset, element)
+            if parent.text and _REF_TOKEN in parent.text and not isinstance(parent.text, AtomicString):
+                parent.text, made = self._split(parent.text, refs, secret)
+                for offset, element in enumerate(made):
+                    parent.insert(offset, element)
+
+    @staticmethod
+    def _split(text: str, refs: list, secret: str) -> tuple[str, list]:
+        """The text before the first reference, and the elements for the references with the text after each."""
+        parts = _REF_TOKENS.split(text)  # text, secret, number, text, secret, number, ..., text
+        head, made, pending = None, [], parts[0]
+        for i in range(1, len(parts), 3):
+            found, n, after = parts[i], int(parts[i + 1]), parts[i + 2]
+            if found != secret or n >= len(refs):  # not this render's: an editor's text, left as written
+                pending += f"{_REF_TOKEN}{found}N{n}Z{after}"
+                continue
+            if made:
+                made[-1].tail = pending
+            else:
+                head = pending
+            ref = refs[n]
+            sup = etree.Element("sup", {"id": ref.ref_id})
+            link = etree.SubElement(sup, "a", {"class": "footnote-ref", "href": "#" + ref.note_id})
+            link.text = AtomicString(ref.number)
+            made.append(sup)
+            if ref.locator is not None:
+                made.append(_sup("cite-locator", ref.locator))
+            if ref.separator:
+                made.append(_sup("cite-sep", ","))
+            pending = after
+        if made:
+            made[-1].tail = pending
+            return head, made
+        return pending, []
 
 
-_ATX_HEADING = re.compile(r"\s*#{1,6}(?:\s|$)")
-_SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)\s*$")
-
-
-def _heading_spans(lines: list[str]) -> list[tuple[int, int]]:
-    """(start, end) offsets of the lines that may be headings: `# ...` (also indented, in a callout) and a
-    line above `===` or `---`. Wider than Markdown's rule on purpose: a line counted here is only
-    written the slower way."""
-    spans, offset = [], 0
-    for i, line in enumerate(lines):
-        if "[^cite-" in line and (_ATX_HEADING.match(line)
-                                  or (i + 1 < len(lines) and line.strip() and _SETEXT_UNDERLINE.match(lines[i + 1]))):
-            spans.append((offset, offset + len(line)))
-        offset += len(line) + 1
-    return spans
+def _sup(css_class: str, text: str):
+    sup = etree.Element("sup", {"class": css_class})
+    sup.text = AtomicString(text)
+    return sup
 
 
 _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)  # as structure.FOOTNOTE_DEFINITION, on a text
-# A citation's footnote reference as medsite.markdown.citations.to_footnotes writes it, with the locator
-# and the separator after it (both HTML it made and escaped).
-_AFTER_REF = r'(?:<sup class="cite-locator">[^<]*</sup>)?(?:<sup class="cite-sep">,</sup>)?'
-_WRITTEN_BY = "data-medsite-ref"  # the attribute that carries the secret until the reference is stashed
-_WRITTEN_REF = re.compile(rf'<sup {_WRITTEN_BY}="([0-9a-f]{{16}})N(\d+)" id="[^"<>]*">')
-# The secret after a footnote reference the citation step wrote: a control character no editor types, which
-# Markdown's whitespace step keeps (it removes only STX and ETX).
+# A citation's footnote reference as medsite.markdown.citations.to_footnotes writes it: the note's name,
+# this render's secret after it (a control character no editor types on each side, which Markdown's
+# whitespace step keeps: it removes only STX and ETX), the locator's text and the separator.
 _MARK = "\x1f"
 
 
@@ -360,8 +392,12 @@ def _ref_mark(secret: str) -> str:
     return f"{_MARK}{secret}{_MARK}"
 
 
-_CITATION_REF = re.compile(r"\[\^(cite-[^\]\[\s]+)\]" + _MARK + "([0-9a-f]{16})" + _MARK + "(" + _AFTER_REF + ")")
+_CITATION_REF = re.compile(r"\[\^(cite-[^\]\[\s]+)\]" + _MARK + "([0-9a-f]{16})" + _MARK
+                           + r'(?:<sup class="cite-locator">([^<]*)</sup>)?(<sup class="cite-sep">,</sup>)?')
 _MARKS = re.compile(_MARK + "[0-9a-f]{16}" + _MARK)
+# What a reference is until the tree is built: letters and digits, which no inline pattern reads.
+_REF_TOKEN = "MEDSITEFN"
+_REF_TOKENS = re.compile(_REF_TOKEN + "([0-9a-f]{16})N(\\d+)Z")
 _NO_CODE = Spans(())
 
 
