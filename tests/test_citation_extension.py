@@ -107,3 +107,9 @@ def test_a_reference_token_an_editor_copies_stays_text(tmp_path):
     assert [c.text() for c in tree.css("code")] == [copied, copied + "\n"]
     assert f"and {copied}." in tree.css("p")[1].text()
     assert len(tree.css("sup[id^='fnref']")) == 1
+
+
+def test_a_citation_in_an_image_description_leaves_no_token_behind(tmp_path):
+    tree, _ = render(tmp_path, "![A chart [@alpha2020]](chart.png)\n\nText [@alpha2020].\n")
+    assert "MEDSITEFN" not in tree.html
+    assert tree.css_first("img").attributes["alt"].startswith("A chart")

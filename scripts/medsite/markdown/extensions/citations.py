@@ -13,9 +13,11 @@ or directly: `markdown.markdown(text, extensions=["footnotes", CitationsExtensio
 A preprocessor, run before snippets (so line numbers are the file's), turns each
 known citation into a footnote reference whose text is a per-page secret token
 (medsite.markdown.citations.Placeholders); a postprocessor swaps the tokens for the
-CSL-formatted references once Markdown has run. On the page that holds the
-References marker it inserts the listing of every cited work with links back to
-where each is cited, from a scan of all pages (only that page pays for it).
+CSL-formatted references once Markdown has run. The footnote references themselves skip
+Markdown's inline pass: numbered by a second preprocessor, made elements by a treeprocessor
+(a page cites dozens of times; issue 19). On the page that holds the References marker it
+inserts the listing of every cited work with links back to where each is cited, as HTML, from
+a scan of all pages (only that page pays for it).
 
 An unknown key never raises (a raised exception kills `zensical serve`): it is
 reported as REF001 at file:line (medsite.markdown.extensions.report) and marked in the page with
@@ -430,6 +432,8 @@ class _ReferencePostprocessor(Postprocessor):
         # and copies would make every page match every study title. data-pagefind-ignore is Pagefind's
         # (medsite.output.search_index); data-search-exclude the same for an engine's own search.
         text = text.replace(FOOTNOTE_DIV, '<div class="footnote" data-search-exclude data-pagefind-ignore>', 1)
+        # A reference's token where no text is made an element (an image's alt text): left out, never shown.
+        text = _REF_TOKENS.sub(lambda m: "" if m.group(1) == ext.placeholders.secret else m.group(0), text)
         abbr = next((e for e in self.md.registeredExtensions if isinstance(e, AbbrExtension)), None)
         text = ext.placeholders.substitute(text, ext.formatted, lambda block: abbreviated(block, abbr.abbrs if abbr else {}))
         if ext.data.formatter is not None:
