@@ -216,10 +216,6 @@ def read(text: str, path: str, limits: input_limits.Limits) -> tuple[list[yamlso
 
     Raises DiagnosticError when the file cannot be read at all (REF002, REF015, INPUT001/2).
     """
-    return _read(text, path, limits)
-
-
-def _read(text: str, path: str, limits: input_limits.Limits) -> tuple[list[yamlsource.Located], list[Diagnostic]]:
     text = text.removeprefix("\ufeff")
     if is_bibtex(text, path):
         items, problems, broken = bibtex.read(text, path)

@@ -210,7 +210,7 @@ def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limit
     name = f"bibliography-{user_cache.key_of(path)[:16]}.json"
     kept = user_cache.load(name, key)
     if isinstance(kept, list):
-        return Bibliography(path, [Entry(key, csl, path, line, key_lines) for key, csl, line, key_lines in kept])
+        return Bibliography(path, [Entry(entry_id, csl, path, line, lines) for entry_id, csl, line, lines in kept])
     found = _parse(text, path, limits)
     if not found.problems:
         plain = [[e.id, e.csl, e.line, e.key_lines] for e in found.entries]
