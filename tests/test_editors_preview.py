@@ -137,3 +137,29 @@ def test_make_site_never_shows_preview_boxes(broken):
     for html in (broken / "site").rglob("*.html"):
         text = html.read_text(encoding="utf-8")
         assert BOX_CLASS not in text and MARK_CLASS not in text, html
+
+
+def test_a_page_added_while_serving_is_listed_on_the_references_page(tmp_path, monkeypatch):
+    """`serve` rebuilds in one process, where the site data is kept between builds; on Zensical no hook hands over
+    a fresh Site. Two builds in one process with our extensions and no hooks, a page added between them: the
+    References page lists the new page's citation."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from medsite.markdown import referencespage
+    from medsite.tools.bench import synth
+
+    root = small_good_project(tmp_path)
+    (root / "docs/references.md").write_text(
+        f"---\ntitle: References\npage_type: about\n---\n\nEvery work cited.\n\n{referencespage.MARKER}\n")
+    config = synth.variant_config(root, "citations")  # our Markdown extensions, no hooks
+    monkeypatch.chdir(root)
+
+    def references_page() -> str:
+        build(load_config(str(config), site_dir=str(tmp_path / "out")))
+        return (tmp_path / "out/references/index.html").read_text()
+
+    assert "A page added later" not in references_page()
+    (root / "docs/added.md").write_text(
+        f"---\ntitle: A page added later\n---\n\nA finding [@{KEY}].\n")
+    assert "A page added later" in references_page()

@@ -26,6 +26,7 @@ a <mark> that says what is wrong, which the gate's OUT001 also finds.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 import re
@@ -197,8 +198,11 @@ class _CitePreprocessor(Preprocessor):
         if ext.page is None or ext.data.bib is None:
             return "No works are cited yet."
         bib = ext.data.bib
+        # The pages as they are now: the site data is kept between builds of `serve` (on Zensical, with no hooks
+        # to hand over a fresh Site, until mkdocs.yml or gate.yml changes), and a page may have been added since.
+        site = dataclasses.replace(ext.data.site, _front_matter={})
         known: dict = {}
-        for key, found in scan_uses(ext.data.site).items():
+        for key, found in scan_uses(site).items():
             if key in bib:
                 known.setdefault(bib.canonical(key), []).extend(found)
         listing = referencespage.render(known, ext.placeholders.token, from_uri=ext.page.src_uri,
@@ -208,7 +212,7 @@ class _CitePreprocessor(Preprocessor):
                                         aliases_of=bib.aliases_of)
         # The list is HTML already: Markdown sees a stand-in paragraph, which the postprocessor replaces.
         return (ext.placeholders.block(listing) + "\n\n"
-                + referencespage.render_exemptions(scan_exemptions(ext.data.site), from_uri=ext.page.src_uri))
+                + referencespage.render_exemptions(scan_exemptions(site), from_uri=ext.page.src_uri))
 
 
 def superseded_works(bib, keys) -> dict:
