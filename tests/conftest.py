@@ -19,7 +19,7 @@ from pytest import StashKey
 from local_http import LocalHTTPServer
 from medsite.core import clock
 from medsite.gate.guard import CRASH_LOG, LET_CRASHES_PASS
-from medsite.markdown.extensions import sitedata
+from medsite.sources import user_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,12 +38,12 @@ def _pinned_today() -> str:
 PINNED_TODAY = _pinned_today()
 os.environ[clock.ENV] = PINNED_TODAY
 
-# Formatted references (medsite.markdown.extensions.sitedata.cache_dir): one cache for the whole run, shared by its
+# What builds keep for the next build (medsite.sources.user_cache: formatted references, bibliography parses): one cache for the whole run, shared by its
 # workers (they inherit the variable the first process sets) and by every copy of the project, so each build
 # does not run the CSL processor for every work again; never the user's own cache.
-if not os.environ.get(sitedata.CACHE_ENV):
-    os.environ[sitedata.CACHE_ENV] = tempfile.mkdtemp(prefix="medsite-test-cache-")
-    _OWN_CACHE = os.environ[sitedata.CACHE_ENV]  # removed when the run ends (pytest_unconfigure)
+if not os.environ.get(user_cache.CACHE_ENV):
+    os.environ[user_cache.CACHE_ENV] = tempfile.mkdtemp(prefix="medsite-test-cache-")
+    _OWN_CACHE = os.environ[user_cache.CACHE_ENV]  # removed when the run ends (pytest_unconfigure)
     # Our modules compiled once, beside their sources (what Python does itself unless PYTHONDONTWRITEBYTECODE is
     # set, as it may be in CI): every copy of the project takes the compiled files with it, still valid (copies
     # keep the sources' times), so each of the suite's builds does not compile every module again in each process.

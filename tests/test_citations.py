@@ -82,10 +82,10 @@ def test_a_cache_file_inside_the_project_is_never_read(tmp_path, monkeypatch):
     import markdown
 
     from medsite.markdown.citeformat import _signature
-    from medsite.markdown.extensions import sitedata
     from medsite.markdown.extensions.citations import CitationsExtension
+    from medsite.sources import user_cache
 
-    monkeypatch.delenv(sitedata.CACHE_ENV, raising=False)
+    monkeypatch.delenv(user_cache.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     (tmp_path / "project").mkdir()
     root = copy_project(tmp_path / "project")
@@ -97,7 +97,7 @@ def test_a_cache_file_inside_the_project_is_never_read(tmp_path, monkeypatch):
     (root / ".medsite-cache" / "citations-american-medical-association.json").write_text(json.dumps(planted))
     html = markdown.markdown(f"A claim [@{key}].", extensions=["footnotes", CitationsExtension(root=str(root),
                              on_diagnostic=lambda d: None)])
-    assert sitedata.cache_dir() == tmp_path / "user-cache" / "medsite"
+    assert user_cache.cache_dir() == tmp_path / "user-cache" / "medsite"
     assert "Planted" not in html and site_bib.by_id[key].title.split()[0] in html
     # The real formatted reference is kept in the user's cache, for the next build of any checkout.
     assert (tmp_path / "user-cache" / "medsite" / "citations-american-medical-association.json").is_file()

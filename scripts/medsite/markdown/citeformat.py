@@ -24,16 +24,14 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
-import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
-from medsite.sources import settings
+from medsite.sources import settings, user_cache
 from medsite.sources.bibliography import Bibliography, Entry
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
@@ -250,16 +248,8 @@ class Formatter:
         if not (self._cache_file and self._dirty):
             return
         data = {k: {"signature": self._signatures[k], "html": v} for k, v in self._cache.items() if k in self._signatures}
-        try:
-            self._cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            # A temporary file of its own: builds of other checkouts may save the same cache at the same time.
-            fd, tmp = tempfile.mkstemp(prefix=self._cache_file.name, dir=self._cache_file.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(data, sort_keys=True))
-            os.replace(tmp, self._cache_file)
+        if user_cache.write(self._cache_file, json.dumps(data, sort_keys=True)):
             self._dirty = False
-        except OSError:
-            pass  # the cache is an optimisation; never fail a build over it
 
 
 def _signature(entry: Entry, style: str) -> str:
@@ -282,4 +272,4 @@ _CITEPROC_VERSION = _citeproc_version()
 # Bump when this module changes how references are turned into HTML.
 # This module's own text: any change to how references are written makes every cached one stale, with
 # no version number to remember to raise (the cache is shared by every checkout on the machine).
-_FORMAT_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+_FORMAT_VERSION = user_cache.code_version(__file__)

@@ -54,16 +54,27 @@ def load(name: str, key: str) -> object | None:
 
 
 def save(name: str, key: str, value: object) -> None:
-    """Keep `value` under `name` for `key`, replacing what was there; through a file of its own, as builds
-    of other checkouts may save at the same time."""
+    """Keep `value` under `name` for `key`, replacing what was there."""
     folder = cache_dir()
     if folder is None:
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=name, dir=folder)
+        text = json.dumps({"key": key, "value": value})
+    except (TypeError, ValueError):
+        return  # a value JSON cannot hold is worked out again next time
+    write(folder / name, text)
+
+
+def write(path: Path, text: str) -> bool:
+    """Replace the cache file `path` with `text`, through a file of its own (builds of other checkouts may save
+    the same file at the same time); False when it cannot be written: the cache is an optimisation, never a
+    reason to fail a build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps({"key": key, "value": value}))
-        os.replace(tmp, folder / name)
-    except (OSError, TypeError, ValueError):
-        pass  # the cache is an optimisation; never fail a build over it
+            handle.write(text)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False

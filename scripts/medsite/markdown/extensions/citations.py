@@ -26,7 +26,6 @@ a <mark> that says what is wrong, which the gate's OUT001 also finds.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import os
 import re
@@ -47,7 +46,7 @@ from medsite.markdown import citation_syntax, citations, inline_notes, reference
 from medsite.markdown.extensions import pagesource, report, sitedata
 from medsite.markdown.structure import Spans, code_spans
 from medsite.sources import frontmatter, settings, work_dates
-from medsite.sources.site import DEFAULT_STYLE, Site
+from medsite.sources.site import DEFAULT_STYLE, Site, list_pages
 
 # Before pymdownx.snippets (32) and whitespace normalising (30): the text is still the file's.
 PRIORITY = 36
@@ -59,6 +58,11 @@ REFS_TREE_PRIORITY = 19.5
 FOOTNOTE_DIV = '<div class="footnote">'
 # An escaped '@' (`\\@`) as Pandoc prints it; the class tells the gate's CITE005 it was meant as text.
 ESCAPED_AT = '<span class="cite-escaped">&#64;</span>'
+
+
+def registered(md, kind: type):
+    """The Markdown instance's extension of this kind (a subclass counts: MkDocs' hooks swap in linear ones), or None."""
+    return next((e for e in md.registeredExtensions if isinstance(e, kind)), None)
 
 
 def read_front_matter(path: Path, rel: str, limits) -> frontmatter.Page:
@@ -197,10 +201,7 @@ class _CitePreprocessor(Preprocessor):
         ext = self.ext
         if ext.page is None or ext.data.bib is None:
             return "No works are cited yet."
-        bib = ext.data.bib
-        # The pages as they are now: the site data is kept between builds of `serve` (on Zensical, with no hooks
-        # to hand over a fresh Site, until mkdocs.yml or gate.yml changes), and a page may have been added since.
-        site = dataclasses.replace(ext.data.site, _front_matter={})
+        bib, site = ext.data.bib, ext.data.site
         known: dict = {}
         for key, found in scan_uses(site).items():
             if key in bib:
@@ -233,8 +234,10 @@ def superseded_works(bib, keys) -> dict:
 
 
 def _pages_read(site: Site):
-    """(page, its front matter and body, its title) for every page in MkDocs' order whose front matter reads."""
-    for page in site.pages:
+    """(page, its front matter and body, its title) for every page in MkDocs' order whose front matter reads.
+    The pages as they are now, not as `site` listed them: the site data is kept between the builds of `serve`
+    (on Zensical, which has no hook to hand over a fresh Site, until mkdocs.yml or gate.yml changes)."""
+    for page in list_pages(site.root, site.docs_dir):
         try:
             parsed = read_front_matter(page.path, page.rel, site.limits)
         except DiagnosticError:
@@ -288,7 +291,7 @@ class _FootnoteRefPreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        footnotes = next((e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension)), None)
+        footnotes = registered(self.md, FootnoteExtension)
         if not self.ext.cited:
             return lines
         if footnotes is None:  # no footnotes (a bare Python-Markdown call): the references stay as written
@@ -438,7 +441,7 @@ class _ReferencePostprocessor(Postprocessor):
         text = text.replace(FOOTNOTE_DIV, '<div class="footnote" data-search-exclude data-pagefind-ignore>', 1)
         # A reference's token where no text is made an element (an image's alt text): left out, never shown.
         text = _REF_TOKENS.sub(lambda m: "" if m.group(1) == ext.placeholders.secret else m.group(0), text)
-        abbr = next((e for e in self.md.registeredExtensions if isinstance(e, AbbrExtension)), None)
+        abbr = registered(self.md, AbbrExtension)
         text = ext.placeholders.substitute(text, ext.formatted, lambda block: abbreviated(block, abbr.abbrs if abbr else {}))
         if ext.data.formatter is not None:
             ext.data.formatter.save()  # writes only when this page formatted something new

@@ -32,7 +32,7 @@ from markdown.preprocessors import Preprocessor
 from medsite.core.diagnostics import DiagnosticError
 from medsite.markdown import fingerprint, jsonld
 from medsite.markdown.extensions.citations import PRIORITY as CITATIONS_PRIORITY
-from medsite.markdown.extensions.citations import CitationsExtension, read_front_matter
+from medsite.markdown.extensions.citations import CitationsExtension, read_front_matter, registered
 from medsite.sources import changenotes, offer_facts, reviews
 from medsite.sources.pagemeta import TREATMENT_DISCLAIMER, PageMeta, human_date
 
@@ -61,7 +61,7 @@ class FurnitureExtension(Extension):
 
 
 def citations_of(md) -> CitationsExtension | None:
-    return next((e for e in md.registeredExtensions if isinstance(e, CitationsExtension)), None)
+    return registered(md, CitationsExtension)
 
 
 def header(meta: PageMeta, markdown: str) -> str:

@@ -20,15 +20,6 @@ from medsite.markdown.citeformat import Formatter
 from medsite.sources import bibliography, settings, user_cache, worknotices
 from medsite.sources.limits import Limits
 from medsite.sources.site import Site
-from medsite.sources.user_cache import CACHE_ENV  # noqa: F401 (the tests set it)
-
-
-def cache_dir() -> Path | None:
-    """Where formatted references are kept between builds (medsite.sources.user_cache): found by what they
-    depend on (the entry, the style and the formatter's code), never inside the project, where a file could
-    come with a pull request and the build would show whatever it says as the reference of a cited work.
-    (Not under the project's .cache/ either: `zensical build --clean` empties it.)"""
-    return user_cache.cache_dir()
 
 
 @dataclass
@@ -106,7 +97,7 @@ def load(root: Path, report: Callable[[Diagnostic], None], bibliography_path: st
             report(diagnostic)
         data = SiteData(site, bib_path, None, None, exc.diagnostics)
     else:
-        data = SiteData(site, bib_path, bib, Formatter(bib, style or site.csl_style, cache_dir=cache_dir()))
+        data = SiteData(site, bib_path, bib, Formatter(bib, style or site.csl_style, cache_dir=user_cache.cache_dir()))
     _loaded.clear()  # one site per process; an edit replaces the old data
     _loaded[signature] = (_stamp(root / bib_path), data)
     return data

@@ -10,7 +10,7 @@ and on a synthetic site (BENCH_ENGINE_SIZES, default 1000 pages). Numbers, not p
   its exit code is printed too (0 expected: synthetic pages keep to the gate's content rules).
 The real site is a copy of this checkout, or of the project folder BENCH_REAL_PROJECT names
 (medsite.tools.bench.synth.real_project).
-One untimed build first fills the formatted-reference cache (sitedata.cache_dir), as on an editor's
+One untimed build first fills the formatted-reference cache (medsite.sources.user_cache), as on an editor's
 machine after the first build. Wall-clock medians of BENCH_RUNS (default 1) runs: the machine is shared, so read them as rough.
 """
 
