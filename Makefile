@@ -30,9 +30,12 @@ help: ## List the targets
 
 # medsite itself (pyproject.toml, code in scripts/medsite) is installed in development mode by
 # scripts/develop_install.py, on every run: the .venv may be shared by several checkouts.
-$(STAMP): requirements.txt
+# Python packages come from hashed pins only: pip installs uv (requirements-installer.txt), then uv installs
+# requirements.txt with --require-hashes and compiled bytecode, as pip would, in about 7 s instead of 37 s.
+$(STAMP): requirements.txt requirements-installer.txt
 	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-installer.txt
+	UV_LINK_MODE=copy $(VENV)/bin/uv pip install --quiet --python $(PY) --compile-bytecode --require-hashes -r requirements.txt
 	@touch $@
 
 venv: $(STAMP)
@@ -121,8 +124,9 @@ codes: venv ## Write GATE-CODES.md, the table of gate codes for editors, from th
 	$(RUN) medsite.tools.gate_codes > GATE-CODES.md.tmp
 	mv GATE-CODES.md.tmp GATE-CODES.md
 
-lock: venv ## Re-pin requirements.txt with hashes from requirements.in
+lock: venv ## Re-pin requirements.txt and requirements-installer.txt with hashes from their .in files
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-installer.txt requirements-installer.in
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf site .site-builds .staging .cache .medsite-cache .pytest_cache

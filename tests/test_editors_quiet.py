@@ -159,8 +159,9 @@ def test_make_site_format_json_prints_valid_json_even_when_the_build_fails(proje
     page.write_text(page.read_text() + '\n--8<-- "no-such-include.md"\n\nSee [@nobody2099].\n')
     (project / "Makefile").write_text((ROOT / "Makefile").read_text())
     # The shared install stands in for the setup step: an installed-stamp newer than the requirements.
-    (project / "requirements.txt").write_text("")
-    os.utime(project / "requirements.txt", (0, 0))
+    for pins in ("requirements.txt", "requirements-installer.txt"):
+        (project / pins).write_text("")
+        os.utime(project / pins, (0, 0))
     (project / ".stamp").write_text("")
     result = subprocess.run(["make", "--no-print-directory", "site", "FORMAT=json", "STAMP=.stamp", f"VENV={ROOT / '.venv'}"],
                             cwd=project, capture_output=True, text=True, timeout=300)

@@ -30,7 +30,7 @@ EDITORS = ["docs/about-ms/symptoms.md", "docs/stem-cells/new-page.md", "includes
 MAINTAINERS = ["mkdocs.yml", "gate.yml", "overrides/main.html", "overrides/partials/footer.html",
                "scripts/mkdocs_hooks.py", "scripts/medsite/sources/config_lock.py", "docs/assets/site.css",
                "docs/assets/editor.css", "docs/extra.js", "docs/assets/deep/x.mjs", ".github/workflows/pull-request.yml",
-               ".github/CODEOWNERS", "requirements.txt", "requirements.in", "Makefile", "pyproject.toml",
+               ".github/CODEOWNERS", "requirements.txt", "requirements.in", "requirements-installer.txt", "Makefile", "pyproject.toml",
                "package.json", "package-lock.json", ".ci/run.sh", "tests/test_gate.py", ".pre-commit-config.yaml"]
 
 
