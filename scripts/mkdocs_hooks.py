@@ -10,7 +10,8 @@ needs MkDocs' own hooks:
 - the CSP step's secret mark on the inline scripts our templates ship, set by
   wrapping MkDocs' Jinja loader (on_env), checked as each page is written; on
   Zensical the same policy is made after the build (medsite.output.csp_after);
-- autoescaping for overrides/ (Jinja only; the templates also say it themselves);
+- autoescaping for overrides/ (Jinja only; the templates also say it themselves), and compiled templates
+  kept in the user's cache for the next build (medsite.build.templates);
 - the linear-time footnotes and abbr (they replace MkDocs' extension instances);
 - `make serve`'s gate, run over each rebuild and shown in the pages (medsite.tools.serve_findings), and its refusal of
   pages no engine may read (`make site` refuses them before the engine runs).
@@ -72,6 +73,7 @@ def on_files(files, *, config):
 
 def on_env(env, *, config, files):
     templates.autoescape_ours(env, config.theme.custom_dir)
+    templates.cache_compiled(env)  # compiled templates kept for the next build
     return _csp.install(env)
 
 

@@ -7,6 +7,7 @@ selectolax; the real pages add nothing here that the templates do not.
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
@@ -21,10 +22,12 @@ PAGE_HTML = html_file(PAGE.removeprefix("docs/"))
 SCRIPT = "window.pwned = 1"
 STYLE = ".health-footer{display:none}"
 STYLE_ATTR = "display:none"
+FORGED = "window.forged = 1"  # carries the mark as a template's source does: content is never a template
 HOSTILE = (
     f"\n<script>{SCRIPT}</script>\n\n"
     f"<style>{STYLE}</style>\n\n"
-    f'<p style="{STYLE_ATTR}" onmouseover="alert(1)">hidden</p>\n\n## '
+    f'<p style="{STYLE_ATTR}" onmouseover="alert(1)">hidden</p>\n\n'
+    f'<script {template_marks.ATTR}="{{{{ {template_marks.SECRET_GLOBAL} }}}}">{FORGED}</script>\n\n## '
 )
 STATIC = "docs/assets/embed.html"
 
@@ -61,6 +64,7 @@ def test_unknown_inline_content_fails_the_build_with_file_and_line(hostile):
     assert f"{PAGE}:{first + 2}: OUT003 inline style element " in output
     assert f"{PAGE}:{first + 4}: OUT003 inline style attribute " in output
     assert f"{PAGE}:{first + 4}: OUT003 inline event handler " in output
+    assert any(line.startswith(f"{PAGE}:{first + 6}: OUT003 inline script ") and FORGED in line for line in output.splitlines())
     assert f"{STATIC}:4: OUT003 inline script " in output
     assert not (root / "site").exists(), "nothing is published"
 
@@ -71,13 +75,13 @@ def test_unknown_inline_content_gets_no_hash(hostile):
     page = (staged / PAGE_HTML).read_text()
     assert SCRIPT in page, "the fixture really put the script in the output"
     policy = policy_of(page)
-    for text in (SCRIPT, STYLE, STYLE_ATTR):
+    for text in (SCRIPT, STYLE, STYLE_ATTR, FORGED):
         for directive in ("script-src", "style-src"):
             assert csp.sha256_source(text) not in policy[directive]
     assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
     assert "'unsafe-hashes'" not in policy["style-src"]
     # What the theme ships is still allowed: every other inline script on the page has its hash.
-    shipped_scripts = set(csp.scan(page).scripts) - {csp.sha256_source(SCRIPT)}
+    shipped_scripts = set(csp.scan(page).scripts) - {csp.sha256_source(SCRIPT), csp.sha256_source(FORGED)}
     assert shipped_scripts and shipped_scripts <= set(policy["script-src"])
     assert template_marks.ATTR not in page, "the per-build marks never reach the output"
     embed = policy_of((staged / "assets/embed.html").read_text())
@@ -101,10 +105,12 @@ def test_near_miss_the_same_markup_as_code_is_text_and_passes(tmp_path):
 
 def test_marks_are_added_to_template_tags_only():
     source = '<script>a()</script><style>b{}</style><scripts></scripts><p>{{ x }}</p><SCRIPT type="module">c()</SCRIPT>'
-    marked = template_marks.mark(source, "k")
+    env = jinja2.Environment()
+    env.globals[template_marks.SECRET_GLOBAL] = "k"
+    marked = env.from_string(template_marks.mark(source)).render(x="y")
     assert marked.count(f'{template_marks.ATTR}="k"') == 3
     assert "<scripts>" in marked
-    assert template_marks.unmark(marked, "k") == source
+    assert template_marks.unmark(marked, "k") == env.from_string(source).render(x="y")
 
 
 def test_sort_out_hashes_only_marked_elements():

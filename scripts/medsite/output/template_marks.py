@@ -6,7 +6,8 @@ page, an include or a bibliography entry put into the output. Both end up in
 the same HTML, so the mark is made where the difference is still visible: in
 the template sources. The loader below adds an attribute carrying a secret,
 made new for every build, to every ``<script`` and ``<style`` tag written in a
-template file. Content never passes through the loader (Markdown output is a
+template file (the secret is a Jinja global the attribute prints, so a template's
+source, and the code compiled from it, stay the same from build to build). Content never passes through the loader (Markdown output is a
 value the templates print, not template source) and cannot guess the secret,
 so after rendering, a marked element is one we ship and an unmarked one is not.
 The CSP step hashes the marked ones, reports the rest, and strips the marks.
@@ -30,16 +31,17 @@ from pathlib import Path
 import jinja2
 
 ATTR = "data-medsite-shipped"
+SECRET_GLOBAL = "medsite_shipped_mark"  # the Jinja global that holds this build's secret
 _TAG = re.compile(r"<(script|style)(?=[\s>/])", re.I)
 
 
 def new_secret() -> str:
-    return secrets.token_urlsafe(18)
+    return secrets.token_urlsafe(18)  # letters, digits, '-' and '_': printed the same escaped or not
 
 
-def mark(source: str, secret: str) -> str:
-    """Template source with every <script>/<style> tag marked as shipped."""
-    return _TAG.sub(lambda m: f'<{m.group(1)} {ATTR}="{secret}"', source)
+def mark(source: str) -> str:
+    """Template source with every <script>/<style> tag marked as shipped: an attribute that prints the secret."""
+    return _TAG.sub(lambda m: f'<{m.group(1)} {ATTR}="{{{{ {SECRET_GLOBAL} }}}}"', source)
 
 
 def unmark(html: str, secret: str) -> str:
@@ -57,16 +59,15 @@ def _inside(filename: str | None, dirs: tuple[Path, ...]) -> bool:
 class MarkingLoader(jinja2.BaseLoader):
     """Wraps the theme's loader; every template it reads from one of ``dirs`` has its inline tags marked."""
 
-    def __init__(self, inner: jinja2.BaseLoader, secret: str, dirs=()):
+    def __init__(self, inner: jinja2.BaseLoader, dirs=()):
         self.inner = inner
-        self.secret = secret
         self.dirs = tuple(Path(d).resolve() for d in dirs)
 
     def get_source(self, environment, template):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if not _inside(filename, self.dirs):  # trusted for its path alone, never for its content
             return source, filename, uptodate
-        return mark(source, self.secret), filename, uptodate
+        return mark(source), filename, uptodate
 
     def list_templates(self):
         return self.inner.list_templates()
@@ -74,8 +75,9 @@ class MarkingLoader(jinja2.BaseLoader):
 
 def install(env: jinja2.Environment, secret: str, dirs=()) -> jinja2.Environment:
     """Make ``env`` mark what its templates in ``dirs`` ship (call before any template is loaded)."""
+    env.globals[SECRET_GLOBAL] = secret
     if not isinstance(env.loader, MarkingLoader):
-        env.loader = MarkingLoader(env.loader, secret, dirs)
+        env.loader = MarkingLoader(env.loader, dirs)
         if env.cache is not None:
             env.cache.clear()
     return env
