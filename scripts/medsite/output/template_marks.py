@@ -6,9 +6,11 @@ page, an include or a bibliography entry put into the output. Both end up in
 the same HTML, so the mark is made where the difference is still visible: in
 the template sources. The loader below adds an attribute carrying a secret,
 made new for every build, to every ``<script`` and ``<style`` tag written in a
-template file (the secret is a Jinja global the attribute prints, so a template's
-source, and the code compiled from it, stay the same from build to build). Content never passes through the loader (Markdown output is a
-value the templates print, not template source) and cannot guess the secret,
+template file (the attribute prints the secret from a Jinja global, so a
+template's source, and the code compiled from it, stay the same from build to
+build: medsite.build.templates keeps that code). Content never passes through
+the loader (Markdown output is a value the templates print, not template
+source), so it can neither print the global nor guess the secret,
 so after rendering, a marked element is one we ship and an unmarked one is not.
 The CSP step hashes the marked ones, reports the rest, and strips the marks.
 

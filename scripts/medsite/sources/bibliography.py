@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare, example_entry
-from medsite.sources import bib_shapes, bibtex, csl_shape, user_cache, yamlsource
 from medsite.sources import limits as input_limits
+from medsite.sources import user_cache, yamlsource
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -194,8 +193,10 @@ class Bibliography:
         return self.by_id.get(self.canonical(key))
 
 
-# What a parse depends on besides the text: the code that reads and normalises it.
-_READERS = tuple(Path(module.__file__) for module in (sys.modules[__name__], bib_shapes, bibtex, csl_shape, yamlsource))
+# What a parse depends on besides the text: the code that reads and normalises it, by file (the readers of the
+# shapes are imported only when the cache has no parse of the text: most builds never need them).
+_READERS = (Path(__file__), *(Path(__file__).with_name(f"{name}.py") for name in ("bib_shapes", "bibtex", "csl_shape")),
+            Path(yamlsource.__file__))
 
 
 def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limits()) -> Bibliography:
@@ -224,6 +225,8 @@ def parse(text: str, path: str, limits: input_limits.Limits = input_limits.Limit
 
 
 def _parse(text: str, path: str, limits: input_limits.Limits) -> Bibliography:
+    from medsite.sources import bib_shapes, csl_shape  # only on a cache miss (see _READERS)
+
     items, shape_problems = bib_shapes.read(text, path, limits)
     entries = []
     problems = []
