@@ -84,3 +84,15 @@ def test_no_cache_where_another_user_could_write(cache):
     assert env.bytecode_cache is None
     env.get_template("page.html")
     assert not any(cache.iterdir())
+
+
+def test_a_cache_that_cannot_be_written_or_read_only_costs_time(cache):
+    environment(autoescape=False).get_template("page.html")
+    for kept in cache.iterdir():
+        kept.write_bytes(b"not a compiled template")
+    cache.chmod(0o500)  # and nothing new can be written there
+    try:
+        env = environment(autoescape=False)
+        assert env.get_template("page.html").render(value="x") == "<p>x</p>"
+    finally:
+        cache.chmod(0o700)

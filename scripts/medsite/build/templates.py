@@ -14,7 +14,9 @@ the compiled code in the user's cache (medsite.sources.user_cache), as Python ke
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -63,6 +65,15 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     def get_bucket(self, environment, name, filename, source):
         autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
         return super().get_bucket(environment, name, f"{filename}\0{self.settings}\0{bool(autoescape)}", source)
+
+    # A cache that cannot be read or written (a full disk, say) only makes the build slower, never stops it.
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError, EOFError, ValueError, pickle.UnpicklingError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def cache_compiled(env: jinja2.Environment) -> jinja2.Environment:
