@@ -7,7 +7,7 @@ the page body). Ours are not: every value they print comes from front matter or
 mkdocs.yml, which editors write, so each template under overrides/ is compiled
 with autoescaping on, and a value that is already HTML must say so with |safe.
 
-Compiling the theme's templates is about a ninth of a bare MkDocs build of the real site (0.65 of 5.70
+Compiling the theme's templates is about a fifth of a bare MkDocs build of the real site (1.1 of 5.70
 billion instructions), and the templates change only when the theme or overrides/ do: `cache_compiled` keeps
 the compiled code in the user's cache (medsite.sources.user_cache), as Python keeps its own in __pycache__.
 """
