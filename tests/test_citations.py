@@ -103,6 +103,30 @@ def test_a_cache_file_inside_the_project_is_never_read(tmp_path, monkeypatch):
     assert (tmp_path / "user-cache" / "medsite" / "citations-american-medical-association.json").is_file()
 
 
+def test_a_cache_folder_another_user_could_write_is_never_read(tmp_path, monkeypatch):
+    """Formatted references from the cache become pages' HTML: a planted one in a folder another user may write
+    is not shown, and nothing is kept there."""
+    from medsite.markdown.citeformat import _signature
+    from medsite.sources import user_cache
+
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv(user_cache.CACHE_ENV, str(shared))
+    bib = bibliography.load(ROOT / "docs" / "references.yaml", ROOT)
+    key = next(iter(bib.by_id))
+    planted = {key: {"signature": _signature(bib.by_id[key], "american-medical-association"),
+                     "html": '<span class="csl-entry">Planted J. Stem cells cure MS. 2024.</span>'}}
+    (shared / "citations-american-medical-association.json").write_text(json.dumps(planted))
+    assert user_cache.cache_dir() is None
+    formatter = Formatter(bib, "american-medical-association", cache_dir=user_cache.cache_dir())
+    shown = formatter.html(key)
+    assert "Planted" not in shown and bib.by_id[key].title.split()[0] in shown
+    user_cache.save("entry.json", "k", [1])
+    assert user_cache.load("entry.json", "k") is None
+    assert sorted(p.name for p in shared.iterdir()) == ["citations-american-medical-association.json"]
+
+
 def test_the_references_list_is_html_with_every_editor_text_escaped_and_mkdocs_urls():
     """The list is written as HTML (Markdown never reads it): a page title, a heading and a reason an editor
     wrote arrive as text, and each link has the URL MkDocs gives the page."""

@@ -15,7 +15,6 @@ the compiled code in the user's cache (medsite.sources.user_cache), as Python ke
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import sys
 from pathlib import Path
@@ -79,16 +78,7 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 def cache_compiled(env: jinja2.Environment) -> jinja2.Environment:
     """Keep compiled templates in the user's cache for the next build (never in the project: code found there
     could come with a pull request). Without a cache folder that only this user may write, every build compiles."""
-    folder = user_cache.cache_dir()
-    if folder is None:
-        return env
-    folder = folder / "templates"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status = folder.stat()
-    except OSError:
-        return env
-    if status.st_uid != os.getuid() or status.st_mode & 0o022:  # another user could put code there
-        return env
-    env.bytecode_cache = _CompiledTemplates(folder, env)
+    folder = user_cache.private_folder("templates")
+    if folder is not None:
+        env.bytecode_cache = _CompiledTemplates(folder, env)
     return env

@@ -18,14 +18,31 @@ CACHE_ENV = "MEDSITE_CACHE"
 
 
 def cache_dir() -> Path | None:
-    """$MEDSITE_CACHE (the tests' own, for one run), else $XDG_CACHE_HOME/medsite or ~/.cache/medsite;
-    None without a home folder (every build then works everything out again)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
+    """$MEDSITE_CACHE (the tests' own, for one run), else $XDG_CACHE_HOME/medsite or ~/.cache/medsite, made if
+    missing; None without a home folder, or when another user could write there (every build then works
+    everything out again)."""
     try:
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medsite"
+        folder = Path(os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medsite")
     except RuntimeError:
         return None
+    return folder if _private(folder) else None
+
+
+def private_folder(name: str) -> Path | None:
+    """A folder of its own in the cache (for files that are not one JSON entry each), or None as cache_dir."""
+    folder = cache_dir()
+    return folder / name if folder is not None and _private(folder / name) else None
+
+
+def _private(folder: Path) -> bool:
+    """Whether `folder` (made if missing) is this user's alone. What the cache holds is trusted: formatted
+    references become pages' HTML, compiled templates run; so a folder another user could write is not used."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def code_version(*files: str | Path) -> str:
