@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import markdown
+from markdown.extensions.footnotes import FootnoteExtension
 from selectolax.lexbor import LexborHTMLParser
 
 from medsite.markdown.extensions.citations import CitationsExtension
@@ -113,3 +114,47 @@ def test_a_citation_in_an_image_description_leaves_no_token_behind(tmp_path):
     tree, _ = render(tmp_path, "![A chart [@alpha2020]](chart.png)\n\nText [@alpha2020].\n")
     assert "MEDSITEFN" not in tree.html
     assert tree.css_first("img").attributes["alt"].startswith("A chart")
+
+
+def test_footnotes_written_as_html_match_the_footnotes_extension(tmp_path):
+    """The citation step writes a page's footnotes as HTML itself (issue 19: each definition cost a Markdown
+    parse); the footnotes extension writes them when it numbers in its own order, as here. Same page either way:
+    ids, back-links (one per place a work is cited), titles, the separator and the backlink text as configured."""
+    (tmp_path / "refs.yaml").write_text(BIB + "- id: g&t<1>x\n  type: webpage\n  title: Keys may hold & < >\n")
+    text = ("One [@alpha2020]. Two [@beta2021; @alpha2020, p. 12].\n\n"
+            "> Quoted [@g&t<1>x] and [@alpha2020].\n\nLast [@beta2021].\n")
+    options = {"SEPARATOR": "-", "BACKLINK_TEXT": "back", "BACKLINK_TITLE": "To note {} & more"}
+
+    def page(definition_order: bool):
+        ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=lambda d: None)
+        footnotes = FootnoteExtension(USE_DEFINITION_ORDER=definition_order, **options)
+        md = markdown.Markdown(extensions=[footnotes, "abbr", ext])
+        return md.convert(text), ext.notes
+
+    ours, notes = page(True)
+    theirs, none = page(False)
+    assert list(notes) == ["cite-alpha2020", "cite-beta2021", "cite-g&t<1>x"] and none is None  # each path taken
+    assert ours == theirs
+    tree = LexborHTMLParser(ours)
+    assert [a.attributes["href"] for a in tree.css("li#fn-cite-alpha2020 a.footnote-backref")] == [
+        "#fnref-cite-alpha2020", "#fnref2-cite-alpha2020", "#fnref3-cite-alpha2020"]
+    assert tree.css_first('li[id="fn-cite-g&t<1>x"]') is not None
+
+
+def test_an_included_footnote_is_listed_with_the_citations(tmp_path):
+    """A passage brought in by snippets after the citation step may hold footnotes of its own: then the footnotes
+    extension lists every footnote, the citations' too, with one number each (not the citation step's HTML)."""
+    (tmp_path / "refs.yaml").write_text(BIB)
+    (tmp_path / "part.md").write_text("Shared text[^own].\n\n[^own]: A note of the passage's own.\n")
+    ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=lambda d: None)
+    html = markdown.markdown("One [@alpha2020].\n\n--8<-- \"part.md\"\n\nTwo [@beta2021].\n",
+                             extensions=["footnotes", ext, "pymdownx.snippets"],
+                             extension_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)]}})
+    tree = LexborHTMLParser(html)
+    assert ext.notes is None
+    listed = [li.attributes["id"] for li in tree.css(".footnote li")]
+    assert sorted(listed) == ["fn:cite-alpha2020", "fn:cite-beta2021", "fn:own"]
+    numbers = {a.attributes["href"]: a.text() for a in tree.css("sup a.footnote-ref")}
+    assert sorted(numbers.values()) == ["1", "2", "3"]
+    assert all(numbers["#" + name] == str(n) for n, name in enumerate(listed, 1))  # numbered as listed
+    assert len(tree.css(".footnote")) == 1

@@ -64,14 +64,17 @@ RULES = declare(
 )
 
 _BROWSER = "; in the browser, edit the page on GitHub the same way"
+# Each pattern starts with the character it needs ('[', '@' or '-') and looks behind it after: a pattern that
+# starts with a look-behind is tried at every character of the page, one that starts with a character is not.
 # `[text]` with no link after it; a reference link `[text][id]`, a definition `[id]: url` and a footnote are not near-misses.
-_PLAIN_BRACKETS = re.compile(rf"(?<![!\]\\^])\[\s*({_KEY})\s*((?:,(?>[^\[\]\n]*))?)\](?![(\[:])")
+_PLAIN_BRACKETS = re.compile(rf"\[(?<![!\]\\^]\[)\s*({_KEY})\s*((?:,(?>[^\[\]\n]*))?)\](?![(\[:])")
 # A bracket holding a key followed by words with no comma: `[@key p. 3]`, `[see @key p. 3; @b]`;
 # a link's text (`[@key says](url)`) is not one: the built page's CITE005 finds the key there.
 _NO_COMMA = re.compile(r"\[(?>(?:[^\[\]\\]|\\[^\n])*)\](?!\()")  # not a link's text
 _KEY_THEN_WORDS = re.compile(rf"{_PREFIX}@({_KEY})[ \t]+(?=[^\s,;\]])({_LOCATOR})")
 _ROUND = re.compile(r"\(((?>[^()\[\]\n]*))\)")
-_KEY_IN_TEXT = re.compile(rf"(?<![\w\\@./:#%+\[-])(-?)@({_KEY})(?:[ \t]*\[((?>(?:[^\[\]\\\n]|\\[^\n])*))\])?")
+_NOT_BEFORE_KEY = r"[\w\\@./:#%+\[-]"  # a key after one of these is part of a word, an address or a citation
+_KEY_IN_TEXT = re.compile(rf"(?:-@(?<!{_NOT_BEFORE_KEY}-@)|@(?<!{_NOT_BEFORE_KEY}@))({_KEY})(?:[ \t]*\[((?>(?:[^\[\]\\\n]|\\[^\n])*))\])?")
 _ESCAPED_AT = re.compile(r"\\@")
 
 
@@ -141,7 +144,7 @@ def near_misses(text: str, path: str, known, *, first_line: int = 1, groups=None
             )
     for m in _ROUND.finditer(text):
         inside = m.group(1)
-        keys = [k.group(2) for k in _KEY_IN_TEXT.finditer(inside)]
+        keys = [k.group(1) for k in _KEY_IN_TEXT.finditer(inside)]
         if not free(m.start(), m.end()) or not (
             keys and (inside.lstrip().startswith(("@", "-@")) or any(k in known for k in keys))
         ):
@@ -165,7 +168,7 @@ def near_misses(text: str, path: str, known, *, first_line: int = 1, groups=None
                 m.group(1),
             )
     for m in _KEY_IN_TEXT.finditer(text):
-        key, locator = m.group(2), m.group(3)
+        key, locator = m.group(1), m.group(2)
         if key not in known or not free(m.start(), m.end()):
             continue
         fixed = f"[@{key}" + (f", {locator.strip()}" if locator and locator.strip() else "") + "]"

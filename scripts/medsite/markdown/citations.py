@@ -50,7 +50,10 @@ _LOCATOR = r"(?>(?:[^;\[\]\\]|\\[^\n])+)"
 _ITEM = rf"{_PREFIX}@{_KEY}(?:\s*,{_LOCATOR})?"
 CITATION = re.compile(rf"\[({_ITEM}(?:\s*;{_ITEM})*)\s*\](?!\()")
 _ITEM_PARTS = re.compile(rf"(?P<prefix>{_PREFIX})@(?P<key>{_KEY})(?:\s*,(?P<locator>{_LOCATOR}))?")
-_HEADINGS = re.compile(structure.HEADING.pattern, re.M)
+# HEADING for every line of a text; it starts with the '#' it needs and then looks behind it for the line's start
+# (a pattern that starts with '^' is tried at every character). Its first group holds the '#'s after the first.
+assert structure.HEADING.pattern.startswith("^(#{1,6})")
+_HEADINGS = re.compile("#(?<![^\\n]#)(#{0,5})" + structure.HEADING.pattern[len("^(#{1,6})"):], re.M)
 
 
 
@@ -166,6 +169,8 @@ def _find(text: str, first_line: int) -> tuple[Group, ...]:
 
 def _prefix(written: str) -> tuple[str | None, bool]:
     """(the prefix as one line, or None; whether it ends in Pandoc's author suppression '-')."""
+    if not written:  # most citations have none
+        return None, False
     words = " ".join(written.split())
     suppress = words == "-" or words.endswith(" -")
     if suppress:
@@ -223,7 +228,40 @@ def footnote_id(key: str) -> str:
 
 def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholders,
                  unknown=None, replaced=(), mark: str = "") -> tuple[str, list[str]]:
-    """Replace known citations with footnote references; return new text and the keys in first-use order.
+    """Replace known citations with footnote references and write their definitions at the end; return the
+    new text and the keys in first-use order (see footnote_references for the arguments)."""
+    new, order, notes = footnote_references(text, groups, known, placeholders, unknown, replaced, mark)
+    new = with_definitions(new, notes, placeholders)
+    # The definitions are in reading order already; an author's own footnotes take their places among them.
+    return (order_definitions(new) if "[^" in text else new), order
+
+
+def with_definitions(text: str, notes: dict, placeholders: Placeholders) -> str:
+    """`text` with the notes' footnote definitions written after it, in their order."""
+    if not notes:
+        return text
+    return text.rstrip("\n") + "\n\n" + "\n".join(f"[^{name}]: {note_text(note, placeholders)}"
+                                                 for name, note in notes.items()) + "\n"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A citation's footnote: the work's own (one for all its citations without a prefix), or a prefix's."""
+
+    key: str
+    prefix: str | None = None  # "see", as written before the '@'
+
+
+def note_text(note: Note, placeholders: Placeholders) -> str:
+    """The footnote's text as Markdown: the formatted reference's token, after the prefix if there is one."""
+    token = placeholders.token(note.key)
+    return f"{note.prefix} {token}" if note.prefix else token
+
+
+def footnote_references(text: str, groups: list[Group], known, placeholders: Placeholders,
+                        unknown=None, replaced=(), mark: str = "") -> tuple[str, list[str], dict[str, Note]]:
+    """Replace known citations with footnote references; return the new text, the keys in first-use order and
+    the footnotes by id in first-use order (their definitions are not written: to_footnotes writes them).
 
     Groups with an unknown key are left as written, so the gate's OUT check and
     the REF001 diagnostic both point at them; `unknown(group, written)`, when given,
@@ -243,7 +281,7 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
                 return by_start[group.start]
             return unknown_given(group, written) if unknown_given else written
     order: dict[str, None] = {}  # keys in first-use order
-    notes: dict[str, str] = {}  # footnote id -> its text, in first-use order: the work's own, or a prefix's note
+    notes: dict[str, Note] = {}  # footnote id -> its note, in first-use order: the work's own, or a prefix's
     own_notes = 0  # citations with a prefix: each has a note of its own
     out = []
     pos = 0
@@ -260,10 +298,10 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
             if cite.prefix:  # a note of its own: "see <reference>"
                 own_notes += 1
                 note = f"{footnote_id(cite.key)}-note{own_notes}"
-                notes[note] = f"{cite.prefix} {placeholders.token(cite.key)}"
+                notes[note] = Note(cite.key, cite.prefix)
             else:
                 note = footnote_id(cite.key)
-                notes.setdefault(note, placeholders.token(cite.key))
+                notes.setdefault(note, Note(cite.key))
             marker = f"[^{note}]{mark}"
             if cite.locator:
                 marker += f'<sup class="cite-locator">, {html.escape(_unescaped(cite.locator))}</sup>'
@@ -273,11 +311,7 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
         out.append('<sup class="cite-sep">,</sup>'.join(markers))
         pos = group.end
     out.append(text[pos:])
-    new = "".join(out)
-    if order:
-        new = new.rstrip("\n") + "\n\n" + "\n".join(f"[^{note}]: {text}" for note, text in notes.items()) + "\n"
-    # The definitions are in reading order already; an author's own footnotes take their places among them.
-    return (order_definitions(new) if "[^" in text else new), list(order)
+    return "".join(out), list(order), notes
 
 
 def order_definitions(text: str) -> str:

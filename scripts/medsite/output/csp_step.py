@@ -77,6 +77,8 @@ class CspStep:
             return path.as_posix()
 
     def report_strays(self, strays, dest: str, source: Path | None) -> None:
+        if not strays:  # the usual page: no need to list the includes
+            return
         includes = sorted(p for p in self.includes_dir.rglob("*") if p.is_file()) if self.includes_dir.is_dir() else []
         for stray in strays:
             candidates = ([source] if source else []) + includes

@@ -38,6 +38,9 @@ from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.serializers import (
+    _escape_attrib_html as _attribute,  # the footnotes' attributes, escaped as Markdown does
+)
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -95,6 +98,8 @@ class CitationsExtension(Extension):
         self.furnished = False  # page.meta.health written (medsite.markdown.extensions.furniture)
         self.footnote_refs: list[FootnoteRef] = []  # the page's footnote references (_FootnoteRefPreprocessor)
         self.footnote_syntax: int | None = None  # how many "[^" this step wrote, when the page had none of its own
+        # The page's footnotes by id, when this step writes them as HTML (_notes_as_html); None: Markdown does.
+        self.notes: dict[str, citations.Note] | None = None
 
     def report(self, diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -174,8 +179,14 @@ class _CitePreprocessor(Preprocessor):
             return _mark("unknown citation key " + ", ".join(f"'{k}'" for k in missing), written)
 
         replaced = self._near_misses(text, where, known, groups)
-        new, ext.cited = citations.to_footnotes(text, groups, known, ext.placeholders, unknown, replaced,
-                                                mark=_ref_mark(ext.placeholders.secret))
+        new, ext.cited, notes = citations.footnote_references(text, groups, known, ext.placeholders, unknown, replaced,
+                                                              mark=_ref_mark(ext.placeholders.secret))
+        if notes and "[^" not in text and inline_notes.OPENER not in new and _notes_as_html(self.md, text, notes):
+            ext.notes = notes  # the footnotes' list is written by _ReferencePostprocessor
+        else:
+            new = citations.with_definitions(new, notes, ext.placeholders)
+            if "[^" in text:  # an author's own footnotes take their places among the citations'
+                new = citations.order_definitions(new)
         if inline_notes.OPENER in new:
             new = citations.order_definitions(inline_notes.to_footnotes(new))
         elif "[^" not in text:  # every footnote is a citation's: no code to tell them from (_FootnoteRefPreprocessor)
@@ -214,6 +225,16 @@ class _CitePreprocessor(Preprocessor):
         # The list is HTML already: Markdown sees a stand-in paragraph, which the postprocessor replaces.
         return (ext.placeholders.block(listing) + "\n\n"
                 + referencespage.render_exemptions(scan_exemptions(site), from_uri=ext.page.src_uri))
+
+
+def _notes_as_html(md, text: str, notes: dict) -> bool:
+    """Whether this step may write the page's footnotes as HTML itself, as the footnotes extension would: no note
+    has a prefix (a prefix is Markdown), and the extension numbers by definition order and lists them at the end.
+    Each definition cost the extension a Markdown parse of its own (issue 19)."""
+    footnotes = registered(md, FootnoteExtension)
+    return (footnotes is not None and all(note.prefix is None for note in notes.values())
+            and bool(footnotes.getConfig("USE_DEFINITION_ORDER", True))
+            and footnotes.getConfig("PLACE_MARKER") not in text)
 
 
 def superseded_works(bib, keys) -> dict:
@@ -300,8 +321,15 @@ class _FootnoteRefPreprocessor(Preprocessor):
         # The definitions' order numbers the footnotes; a definition in an author's code example is not one.
         # When every "[^" is one this extension wrote (the usual page), there is no such code to find.
         ours = self.ext.footnote_syntax is not None and text.count("[^") == self.ext.footnote_syntax
-        code = _NO_CODE if ours else code_spans(text)
-        defined = [m.group(1) for m in _DEFINITION.finditer(text) if m.start() not in code]
+        notes = self.ext.notes
+        if notes is not None and (not ours or footnotes.getConfig("PLACE_MARKER") in text):
+            # An include brought footnotes or the footnotes' place: the extension lists them all, as on any page.
+            text, notes, self.ext.notes = citations.with_definitions(text, notes, self.ext.placeholders), None, None
+        if notes is not None:
+            defined = list(notes)
+        else:
+            code = _NO_CODE if ours else code_spans(text)
+            defined = [m.group(1) for m in _DEFINITION.finditer(text) if m.start() not in code]
         number = {name: n for n, name in enumerate(dict.fromkeys(defined), 1)}
         secret, superscript = self.ext.placeholders.secret, footnotes.getConfig("SUPERSCRIPT_TEXT")
         refs = self.ext.footnote_refs
@@ -341,6 +369,10 @@ class _FootnoteRefTreeprocessor(Treeprocessor):
 
     def run(self, root) -> None:
         refs, secret = self.ext.footnote_refs, self.ext.placeholders.secret
+        footnotes = registered(self.md, FootnoteExtension)
+        if self.ext.notes and footnotes is not None:  # where the footnotes extension puts its list: last
+            stand_in = etree.SubElement(root, "p")
+            stand_in.text = self.md.htmlStash.store(_notes_html(self.ext.notes, footnotes, self.ext.placeholders))
         if not refs:
             return
         for parent in list(root.iter()):
@@ -424,6 +456,22 @@ def abbreviated(block: str, abbrs: dict) -> str:
         return f'<abbr title="{html.escape(abbrs[m.group(0)])}">{m.group(0)}</abbr>'
 
     return pattern.sub(mark, block)
+
+
+def _notes_html(notes: dict, footnotes: FootnoteExtension, placeholders: citations.Placeholders) -> str:
+    """The page's footnotes as the footnotes extension writes them (its ids, back-links, titles and escaping),
+    each holding its work's token, and one back-link for each place the work is cited (fnref2:…)."""
+    items = []
+    for number, (name, note) in enumerate(notes.items(), 1):
+        title = _attribute(footnotes.getConfig("BACKLINK_TITLE").format(number))
+        first = footnotes.makeFootnoteRefId(name)  # fnref:cite-key, as the first reference's id
+        ref, rest = first.split(footnotes.get_separator(), 1)
+        links = [first] + [f"{ref}{n}{footnotes.get_separator()}{rest}" for n in range(2, footnotes.found_refs.get(first, 0) + 1)]
+        backlinks = "".join(f'<a class="footnote-backref" href="#{_attribute(link)}" title="{title}">'
+                            f'{footnotes.getConfig("BACKLINK_TEXT")}</a>' for link in links)
+        items.append(f'<li id="{_attribute(footnotes.makeFootnoteId(name))}">\n'
+                     f"<p>{citations.note_text(note, placeholders)}&#160;{backlinks}</p>\n</li>\n")
+    return f'{FOOTNOTE_DIV}\n<hr />\n<ol>\n{"".join(items)}</ol>\n</div>'
 
 
 class _ReferencePostprocessor(Postprocessor):
