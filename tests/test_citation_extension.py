@@ -116,8 +116,8 @@ def test_a_citation_in_an_image_description_leaves_no_token_behind(tmp_path):
     assert tree.css_first("img").attributes["alt"].startswith("A chart")
 
 
-def test_footnotes_written_as_html_match_the_footnotes_extension(tmp_path):
-    """The citation step writes a page's footnotes as HTML itself (issue 19: each definition cost a Markdown
+def test_footnote_list_made_by_the_citation_step_matches_the_footnotes_extension(tmp_path):
+    """The citation step makes a page's footnotes' list itself (issue 19: each definition cost a Markdown
     parse); the footnotes extension writes them when it numbers in its own order, as here. Same page either way:
     ids, back-links (one per place a work is cited), titles, the separator and the backlink text as configured."""
     (tmp_path / "refs.yaml").write_text(BIB + "- id: g&t<1>x\n  type: webpage\n  title: Keys may hold & < >\n")

@@ -94,6 +94,18 @@ def test_unknown_inline_content_gets_no_hash(hostile):
     assert csp.sha256_source("window.embed = 1") not in headers["script-src"]
 
 
+def test_a_second_build_judges_as_the_first(hostile):
+    """The second build takes its pages' verdicts from the first (medsite.output.csp_verdicts): the same strays at
+    the same lines, and the same policies (the same page bytes, though each build has its own secret)."""
+    root, first_result, _ = hostile
+    staged = root / ".site-builds" / "rejected"
+    before = {p: (staged / p).read_text() for p in (PAGE_HTML, "assets/embed.html", csp.HEADERS_FILE)}
+    again = run_build(root)
+    out003 = lambda result: sorted(line for line in (result.stdout + result.stderr).splitlines() if "OUT003" in line)  # noqa: E731
+    assert again.returncode == 1 and out003(again) == out003(first_result) and len(out003(again)) == 6
+    assert {p: (staged / p).read_text() for p in before} == before
+
+
 def test_near_miss_the_same_markup_as_code_is_text_and_passes(tmp_path):
     root = small_good_project(tmp_path)
     insert(root, PAGE, "\n## ", f"\n```html\n<script>{SCRIPT}</script>\n<p style=\"{STYLE_ATTR}\">x</p>\n```\n\n## ")

@@ -138,7 +138,7 @@ def find(text: str, *, first_line: int = 1) -> list[Group]:
     return list(_find(text, first_line))
 
 
-@lru_cache(maxsize=512)  # a page's text is read by its render, its near misses and the References page
+@lru_cache(maxsize=2048)  # a page's text is read by its render, its near misses and the References page (as code_spans)
 def _find(text: str, first_line: int) -> tuple[Group, ...]:
     if "[" not in text:
         return ()

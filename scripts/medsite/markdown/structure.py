@@ -142,8 +142,8 @@ def code_spans(text: str) -> Spans:
 
 
 # One page's text is asked about by the citation step, its near misses, the References page, the engine's
-# refusal of bad input and the gate's checks: room for every page of a site of a few hundred pages.
-@lru_cache(maxsize=512)
+# refusal of bad input and the gate's checks: room for every page of a site of up to 2,000 pages.
+@lru_cache(maxsize=2048)
 def _code_spans(text: str) -> Spans:
     lines = text.splitlines(keepends=True)
     ranges, pos, start = [], 0, None

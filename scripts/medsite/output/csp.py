@@ -243,13 +243,15 @@ def sort_out(html: str, secret: str | None, shipped=None) -> tuple[Inline, tuple
     return Inline(unique(scripts), unique(styles)), unique(strays)
 
 
-def protect(html: str, secret: str | None, shipped=None) -> tuple[str, Inline, tuple[Stray, ...]]:
+def protect(html: str, secret: str | None, shipped=None, verdicts=None) -> tuple[str, Inline, tuple[Stray, ...]]:
     """A page with its own policy injected and the marks removed, what it allows, and its strays.
 
     With ``secret`` None (HTML no template rendered, such as a static file copied
     from docs/) nothing inline is ours: every inline script or style is a stray.
+    ``verdicts`` (medsite.output.csp_verdicts.Verdicts), when given, has the last build's verdict of a page
+    that has not changed.
     """
-    inline, strays = sort_out(html, secret, shipped)
+    inline, strays = (verdicts.sort_out if verdicts is not None else sort_out)(html, secret, shipped)
     clean = unmark(html, secret) if secret else html
     return inject(clean, policy(inline)), inline, strays
 

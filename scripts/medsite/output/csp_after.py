@@ -15,7 +15,7 @@ from pathlib import Path
 
 from medsite.build.engines import Engine
 from medsite.core.diagnostics import Diagnostic
-from medsite.output import csp, theme
+from medsite.output import csp, csp_verdicts, theme
 from medsite.output.csp_step import CspStep
 from medsite.sources.site import Site
 
@@ -26,15 +26,19 @@ def protect_site(site: Site, staging: Path, engine: Engine) -> list[Diagnostic]:
     dirs = engine.template_dirs(site)
     step = CspStep.for_site(site, report=found.append)
     shipped = lambda text: theme.known_inline_script(text, dirs)  # noqa: E731
+    # What counts as shipped here: the templates' scripts, as patterns.
+    scope = theme.inline_scripts_key(dirs)
+    verdicts = csp_verdicts.Verdicts(scope, f"{site.root.resolve()}:{engine.name}")
     for path in sorted(staging.rglob("*.html")):
         dest = path.relative_to(staging).as_posix()
         html = path.read_text(encoding="utf-8", errors="replace")
-        protected, inline, strays = csp.protect(html, None, shipped)
+        protected, inline, strays = csp.protect(html, None, shipped, verdicts)
         page = engine.source_of(site, dest)
         static = site.docs_dir / dest  # an .html file copied from docs/ as it is
         step.report_strays(strays, dest, page.path if page else (static if static.is_file() else None))
         step.pages[dest] = inline
         path.write_text(protected, encoding="utf-8")
+    verdicts.save()
     text = csp.policy(csp.merge(step.pages.values()), header=True)
     (staging / csp.HEADERS_FILE).write_text(csp.headers_file(text), encoding="utf-8")
     return found

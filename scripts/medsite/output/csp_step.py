@@ -17,7 +17,7 @@ from pathlib import Path
 from medsite.build import engines
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
-from medsite.output import csp, template_marks
+from medsite.output import csp, csp_verdicts, template_marks
 from medsite.sources.site import Site
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
@@ -60,12 +60,17 @@ class CspStep:
     secret: str = field(default_factory=template_marks.new_secret)
     pages: dict = field(default_factory=dict)  # output path -> csp.Inline
     template_dirs: tuple = ()  # the folders whose templates are ours (Engine.template_dirs)
+    verdicts: csp_verdicts.Verdicts | None = None  # the last build's, for pages that have not changed
+
+    # What counts as shipped on the engines that run this step: what carries the build's secret.
+    MARKS_SCOPE = "marks"
 
     @classmethod
     def for_site(cls, site: Site, *, preview: bool = False, report=lambda d: None) -> CspStep:
         # The engines that run this step (csp_inside: MkDocs, ProperDocs) render with the same theme.
         dirs = dict.fromkeys(d for e in engines.ENGINES.values() if e.csp_inside for d in e.template_dirs(site))
-        return cls(site.root, site.docs_dir, site.includes_dir, preview, report, template_dirs=tuple(dirs))
+        return cls(site.root, site.docs_dir, site.includes_dir, preview, report, template_dirs=tuple(dirs),
+                   verdicts=csp_verdicts.Verdicts(cls.MARKS_SCOPE, f"{site.root.resolve()}:{cls.MARKS_SCOPE}"))
 
     def install(self, env):
         return template_marks.install(env, self.secret, self.template_dirs)
@@ -88,7 +93,7 @@ class CspStep:
             self.report(Diagnostic(CODE, message, path, line, target=stray.snippet, hint=RULES[CODE].fix))
 
     def protect(self, html: str, dest: str, source: Path | None, *, secret: str | None) -> str:
-        protected, inline, strays = csp.protect(html, secret)
+        protected, inline, strays = csp.protect(html, secret, verdicts=self.verdicts)
         self.report_strays(strays, dest, source)
         self.pages[dest] = inline
         if self.preview:  # the same page, unmarked, without the policy the live-reload script would break
@@ -116,6 +121,8 @@ class CspStep:
             protected = self.protect(html, dest, source if source.is_file() else None, secret=None)
             if not self.preview:
                 path.write_text(protected, encoding="utf-8")
+        if self.verdicts is not None:
+            self.verdicts.save()
         if not self.preview:
             text = csp.policy(csp.merge(self.pages.values()), header=True)
             (site / csp.HEADERS_FILE).write_text(csp.headers_file(text), encoding="utf-8")

@@ -44,6 +44,11 @@ def _inline_patterns(dirs: tuple[Path, ...]) -> tuple[re.Pattern, ...]:
     return tuple(patterns)
 
 
+def inline_scripts_key(dirs: list[Path]) -> str:
+    """What known_inline_script allows, as one string (a key for what was worked out with it)."""
+    return "\n".join(p.pattern for p in _inline_patterns(tuple(dirs)))
+
+
 def known_inline_script(text: str, dirs: list[Path]) -> bool:
     body = text.strip()
     return any(p.fullmatch(body) for p in _inline_patterns(tuple(dirs)))

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
-from medsite.sources import config_lock, frontmatter, settings
+from medsite.sources import config_lock, frontmatter, pageurls, settings
 from medsite.sources.gate_settings import load_config
 from medsite.sources.limits import Limits
 
@@ -132,6 +132,11 @@ class Site:
     @cached_property
     def pages(self) -> tuple[SitePage, ...]:
         return list_pages(self.root, self.docs_dir)
+
+    @cached_property
+    def pages_by_html_file(self) -> dict[str, SitePage]:
+        """Each page by the HTML file an engine writes for it (site-relative: 'about/index.html')."""
+        return {pageurls.html_file(page.uri): page for page in self.pages}
 
     def front_matter(self, page: SitePage) -> frontmatter.Page:
         """The page read by our parser with the site's limits, once; raises its DiagnosticError each time."""

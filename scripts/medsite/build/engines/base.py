@@ -45,7 +45,7 @@ from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.markdown import bracket_reach
 from medsite.markdown.extensions import report
-from medsite.sources import pageurls, settings
+from medsite.sources import settings
 from medsite.sources.limits import time_limit_hint
 from medsite.sources.links import refused_links
 from medsite.sources.site import Site, SitePage
@@ -208,7 +208,7 @@ class Engine(ABC):
 
     def source_of(self, site: Site, html_rel: str) -> SitePage | None:
         """The page a built HTML file (site-relative, e.g. 'about/index.html') was rendered from."""
-        return {pageurls.html_file(p.uri): p for p in site.pages}.get(html_rel)
+        return site.pages_by_html_file.get(html_rel)
 
     def build(self, site: Site, staging: Path) -> tuple[bool, list[Diagnostic]]:
         """Run the engine; (whether it wrote the whole site, diagnostics)."""

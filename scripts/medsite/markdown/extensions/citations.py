@@ -15,7 +15,9 @@ known citation into a footnote reference whose text is a per-page secret token
 (medsite.markdown.citations.Placeholders); a postprocessor swaps the tokens for the
 CSL-formatted references once Markdown has run. The footnote references themselves skip
 Markdown's inline pass: numbered by a second preprocessor, made elements by a treeprocessor
-(a page cites dozens of times; issue 19). On the page that holds the References marker it
+(a page cites dozens of times; issue 19). The footnotes' list is made as elements too, as the footnotes
+extension makes it, when no footnote needs Markdown (a prefix such as "see", or an author's own note): each
+definition cost a Markdown parse. On the page that holds the References marker it
 inserts the listing of every cited work with links back to where each is cited, as HTML, from
 a scan of all pages (only that page pays for it).
 
@@ -35,12 +37,9 @@ from pathlib import Path
 
 from markdown import Extension
 from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from markdown.serializers import (
-    _escape_attrib_html as _attribute,  # the footnotes' attributes, escaped as Markdown does
-)
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -58,6 +57,10 @@ PRIORITY = 36
 # (15), the abbreviations (7), the table of contents and MkDocs' list of ids (5) read the tree.
 REFS_PRIORITY = 25
 REFS_TREE_PRIORITY = 19.5
+# The footnotes' list, when this step makes it (_makes_footnote_list): after the footnotes extension adds back-links
+# to its own list (15), so it does not add them to ours again; before the tidying of line breaks (10), the
+# abbreviations (7), the table of contents and MkDocs' list of ids (5), which read it as they read the extension's.
+NOTES_TREE_PRIORITY = 14
 FOOTNOTE_DIV = '<div class="footnote">'
 # An escaped '@' (`\\@`) as Pandoc prints it; the class tells the gate's CITE005 it was meant as text.
 ESCAPED_AT = '<span class="cite-escaped">&#64;</span>'
@@ -98,7 +101,7 @@ class CitationsExtension(Extension):
         self.furnished = False  # page.meta.health written (medsite.markdown.extensions.furniture)
         self.footnote_refs: list[FootnoteRef] = []  # the page's footnote references (_FootnoteRefPreprocessor)
         self.footnote_syntax: int | None = None  # how many "[^" this step wrote, when the page had none of its own
-        # The page's footnotes by id, when this step writes them as HTML (_notes_as_html); None: Markdown does.
+        # The page's footnotes by id, when this step makes their list (_makes_footnote_list); None: the extension does.
         self.notes: dict[str, citations.Note] | None = None
 
     def report(self, diagnostic) -> None:
@@ -110,6 +113,7 @@ class CitationsExtension(Extension):
         md.preprocessors.register(_CitePreprocessor(md, self), "medsite-citations", PRIORITY)
         md.preprocessors.register(_FootnoteRefPreprocessor(md, self), "medsite-footnote-refs", REFS_PRIORITY)
         md.treeprocessors.register(_FootnoteRefTreeprocessor(md, self), "medsite-footnote-refs", REFS_TREE_PRIORITY)
+        md.treeprocessors.register(_FootnoteListTreeprocessor(md, self), "medsite-footnote-list", NOTES_TREE_PRIORITY)
         md.postprocessors.register(_ReferencePostprocessor(md, self), "medsite-citations", 1)
 
     # --- what the page and the site give ------------------------------------------------------
@@ -181,8 +185,8 @@ class _CitePreprocessor(Preprocessor):
         replaced = self._near_misses(text, where, known, groups)
         new, ext.cited, notes = citations.footnote_references(text, groups, known, ext.placeholders, unknown, replaced,
                                                               mark=_ref_mark(ext.placeholders.secret))
-        if notes and "[^" not in text and inline_notes.OPENER not in new and _notes_as_html(self.md, text, notes):
-            ext.notes = notes  # the footnotes' list is written by _ReferencePostprocessor
+        if notes and "[^" not in text and inline_notes.OPENER not in new and _makes_footnote_list(self.md, text, notes):
+            ext.notes = notes  # the footnotes' list is made by _FootnoteListTreeprocessor
         else:
             new = citations.with_definitions(new, notes, ext.placeholders)
             if "[^" in text:  # an author's own footnotes take their places among the citations'
@@ -227,8 +231,8 @@ class _CitePreprocessor(Preprocessor):
                 + referencespage.render_exemptions(scan_exemptions(site), from_uri=ext.page.src_uri))
 
 
-def _notes_as_html(md, text: str, notes: dict) -> bool:
-    """Whether this step may write the page's footnotes as HTML itself, as the footnotes extension would: no note
+def _makes_footnote_list(md, text: str, notes: dict) -> bool:
+    """Whether this step may make the page's footnotes' list itself, as the footnotes extension would: no note
     has a prefix (a prefix is Markdown), and the extension numbers by definition order and lists them at the end.
     Each definition cost the extension a Markdown parse of its own (issue 19)."""
     footnotes = registered(md, FootnoteExtension)
@@ -333,6 +337,9 @@ class _FootnoteRefPreprocessor(Preprocessor):
         number = {name: n for n, name in enumerate(dict.fromkeys(defined), 1)}
         secret, superscript = self.ext.placeholders.secret, footnotes.getConfig("SUPERSCRIPT_TEXT")
         refs = self.ext.footnote_refs
+        # Every reference is a citation's (this step lists the footnotes): the n-th to a note gets the id the
+        # extension would give it, counted here (Python-Markdown's own search grows with the square of n).
+        ref_id = _RefIds(footnotes).next if notes is not None else lambda name: footnotes.makeFootnoteRefId(name, found=True)
 
         def written(m) -> str:
             name = m.group(1)
@@ -341,11 +348,32 @@ class _FootnoteRefPreprocessor(Preprocessor):
             if name not in number:
                 return f"[^{name}]{m.group(3) or ''}{m.group(4) or ''}"
             locator = html.unescape(m.group(3)) if m.group(3) is not None else None
-            refs.append(FootnoteRef(footnotes.makeFootnoteRefId(name, found=True), footnotes.makeFootnoteId(name),
+            refs.append(FootnoteRef(ref_id(name), footnotes.makeFootnoteId(name),
                                     superscript.format(number[name]), locator, bool(m.group(4))))
             return f"{_REF_TOKEN}{secret}N{len(refs) - 1}Z"
 
         return _CITATION_REF.sub(written, text).split("\n")
+
+
+class _RefIds:
+    """Footnote reference ids as FootnoteExtension.unique_ref makes them when no other id is taken (fnref:x,
+    fnref2:x, fnref3:x...), with the extension's record of them (used_refs, found_refs) kept the same."""
+
+    def __init__(self, footnotes: FootnoteExtension):
+        self.footnotes = footnotes
+        self.separator = footnotes.get_separator()
+
+    def next(self, name: str) -> str:
+        footnotes = self.footnotes
+        first = footnotes.makeFootnoteRefId(name)  # fnref:x, without recording it
+        count = footnotes.found_refs[first] = footnotes.found_refs.get(first, 0) + 1
+        if count == 1:
+            ref = first
+        else:
+            head, rest = first.split(self.separator, 1)
+            ref = f"{head}{count}{self.separator}{rest}"
+        footnotes.used_refs.add(ref)
+        return ref
 
 
 @dataclass(frozen=True)
@@ -369,15 +397,13 @@ class _FootnoteRefTreeprocessor(Treeprocessor):
 
     def run(self, root) -> None:
         refs, secret = self.ext.footnote_refs, self.ext.placeholders.secret
-        footnotes = registered(self.md, FootnoteExtension)
-        if self.ext.notes and footnotes is not None:  # where the footnotes extension puts its list: last
-            stand_in = etree.SubElement(root, "p")
-            stand_in.text = self.md.htmlStash.store(_notes_html(self.ext.notes, footnotes, self.ext.placeholders))
         if not refs:
             return
         for parent in list(root.iter()):
-            for index, child in reversed(list(enumerate(parent))):  # backwards: inserting keeps the rest in place
-                if child.tail and _REF_TOKEN in child.tail and not isinstance(child.tail, AtomicString):
+            tails = [index for index, child in enumerate(parent) if child.tail and _REF_TOKEN in child.tail]
+            for index in reversed(tails):  # backwards: inserting keeps the rest in place
+                child = parent[index]
+                if not isinstance(child.tail, AtomicString):
                     child.tail, made = self._split(child.tail, refs, secret)
                     for offset, element in enumerate(made, 1):
                         parent.insert(index + offset, element)
@@ -458,20 +484,39 @@ def abbreviated(block: str, abbrs: dict) -> str:
     return pattern.sub(mark, block)
 
 
-def _notes_html(notes: dict, footnotes: FootnoteExtension, placeholders: citations.Placeholders) -> str:
-    """The page's footnotes as the footnotes extension writes them (its ids, back-links, titles and escaping),
-    each holding its work's token, and one back-link for each place the work is cited (fnref2:…)."""
-    items = []
+class _FootnoteListTreeprocessor(Treeprocessor):
+    """The page's footnotes, last in the page, where the footnotes extension puts them."""
+
+    def __init__(self, md, ext: CitationsExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root) -> None:
+        footnotes = registered(self.md, FootnoteExtension)
+        if self.ext.notes and footnotes is not None:
+            root.append(_notes_element(self.ext.notes, footnotes, self.ext.placeholders))
+
+
+def _notes_element(notes: dict, footnotes: FootnoteExtension, placeholders: citations.Placeholders):
+    """The page's footnotes as the footnotes extension makes them (its ids, back-links, titles and placeholders,
+    which its postprocessor fills), each holding its work's token, with a back-link for each place the work is
+    cited (fnref2:…). Elements, not HTML: the engines read the tree for the ids a link may point to."""
+    div = etree.Element("div", {"class": "footnote"})
+    etree.SubElement(div, "hr")
+    ol = etree.SubElement(div, "ol")
+    separator = footnotes.get_separator()
     for number, (name, note) in enumerate(notes.items(), 1):
-        title = _attribute(footnotes.getConfig("BACKLINK_TITLE").format(number))
-        first = footnotes.makeFootnoteRefId(name)  # fnref:cite-key, as the first reference's id
-        ref, rest = first.split(footnotes.get_separator(), 1)
-        links = [first] + [f"{ref}{n}{footnotes.get_separator()}{rest}" for n in range(2, footnotes.found_refs.get(first, 0) + 1)]
-        backlinks = "".join(f'<a class="footnote-backref" href="#{_attribute(link)}" title="{title}">'
-                            f'{footnotes.getConfig("BACKLINK_TEXT")}</a>' for link in links)
-        items.append(f'<li id="{_attribute(footnotes.makeFootnoteId(name))}">\n'
-                     f"<p>{citations.note_text(note, placeholders)}&#160;{backlinks}</p>\n</li>\n")
-    return f'{FOOTNOTE_DIV}\n<hr />\n<ol>\n{"".join(items)}</ol>\n</div>'
+        li = etree.SubElement(ol, "li", {"id": footnotes.makeFootnoteId(name)})
+        p = etree.SubElement(li, "p")
+        p.text = AtomicString(citations.note_text(note, placeholders) + NBSP_PLACEHOLDER)
+        title = footnotes.getConfig("BACKLINK_TITLE").format(number)
+        first = footnotes.makeFootnoteRefId(name)  # fnref:cite-key, the first reference's id
+        ref, rest = first.split(separator, 1)
+        for n in range(1, max(footnotes.found_refs.get(first, 0), 1) + 1):
+            link = etree.SubElement(p, "a", {"href": f"#{ref}{n}{separator}{rest}" if n > 1 else f"#{first}",
+                                             "class": "footnote-backref", "title": title})
+            link.text = FN_BACKLINK_TEXT
+    return div
 
 
 class _ReferencePostprocessor(Postprocessor):
@@ -481,7 +526,8 @@ class _ReferencePostprocessor(Postprocessor):
 
     def run(self, text: str) -> str:
         ext = self.ext
-        if not ext.placeholders:
+        # Each token holds the page's secret; the table of contents runs this on every heading's text too.
+        if not ext.placeholders or ext.placeholders.secret not in text:
             return text
         # Keep each page's reference list out of search: the References page lists every work once,
         # and copies would make every page match every study title. data-pagefind-ignore is Pagefind's
