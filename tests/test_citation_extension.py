@@ -158,3 +158,18 @@ def test_an_included_footnote_is_listed_with_the_citations(tmp_path):
     assert sorted(numbers.values()) == ["1", "2", "3"]
     assert all(numbers["#" + name] == str(n) for n, name in enumerate(listed, 1))  # numbered as listed
     assert len(tree.css(".footnote")) == 1
+
+
+def test_an_appended_passage_s_footnote_comes_after_the_citations(tmp_path):
+    """A passage snippets adds at the end of every page (auto_append) comes after the page's own text: its own
+    footnote is numbered after the page's citations, as when the citation step wrote their definitions there."""
+    (tmp_path / "refs.yaml").write_text(BIB)
+    (tmp_path / "glossary.md").write_text("Glossary note[^g].\n\n[^g]: The glossary's own note.\n")
+    ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=lambda d: None)
+    html = markdown.markdown("One [@alpha2020]. Two [@beta2021].\n", extensions=["footnotes", ext, "pymdownx.snippets"],
+                             extension_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)],
+                                                                      "auto_append": ["glossary.md"]}})
+    tree = LexborHTMLParser(html)
+    assert [li.attributes["id"] for li in tree.css(".footnote li")] == ["fn:cite-alpha2020", "fn:cite-beta2021", "fn:g"]
+    assert [a.text() for a in tree.css("sup a.footnote-ref")] == ["1", "2", "3"]
+    assert "MEDSITENOTES" not in html

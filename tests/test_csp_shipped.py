@@ -95,8 +95,9 @@ def test_unknown_inline_content_gets_no_hash(hostile):
 
 
 def test_a_second_build_judges_as_the_first(hostile):
-    """The second build takes its pages' verdicts from the first (medsite.output.csp_verdicts): the same strays at
-    the same lines, and the same policies (the same page bytes, though each build has its own secret)."""
+    """The second build may take its pages' verdicts from the first (medsite.output.csp_verdicts; that they are
+    taken is tests/test_csp_verdicts.py's to show): it reports the same strays at the same lines, and writes the
+    same policies (the same page bytes, though each build has its own secret)."""
     root, first_result, _ = hostile
     staged = root / ".site-builds" / "rejected"
     before = {p: (staged / p).read_text() for p in (PAGE_HTML, "assets/embed.html", csp.HEADERS_FILE)}

@@ -85,6 +85,14 @@ def test_a_damaged_cache_file_costs_only_a_parse(cache, stored):
     assert build([(page(NEW), NEW)]) == [csp.sort_out(page(NEW), NEW)]
 
 
+@pytest.mark.parametrize("value", [["a list"], "a string", 7])
+def test_verdicts_that_are_not_a_mapping_cost_only_a_parse(cache, value):
+    """Kept under the right key (so the cache hands them over), but not the mapping of digests a build saves."""
+    verdicts = csp_verdicts.Verdicts("marks", "project")
+    user_cache.save(verdicts._name, verdicts._key, value)
+    assert build([(page(NEW), NEW)]) == [csp.sort_out(page(NEW), NEW)]
+
+
 @pytest.mark.parametrize("entry", [["x"], [[1], [], []], [[], [], [["script", "s", [2]]]], [[], [], ["bad"]]])
 def test_a_verdict_of_the_wrong_shape_is_worked_out_again(cache, entry):
     verdicts = csp_verdicts.Verdicts("marks", "project")
@@ -105,3 +113,11 @@ def test_no_verdict_is_kept_where_another_user_could_write(cache):
     cache.chmod(0o777)
     assert build([(page(NEW), NEW)]) == [csp.sort_out(page(NEW), NEW)]
     assert list(cache.iterdir()) == []
+
+
+def test_no_verdict_is_taken_from_where_another_user_could_write(cache):
+    """A verdict planted in the folder, which another user can write to: never used."""
+    plant("marks", csp_verdicts.page_digest(page(NEW), NEW), ["'sha256-planted'"])
+    assert build([(page(NEW), NEW)])[0][0].scripts == ("'sha256-planted'",)  # the plant works while the folder is ours
+    cache.chmod(0o777)
+    assert build([(page(NEW), NEW)]) == [csp.sort_out(page(NEW), NEW)]

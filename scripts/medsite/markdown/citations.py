@@ -52,7 +52,8 @@ CITATION = re.compile(rf"\[({_ITEM}(?:\s*;{_ITEM})*)\s*\](?!\()")
 _ITEM_PARTS = re.compile(rf"(?P<prefix>{_PREFIX})@(?P<key>{_KEY})(?:\s*,(?P<locator>{_LOCATOR}))?")
 # HEADING for every line of a text; it starts with the '#' it needs and then looks behind it for the line's start
 # (a pattern that starts with '^' is tried at every character). Its first group holds the '#'s after the first.
-assert structure.HEADING.pattern.startswith("^(#{1,6})")
+if not structure.HEADING.pattern.startswith("^(#{1,6})"):
+    raise ImportError("medsite.markdown.citations: structure.HEADING no longer starts with ^(#{1,6}); mend _HEADINGS")
 _HEADINGS = re.compile("#(?<![^\\n]#)(#{0,5})" + structure.HEADING.pattern[len("^(#{1,6})"):], re.M)
 
 
@@ -231,17 +232,20 @@ def to_footnotes(text: str, groups: list[Group], known, placeholders: Placeholde
     """Replace known citations with footnote references and write their definitions at the end; return the
     new text and the keys in first-use order (see footnote_references for the arguments)."""
     new, order, notes = footnote_references(text, groups, known, placeholders, unknown, replaced, mark)
-    new = with_definitions(new, notes, placeholders)
-    # The definitions are in reading order already; an author's own footnotes take their places among them.
-    return (order_definitions(new) if "[^" in text else new), order
+    return with_definitions(text, new, notes, placeholders), order
 
 
-def with_definitions(text: str, notes: dict, placeholders: Placeholders) -> str:
-    """`text` with the notes' footnote definitions written after it, in their order."""
-    if not notes:
-        return text
-    return text.rstrip("\n") + "\n\n" + "\n".join(f"[^{name}]: {note_text(note, placeholders)}"
-                                                 for name, note in notes.items()) + "\n"
+def with_definitions(original: str, new: str, notes: dict, placeholders: Placeholders) -> str:
+    """`new` (footnote_references' text for `original`) with the notes' footnote definitions written after it;
+    the definitions are in reading order already, and an author's own footnotes take their places among them."""
+    if notes:
+        new = new.rstrip("\n") + "\n\n" + definitions(notes, placeholders)
+    return order_definitions(new) if "[^" in original else new
+
+
+def definitions(notes: dict, placeholders: Placeholders) -> str:
+    """The notes' footnote definitions, one line each, in their order."""
+    return "".join(f"[^{name}]: {note_text(note, placeholders)}\n" for name, note in notes.items())
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ import hashlib
 
 import selectolax
 
-from medsite.output import csp, template_marks
+from medsite.output import csp, template_marks, theme
 from medsite.sources import user_cache
 
-_CODE = (selectolax.__version__, user_cache.code_version(__file__, csp.__file__, template_marks.__file__))
+# The code that makes a verdict: the parse, the sorting out, the marks, and on Zensical what counts as shipped.
+_CODE = (selectolax.__version__, user_cache.code_version(__file__, csp.__file__, template_marks.__file__, theme.__file__))
 
 
 def page_digest(html: str, secret: str | None) -> str:
@@ -36,7 +37,7 @@ class Verdicts:
     """The verdicts of one build: those of the last build found by digest, and this build's, saved by `save`."""
 
     def __init__(self, scope: str, where: str):
-        self._name = f"csp-verdicts-{user_cache.key_of(where)[:16]}.json"  # one file per project and engine
+        self._name = f"csp-verdicts-{user_cache.key_of(where)[:16]}.json"  # one file per project and scope
         self._key = user_cache.key_of(scope, _CODE)
         kept = user_cache.load(self._name, self._key)
         self._kept = kept if isinstance(kept, dict) else {}

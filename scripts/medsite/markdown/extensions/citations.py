@@ -187,10 +187,10 @@ class _CitePreprocessor(Preprocessor):
                                                               mark=_ref_mark(ext.placeholders.secret))
         if notes and "[^" not in text and inline_notes.OPENER not in new and _makes_footnote_list(self.md, text, notes):
             ext.notes = notes  # the footnotes' list is made by _FootnoteListTreeprocessor
+            # Where the definitions would be: the end of the page's own text, before any include is added.
+            new = new.rstrip("\n") + "\n\n" + _notes_place(ext.placeholders.secret)
         else:
-            new = citations.with_definitions(new, notes, ext.placeholders)
-            if "[^" in text:  # an author's own footnotes take their places among the citations'
-                new = citations.order_definitions(new)
+            new = citations.with_definitions(text, new, notes, ext.placeholders)
         if inline_notes.OPENER in new:
             new = citations.order_definitions(inline_notes.to_footnotes(new))
         elif "[^" not in text:  # every footnote is a citation's: no code to tell them from (_FootnoteRefPreprocessor)
@@ -306,10 +306,11 @@ class _FootnoteRefPreprocessor(Preprocessor):
     pass reads as a plain word; _FootnoteRefTreeprocessor makes the elements the extension makes.
 
     A page cites dozens of times, and each reference split its paragraph for every inline pattern after it:
-    that pass cost more than the rest of what this extension adds to a build (issue 19). The definitions
-    are still the footnotes extension's, which numbers them in the order they are written
-    (medsite.markdown.citations.order_definitions); the ids come from the extension itself (in reading
-    order), so the back-links of a work cited twice (fnref2:…) are the ones it adds."""
+    that pass cost more than the rest of what this extension adds to a build (issue 19). When this step makes
+    the footnotes' list (ext.notes), the notes' order numbers them and _RefIds gives the ids; otherwise the
+    definitions are the footnotes extension's, which numbers them in the order they are written
+    (medsite.markdown.citations.order_definitions), and the ids come from the extension itself (in reading
+    order). Either way the back-links of a work cited twice (fnref2:…) match the references' ids."""
 
     def __init__(self, md, ext: CitationsExtension):
         super().__init__(md)
@@ -326,9 +327,15 @@ class _FootnoteRefPreprocessor(Preprocessor):
         # When every "[^" is one this extension wrote (the usual page), there is no such code to find.
         ours = self.ext.footnote_syntax is not None and text.count("[^") == self.ext.footnote_syntax
         notes = self.ext.notes
-        if notes is not None and (not ours or footnotes.getConfig("PLACE_MARKER") in text):
-            # An include brought footnotes or the footnotes' place: the extension lists them all, as on any page.
-            text, notes, self.ext.notes = citations.with_definitions(text, notes, self.ext.placeholders), None, None
+        if notes is not None:
+            place = _notes_place(self.ext.placeholders.secret)
+            if not ours or footnotes.getConfig("PLACE_MARKER") in text:
+                # An include brought footnotes or the footnotes' place: the extension lists them all, as on any
+                # page, the citations' defined where _CitePreprocessor would have written them.
+                text = text.replace(place, citations.definitions(notes, self.ext.placeholders), 1)
+                notes = self.ext.notes = None
+            else:
+                text = text.replace(place, "", 1)
         if notes is not None:
             defined = list(notes)
         else:
@@ -357,7 +364,9 @@ class _FootnoteRefPreprocessor(Preprocessor):
 
 class _RefIds:
     """Footnote reference ids as FootnoteExtension.unique_ref makes them when no other id is taken (fnref:x,
-    fnref2:x, fnref3:x...), with the extension's record of them (used_refs, found_refs) kept the same."""
+    fnref2:x, fnref3:x...), with the extension's record of them (used_refs, found_refs) kept the same. Only
+    for pages whose every reference is a citation's: no other reference asks the extension for an id (so
+    medsite.markdown.linear_markdown's own record of the last id it gave needs no update)."""
 
     def __init__(self, footnotes: FootnoteExtension):
         self.footnotes = footnotes
@@ -449,7 +458,7 @@ def _sup(css_class: str, text: str):
 
 
 _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)  # as structure.FOOTNOTE_DEFINITION, on a text
-# A citation's footnote reference as medsite.markdown.citations.to_footnotes writes it: the note's name,
+# A citation's footnote reference as medsite.markdown.citations.footnote_references writes it: the note's name,
 # this render's secret after it (a control character no editor types on each side, which Markdown's
 # whitespace step keeps: it removes only STX and ETX), the locator's text and the separator.
 _MARK = "\x1f"
@@ -495,6 +504,11 @@ class _FootnoteListTreeprocessor(Treeprocessor):
         footnotes = registered(self.md, FootnoteExtension)
         if self.ext.notes and footnotes is not None:
             root.append(_notes_element(self.ext.notes, footnotes, self.ext.placeholders))
+
+
+def _notes_place(secret: str) -> str:
+    """A line that stands where the footnotes' definitions would be written, until _FootnoteRefPreprocessor."""
+    return f"MEDSITENOTES{secret}Z\n"
 
 
 def _notes_element(notes: dict, footnotes: FootnoteExtension, placeholders: citations.Placeholders):
