@@ -37,9 +37,10 @@ from pathlib import Path
 
 from markdown import Extension
 from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER, FootnoteExtension
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.serializers import _escape_attrib_html as _attribute  # as Markdown escapes the attributes it writes
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -503,7 +504,7 @@ class _FootnoteListTreeprocessor(Treeprocessor):
     def run(self, root) -> None:
         footnotes = registered(self.md, FootnoteExtension)
         if self.ext.notes and footnotes is not None:
-            root.append(_notes_element(self.ext.notes, footnotes, self.ext.placeholders))
+            root.append(_notes_element(self.ext.notes, footnotes, self.ext.placeholders, self.md.htmlStash.store))
 
 
 def _notes_place(secret: str) -> str:
@@ -511,25 +512,25 @@ def _notes_place(secret: str) -> str:
     return f"MEDSITENOTES{secret}Z\n"
 
 
-def _notes_element(notes: dict, footnotes: FootnoteExtension, placeholders: citations.Placeholders):
-    """The page's footnotes as the footnotes extension makes them (its ids, back-links, titles and placeholders,
-    which its postprocessor fills), each holding its work's token, with a back-link for each place the work is
-    cited (fnref2:…). Elements, not HTML: the engines read the tree for the ids a link may point to."""
+def _notes_element(notes: dict, footnotes: FootnoteExtension, placeholders: citations.Placeholders, stash):
+    """The page's footnotes as the footnotes extension makes them (its ids, back-links, titles and escaping), each
+    holding its work's token, with a back-link for each place the work is cited (fnref2:…). The list and its
+    items are elements: the engines read the tree for the ids a link may point to. What is in an item is HTML
+    kept aside (`stash`, Python-Markdown's htmlStash): no step after this one reads it, and as elements it was
+    most of what the citations add for the serializer, the table of contents and the abbreviations to walk."""
     div = etree.Element("div", {"class": "footnote"})
     etree.SubElement(div, "hr")
     ol = etree.SubElement(div, "ol")
-    separator = footnotes.get_separator()
+    separator, text = footnotes.get_separator(), footnotes.getConfig("BACKLINK_TEXT")
     for number, (name, note) in enumerate(notes.items(), 1):
-        li = etree.SubElement(ol, "li", {"id": footnotes.makeFootnoteId(name)})
-        p = etree.SubElement(li, "p")
-        p.text = AtomicString(citations.note_text(note, placeholders) + NBSP_PLACEHOLDER)
-        title = footnotes.getConfig("BACKLINK_TITLE").format(number)
+        title = _attribute(footnotes.getConfig("BACKLINK_TITLE").format(number))
         first = footnotes.makeFootnoteRefId(name)  # fnref:cite-key, the first reference's id
         ref, rest = first.split(separator, 1)
-        for n in range(1, max(footnotes.found_refs.get(first, 0), 1) + 1):
-            link = etree.SubElement(p, "a", {"href": f"#{ref}{n}{separator}{rest}" if n > 1 else f"#{first}",
-                                             "class": "footnote-backref", "title": title})
-            link.text = FN_BACKLINK_TEXT
+        links = [first] + [f"{ref}{n}{separator}{rest}" for n in range(2, footnotes.found_refs.get(first, 0) + 1)]
+        backlinks = "".join(f'<a class="footnote-backref" href="#{_attribute(link)}" title="{title}">{text}</a>'
+                            for link in links)
+        li = etree.SubElement(ol, "li", {"id": footnotes.makeFootnoteId(name)})
+        li.text = "\n" + stash(f"<p>{citations.note_text(note, placeholders)}&#160;{backlinks}</p>") + "\n"
     return div
 
 
