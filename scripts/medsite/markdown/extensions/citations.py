@@ -15,9 +15,9 @@ known citation into a footnote reference whose text is a per-page secret token
 (medsite.markdown.citations.Placeholders); a postprocessor swaps the tokens for the
 CSL-formatted references once Markdown has run. The footnote references themselves skip
 Markdown's inline pass: numbered by a second preprocessor, made elements by a treeprocessor
-(a page cites dozens of times; issue 19). The footnotes' list is made as elements too, as the footnotes
-extension makes it, when no footnote needs Markdown (a prefix such as "see", or an author's own note): each
-definition cost a Markdown parse. On the page that holds the References marker it
+(a page cites dozens of times; issue 19). The footnotes' list is made here too, as the footnotes extension
+makes it, when no footnote needs Markdown (a prefix such as "see", or an author's own note): each definition
+cost a Markdown parse. On the page that holds the References marker it
 inserts the listing of every cited work with links back to where each is cited, as HTML, from
 a scan of all pages (only that page pays for it).
 
@@ -377,13 +377,17 @@ class _RefIds:
         footnotes = self.footnotes
         first = footnotes.makeFootnoteRefId(name)  # fnref:x, without recording it
         count = footnotes.found_refs[first] = footnotes.found_refs.get(first, 0) + 1
-        if count == 1:
-            ref = first
-        else:
-            head, rest = first.split(self.separator, 1)
-            ref = f"{head}{count}{self.separator}{rest}"
+        ref = _nth_ref_id(first, count, self.separator)
         footnotes.used_refs.add(ref)
         return ref
+
+
+def _nth_ref_id(first: str, n: int, separator: str) -> str:
+    """The id of the n-th reference to a footnote whose first reference's id is `first` (fnref:x -> fnref3:x)."""
+    if n == 1:
+        return first
+    head, rest = first.split(separator, 1)
+    return f"{head}{n}{separator}{rest}"
 
 
 @dataclass(frozen=True)
@@ -525,8 +529,7 @@ def _notes_element(notes: dict, footnotes: FootnoteExtension, placeholders: cita
     for number, (name, note) in enumerate(notes.items(), 1):
         title = _attribute(footnotes.getConfig("BACKLINK_TITLE").format(number))
         first = footnotes.makeFootnoteRefId(name)  # fnref:cite-key, the first reference's id
-        ref, rest = first.split(separator, 1)
-        links = [first] + [f"{ref}{n}{separator}{rest}" for n in range(2, footnotes.found_refs.get(first, 0) + 1)]
+        links = [_nth_ref_id(first, n, separator) for n in range(1, max(footnotes.found_refs.get(first, 0), 1) + 1)]
         backlinks = "".join(f'<a class="footnote-backref" href="#{_attribute(link)}" title="{title}">{text}</a>'
                             for link in links)
         li = etree.SubElement(ol, "li", {"id": footnotes.makeFootnoteId(name)})
