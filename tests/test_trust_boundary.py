@@ -120,6 +120,23 @@ def test_a_script_shaped_like_a_theme_script_is_not_trusted():
         assert not theme.known_inline_script(scope.format(base=base), dirs), base
 
 
+def test_theme_scripts_come_from_the_templates_rglob_finds(tmp_path):
+    """The theme's templates are listed with os.walk (faster on Zensical's 16,879 files): the same files, in the
+    same order, as sorted(rglob("*.html")): a linked folder is not followed, a linked file is read, .HTML is no template."""
+    (tmp_path / "b" / "deep").mkdir(parents=True)
+    (tmp_path / "a.html").write_text("<script>a()</script>")
+    (tmp_path / "b" / "deep" / "c.html").write_text("<script>c()</script>")
+    (tmp_path / "b" / "UPPER.HTML").write_text("<script>upper()</script>")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.html").write_text("<script>linked()</script>")
+    (tmp_path / "link").symlink_to(elsewhere, target_is_directory=True)
+    (tmp_path / "file.html").symlink_to(elsewhere / "linked.html")
+    assert theme._templates(tmp_path) == sorted(tmp_path.rglob("*.html"))
+    assert [p.name for p in theme._templates(tmp_path)] == ["a.html", "c.html", "file.html"]
+    assert theme.known_inline_script("c()", [tmp_path]) and not theme.known_inline_script("upper()", [tmp_path])
+
+
 # --- the page's structure ---------------------------------------------------------------------------
 
 FOOTER = ('<aside class="health-footer"><p class="health-footer__dates">Reviewed <time datetime="2026-11-25">x</time>.</p>'
