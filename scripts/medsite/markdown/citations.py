@@ -265,7 +265,7 @@ def note_text(note: Note, placeholders: Placeholders) -> str:
 def footnote_references(text: str, groups: list[Group], known, placeholders: Placeholders,
                         unknown=None, replaced=(), mark: str = "") -> tuple[str, list[str], dict[str, Note]]:
     """Replace known citations with footnote references; return the new text, the keys in first-use order and
-    the footnotes by id in first-use order (their definitions are not written: to_footnotes writes them).
+    the footnotes by id in first-use order (their definitions are not written: with_definitions writes them).
 
     Groups with an unknown key are left as written, so the gate's OUT check and
     the REF001 diagnostic both point at them; `unknown(group, written)`, when given,

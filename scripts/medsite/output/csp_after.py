@@ -24,11 +24,10 @@ def protect_site(site: Site, staging: Path, engine: Engine) -> list[Diagnostic]:
     """Give each page written to `staging` its policy, and site/_headers the union; OUT003 for the rest."""
     found: list[Diagnostic] = []
     dirs = engine.template_dirs(site)
-    step = CspStep.for_site(site, report=found.append)
     shipped = lambda text: theme.known_inline_script(text, dirs)  # noqa: E731
-    # What counts as shipped here: the templates' scripts, as patterns.
-    scope = theme.inline_scripts_key(dirs)
-    verdicts = csp_verdicts.Verdicts(scope, f"{site.root.resolve()}:{engine.name}")
+    # What counts as shipped here: the templates' scripts, as patterns (not the marks the step's default reads).
+    verdicts = csp_verdicts.Verdicts(theme.inline_scripts_key(dirs), f"{site.root.resolve()}:{engine.name}")
+    step = CspStep.for_site(site, report=found.append, verdicts=verdicts)
     for path in sorted(staging.rglob("*.html")):
         dest = path.relative_to(staging).as_posix()
         html = path.read_text(encoding="utf-8", errors="replace")

@@ -66,11 +66,14 @@ class CspStep:
     MARKS_SCOPE = "marks"
 
     @classmethod
-    def for_site(cls, site: Site, *, preview: bool = False, report=lambda d: None) -> CspStep:
+    def for_site(cls, site: Site, *, preview: bool = False, report=lambda d: None, verdicts=None) -> CspStep:
+        """`verdicts`: the last build's for this scope (default: the marks', as on the engines that run this step)."""
         # The engines that run this step (csp_inside: MkDocs, ProperDocs) render with the same theme.
         dirs = dict.fromkeys(d for e in engines.ENGINES.values() if e.csp_inside for d in e.template_dirs(site))
+        if verdicts is None:
+            verdicts = csp_verdicts.Verdicts(cls.MARKS_SCOPE, f"{site.root.resolve()}:{cls.MARKS_SCOPE}")
         return cls(site.root, site.docs_dir, site.includes_dir, preview, report, template_dirs=tuple(dirs),
-                   verdicts=csp_verdicts.Verdicts(cls.MARKS_SCOPE, f"{site.root.resolve()}:{cls.MARKS_SCOPE}"))
+                   verdicts=verdicts)
 
     def install(self, env):
         return template_marks.install(env, self.secret, self.template_dirs)
