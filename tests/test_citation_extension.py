@@ -173,3 +173,21 @@ def test_an_appended_passage_s_footnote_comes_after_the_citations(tmp_path):
     assert [li.attributes["id"] for li in tree.css(".footnote li")] == ["fn:cite-alpha2020", "fn:cite-beta2021", "fn:g"]
     assert [a.text() for a in tree.css("sup a.footnote-ref")] == ["1", "2", "3"]
     assert "MEDSITENOTES" not in html
+
+
+def test_a_reference_reads_the_same_to_the_steps_after_it(tmp_path):
+    """A reference is a <sup> element with its id (the table of contents leaves it out of a heading's name); its
+    link, locator and separator are written in after Markdown's steps. The abbreviations still mark a word right
+    after it, and an attribute list after a locator still goes on the locator's <sup>, as before (issue 19)."""
+    (tmp_path / "refs.yaml").write_text(BIB)
+    ext = CitationsExtension(bibliography="refs.yaml", root=str(tmp_path), on_diagnostic=lambda d: None)
+    md = markdown.Markdown(extensions=["footnotes", "toc", "abbr", "attr_list", ext])
+    html = md.convert("## Results [@alpha2020, p. 3]\n\nText [@alpha2020]MS and [@beta2021, p. 2]MS; "
+                      "[@beta2021, p. 9]{: .x}\n\n*[MS]: Multiple sclerosis\n")
+    assert md.toc_tokens[0]["name"] == "Results, p. 3"
+    assert md.toc_tokens[0]["html"] == 'Results<sup class="cite-locator">, p. 3</sup>'
+    assert ('<sup id="fnref2:cite-alpha2020"><a class="footnote-ref" href="#fn:cite-alpha2020">1</a></sup>'
+            '<abbr title="Multiple sclerosis">MS</abbr> and') in html
+    assert ('<sup class="cite-locator">, p. 2</sup><abbr title="Multiple sclerosis">MS</abbr>;') in html
+    assert '<sup class="cite-locator x">, p. 9</sup>' in html
+    assert "\x02" not in html and "MEDSITE" not in html

@@ -152,3 +152,4 @@ def test_the_references_list_marks_abbreviations_in_its_text_only():
                    '<abbr title="A transplant">aHSCT</abbr>: MSc</a> <abbr title="Multiple &quot;sclerosis&quot;">MS</abbr>'
                    "&#39;s</p>")
     assert abbreviated(block, {}) == block
+    assert abbreviated("<p>#MS, (MS)</p>", {"MS": "x"}) == '<p>#<abbr title="x">MS</abbr>, (<abbr title="x">MS</abbr>)</p>'

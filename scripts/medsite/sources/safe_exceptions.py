@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from selectolax.lexbor import LexborHTMLParser
-
 from medsite.core.diagnostics import Diagnostic
 from medsite.core.rule import ERROR, Rule, declare
 
@@ -85,6 +83,9 @@ class SafeException:
     @property
     def element(self) -> tuple | None:
         """The first element of the markup, or None when the markup has no element."""
+        # Imported here: every engine's render loads the settings, and most sites list no exception (issue 19).
+        from selectolax.lexbor import LexborHTMLParser
+
         tree = LexborHTMLParser(self.markup)
         for node in tree.root.traverse(include_text=False):
             if node.tag not in ("html", "head", "body") and not node.tag.startswith(("-", "_")):

@@ -14,8 +14,8 @@ A preprocessor, run before snippets (so line numbers are the file's), turns each
 known citation into a footnote reference whose text is a per-page secret token
 (medsite.markdown.citations.Placeholders); a postprocessor swaps the tokens for the
 CSL-formatted references once Markdown has run. The footnote references themselves skip
-Markdown's inline pass: numbered by a second preprocessor, made elements by a treeprocessor
-(a page cites dozens of times; issue 19). The footnotes' list is made here too, as the footnotes extension
+Markdown's inline pass: numbered by a second preprocessor, made <sup> elements by a treeprocessor, with
+their links as tokens the postprocessor writes out (a page cites dozens of times; issue 19). The footnotes' list is made here too, as the footnotes extension
 makes it, when no footnote needs Markdown (a prefix such as "see", or an author's own note): each definition
 cost a Markdown parse. On the page that holds the References marker it
 inserts the listing of every cited work with links back to where each is cited, as HTML, from
@@ -41,6 +41,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.serializers import _escape_attrib_html as _attribute  # as Markdown escapes the attributes it writes
+from markdown.serializers import _escape_cdata as _text  # and the text
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -104,6 +105,7 @@ class CitationsExtension(Extension):
         self.footnote_syntax: int | None = None  # how many "[^" this step wrote, when the page had none of its own
         # The page's footnotes by id, when this step makes their list (_makes_footnote_list); None: the extension does.
         self.notes: dict[str, citations.Note] | None = None
+        self.note_html: list[str] = []  # what is in each footnote of the list this extension made
 
     def report(self, diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -441,15 +443,19 @@ class _FootnoteRefTreeprocessor(Treeprocessor):
             else:
                 head = pending
             ref = refs[n]
+            # The <sup> with its id is an element (MkDocs and the toc read it); its link, locator and separator
+            # are a token each, made HTML by _ReferencePostprocessor: as elements they were most of what the
+            # steps after this one walked on a page with many citations (issue 19).
             sup = etree.Element("sup", {"id": ref.ref_id})
-            link = etree.SubElement(sup, "a", {"class": "footnote-ref", "href": "#" + ref.note_id})
-            link.text = AtomicString(ref.number)
+            sup.text = AtomicString(_piece(_LINK, secret, n))
             made.append(sup)
-            if ref.locator is not None:
-                made.append(_sup("cite-locator", ref.locator))
-            if ref.separator:
-                made.append(_sup("cite-sep", ","))
             pending = after
+            if (ref.locator is not None or ref.separator) and after.startswith("{"):
+                # An attribute list after it (`[@key, p. 3]{: .x}`) is for the last <sup>: elements, as before.
+                made += [_sup(css_class, text) for css_class, text in (("cite-locator", ref.locator),
+                         ("cite-sep", "," if ref.separator else None)) if text is not None]
+            elif ref.locator is not None or ref.separator:
+                pending = _piece(_AFTER, secret, n) + after
         if made:
             made[-1].tail = pending
             return head, made
@@ -460,6 +466,22 @@ def _sup(css_class: str, text: str):
     sup = etree.Element("sup", {"class": css_class})
     sup.text = AtomicString(text)
     return sup
+
+
+def _piece(kind: str, secret: str, n: int) -> str:
+    """A token for markup _ReferencePostprocessor writes: the n-th reference's link (_LINK) or its locator and
+    separator (_AFTER), or the n-th footnote's text (_NOTE). STX and ETX around it, as Python-Markdown's own
+    placeholders: no editor's text has them (Markdown removes them), and the text after it stays a word of
+    its own for the abbreviations."""
+    return f"\x02MEDSITE{kind}{secret}N{n}\x03"
+
+
+def _piece_html(ref: FootnoteRef, kind: str) -> str:
+    """The markup Markdown's serializer wrote for the reference's link (_LINK), or its locator and separator."""
+    if kind == _LINK:
+        return f'<a class="footnote-ref" href="#{_attribute(ref.note_id)}">{_text(ref.number)}</a>'
+    locator = f'<sup class="cite-locator">{_text(ref.locator)}</sup>' if ref.locator is not None else ""
+    return locator + ('<sup class="cite-sep">,</sup>' if ref.separator else "")
 
 
 _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)  # as structure.FOOTNOTE_DEFINITION, on a text
@@ -479,6 +501,8 @@ _MARKS = re.compile(_MARK + "[0-9a-f]{16}" + _MARK)
 # What a reference is until the tree is built: letters and digits, which no inline pattern reads.
 _REF_TOKEN = "MEDSITEFN"
 _REF_TOKENS = re.compile(_REF_TOKEN + "([0-9a-f]{16})N(\\d+)Z")
+_LINK, _AFTER, _NOTE = "L", "A", "F"  # a reference's link, its locator and separator, a footnote's text
+_PIECES = re.compile("\x02MEDSITE([LAF])([0-9a-f]{16})N(\\d+)\x03")
 _NO_CODE = Spans(())
 
 
@@ -488,10 +512,14 @@ def abbreviated(block: str, abbrs: dict) -> str:
     if not abbrs:
         return block
     words = "|".join(re.escape(key) for key in sorted(abbrs, key=len, reverse=True))
-    pattern = re.compile(rf"(<[^>]*>|&#?\w+;)|\b(?:{words})\b")
+    first = "".join(sorted({re.escape(key[0]) for key in abbrs}))
+    # A word, not in an entity (after "&" or "&#") or in a tag (a ">" before the next "<": text has "&gt;"), so
+    # the step calls back only for the words, not for each of the list's thousands of tags; the first letter
+    # is looked at before the rest (issue 19: the References page's list is 180,000 characters).
+    pattern = re.compile(rf"(?=[{first}])(?<!&)(?<!&#)\b(?:{words})\b(?![^<]*>)")
 
     def mark(m) -> str:
-        if m.group(1) or not abbrs.get(m.group(0)):
+        if not abbrs.get(m.group(0)):
             return m.group(0)
         return f'<abbr title="{html.escape(abbrs[m.group(0)])}">{m.group(0)}</abbr>'
 
@@ -507,8 +535,10 @@ class _FootnoteListTreeprocessor(Treeprocessor):
 
     def run(self, root) -> None:
         footnotes = registered(self.md, FootnoteExtension)
-        if self.ext.notes and footnotes is not None:
-            root.append(_notes_element(self.ext.notes, footnotes, self.ext.placeholders, self.md.htmlStash.store))
+        ext = self.ext
+        if ext.notes and footnotes is not None:
+            ext.note_html = []
+            root.append(_notes_element(ext.notes, footnotes, ext.placeholders, ext.note_html))
 
 
 def _notes_place(secret: str) -> str:
@@ -516,12 +546,15 @@ def _notes_place(secret: str) -> str:
     return f"MEDSITENOTES{secret}Z\n"
 
 
-def _notes_element(notes: dict, footnotes: FootnoteExtension, placeholders: citations.Placeholders, stash):
+def _notes_element(notes: dict, footnotes: FootnoteExtension, placeholders: citations.Placeholders,
+                   kept: list[str]):
     """The page's footnotes as the footnotes extension makes them (its ids, back-links, titles and escaping), each
     holding its work's token, with a back-link for each place the work is cited (fnref2:…). The list and its
     items are elements: the engines read the tree for the ids a link may point to. What is in an item is HTML
-    kept aside (`stash`, Python-Markdown's htmlStash): no step after this one reads it, and as elements it was
-    most of what the citations add for the serializer, the table of contents and the abbreviations to walk."""
+    kept aside (in `kept`, behind a token _ReferencePostprocessor replaces): no step after this one reads it,
+    and as elements it was most of what the citations add for the serializer, the table of contents and the
+    abbreviations to walk. (Not in Python-Markdown's htmlStash: the table of contents runs the postprocessors
+    on every heading, and the stash's goes through all the stash each time.)"""
     div = etree.Element("div", {"class": "footnote"})
     etree.SubElement(div, "hr")
     ol = etree.SubElement(div, "ol")
@@ -533,7 +566,8 @@ def _notes_element(notes: dict, footnotes: FootnoteExtension, placeholders: cita
         backlinks = "".join(f'<a class="footnote-backref" href="#{_attribute(link)}" title="{title}">{text}</a>'
                             for link in links)
         li = etree.SubElement(ol, "li", {"id": footnotes.makeFootnoteId(name)})
-        li.text = "\n" + stash(f"<p>{citations.note_text(note, placeholders)}&#160;{backlinks}</p>") + "\n"
+        kept.append(f"<p>{citations.note_text(note, placeholders)}&#160;{backlinks}</p>")
+        li.text = AtomicString("\n" + _piece(_NOTE, placeholders.secret, len(kept) - 1) + "\n")
     return div
 
 
@@ -553,11 +587,16 @@ class _ReferencePostprocessor(Postprocessor):
         text = text.replace(FOOTNOTE_DIV, '<div class="footnote" data-search-exclude data-pagefind-ignore>', 1)
         # A reference's token where no text is made an element (an image's alt text): left out, never shown.
         text = _REF_TOKENS.sub(lambda m: "" if m.group(1) == ext.placeholders.secret else m.group(0), text)
+        text = _PIECES.sub(lambda m: self._piece(m) if m.group(2) == ext.placeholders.secret else m.group(0), text)
         abbr = registered(self.md, AbbrExtension)
         text = ext.placeholders.substitute(text, ext.formatted, lambda block: abbreviated(block, abbr.abbrs if abbr else {}))
         if ext.data.formatter is not None:
             ext.data.formatter.save()  # writes only when this page formatted something new
         return text
+
+    def _piece(self, m) -> str:
+        kind, n = m.group(1), int(m.group(3))
+        return self.ext.note_html[n] if kind == _NOTE else _piece_html(self.ext.footnote_refs[n], kind)
 
 
 def makeExtension(**kwargs):  # noqa: N802 (Python-Markdown's name)
