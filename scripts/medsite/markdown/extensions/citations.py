@@ -445,7 +445,8 @@ class _FootnoteRefTreeprocessor(Treeprocessor):
             ref = refs[n]
             # The <sup> with its id is an element (MkDocs and the toc read it); its link, locator and separator
             # are a token each, made HTML by _ReferencePostprocessor: as elements they were most of what the
-            # steps after this one walked on a page with many citations (issue 19).
+            # steps after this one walked on a page with many citations (issue 19). So MkDocs no longer checks
+            # the link's #fn: target; the gate does, on the built page (LNK002).
             sup = etree.Element("sup", {"id": ref.ref_id})
             sup.text = AtomicString(_piece(_LINK, secret, n))
             made.append(sup)
@@ -512,14 +513,10 @@ def abbreviated(block: str, abbrs: dict) -> str:
     if not abbrs:
         return block
     words = "|".join(re.escape(key) for key in sorted(abbrs, key=len, reverse=True))
-    first = "".join(sorted({re.escape(key[0]) for key in abbrs}))
-    # A word, not in an entity (after "&" or "&#") or in a tag (a ">" before the next "<": text has "&gt;"), so
-    # the step calls back only for the words, not for each of the list's thousands of tags; the first letter
-    # is looked at before the rest (issue 19: the References page's list is 180,000 characters).
-    pattern = re.compile(rf"(?=[{first}])(?<!&)(?<!&#)\b(?:{words})\b(?![^<]*>)")
+    pattern = re.compile(rf"(<[^>]*>|&#?\w+;)|\b(?:{words})\b")
 
     def mark(m) -> str:
-        if not abbrs.get(m.group(0)):
+        if m.group(1) or not abbrs.get(m.group(0)):
             return m.group(0)
         return f'<abbr title="{html.escape(abbrs[m.group(0)])}">{m.group(0)}</abbr>'
 
