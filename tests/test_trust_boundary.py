@@ -120,7 +120,7 @@ def test_a_script_shaped_like_a_theme_script_is_not_trusted():
         assert not theme.known_inline_script(scope.format(base=base), dirs), base
 
 
-def test_theme_scripts_come_from_the_templates_rglob_finds(tmp_path):
+def test_theme_scripts_come_from_the_templates_outside_hidden_folders(tmp_path):
     """The theme's templates are listed with os.walk, skipping hidden folders (Zensical's .icons: 16,757 files):
     the same files, in the same order, as sorted(rglob("*.html")) outside them: a linked folder is not followed,
     a linked file is read, .HTML is no template. A hidden folder's template only has its script refused."""

@@ -10,16 +10,15 @@ In mkdocs.yml (both MkDocs and Zensical read it):
 
 or directly: `markdown.markdown(text, extensions=["footnotes", CitationsExtension(bibliography=...)])`.
 
-A preprocessor, run before snippets (so line numbers are the file's), turns each
-known citation into a footnote reference whose text is a per-page secret token
-(medsite.markdown.citations.Placeholders); a postprocessor swaps the tokens for the
-CSL-formatted references once Markdown has run. The footnote references themselves skip
-Markdown's inline pass: numbered by a second preprocessor, made <sup> elements by a treeprocessor, with
-their links as tokens the postprocessor writes out (a page cites dozens of times; issue 19). The footnotes' list is made here too, as the footnotes extension
-makes it, when no footnote needs Markdown (a prefix such as "see", or an author's own note): each definition
-cost a Markdown parse. On the page that holds the References marker it
-inserts the listing of every cited work with links back to where each is cited, as HTML, from
-a scan of all pages (only that page pays for it).
+A preprocessor, run before snippets (so line numbers are the file's), turns each known citation into a
+footnote reference whose text is a per-page secret token (medsite.markdown.citations.Placeholders); a
+postprocessor swaps the tokens for the CSL-formatted references once Markdown has run. The footnote references
+themselves skip Markdown's inline pass: numbered by a second preprocessor, made <sup> elements by a
+treeprocessor, with their links as tokens the postprocessor writes out (a page cites dozens of times; issue
+19). The footnotes' list is made here too, as the footnotes extension makes it, when no footnote needs
+Markdown (a prefix such as "see", or an author's own note): each definition cost a Markdown parse. On the page
+that holds the References marker it inserts the listing of every cited work with links back to where each is
+cited, as HTML, from a scan of all pages (only that page pays for it).
 
 An unknown key never raises (a raised exception kills `zensical serve`): it is
 reported as REF001 at file:line (medsite.markdown.extensions.report) and marked in the page with
@@ -40,8 +39,8 @@ from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from markdown.serializers import _escape_attrib_html as _attribute  # as Markdown escapes the attributes it writes
-from markdown.serializers import _escape_cdata as _text  # and the text
+from markdown.serializers import _escape_attrib_html as _attribute  # as Markdown escapes what it writes
+from markdown.serializers import _escape_cdata as _text
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -451,12 +450,14 @@ class _FootnoteRefTreeprocessor(Treeprocessor):
             sup.text = AtomicString(_piece(_LINK, secret, n))
             made.append(sup)
             pending = after
-            if (ref.locator is not None or ref.separator) and after.startswith("{"):
-                # An attribute list after it (`[@key, p. 3]{: .x}`) is for the last <sup>: elements, as before.
-                made += [_sup(css_class, text) for css_class, text in (("cite-locator", ref.locator),
-                         ("cite-sep", "," if ref.separator else None)) if text is not None]
-            elif ref.locator is not None or ref.separator:
-                pending = _piece(_AFTER, secret, n) + after
+            if ref.locator is not None or ref.separator:
+                if after.startswith("{"):  # an attribute list (`[@key, p. 3]{: .x}`) is the last <sup>'s: elements
+                    if ref.locator is not None:
+                        made.append(_sup("cite-locator", ref.locator))
+                    if ref.separator:
+                        made.append(_sup("cite-sep", ","))
+                else:
+                    pending = _piece(_AFTER, secret, n) + after
         if made:
             made[-1].tail = pending
             return head, made
@@ -534,7 +535,6 @@ class _FootnoteListTreeprocessor(Treeprocessor):
         footnotes = registered(self.md, FootnoteExtension)
         ext = self.ext
         if ext.notes and footnotes is not None:
-            ext.note_html = []
             root.append(_notes_element(ext.notes, footnotes, ext.placeholders, ext.note_html))
 
 
