@@ -73,14 +73,24 @@ bench-web: site browser $(LIGHTHOUSE_STAMP) ## What readers pay (first load, fir
 # Test files run on TEST_WORKERS processes (pytest-xdist); a file's tests stay together, so its fixtures are built once.
 TEST_WORKERS ?= 2
 
+# The tests write about 110,000 short-lived files (copies of the project to build in, and their builds), in a
+# folder of the run's own: on the RAM-backed /dev/shm when it has 4 GB free, else in the system's temp folder
+# (TEST_TMP_PARENT=dir to choose). Measured here: make test 4:39 on /dev/shm, 4:56 to 5:33 on the disk, where
+# creating and deleting those files cost 95 s of system time. The folder is removed when the tests pass, and
+# kept, and named, when one fails (pytest keeps the failed tests' folders in it).
+TEST_TMP_PARENT ?= $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 4194304 { print "/dev/shm" }')
+in_test_tmpdir = tmp=$$(mktemp -d "$(or $(TEST_TMP_PARENT),$${TMPDIR:-/tmp})/medsite-tests-XXXXXX"); \
+	echo "$(1)"; status=0; TMPDIR="$$tmp" $(1) || status=$$?; \
+	if [ $$status -eq 0 ]; then rm -rf "$$tmp"; else echo "The tests' files are kept in $$tmp" >&2; fi; exit $$status
+
 test: venv browser node ## Run every test (ruff included, in tests/test_codehealth.py) on TEST_WORKERS=2 processes
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	@$(call in_test_tmpdir,$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS))
 
 screenshots: venv browser node ## Screenshots of every page at phone and desktop size in screenshots/ (index.html shows them side by side)
 	MEDSITE_SCREENSHOTS=$(CURDIR)/screenshots $(PY) -m pytest -q tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
 test-fast: venv ## Quick loop: every test except the browser tests and real-site builds (marked slow)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" --ignore=tests/browser $(PYTEST_ARGS)
+	@$(call in_test_tmpdir,$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" --ignore=tests/browser $(PYTEST_ARGS))
 
 mutation: venv ## Break each check of the gate in turn and list the fast tests that still pass (slow: one test run per check, the tests' GATE004 net off; MUTATION_ARGS=--with-net to show the net stops them all)
 	$(RUN) medsite.tools.mutation_check $(MUTATION_ARGS)
