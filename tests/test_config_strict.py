@@ -128,6 +128,19 @@ def test_the_generated_configuration_is_plain_yaml_without_inherit_and_escapes_t
             config.unlink()
 
 
+@pytest.mark.parametrize(("plugins", "zensical_plugins"), [
+    ("plugins: []\n", {"search": {"enabled": False}}),  # MkDocs: no search; Zensical would build one unless told
+    ("plugins: [search]\n", ["search"]),  # listed: both engines search
+    ("", None),  # no plugins key: both engines search
+])
+def test_zensical_searches_only_when_mkdocs_would(tmp_path, plugins, zensical_plugins):
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: S\n{plugins}", encoding="utf-8")
+    site, problems = Site.load(tmp_path)
+    assert problems == []
+    cmd, config = engines.ENGINES["zensical"].command(site, tmp_path / ".site-builds" / "staging")
+    assert yaml.safe_load(config.read_text(encoding="utf-8")).get("plugins") == zensical_plugins
+
+
 def test_a_string_that_looks_like_a_tag_stays_a_string(tmp_path):
     (tmp_path / "mkdocs.yml").write_text("site_name: '!ENV HOME'\n", encoding="utf-8")
     site, problems = Site.load(tmp_path)

@@ -72,6 +72,16 @@ def test_every_engine_writes_the_same_pages(builds, engine):
     assert pages(builds[engines.DEFAULT][0]) == pages(builds[engine][0])
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_no_engine_indexes_the_site_for_a_search_it_does_not_show(builds, engine):
+    """mkdocs.yml lists no search plugin: the search is Pagefind's. Zensical writes its search.json all the same,
+    with no page in it (its search is switched off in the generated configuration)."""
+    staging = builds[engine][0]
+    index = staging / "search.json"
+    assert not (staging / "search").exists()
+    assert not index.exists() or json.loads(index.read_text(encoding="utf-8"))["items"] == []
+
+
 @pytest.mark.parametrize("engine", OTHERS)
 def test_each_page_says_the_same_on_every_engine(builds, engine):
     mk, zs = builds[engines.DEFAULT][0], builds[engine][0]

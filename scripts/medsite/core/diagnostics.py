@@ -68,6 +68,8 @@ def code_link(code: str) -> str | None:
 
 @dataclass(frozen=True, order=False)
 class Diagnostic:
+    """One finding: its code, what is wrong, where, and how to fix it; kept as this object until it is printed."""
+
     code: str
     message: str
     path: str  # relative to the project root, e.g. "docs/what-is-ms.md" or "site/index.html"

@@ -41,6 +41,8 @@ SITUATION = "situation"  # not an input: what happened, and the message it gives
 
 @dataclass(frozen=True)
 class Rule:
+    """A code the project reports: its severity, what, why and how to fix it, and an example that breaks it and one that passes."""
+
     code: str
     severity: Severity
     what: str  # what it reports
@@ -115,6 +117,8 @@ SOURCE, SITE = "source", "site"
 
 @dataclass(frozen=True)
 class CheckMark:
+    """Where a check of the gate runs: its stage, and whether after every other check of that stage."""
+
     stage: str  # SOURCE or SITE
     after_all: bool = False  # runs after every other check of its stage (it reads what they used)
 

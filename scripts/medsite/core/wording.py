@@ -57,6 +57,8 @@ def _stem_among(word: str, prefixes: frozenset | None) -> str:
 
 @dataclass(eq=False)  # hashed by identity: families are built once from gate.yml
 class Family:
+    """A family of words gate.yml asks editors to avoid, with the phrases that excuse them."""
+
     name: str  # the first word, for messages
     words: tuple[str, ...] = ()  # each word or phrase, as gate.yml writes it
     patterns: list[re.Pattern] = field(default_factory=list)

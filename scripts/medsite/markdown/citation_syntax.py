@@ -80,6 +80,8 @@ _ESCAPED_AT = re.compile(r"\\@")
 
 @dataclass(frozen=True)
 class Miss:
+    """A piece of text that looks like a citation but is not one, and the diagnostic that says so."""
+
     start: int
     end: int
     diagnostic: Diagnostic

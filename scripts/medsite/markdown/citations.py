@@ -16,7 +16,6 @@ medsite.markdown.citation_syntax.
 from __future__ import annotations
 
 import bisect
-import difflib
 import html
 import re
 import secrets
@@ -111,6 +110,8 @@ class Placeholders:
 
 @dataclass(frozen=True)
 class Cite:
+    """One work cited in a citation group: its key, locator and prefix, where it is, and the heading above it."""
+
     key: str
     locator: str | None
     line: int  # 1-based, in the file
@@ -123,6 +124,8 @@ class Cite:
 
 @dataclass(frozen=True)
 class Group:
+    """One citation in the text (`[@a; @b, p. 3]`): its span in the page and the works it cites."""
+
     start: int
     end: int
     cites: tuple[Cite, ...]
@@ -202,6 +205,8 @@ def stray_openers(text: str, *, first_line: int = 1) -> list[tuple[int, int]]:
 
 
 def unknown_key(cite: Cite, path: str, known) -> Diagnostic:
+    import difflib  # here, not at the top: only a page with a mistake needs it, and every engine process imports this
+
     close = difflib.get_close_matches(cite.key, list(known), n=1)
     return Diagnostic(
         code="REF001",

@@ -20,6 +20,8 @@ MARKER = "<!-- medsite:bibliography -->"
 
 @dataclass(frozen=True)
 class Use:
+    """Where a work is cited: the page and the heading, for the References page."""
+
     page_uri: str  # docs-relative path of the citing page, e.g. "about-ms/causes.md"
     page_title: str
     heading: str | None

@@ -25,6 +25,8 @@ _GRAMMAR = object.__new__(SnippetPreprocessor)
 
 @dataclass(frozen=True)
 class SnippetRef:
+    """A file a page includes with `--8<--`, and the line that names it."""
+
     line: int  # the file's line number
     path: str  # as written, without a line range or section
     block: bool  # named inside a --8<-- block

@@ -23,6 +23,8 @@ NEEDS_REVIEWER = re.compile(r"EVID(?!001)\d{3}$")
 
 @dataclass(frozen=True)
 class Suppression:
+    """A `<!-- gate-ignore CODE: reason -->` comment in a page: which code it silences, where, and why."""
+
     path: str  # project-relative file
     line: int
     code: str

@@ -54,6 +54,8 @@ PMCID = re.compile(r"^PMC\d{1,9}$")
 
 @dataclass(frozen=True)
 class Entry:
+    """One work of the bibliography: its key, its CSL fields as written, and where it is in the file."""
+
     id: str
     csl: dict  # the entry as written, for the CSL processor
     path: str
@@ -165,6 +167,8 @@ def _alias_problems(entries: list[Entry], path: str) -> tuple[dict[str, str], li
 
 @dataclass
 class Bibliography:
+    """The works of the bibliography file, by key, and the fields it could not read."""
+
     path: str
     entries: list[Entry]
     problems: list[Diagnostic] = field(default_factory=list)  # fields in shapes we cannot read (REF012)

@@ -50,6 +50,8 @@ MAX_NOTE_CHARS = 300  # a change note is a sentence or two; the page says the re
 
 @dataclass(frozen=True)
 class Change:
+    """One change a page's history lists: the day, the note, and whether a reader should know about it (`major`)."""
+
     day: dt.date
     note: str
     major: bool

@@ -19,6 +19,8 @@ DEFAULTS = {
 
 @dataclass
 class Currency:
+    """gate.yml's `currency:` block: how recent a time-sensitive sentence's source must be, and the wording that marks one."""
+
     window_months: int = DEFAULTS["window_months"]
     review_due_warning_days: int = DEFAULTS["review_due_warning_days"]
     page_types: frozenset = frozenset(DEFAULTS["page_types"])

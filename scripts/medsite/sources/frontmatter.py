@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
 from medsite.core.diagnostics import Diagnostic, DiagnosticError
 from medsite.core.rule import ERROR, Rule, declare
 from medsite.sources import limits as input_limits
-from medsite.sources import yamlsource
+from medsite.sources import user_cache, yamlsource
 
 # The codes this module reports, beside the check (registered on import, see medsite.core.rule).
 RULES = declare(
@@ -29,6 +31,8 @@ _END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 @dataclass
 class Page:
+    """A Markdown page split into its front matter (values and their lines) and its body."""
+
     path: str  # e.g. "docs/about-ms/symptoms.md"
     meta: dict = field(default_factory=dict)
     key_lines: dict = field(default_factory=dict)  # front matter key -> 1-based line
@@ -101,7 +105,8 @@ def read(full_path, rel_path: str, limits: input_limits.Limits = input_limits.Li
     key = (rel_path, hashlib.sha256(raw).digest(), limits)
     if key not in _parsed:
         try:
-            _parsed[key] = _parse_bytes(raw, rel_path, limits)
+            _parsed[key] = _KEPT_PARSES.page(raw, key[1], rel_path, limits) or _KEPT_PARSES.keep(
+                key[1], limits, _parse_bytes(raw, rel_path, limits))
         except DiagnosticError as exc:
             _parsed[key] = exc
         if len(_parsed) > _KEPT:
@@ -117,6 +122,68 @@ def read(full_path, rel_path: str, limits: input_limits.Limits = input_limits.Li
 # (By the bytes, not the file's time: two edits within one tick of the clock keep the same time.)
 _parsed: dict = {}
 _KEPT = 1024
+
+
+class _KeptParses:
+    """Front matter parsed by the last process that read pages, for the next (medsite.sources.user_cache): a
+    parse depends only on the page's bytes and the limits, so the engine's process, the gate's and the next
+    build read it back instead of parsing the YAML again (on the real site with Zensical, 0.026 billion
+    instructions of the engine's process). Only parses that passed, whose values JSON keeps as they are; the
+    file holds the pages this process read, saved when it ends."""
+
+    NAME = "front-matter.json"
+    MOST = 4096  # entries saved: every page of a large site, not every page a test run ever read
+
+    def __init__(self):
+        self.kept: dict | None = None  # loaded on first use
+        self.used: dict[str, dict] = {}
+
+    def _key(self, digest: bytes, limits: input_limits.Limits) -> str:
+        return user_cache.key_of(digest.hex(), limits.__dict__)
+
+    def page(self, raw: bytes, digest: bytes, rel_path: str, limits: input_limits.Limits) -> Page | None:
+        if self.kept is None:
+            self.kept = self._load()
+            atexit.register(self.save)
+        key = self._key(digest, limits)
+        entry = self.kept.get(key)
+        if not (isinstance(entry, dict) and isinstance(entry.get("meta"), dict) and isinstance(entry.get("key_lines"), dict)):
+            return None
+        meta_text, body, body_line = split(raw.decode("utf-8", "replace").removeprefix("\ufeff"))
+        if meta_text is None:  # never kept: a damaged entry
+            return None
+        self._used(key, entry)
+        return Page(rel_path, entry["meta"], entry["key_lines"], body, body_line, True)
+
+    def keep(self, digest: bytes, limits: input_limits.Limits, page: Page) -> Page:
+        """`page`, just parsed; kept for the next build when JSON holds its values as they are."""
+        entry = {"meta": page.meta, "key_lines": page.key_lines}
+        if page.has_front_matter and page.meta:
+            try:
+                copy = json.loads(json.dumps(entry))
+            except (TypeError, ValueError):  # a value JSON has no shape for (YAML's !!binary, say)
+                return page
+            if copy == entry:
+                self._used(self._key(digest, limits), copy)
+        return page
+
+    def _used(self, key: str, entry: dict) -> None:
+        self.used[key] = entry
+        while len(self.used) > self.MOST:
+            del self.used[next(iter(self.used))]
+
+    def _load(self) -> dict:
+        kept = user_cache.load(self.NAME, _CODE)
+        return kept if isinstance(kept, dict) else {}
+
+    def save(self) -> None:
+        if self.used and self.used != self.kept:
+            user_cache.save(self.NAME, _CODE, self.used)
+
+
+# The code that makes a parse: a change to it makes every kept one stale.
+_CODE = user_cache.code_version(__file__, yamlsource.__file__)
+_KEPT_PARSES = _KeptParses()
 
 
 def _parse_bytes(raw: bytes, rel_path: str, limits: input_limits.Limits) -> Page:

@@ -37,6 +37,8 @@ CODE = "INPUT002"
 
 @dataclass(frozen=True)
 class Limits:
+    """The sizes past which input is refused before it can stall a build (gate.yml's `limits`)."""
+
     page_kb: int = 512  # one Markdown page, front matter included
     front_matter_value_chars: int = 2_000  # one front matter value as written (a title, the sources list)
     bibliography_kb: int = 2_048  # the whole bibliography file

@@ -10,7 +10,6 @@ escaped, and a file that cannot be read is a located error (OFFER002).
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 from dataclasses import dataclass, field
@@ -81,6 +80,8 @@ FACTS: dict[str, str] = {
 
 @dataclass
 class OfferFacts:
+    """The clinic's own answers about its offer (data/clinic-offer.yaml), and the line of each."""
+
     path: str  # project-relative, for messages
     values: dict[str, str] = field(default_factory=dict)  # fact -> answer; "" when not supplied
     lines: dict[str, int] = field(default_factory=dict)  # fact -> line of its key in the file
@@ -130,6 +131,8 @@ def parse(text: str, path: str) -> OfferFacts:
         line = key_node.start_mark.line + 1
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in FACTS:
+            import difflib  # only for this mistake: every engine process imports this module
+
             close = difflib.get_close_matches(str(key), list(FACTS), n=1)
             raise DiagnosticError(_error(f"unknown fact '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
                                          path, line, target=str(key), hint=f"use one of: {', '.join(FACTS)}"))

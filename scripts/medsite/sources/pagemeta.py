@@ -93,6 +93,8 @@ def human_date(day: dt.date) -> str:
 
 @dataclass
 class PageMeta:
+    """A page's front matter as the checks and templates read it: title, type, review dates and reviewer."""
+
     title: str = ""
     description: str = ""
     page_type: str = ""

@@ -34,6 +34,8 @@ CODE = "GATE003"
 
 @dataclass(frozen=True)
 class Part:
+    """A part that pages of some types must have (a heading or an admonition), from gate.yml."""
+
     id: str
     marker: str  # "heading" or "admonition"
     name: str  # in plain words, for messages
@@ -49,6 +51,8 @@ class Part:
 
 @dataclass
 class RequiredParts:
+    """gate.yml's `required_parts`: the parts each page type needs, and the types exempt from them."""
+
     parts: list[Part] = field(default_factory=list)
     exempt: dict[str, str] = field(default_factory=dict)  # page type -> why it needs no part
     line: int | None = None  # of `required_parts:` in gate.yml

@@ -107,6 +107,8 @@ TEAM_FIELDS = ("id", "name", "role", "conflicts_of_interest")
 
 @dataclass(frozen=True)
 class Reviewer:
+    """A member of the clinical review team, with registration and declared conflicts of interest."""
+
     id: str
     name: str
     role: str
@@ -118,6 +120,8 @@ class Reviewer:
 
 @dataclass(frozen=True)
 class Record:
+    """One clinical review of a page: who, when, the next due date, and the fingerprint of the text reviewed."""
+
     page: str  # project-relative, as `make review PAGE=` takes it: docs/about-ms/symptoms.md
     reviewer: str  # the reviewer's id
     date: dt.date
@@ -141,6 +145,8 @@ NONE, HOLDS, CHANGED = "none", "holds", "changed"
 
 @dataclass
 class Reviews:
+    """The review team and the review records, as read from the reviews file, with what was wrong in it."""
+
     team: dict[str, Reviewer] = field(default_factory=dict)  # id -> complete entries only
     records: list[Record] = field(default_factory=list)  # valid records, in file order
     problems: list[Diagnostic] = field(default_factory=list)

@@ -75,6 +75,8 @@ def signature(tag: str, attrs) -> tuple:
 
 @dataclass(frozen=True)
 class SafeException:
+    """Markup gate.yml allows in one file (an embed, say), with the reason given for it."""
+
     file: str  # project-relative source file, e.g. "docs/about/contact.md"
     markup: str  # the opening tag as written, e.g. '<iframe src="https://...">'
     why: str

@@ -30,6 +30,8 @@ INCLUDES = "includes"  # the snippets pages insert (--8<--) and the glossary eve
 
 @dataclass(frozen=True)
 class SitePage:
+    """A page of the site: its name in docs/, in the project, and its file."""
+
     uri: str  # docs-relative, e.g. "about-ms/symptoms.md"
     rel: str  # project-relative, e.g. "docs/about-ms/symptoms.md", as diagnostics name it
     path: Path  # the file
@@ -73,6 +75,8 @@ def files_with_suffixes(folder: Path, suffixes) -> list[Path]:
 
 @dataclass
 class Site:
+    """The project as every stage reads it: mkdocs.yml, gate.yml and the pages, loaded once."""
+
     root: Path
     mkdocs: dict  # mkdocs.yml as our loader reads it ({} when it cannot be read: see problems)
     config: dict  # gate.yml, validated, with every default filled in

@@ -25,6 +25,8 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 @dataclass(frozen=True)
 class WorkDate:
+    """A date of a cited work (issued, accessed, as of) as a day, and as the editor wrote it."""
+
     day: dt.date  # the last day the precision allows
     field: str  # issued, accessed or as_of
     shown: str  # as an editor wrote it, in words: "2024", "December 2024", "3 June 2021"

@@ -45,6 +45,8 @@ _CORRECTED = ("Corrected", "correction")
 
 @dataclass(frozen=True)
 class Notice:
+    """A retraction, expression of concern or correction recorded for a cited work."""
+
     kind: str  # RETRACTION, CONCERN or CORRECTION
     type: str  # as Crossref names it, e.g. "partial_retraction"
     day: date | None

@@ -31,14 +31,20 @@ class Zensical(Engine):
     csp_inside = False
 
     def command(self, site: Site, staging: Path) -> tuple[list[str], Path | None]:
-        site_dir = os.path.relpath(staging, site.root)  # Zensical resolves site_dir against the config's folder
-        # variant classic: Material's look and sizes (the default "modern" variant's CSS and icons
-        # put every page over the gate's first-load budget, PERF001).
-        theme = site.mkdocs.get("theme")
-        theme = {**(theme if isinstance(theme, dict) else {"name": theme or "material"}), "variant": "classic"}
-        config = write_config(site, self.name, site_dir=site_dir, theme=theme)
+        config = write_config(site, self.name, **self.settings(site, staging))
         zensical = Path(sys.executable).with_name("zensical")
         return [str(zensical), "build", "--clean", "-f", str(config)], config
+
+    def settings(self, site: Site, staging: Path) -> dict:
+        """What the generated config sets beside mkdocs.yml's values (`make bench` builds with them too)."""
+        theme = site.mkdocs.get("theme")
+        return {
+            "site_dir": os.path.relpath(staging, site.root),  # Zensical resolves site_dir against the config's folder
+            # variant classic: Material's look and sizes (the default "modern" variant's CSS and icons
+            # put every page over the gate's first-load budget, PERF001).
+            "theme": {**(theme if isinstance(theme, dict) else {"name": theme or "material"}), "variant": "classic"},
+            **without_unlisted_search(site.mkdocs),
+        }
 
     def read_log(self, output: str, site: Site, staging: Path) -> list[Diagnostic]:
         return []  # its link warnings: the gate checks links in the output
@@ -57,6 +63,18 @@ class Zensical(Engine):
     def theme_dirs(self) -> list[Path]:
         templates = package_folder("zensical", "templates")
         return [templates] if templates else []
+
+
+def without_unlisted_search(mkdocs: dict) -> dict:
+    """`plugins` as MkDocs means it: a list without "search" has no search (the lock, medsite.sources.config_lock,
+    allows no other plugin). Zensical builds its search index (search.json) unless told not to; this site
+    searches with Pagefind, so that index would be an unused file and, measured on the real site, 0.13 billion
+    instructions of the build (two thirds of them indexing the footnotes and references our steps add).
+    Without a `plugins` key both engines search."""
+    plugins = mkdocs.get("plugins")
+    if not isinstance(plugins, (list, dict)) or "search" in plugins:
+        return {}
+    return {"plugins": {"search": {"enabled": False}}}
 
 
 ENGINE = Zensical()

@@ -24,6 +24,8 @@ from urllib.parse import urljoin
 
 @dataclass
 class PageSource:
+    """The page being rendered, as the engine names it: its file, its URL and the site's address and author."""
+
     root: Path  # the project folder (where mkdocs.yml is)
     docs_dir: Path
     src_uri: str  # docs-relative, e.g. "about-ms/symptoms.md"

@@ -9,6 +9,7 @@ once per change, not once per page. The settings' own faults are the gate's to r
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +25,8 @@ from medsite.sources.site import Site
 
 @dataclass
 class SiteData:
+    """The settings, the bibliography and its formatter, loaded once per process for every page's rendering."""
+
     site: Site
     bib_path: str  # relative to the project folder
     bib: bibliography.Bibliography | None  # None: the file cannot be used (already reported)
@@ -100,4 +103,20 @@ def load(root: Path, report: Callable[[Diagnostic], None], bibliography_path: st
         data = SiteData(site, bib_path, bib, Formatter(bib, style or site.csl_style, cache_dir=user_cache.cache_dir()))
     _loaded.clear()  # one site per process; an edit replaces the old data
     _loaded[signature] = (_stamp(root / bib_path), data)
+    _out_of_the_collectors_way()
     return data
+
+
+_frozen = False
+
+
+def _out_of_the_collectors_way() -> None:
+    """Once per process, what is alive now (the engine's settings and ours, the bibliography, our modules: all of
+    it lives until the build ends) leaves the garbage collector's sight (gc.freeze), so each collection during the
+    pages' rendering walks only what the pages make: on the real site with Zensical, 0.07 billion instructions
+    less, a twentieth of what our steps cost. Frozen objects are still freed by reference counting; only cyclic
+    garbage alive now is kept, once, so a long `make serve` does not grow by it at each rebuild."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()

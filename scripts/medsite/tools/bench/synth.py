@@ -189,15 +189,15 @@ def _without_ours(extensions: list) -> list:
             and not (isinstance(e, dict) and set(e) & set(OURS))]
 
 
-def variant_config(project: Path, name: str, site_dir: str | None = None) -> Path:
+def variant_config(project: Path, name: str, engine_settings: dict | None = None) -> Path:
     """The same site with fewer of our steps: "bare" (no hooks, none of our Markdown extensions:
-    what the engine alone costs) or "citations" (our extensions, no hooks: no CSP step)."""
+    what the engine alone costs) or "citations" (our extensions, no hooks: no CSP step). `engine_settings`:
+    what the engine's generated config sets (Zensical's settings(): its site_dir, theme variant, search)."""
     config = yaml.safe_load((project / "mkdocs.yml").read_text())
     config.pop("hooks", None)
     if name == "bare":
         config["markdown_extensions"] = _without_ours(config.get("markdown_extensions", []))
-    if site_dir:  # Zensical has no --site-dir, and wants it inside the project
-        config["site_dir"] = site_dir
+    config.update(engine_settings or {})
     path = project / f"mkdocs.{name}.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
