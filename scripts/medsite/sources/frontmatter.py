@@ -105,7 +105,7 @@ def read(full_path, rel_path: str, limits: input_limits.Limits = input_limits.Li
     key = (rel_path, hashlib.sha256(raw).digest(), limits)
     if key not in _parsed:
         try:
-            _parsed[key] = _KEPT_PARSES.page(raw, key[1], rel_path, limits) or _KEPT_PARSES.keep(
+            _parsed[key] = _KEPT_PARSES.read_back(raw, key[1], rel_path, limits) or _KEPT_PARSES.keep(
                 key[1], limits, _parse_bytes(raw, rel_path, limits))
         except DiagnosticError as exc:
             _parsed[key] = exc
@@ -141,7 +141,8 @@ class _KeptParses:
     def _key(self, digest: bytes, limits: input_limits.Limits) -> str:
         return user_cache.key_of(digest.hex(), limits.__dict__)
 
-    def page(self, raw: bytes, digest: bytes, rel_path: str, limits: input_limits.Limits) -> Page | None:
+    def read_back(self, raw: bytes, digest: bytes, rel_path: str, limits: input_limits.Limits) -> Page | None:
+        """The page as the last process parsed it, or None when it kept no parse of these bytes."""
         if self.kept is None:
             self.kept = self._load()
             atexit.register(self.save)

@@ -5,9 +5,11 @@ and on a synthetic site (BENCH_ENGINE_SIZES, default 1000 pages). Numbers, not p
 
 - bare: the engine alone (no hooks, none of our Markdown extensions);
 - ours: our steps inside the engine (medsite.markdown.extensions extensions; on MkDocs also the CSP hooks,
-  on Zensical the CSP step after the build, medsite.output.csp_after, which `make site` runs);
+  on Zensical the CSP step after the build, medsite.output.csp_after, which `make site` runs, timed with the
+  reading of the settings it needs, which `make site` shares with its other steps);
 - make_site: `python -m medsite.tools.make_site --engine E` (staging, engine, CSP, Pagefind, gate, publish);
   its exit code is printed too (0 expected: synthetic pages keep to the gate's content rules).
+Zensical builds with the settings `make site` gives it (Zensical.settings: site_dir, theme variant, search off).
 The real site is a copy of this checkout, or of the project folder BENCH_REAL_PROJECT names
 (medsite.tools.bench.synth.real_project).
 One untimed build first fills the formatted-reference cache (medsite.sources.user_cache), as on an editor's
