@@ -77,10 +77,13 @@ TEST_WORKERS ?= 2
 # folder of the run's own: on the RAM-backed /dev/shm when it has 4 GB free, else in the system's temp folder
 # (TEST_TMP_PARENT=dir to choose). Measured here: make test 4:39 on /dev/shm, 4:56 to 5:33 on the disk, where
 # creating and deleting those files cost 95 s of system time. The folder is removed when the tests pass, and
-# kept, and named, when one fails (pytest keeps the failed tests' folders in it).
+# kept, and named, when one fails (pytest keeps the failed tests' folders in it), for a day: the next run
+# removes kept folders older than that. The command is printed by make ($(info)), not echoed by the shell,
+# so quotes in PYTEST_ARGS go through one shell only.
 TEST_TMP_PARENT ?= $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 4194304 { print "/dev/shm" }')
-in_test_tmpdir = tmp=$$(mktemp -d "$(or $(TEST_TMP_PARENT),$${TMPDIR:-/tmp})/medsite-tests-XXXXXX"); \
-	echo "$(1)"; status=0; TMPDIR="$$tmp" $(1) || status=$$?; \
+in_test_tmpdir = $(info $(1))parent="$(or $(TEST_TMP_PARENT),$${TMPDIR:-/tmp})"; \
+	find "$$parent" -maxdepth 1 -name 'medsite-tests-*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true; \
+	tmp=$$(mktemp -d "$$parent/medsite-tests-XXXXXX"); status=0; TMPDIR="$$tmp" $(1) || status=$$?; \
 	if [ $$status -eq 0 ]; then rm -rf "$$tmp"; else echo "The tests' files are kept in $$tmp" >&2; fi; exit $$status
 
 test: venv browser node ## Run every test (ruff included, in tests/test_codehealth.py) on TEST_WORKERS=2 processes

@@ -131,6 +131,7 @@ def test_the_generated_configuration_is_plain_yaml_without_inherit_and_escapes_t
 @pytest.mark.parametrize(("plugins", "zensical_plugins"), [
     ("plugins: []\n", {"search": {"enabled": False}}),  # MkDocs: no search; Zensical would build one unless told
     ("plugins: [search]\n", ["search"]),  # listed: both engines search
+    ("plugins:\n  - search: {}\n", [{"search": {}}]),  # listed with its (empty) options: the same
     ("", None),  # no plugins key: both engines search
 ])
 def test_zensical_searches_only_when_mkdocs_would(tmp_path, plugins, zensical_plugins):

@@ -79,3 +79,15 @@ def test_a_damaged_file_is_parsed_past_and_replaced(tmp_path):
         (cache / "front-matter.json").write_text(damaged, encoding="utf-8")
         assert read_in_a_process(page, cache).startswith("{'title': 'A page'}")
         assert [e["meta"] for e in kept(cache).values()] == [{"title": "A page"}]
+
+
+def test_a_cache_folder_removed_before_the_process_ends_is_not_made_again(tmp_path):
+    """As the tests' own cache is removed when a run ends (conftest.pytest_unconfigure), before the save at exit."""
+    cache, page = tmp_path / "cache", tmp_path / "page.md"
+    page.write_text("---\ntitle: A page\n---\nBody\n", encoding="utf-8")
+    script = READ + "\nimport shutil\nshutil.rmtree(sys.argv[2])\n"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "MEDSITE_CACHE": str(cache)}
+    result = subprocess.run([sys.executable, "-c", script, str(page), str(cache)], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and not result.stderr and result.stdout.startswith("{'title': 'A page'}"), result
+    assert not cache.exists()

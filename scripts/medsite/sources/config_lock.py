@@ -139,6 +139,14 @@ def _dotted(path: tuple) -> str:
     return ".".join(str(p) for p in path if not isinstance(p, int))
 
 
+def entry_names(value) -> set[str]:
+    """The names a list setting (`plugins`, `markdown_extensions`) lists, each written as `name` or
+    `name: {options}`; a mapping's keys."""
+    if isinstance(value, dict):
+        return {name for name in value if isinstance(name, str)}
+    return {name for name, _ in map(_entry, value)} - {None} if isinstance(value, list) else set()
+
+
 def _entry(item) -> tuple[str | None, object]:
     """(name, options) of a list entry written as `name` or `name: {options}`."""
     if isinstance(item, str):

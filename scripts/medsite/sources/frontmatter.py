@@ -178,12 +178,13 @@ class _KeptParses:
         return kept if isinstance(kept, dict) else {}
 
     def save(self) -> None:
+        """At exit. A cache folder removed while the process ran (a test run's own) is not made again."""
         if self.used and self.used != self.kept:
-            user_cache.save(self.NAME, _CODE, self.used)
+            user_cache.save(self.NAME, _CODE, self.used, make=False)
 
 
-# The code that makes a parse: a change to it makes every kept one stale.
-_CODE = user_cache.code_version(__file__, yamlsource.__file__)
+# The code that makes a parse (ours and PyYAML's): a change to it makes every kept one stale.
+_CODE = user_cache.key_of(user_cache.code_version(__file__, yamlsource.__file__), yamlsource.yaml.__version__)
 _KEPT_PARSES = _KeptParses()
 
 

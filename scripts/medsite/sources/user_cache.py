@@ -17,15 +17,15 @@ from pathlib import Path
 CACHE_ENV = "MEDSITE_CACHE"
 
 
-def cache_dir() -> Path | None:
+def cache_dir(*, make: bool = True) -> Path | None:
     """$MEDSITE_CACHE (the tests' own, for one run), else $XDG_CACHE_HOME/medsite or ~/.cache/medsite, made if
-    missing; None without a home folder, or when another user could write there (every build then works
-    everything out again)."""
+    missing (unless `make` is false); None without a home folder, or when another user could write there (every
+    build then works everything out again)."""
     try:
         folder = Path(os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medsite")
     except RuntimeError:
         return None
-    return folder if _private(folder) else None
+    return folder if _private(folder, make) else None
 
 
 def private_folder(name: str) -> Path | None:
@@ -34,11 +34,12 @@ def private_folder(name: str) -> Path | None:
     return folder / name if folder is not None and _private(folder / name) else None
 
 
-def _private(folder: Path) -> bool:
-    """Whether `folder` (made if missing) is this user's alone. What the cache holds is trusted: formatted
+def _private(folder: Path, make: bool = True) -> bool:
+    """Whether `folder` (made if missing and `make`) is this user's alone. What the cache holds is trusted: formatted
     references become pages' HTML, compiled templates run; so a folder another user could write is not used."""
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if make:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         status = folder.stat()
     except OSError:
         return False
@@ -70,9 +71,10 @@ def load(name: str, key: str) -> object | None:
     return stored.get("value") if isinstance(stored, dict) and stored.get("key") == key else None
 
 
-def save(name: str, key: str, value: object) -> None:
-    """Keep `value` under `name` for `key`, replacing what was there."""
-    folder = cache_dir()
+def save(name: str, key: str, value: object, *, make: bool = True) -> None:
+    """Keep `value` under `name` for `key`, replacing what was there; with `make` false, only in a cache folder
+    that still exists (a save when the process ends does not make again a folder removed meanwhile)."""
+    folder = cache_dir(make=make)
     if folder is None:
         return
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from medsite.build.engines.base import Engine, build_failed, log_lines, package_folder, write_config
 from medsite.core.diagnostics import Diagnostic
-from medsite.sources import settings
+from medsite.sources import config_lock, settings
 from medsite.sources.site import Site
 
 # Zensical's reason for stopping, e.g. "RuntimeError: error reading page metadata 'bad.md': invalid ..."
@@ -73,7 +73,7 @@ def without_unlisted_search(mkdocs: dict) -> dict:
     references our steps add).
     Without a `plugins` key both engines search."""
     plugins = mkdocs.get("plugins")
-    if not isinstance(plugins, (list, dict)) or "search" in plugins:
+    if not isinstance(plugins, (list, dict)) or "search" in config_lock.entry_names(plugins):
         return {}
     return {"plugins": {"search": {"enabled": False}}}
 
