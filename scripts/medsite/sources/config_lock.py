@@ -144,7 +144,9 @@ def entry_names(value) -> set[str]:
     `name: {options}`; a mapping's keys."""
     if isinstance(value, dict):
         return {name for name in value if isinstance(name, str)}
-    return {name for name, _ in map(_entry, value)} - {None} if isinstance(value, list) else set()
+    if isinstance(value, list):
+        return {name for name, _ in map(_entry, value) if name is not None}
+    return set()
 
 
 def _entry(item) -> tuple[str | None, object]:
