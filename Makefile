@@ -52,8 +52,11 @@ serve: venv ## Live preview on http://127.0.0.1:8000 (PORT=8001 for another) sho
 check: venv ## Run the gate alone on the current sources and site/ (FORMAT=text|json|github, SUMMARY=file.md, VERBOSE=1; ENGINE=zensical for a Zensical-built site)
 	@$(RUN) medsite.gate --site-dir site $(ENGINE_OPT) $(GATE_OPTS)
 
-browser: ## Install Debian's Chromium if missing (browser tests drive it with Playwright over CDP: no ChromeDriver)
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+BROWSER_PACKAGES := chromium chromium-headless-shell
+
+browser: ## Install Debian's Chromium and its headless shell if missing (the tests drive the shell with Playwright over CDP: no ChromeDriver; bench-web the browser)
+	@for p in $(BROWSER_PACKAGES); do command -v $$p >/dev/null || missing=1; done; \
+	[ -z "$${missing-}" ] || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -1,4 +1,5 @@
-"""Browser-test fixtures: the real site, served locally, visited by Debian's Chromium.
+"""Browser-test fixtures: the real site, served locally, visited by Debian's headless Chromium
+(chromium-headless-shell; why, and how to run the full browser instead: medsite.tools.chromium).
 
 One site build (the parent conftest's ``site`` fixture: the same staging build
 and gate as ``make site``), one local server and one browser are shared by the
@@ -27,7 +28,7 @@ from medsite.tools import chromium, static_host
 from .support import DESKTOP, page_html
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = chromium.PATH
+CHROMIUM = chromium.TEST_PATH
 CHROMIUM_ARGS = ["--headless", *chromium.QUIET_FLAGS]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("MEDSITE_SCREENSHOTS", ROOT / "screenshots"))
@@ -145,7 +146,7 @@ def content_pages(site_dir, site_pages) -> list[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium-headless-shell")
     with playwright_api.sync_playwright() as pw:
         # Playwright starts Chromium with a fresh temporary --user-data-dir of its own (it refuses
         # one in `args`), and every test opens a new, empty context in it.

@@ -1,6 +1,6 @@
 """The theme's script loads on the reader's first interaction, and nothing a reader does needs it sooner.
 
-A page left alone fetches exactly what the gate's PERF001 counts (its HTML, stylesheets, fonts) and
+A page left alone (or under a resting cursor) fetches exactly what the gate's PERF001 counts (its HTML, stylesheets, fonts) and
 no theme bundle. The colour toggle works as the very first thing a reader does, before the bundle has
 arrived (the bundle is held back here, so the test does not depend on how fast it loads), and the
 choice outlives a reload. After a key press or a scroll the bundle loads once and Material's features
@@ -71,6 +71,20 @@ def test_an_idle_page_fetches_what_perf001_counts_and_no_theme_script(open_tab, 
         counted = {p.replace("/index.html", "/") for p in counted}
         assert fetched == counted, f"/{path}: fetched {sorted(fetched)}, PERF001 counts {sorted(counted)}"
         assert tab.console.messages == [] and tab.violations() == []
+
+
+def test_a_resting_pointer_loads_nothing_and_a_moving_one_loads_the_theme(open_tab, longest_page):
+    """A cursor resting over a page gets moves of zero from the browser (when the page loads or changes under it):
+    not an interaction. The first move that moves is."""
+    tab = open_tab()
+    tab.goto(longest_page)
+    tab.page.mouse.move(0, 0)  # where the headless shell's own moves of zero are
+    tab.page.mouse.move(0, 0)
+    tab.page.wait_for_timeout(300)
+    assert bundle_requests(tab) == [] and not tab.page.evaluate(THEME_RUNNING), "a resting pointer loaded the theme"
+    tab.page.mouse.move(40, 30)
+    wait_until(tab.page, THEME_RUNNING, timeout=10)
+    assert len(bundle_requests(tab)) == 1
 
 
 @pytest.mark.parametrize(("system", "start", "switched"), [("light", "default", "slate"), ("dark", "slate", "default")])
