@@ -78,7 +78,7 @@ TEST_WORKERS ?= 2
 
 # The tests write about 110,000 short-lived files (copies of the project to build in, and their builds), in a
 # folder of the run's own: on the RAM-backed /dev/shm when it has 4 GB free, else in the system's temp folder
-# (TEST_TMP_PARENT=dir to choose). Measured here: make test 4:39 on /dev/shm, 4:56 to 5:33 on the disk, where
+# (TEST_TMP_PARENT=dir to choose). Measured here (7 Dec, with the full browser): make test 4:39 on /dev/shm, 4:56 to 5:33 on the disk, where
 # creating and deleting those files cost 95 s of system time. The folder is removed when the tests pass, and
 # kept, and named, when one fails (pytest keeps the failed tests' folders in it), for a day: the next run
 # removes kept folders older than that. The command is printed by make ($(info)), not echoed by the shell,
